@@ -1,0 +1,3 @@
+from ozgkompass.cli import main
+
+main()

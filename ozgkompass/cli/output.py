@@ -1,0 +1,46 @@
+"""Terminal output helpers shared by all commands (only the CLI prints)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ozgkompass.errors import Issue
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def print_issues(issues: list[Issue], *, as_json: bool = False, title: str | None = None) -> None:
+    """Show collected problems: one line each, located, most important first."""
+    if as_json:
+        console.print_json(json.dumps([i.to_dict() for i in issues], ensure_ascii=False))
+        return
+    if title:
+        err_console.print(f"[bold]{title}[/bold]")
+    for issue in issues:
+        style = "red" if issue.severity == "error" else "yellow"
+        label = "Fehler" if issue.severity == "error" else "Warnung"
+        err_console.print(
+            f"[{style}]{label}[/{style}] {issue.location}: {issue.message}",
+            highlight=False,
+            markup=True,
+            soft_wrap=True,
+        )
+
+
+def dump_json(data: Any) -> None:
+    """Machine-readable output goes to stdout unformatted by Rich (safe for pipes)."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def simple_table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*[("" if v is None else str(v)) for v in row])
+    return table

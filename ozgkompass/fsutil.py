@@ -1,0 +1,67 @@
+"""Writing files so that nothing is ever half-written and no input is overwritten unasked."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from ozgkompass.errors import UserError, display_path
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
+    """Write to a temporary file in the target folder, then rename over the target."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise UserError(
+            f"{display_path(target)}: kann nicht geschrieben werden ({exc.strerror}).",
+            hint="Schreibrechte und freien Platz prüfen oder mit --output einen anderen Ort wählen.",
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target
+
+
+def atomic_write_text(path: Path | str, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False) -> None:
+    """Never write over an input file; never overwrite an existing file without --force."""
+    resolved = target.resolve()
+    for src in inputs:
+        if src.resolve() == resolved:
+            raise UserError(
+                f"{display_path(target)}: ist zugleich Eingabedatei und wird nicht überschrieben.",
+                hint="Mit --output einen anderen Zielpfad angeben.",
+            )
+    if target.exists() and not force:
+        raise UserError(
+            f"{display_path(target)}: existiert bereits.",
+            hint="Mit --force überschreiben oder mit --output einen anderen Pfad wählen.",
+        )
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(name: str, fallback: str = "kommune", max_len: int = 80) -> str:
+    """A file name derived from a municipality name: ASCII, no path separators, no dot-files."""
+    text = name.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae",
+                                         "Ö": "Oe", "Ü": "Ue", "ß": "ss"}))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = _UNSAFE.sub("-", text).strip("-._")[:max_len].strip("-._")
+    return text or fallback

@@ -1,0 +1,236 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Questionnaires, answer files and catalogues come from outside, so they are loaded with the
+safe loader only, with a size limit and a limit on aliases (no "billion laughs"), and every
+mapping and list keeps the line and column of its items so that validation can say exactly
+where a problem is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+
+try:  # libyaml is several times faster; the pure-Python loader behaves the same
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ALIASES = 100
+
+Pos = tuple[int, int]  # 1-based line and column
+
+
+class YMap(dict):
+    """A mapping that knows where it and each of its keys stand in the file."""
+
+    pos: Pos = (0, 0)
+    key_pos: dict[Any, Pos]
+
+    def pos_of(self, key: Any) -> Pos:
+        return self.key_pos.get(key, self.pos)
+
+
+class YList(list):
+    """A list that knows where it and each of its items stand in the file."""
+
+    pos: Pos = (0, 0)
+    item_pos: list[Pos]
+
+    def pos_of(self, index: int) -> Pos:
+        return self.item_pos[index] if 0 <= index < len(self.item_pos) else self.pos
+
+
+def pos_of(value: Any, fallback: Pos = (0, 0)) -> Pos:
+    return getattr(value, "pos", fallback)
+
+
+@dataclass
+class LoadedYaml:
+    path: str
+    data: Any
+    issues: list[Issue] = field(default_factory=list)
+
+    def loc(self, pos: Pos) -> Location:
+        line, col = pos
+        return Location(self.path, line or None, col or None)
+
+
+def _mark_pos(mark: Any) -> Pos:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+class _Builder:
+    def __init__(self, loader: Any, shown: str) -> None:
+        self.loader = loader
+        self.shown = shown
+        self.issues: list[Issue] = []
+        self.seen: dict[int, Any] = {}
+        self.aliases = 0
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
+        key = id(node)
+        if key in self.seen:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise _TooManyAliases(node)
+            return self.seen[key]
+        if key in self.active:
+            raise _TooManyAliases(node)
+        self.active.add(key)
+        try:
+            value = self._build(node)
+        finally:
+            self.active.discard(key)
+        self.seen[key] = value
+        return value
+
+    def _build(self, node: yaml.Node) -> Any:
+        pos = _mark_pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            result = YMap()
+            result.pos = pos
+            result.key_pos = {}
+            for key_node, value_node in node.value:
+                k = self.build(key_node)
+                try:
+                    hash(k)
+                except TypeError:
+                    self.issues.append(
+                        Issue("yaml-key", "Ein Schlüssel muss ein einfacher Wert sein.",
+                              Location(self.shown, *_mark_pos(key_node.start_mark)))
+                    )
+                    continue
+                if k in result:
+                    line, col = _mark_pos(key_node.start_mark)
+                    first = result.key_pos[k][0]
+                    self.issues.append(
+                        Issue("duplicate-key",
+                              f"Schlüssel {k!r} steht doppelt in dieser Zuordnung (zuerst in Zeile "
+                              f"{first}); der zweite Wert würde den ersten still ersetzen. "
+                              "Einen der beiden entfernen.",
+                              Location(self.shown, line, col))
+                    )
+                    continue
+                result.key_pos[k] = _mark_pos(key_node.start_mark)
+                result[k] = self.build(value_node)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items = YList()
+            items.pos = pos
+            items.item_pos = []
+            for item in node.value:
+                items.item_pos.append(_mark_pos(item.start_mark))
+                items.append(self.build(item))
+            return items
+        return self.loader.construct_object(node, deep=True)
+
+
+class _TooManyAliases(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def read_limited(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file the user named, refusing oversized files with a clear message."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise UserError(f"{shown}: Datei nicht gefunden.", hint="Pfad prüfen.") from None
+    except OSError as exc:
+        raise UserError(f"{shown}: Datei kann nicht gelesen werden ({exc.strerror}).") from None
+    if path.is_dir():
+        raise UserError(f"{shown}: ist ein Ordner, erwartet wird eine Datei.")
+    if size > max_bytes:
+        raise UserError(
+            f"{shown}: Datei ist {size / 1_048_576:.1f} MB groß, erlaubt sind "
+            f"{max_bytes / 1_048_576:.0f} MB.",
+            hint="Ist das die richtige Datei?",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{shown}: Datei kann nicht gelesen werden ({exc.strerror}).") from None
+
+
+def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
+    """Parse YAML text; syntax errors become issues (data is then None)."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return LoadedYaml(shown, None, [Issue(
+                "encoding",
+                f"Datei ist nicht UTF-8-kodiert (Byte {exc.start}). Als UTF-8 speichern.",
+                Location(shown))])
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LoadedYaml(shown, None, [Issue("empty", "Datei ist leer.", Location(shown))])
+        builder = _Builder(loader, shown)
+        data = builder.build(node)
+        return LoadedYaml(shown, data, builder.issues)
+    except _TooManyAliases as exc:
+        return LoadedYaml(shown, None, [Issue(
+            "yaml-aliases",
+            f"Zu viele oder rekursive YAML-Aliase (mehr als {MAX_ALIASES}); solche Dateien "
+            "werden aus Sicherheitsgründen nicht gelesen.",
+            Location(shown, *_mark_pos(exc.node.start_mark)))])
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _mark_pos(mark)
+        what = exc.problem or "ungültiges YAML"
+        return LoadedYaml(shown, None, [Issue(
+            "yaml-syntax",
+            f"YAML-Syntaxfehler: {what}"
+            + (f" ({exc.context})" if exc.context else "")
+            + ". Einrückung, Doppelpunkte und Anführungszeichen prüfen.",
+            Location(shown, line or None, col or None))])
+    except yaml.YAMLError as exc:
+        return LoadedYaml(shown, None, [Issue("yaml-syntax", f"YAML-Fehler: {exc}",
+                                              Location(shown))])
+    except (ValueError, TypeError) as exc:  # e.g. an impossible date like 2026-02-30
+        return LoadedYaml(shown, None, [Issue("yaml-value", f"Ungültiger Wert: {exc}",
+                                              Location(shown))])
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:
+    p = Path(path)
+    return parse_yaml(read_limited(p, max_bytes), display_path(p))
+
+
+def load_yaml_or_raise(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:
+    loaded = load_yaml(path, max_bytes)
+    if loaded.data is None or any(i.severity == "error" for i in loaded.issues):
+        raise DataError(loaded.issues)
+    return loaded
+
+
+def plain(value: Any) -> Any:
+    """Strip position information: plain dicts and lists (for JSON and hashing)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def content_hash(data: Any) -> str:
+    """A hash of the parsed content: comments, layout and key order do not change it."""
+    canonical = json.dumps(plain(data), sort_keys=True, ensure_ascii=False, default=str,
+                           separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
