@@ -20,7 +20,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
     except OSError as exc:
         raise UserError(
             f"{display_path(target)}: kann nicht geschrieben werden ({exc.strerror}).",
-            hint="Schreibrechte und freien Platz prüfen oder mit --output einen anderen Ort wählen.",
+            hint="Schreibrechte und freien Platz prüfen oder mit --output einen anderen Ort "
+                 "wählen.",
         ) from None
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -34,9 +34,13 @@ class YMap(dict):
 
     pos: Pos = (0, 0)
     key_pos: dict[Any, Pos]
+    val_pos: dict[Any, Pos]  # where the value's text starts (inside quotes for quoted scalars)
 
     def pos_of(self, key: Any) -> Pos:
         return self.key_pos.get(key, self.pos)
+
+    def value_pos(self, key: Any) -> Pos:
+        return self.val_pos.get(key, self.pos_of(key))
 
 
 class YList(list):
@@ -101,6 +105,7 @@ class _Builder:
             result = YMap()
             result.pos = pos
             result.key_pos = {}
+            result.val_pos = {}
             for key_node, value_node in node.value:
                 k = self.build(key_node)
                 try:
@@ -123,6 +128,9 @@ class _Builder:
                     )
                     continue
                 result.key_pos[k] = _mark_pos(key_node.start_mark)
+                vline, vcol = _mark_pos(value_node.start_mark)
+                quoted = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("'", '"')
+                result.val_pos[k] = (vline, vcol + (1 if quoted else 0))
                 result[k] = self.build(value_node)
             return result
         if isinstance(node, yaml.SequenceNode):

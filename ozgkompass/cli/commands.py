@@ -1,15 +1,238 @@
-"""Top-level commands: demo, validate, score, explain, questionnaires."""
+"""Top-level commands: demo, validate, score, explain, questionnaires, schema."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
-from ozgkompass.cli.errors import handle_errors
+from ozgkompass.cli import render
+from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
+from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+
+QuestionnaireOpt = Annotated[
+    Path | None,
+    typer.Option("--questionnaire", "-q", help="Fragebogen-Datei (statt Suche nach der ID).",
+                 dir_okay=False),
+]
+QuestionnairesDirOpt = Annotated[
+    Path | None,
+    typer.Option("--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
+                 help="Ordner mit eigenen Fragebögen (auch per OZGKOMPASS_QUESTIONNAIRES)."),
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Reifegradmodell: reifegrad-1.1 (Standard), "
+                 "reifegrad-2.0 oder Pfad zu einer Modelldatei."),
+]
+CatalogueOpt = Annotated[
+    str | None,
+    typer.Option("--catalogue", "-c", help="Gegen einen OZG-Katalog bewerten: `kommunal` "
+                 "(eingebaut), ID eines importierten Katalogs oder Pfad."),
+]
+TargetOpt = Annotated[
+    int | None,
+    typer.Option("--target", "-t", help="Zielstufe für alle Leistungen (Standard: OZG-konforme "
+                 "Stufe; SDG-Leistungen: höchste Stufe)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Vollständiges Ergebnis als JSON ausgeben.")]
+
+
+def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir: Path | None,
+           model: str | None, catalogue: str | None, target: int | None, *,
+           builtin_example: Any = None) -> Any:
+    from ozgkompass.model.maturity import get_model
+    from ozgkompass.model.questionnaire import load_questionnaire
+    from ozgkompass.model.registry import find_questionnaire, load_answer_set
+    from ozgkompass.scoring.assessment import assess
+
+    if builtin_example is not None:
+        aset = load_answer_set(builtin_example, builtin=True)
+    else:
+        aset = load_answer_set(answers)  # type: ignore[arg-type]
+    if questionnaire is not None:
+        qn = load_questionnaire(questionnaire)
+    else:
+        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
+                                questionnaires_dir)
+    mm = get_model(model or qn.maturity_model)
+    result = assess(qn, aset, mm)
+    errors = [i for i in result.issues if i.severity == "error"]
+    if errors:
+        raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
+                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
+    if catalogue is not None or target is not None:
+        from ozgkompass.catalogue.store import resolve_catalogue
+        from ozgkompass.scoring.catalogue import score_catalogue
+
+        cat = resolve_catalogue(catalogue)
+        if target is not None and not mm.lowest_level <= target <= mm.highest_level:
+            raise UserError(f"--target {target} liegt außerhalb der Stufen von {mm.id} "
+                            f"({mm.lowest_level}–{mm.highest_level}).")
+        result.catalogue = score_catalogue(result, cat, mm, qn, target=target)
+    return result
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
-    def demo() -> None:
-        """Bewertet die eingebaute Beispielkommune und zeigt das Ergebnis."""
-        typer.echo("demo folgt")
+    def demo(
+        json_out: JsonOpt = False,
+        catalogue: CatalogueOpt = "kommunal",
+    ) -> None:
+        """Bewertet die eingebaute Beispielkommune (Stadt Falkenberg) und zeigt das Ergebnis."""
+        from ozgkompass.model.registry import DEMO_EXAMPLE, builtin_examples
+
+        example = next((e for e in builtin_examples() if e.name == DEMO_EXAMPLE), None)
+        if example is None:
+            raise UserError("Die eingebaute Beispielkommune fehlt in dieser Installation.",
+                            hint="ozgkompass neu installieren.")
+        result = _score(None, None, None, None, catalogue, None, builtin_example=example)
+        if json_out:
+            dump_json(result.to_dict())
+            return
+        render.assessment_summary(result)
+        console.print("\n[dim]Beispieldaten: fiktive Stadt. Eigene Antworten bewerten: "
+                      "ozgkompass score DATEI.answers.yaml[/dim]")
+
+    @app.command()
+    @handle_errors
+    def validate(
+        files: Annotated[list[Path], typer.Argument(help="Fragebögen und/oder Antwortdateien.",
+                                                    dir_okay=False)],
+        questionnaires_dir: QuestionnairesDirOpt = None,
+        json_out: Annotated[bool, typer.Option("--json", help="Probleme als JSON.")] = False,
+        strict: Annotated[bool, typer.Option("--strict",
+                                             help="Warnungen wie Fehler behandeln.")] = False,
+    ) -> None:
+        """Prüft Fragebögen und Antwortdateien und meldet alle Probleme mit Datei, Zeile und Spalte.
+
+        Exit-Code 0: gültig; 1: Probleme gefunden; 2: Bedienfehler.
+        """
+        all_issues: list[Issue] = []
+        summary: list[list[Any]] = []
+        for path in files:
+            issues, kind = _validate_one(path, questionnaires_dir)
+            all_issues.extend(issues)
+            n_err = sum(i.severity == "error" or strict for i in issues)
+            summary.append([display_path(path), kind, "gültig" if n_err == 0 else
+                            f"{n_err} Problem(e)", sum(i.severity == "warning" for i in issues)])
+        if json_out:
+            dump_json({"files": [{"file": s[0], "kind": s[1], "result": s[2]} for s in summary],
+                       "issues": [i.to_dict() for i in all_issues]})
+        else:
+            print_issues(all_issues)
+            console.print(simple_table("Prüfergebnis", ["Datei", "Art", "Ergebnis", "Warnungen"],
+                                       summary))
+        failed = any(i.severity == "error" or strict for i in all_issues)
+        if failed:
+            raise typer.Exit(EXIT_PROBLEMS)
+
+    @app.command()
+    @handle_errors
+    def score(
+        answers: Annotated[Path, typer.Argument(help="Antwortdatei (YAML).", dir_okay=False)],
+        questionnaire: QuestionnaireOpt = None,
+        questionnaires_dir: QuestionnairesDirOpt = None,
+        model: ModelOpt = None,
+        catalogue: CatalogueOpt = None,
+        target: TargetOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Bewertet eine Antwortdatei: Gesamtindex, Bereiche, Kriterien, nächste Schritte."""
+        result = _score(answers, questionnaire, questionnaires_dir, model, catalogue, target)
+        if json_out:
+            dump_json(result.to_dict())
+            return
+        render.assessment_summary(result)
+
+    @app.command()
+    @handle_errors
+    def explain(
+        answers: Annotated[Path, typer.Argument(help="Antwortdatei (YAML).", dir_okay=False)],
+        area: Annotated[str | None, typer.Option("--area", "-a",
+                                                 help="Bereich erklären (ID).")] = None,
+        question: Annotated[str | None, typer.Option("--question",
+                                                     help="Frage erklären (ID).")] = None,
+        criterion: Annotated[str | None, typer.Option("--criterion",
+                                                      help="Kriterium erklären (ID).")] = None,
+        service: Annotated[str | None, typer.Option(
+            "--service", help="OZG-Leistung erklären (OZG-ID; braucht --catalogue).")] = None,
+        questionnaire: QuestionnaireOpt = None,
+        questionnaires_dir: QuestionnairesDirOpt = None,
+        model: ModelOpt = None,
+        catalogue: CatalogueOpt = None,
+        target: TargetOpt = None,
+    ) -> None:
+        """Zeigt, wie eine Zahl zustande kommt: welche Antworten, Gewichte und Ausschlüsse.
+
+        Ohne Option: der Gesamtindex aus den Bereichen.
+        """
+        if service is not None and catalogue is None:
+            catalogue = "kommunal"
+        result = _score(answers, questionnaire, questionnaires_dir, model, catalogue, target)
+        if question:
+            render.explain_question(result, question)
+        elif area:
+            render.explain_area(result, area)
+        elif criterion:
+            render.explain_criterion(result, criterion)
+        elif service:
+            render.explain_service(result, service)
+        else:
+            render.explain_overall(result)
+
+    @app.command("questionnaires")
+    @handle_errors
+    def list_questionnaires_cmd(questionnaires_dir: QuestionnairesDirOpt = None) -> None:
+        """Listet die eingebauten und eigenen Fragebögen."""
+        from ozgkompass.model.registry import list_questionnaires
+
+        rows = []
+        for e in list_questionnaires(questionnaires_dir):
+            q = e.questionnaire
+            if q is None:
+                n = sum(i.severity == "error" for i in e.issues)
+                rows.append(["?", "?", f"fehlerhaft ({n} Problem(e), siehe validate)", "",
+                             e.origin, e.path])
+            else:
+                rows.append([q.id, q.version, q.title.de, len(q.questions), e.origin, e.path])
+        console.print(simple_table("Fragebögen", ["ID", "Version", "Titel", "Fragen", "Herkunft",
+                                                  "Datei"], rows))
+
+    @app.command()
+    @handle_errors
+    def schema() -> None:
+        """Zeigt, wo das JSON-Schema für Fragebögen liegt (für Editoren)."""
+        from importlib import resources
+
+        path = resources.files("ozgkompass") / "data" / "schemas" / "questionnaire.schema.json"
+        console.print(str(path), highlight=False, soft_wrap=True)
+        err_console.print("[dim]In einem Fragebogen als erste Zeile: "
+                          "# yaml-language-server: $schema=<Pfad>[/dim]")
+
+
+def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Issue], str]:
+    from ozgkompass.model.answers import check_answers, is_answers, parse_answers
+    from ozgkompass.model.questionnaire import is_questionnaire, parse_questionnaire
+    from ozgkompass.model.registry import find_questionnaire
+    from ozgkompass.yamlio import load_yaml
+
+    try:
+        doc = load_yaml(path)
+    except UserError as exc:
+        return [Issue("file", str(exc), Location(display_path(path)))], "?"
+    if doc.data is None or is_questionnaire(doc.data) or not is_answers(doc.data):
+        _, issues = parse_questionnaire(doc)
+        return issues, "Fragebogen"
+    aset, issues = parse_answers(doc)
+    if aset is None:
+        return issues, "Antworten"
+    try:
+        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
+                                questionnaires_dir)
+    except UserError as exc:
+        return [*issues, Issue("questionnaire", str(exc), Location(doc.path))], "Antworten"
+    return [*issues, *check_answers(qn, aset).issues], "Antworten"

@@ -1,0 +1,1 @@
+"""Definitions (questionnaire, answers, catalogue, Reifegrad model): dataclasses, loaders."""

@@ -1,0 +1,282 @@
+"""Answer files: one municipality's answers to one questionnaire (docs/answers-format.md).
+
+Loading has two steps: `parse_answers` checks the file on its own (structure, municipality,
+interview); `check_answers` checks it against the questionnaire it answers (unknown
+questions, invalid options, answers hidden by a condition). Both collect every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ozgkompass.errors import Issue, Location
+from ozgkompass.model.common import Checker, did_you_mean
+from ozgkompass.model.questionnaire import QType, Question, Questionnaire
+from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
+
+TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers")
+REF_KEYS = ("id", "version", "hash")
+MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population")
+MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "verband")
+INTERVIEW_KEYS = ("date", "interviewer", "participants", "notes")
+ANSWER_KEYS = ("value", "na", "reason", "note", "source")
+ARS_RE = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str
+    ars: str | None = None
+    land: str | None = None
+    kreis: str | None = None
+    type: str | None = None
+    population: int | None = None
+
+
+@dataclass(frozen=True)
+class Interview:
+    date: str | None = None
+    interviewer: str | None = None
+    participants: tuple[str, ...] = ()
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: str
+    value: Any = None  # None = open; list for multiple choice
+    na: bool = False
+    reason: str | None = None
+    note: str | None = None
+    source: str | None = None
+    line: int | None = None
+
+    @property
+    def answered(self) -> bool:
+        return not self.na and self.value is not None
+
+
+@dataclass(frozen=True)
+class QuestionnaireRef:
+    id: str
+    version: str | None = None
+    hash: str | None = None
+
+
+@dataclass
+class AnswerSet:
+    questionnaire: QuestionnaireRef
+    municipality: Municipality
+    interview: Interview
+    answers: dict[str, Answer] = field(default_factory=dict)
+    path: str | None = None
+
+    def get(self, qid: str) -> Answer | None:
+        return self.answers.get(qid)
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value).strip() or None
+
+
+def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
+    """Check an answers file on its own; returns the answer set (None on errors) and issues."""
+    ck = Checker(doc, list(doc.issues))
+    if doc.data is None:
+        return None, ck.issues
+    m = ck.mapping(doc.data, "der Antwortdatei", (1, 1))
+    if m is None:
+        return None, ck.issues
+    ck.keys(m, TOP_KEYS, ("questionnaire", "municipality", "answers"), "der Antwortdatei")
+    if m.get("format", 1) != 1:
+        ck.error("format", f"Formatversion {m.get('format')!r} wird nicht unterstützt (nur 1).",
+                 m.pos_of("format"))
+    ref = QuestionnaireRef("?")
+    rm = ck.mapping(m.get("questionnaire"), "`questionnaire`", m.pos_of("questionnaire")) \
+        if "questionnaire" in m else None
+    if rm is not None:
+        ck.keys(rm, REF_KEYS, ("id",), "`questionnaire`")
+        ref = QuestionnaireRef(str(rm.get("id", "?")), _opt_str(rm.get("version")),
+                               _opt_str(rm.get("hash")))
+    muni = Municipality("?")
+    mm = ck.mapping(m.get("municipality"), "`municipality`", m.pos_of("municipality")) \
+        if "municipality" in m else None
+    if mm is not None:
+        ck.keys(mm, MUNICIPALITY_KEYS, ("name",), "`municipality`")
+        ars = _opt_str(mm.get("ars"))
+        if ars is not None and not ARS_RE.match(ars):
+            ck.error("ars", f"Amtlicher Regionalschlüssel {ars!r} muss aus 12 Ziffern bestehen "
+                     "(in Anführungszeichen, damit führende Nullen bleiben).", mm.pos_of("ars"))
+        mtype = mm.get("type")
+        if mtype is not None and mtype not in MUNICIPALITY_TYPES:
+            ck.error("municipality-type", f"`type` {mtype!r} ist unbekannt."
+                     + did_you_mean(str(mtype), MUNICIPALITY_TYPES)
+                     + f" Erlaubt: {', '.join(MUNICIPALITY_TYPES)}.", mm.pos_of("type"))
+        pop = mm.get("population")
+        if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
+            ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}.",
+                     mm.pos_of("population"))
+            pop = None
+        muni = Municipality(str(mm.get("name", "?")).strip(), ars, _opt_str(mm.get("land")),
+                            _opt_str(mm.get("kreis")), mtype, pop)
+    interview = Interview()
+    if m.get("interview") is not None:
+        im = ck.mapping(m.get("interview"), "`interview`", m.pos_of("interview"))
+        if im is not None:
+            ck.keys(im, INTERVIEW_KEYS, (), "`interview`")
+            parts = im.get("participants") or []
+            if isinstance(parts, str):
+                parts = [parts]
+            interview = Interview(_opt_str(im.get("date")), _opt_str(im.get("interviewer")),
+                                  tuple(str(p) for p in parts if p is not None),
+                                  _opt_str(im.get("notes")))
+    answers: dict[str, Answer] = {}
+    raw = m.get("answers")
+    am = None
+    if raw is None and "answers" in m:
+        raw = YMap()
+        raw.pos, raw.key_pos, raw.val_pos = m.pos_of("answers"), {}, {}
+    if "answers" in m:
+        am = ck.mapping(raw, "`answers`", m.pos_of("answers"))
+    for qid, entry in (am or {}).items():
+        line = am.pos_of(qid)[0]  # type: ignore[union-attr]
+        if isinstance(entry, YMap):
+            ck.keys(entry, ANSWER_KEYS, (), f"der Antwort auf {qid}")
+            na = entry.get("na", False)
+            if not isinstance(na, bool):
+                ck.error("type", f"`na` in der Antwort auf {qid} muss true oder false sein.",
+                         entry.pos_of("na"))
+                na = False
+            if na and entry.get("value") is not None:
+                ck.error("na-and-value", f"Antwort auf {qid} hat einen Wert und zugleich "
+                         "`na: true`; eines von beiden entfernen.", entry.pos)
+            answers[str(qid)] = Answer(str(qid), entry.get("value"), na,
+                                       _opt_str(entry.get("reason")), _opt_str(entry.get("note")),
+                                       _opt_str(entry.get("source")), line)
+        else:
+            answers[str(qid)] = Answer(str(qid), entry, False, line=line)
+    if any(i.severity == "error" for i in ck.issues):
+        return None, ck.issues
+    return AnswerSet(ref, muni, interview, answers, doc.path), ck.issues
+
+
+def load_answers(path: Path | str) -> tuple[AnswerSet | None, list[Issue]]:
+    return parse_answers(load_yaml(path))
+
+
+def normalise_value(q: Question, value: Any) -> tuple[Any, str | None]:
+    """The answer value in canonical form, or an error message saying what is expected."""
+    if q.type is QType.YES_NO:
+        if isinstance(value, bool):
+            return ("ja" if value else "nein"), None
+        if isinstance(value, str) and value.strip().lower() in ("ja", "nein"):
+            return value.strip().lower(), None
+        return None, f"erwartet `ja` oder `nein`, gefunden {value!r}"
+    if q.type is QType.SINGLE:
+        allowed = [o.value for o in q.options]
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value) in allowed:
+            return str(value), None
+        return None, (f"{value!r} ist keine Option." + did_you_mean(str(value), allowed)
+                      + f" Möglich: {', '.join(allowed)}")
+    if q.type is QType.MULTIPLE:
+        items = value if isinstance(value, list) else [value]
+        allowed = [o.value for o in q.options]
+        bad = [v for v in items if str(v) not in allowed]
+        if bad:
+            return None, (f"{', '.join(repr(b) for b in bad)} ist keine Option."
+                          + did_you_mean(str(bad[0]), allowed) + f" Möglich: {', '.join(allowed)}")
+        chosen = list(dict.fromkeys(str(v) for v in items))
+        exclusive = [v for v in chosen if q.option(v) and q.option(v).exclusive]  # type: ignore[union-attr]
+        if exclusive and len(chosen) > 1:
+            return None, (f"{exclusive[0]!r} schließt die anderen Optionen aus, gewählt wurden "
+                          f"aber {', '.join(chosen)}")
+        return chosen, None
+    if q.type is QType.SCALE:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"erwartet eine ganze Zahl von {q.min} bis {q.max}, gefunden {value!r}"
+        if not q.min <= value <= q.max:  # type: ignore[operator]
+            return None, f"{value} liegt nicht zwischen {q.min} und {q.max}"
+        return value, None
+    if q.type is QType.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            return None, f"erwartet eine Zahl ≥ 0, gefunden {value!r}"
+        return value, None
+    if isinstance(value, dict | list):
+        return None, "erwartet einen Text"
+    return str(value), None
+
+
+@dataclass
+class Resolved:
+    """Answers checked against the questionnaire: canonical values and question visibility."""
+
+    values: dict[str, Any]  # canonical values of visible, answered questions
+    visible: dict[str, bool]
+    issues: list[Issue]
+
+
+def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
+    """Check answers against the questionnaire in question order; conditions see earlier answers."""
+    issues: list[Issue] = []
+
+    def loc(line: int | None) -> Location:
+        return Location(aset.path, line)
+
+    if aset.questionnaire.id != qn.id:
+        issues.append(Issue("questionnaire-id", f"Die Antworten gehören zu Fragebogen "
+                            f"{aset.questionnaire.id!r}, geprüft wird gegen {qn.id!r}.", loc(None)))
+    elif aset.questionnaire.version and aset.questionnaire.version != qn.version:
+        issues.append(Issue("questionnaire-version", f"Die Antworten wurden zu Version "
+                            f"{aset.questionnaire.version} erfasst, der Fragebogen hat Version "
+                            f"{qn.version}; Fragen können sich geändert haben.", loc(None),
+                            "warning"))
+    elif aset.questionnaire.hash and aset.questionnaire.hash != qn.hash:
+        issues.append(Issue("questionnaire-hash", "Der Fragebogen wurde seit der Erfassung "
+                            "verändert (anderer Inhalts-Hash bei gleicher Version); Ergebnisse "
+                            "können abweichen.", loc(None), "warning"))
+    known = {q.id for q in qn.questions}
+    for qid, ans in aset.answers.items():
+        if qid not in known:
+            issues.append(Issue("unknown-question", f"Frage {qid!r} gibt es im Fragebogen "
+                                f"{qn.id} {qn.version} nicht." + did_you_mean(qid, known),
+                                loc(ans.line)))
+    values: dict[str, Any] = {}
+    visible: dict[str, bool] = {}
+    for q in qn.questions:
+        shown = q.when is None or q.when.evaluate(values)
+        visible[q.id] = shown
+        ans = aset.answers.get(q.id)
+        if ans is None or (ans.value is None and not ans.na):
+            continue
+        if not shown:
+            issues.append(Issue("hidden-answer", f"Frage {q.id!r} wird wegen ihrer Bedingung "
+                                f"({q.when.source}) nicht gestellt; die Antwort wird ignoriert.",  # type: ignore[union-attr]
+                                loc(ans.line), "warning"))
+            continue
+        if ans.na:
+            if not q.na_allowed:
+                issues.append(Issue("na-not-allowed", f"Frage {q.id!r} erlaubt „trifft nicht zu“ "
+                                    "nicht; bitte eine Antwort geben.", loc(ans.line)))
+            elif q.na_reason_required and not ans.reason:
+                issues.append(Issue("na-reason", f"„Trifft nicht zu“ bei Frage {q.id!r} braucht "
+                                    "eine Begründung (`reason`).", loc(ans.line)))
+            continue
+        value, problem = normalise_value(q, ans.value)
+        if problem:
+            issues.append(Issue("invalid-value", f"Antwort auf {q.id!r}: {problem}.",
+                                loc(ans.line)))
+            continue
+        values[q.id] = value
+    return Resolved(values, visible, issues)
+
+
+def is_answers(data: Any) -> bool:
+    return isinstance(data, dict) and "answers" in data

@@ -1,0 +1,161 @@
+"""Building blocks shared by the definition loaders: texts, located issues, key checks."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ozgkompass.errors import Issue, Location
+from ozgkompass.yamlio import LoadedYaml, Pos, YList, YMap
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+VALUE_RE = re.compile(r"^[a-z0-9_-]+$")
+RESPONSIBLE = {"kommune": "Kommune", "it_dienstleister": "IT-Dienstleister", "land": "Land"}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text in German with optional translations."""
+
+    by_lang: tuple[tuple[str, str], ...]
+
+    @property
+    def de(self) -> str:
+        return dict(self.by_lang)["de"]
+
+    def get(self, lang: str = "de") -> str:
+        d = dict(self.by_lang)
+        return d.get(lang) or d["de"]
+
+    def __str__(self) -> str:
+        return self.de
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        return cls((("de", text),))
+
+
+@dataclass
+class Checker:
+    """Collects located issues while a loader walks a parsed YAML document."""
+
+    doc: LoadedYaml
+    issues: list[Issue] = field(default_factory=list)
+
+    def loc(self, pos: Pos) -> Location:
+        return self.doc.loc(pos)
+
+    def error(self, code: str, message: str, pos: Pos) -> None:
+        self.issues.append(Issue(code, message, self.loc(pos)))
+
+    def warn(self, code: str, message: str, pos: Pos) -> None:
+        self.issues.append(Issue(code, message, self.loc(pos), severity="warning"))
+
+    def mapping(self, value: Any, what: str, pos: Pos) -> YMap | None:
+        if isinstance(value, YMap):
+            return value
+        self.error("type", f"{what} muss eine Zuordnung (Schlüssel: Wert) sein.",
+                   getattr(value, "pos", pos))
+        return None
+
+    def listing(self, value: Any, what: str, pos: Pos) -> YList | None:
+        if isinstance(value, YList):
+            return value
+        self.error("type", f"{what} muss eine Liste sein (Einträge mit `- `).",
+                   getattr(value, "pos", pos))
+        return None
+
+    def keys(self, m: YMap, allowed: Iterable[str], required: Iterable[str], what: str) -> None:
+        allowed = list(allowed)
+        for key in m:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                extra = f" Meinten Sie `{hint[0]}`?" if hint else (
+                    f" Erlaubt sind: {', '.join(allowed)}.")
+                self.error("unknown-key", f"Unbekannter Schlüssel `{key}` in {what}.{extra}",
+                           m.pos_of(key))
+        for key in required:
+            if key not in m:
+                self.error("missing-key", f"In {what} fehlt der Pflichtschlüssel `{key}`.", m.pos)
+
+    def text(self, m: YMap, key: str, what: str, required: bool = False) -> Text | None:
+        if key not in m or m[key] is None:
+            if required:
+                self.error("missing-key", f"In {what} fehlt der Pflichtschlüssel `{key}`.", m.pos)
+            return None
+        value = m[key]
+        pos = m.pos_of(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            text = str(value).strip()
+            if not text:
+                self.error("empty-text", f"`{key}` in {what} ist leer.", pos)
+                return None
+            return Text.of(text)
+        if isinstance(value, YMap):
+            pairs = []
+            for lang, txt in value.items():
+                if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2}", lang):
+                    self.error("text-lang", f"`{key}` in {what}: {lang!r} ist kein Sprachcode "
+                               "(zwei Kleinbuchstaben wie `de`, `en`).", value.pos_of(lang))
+                    continue
+                if not isinstance(txt, str) or not txt.strip():
+                    self.error("empty-text", f"`{key}.{lang}` in {what} ist leer oder kein Text.",
+                               value.pos_of(lang))
+                    continue
+                pairs.append((lang, txt.strip()))
+            if "de" not in value:
+                self.error("text-no-de", f"`{key}` in {what} hat keinen deutschen Text (`de`).",
+                           pos)
+                return None
+            return Text(tuple(pairs)) if any(lang == "de" for lang, _ in pairs) else None
+        self.error("type", f"`{key}` in {what} muss ein Text oder {{de: …, en: …}} sein.", pos)
+        return None
+
+    def number(self, m: YMap, key: str, what: str, default: float | None = None,
+               positive: bool = False, minimum: float | None = None) -> float | None:
+        if key not in m:
+            return default
+        value = m[key]
+        pos = m.pos_of(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error("type", f"`{key}` in {what} muss eine Zahl sein, ist {value!r}.", pos)
+            return default
+        if positive and value <= 0:
+            self.error("weight", f"`{key}` in {what} muss größer als 0 sein, ist {value}.", pos)
+            return default
+        if minimum is not None and value < minimum:
+            self.error("range", f"`{key}` in {what} muss mindestens {minimum:g} sein, ist "
+                       f"{value}.", pos)
+            return default
+        return float(value)
+
+    def boolean(self, m: YMap, key: str, what: str, default: bool) -> bool:
+        if key not in m:
+            return default
+        value = m[key]
+        if not isinstance(value, bool):
+            self.error("type", f"`{key}` in {what} muss true oder false sein, ist {value!r}.",
+                       m.pos_of(key))
+            return default
+        return value
+
+    def ident(self, m: YMap, key: str, what: str, pattern: re.Pattern[str] = ID_RE) -> str | None:
+        if key not in m:
+            return None
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.error("type", f"`{key}` in {what} muss ein Text sein.", m.pos_of(key))
+            return None
+        value = str(value)
+        if not pattern.match(value):
+            self.error("bad-id", f"`{key}` {value!r} in {what}: nur Kleinbuchstaben, Ziffern, "
+                       "`_` und `-` verwenden (z. B. `portal_typ`).", m.pos_of(key))
+        return value
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Meinten Sie `{hint[0]}`?" if hint else ""

@@ -1,0 +1,92 @@
+"""Where questionnaires come from: built in (installed with the package) or a user folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from ozgkompass.errors import DataError, Issue, UserError, display_path
+from ozgkompass.model.answers import AnswerSet, is_answers, parse_answers
+from ozgkompass.model.questionnaire import Questionnaire, parse_questionnaire
+from ozgkompass.yamlio import load_yaml, parse_yaml
+
+ENV_DIR = "OZGKOMPASS_QUESTIONNAIRES"
+DEMO_EXAMPLE = "stadt-falkenberg.answers.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    origin: str  # "eingebaut" or "Benutzer"
+    path: str
+    questionnaire: Questionnaire | None
+    issues: tuple[Issue, ...] = ()
+
+
+def builtin_folder() -> Traversable:
+    return resources.files("ozgkompass.questionnaires")
+
+
+def user_folder(option: Path | None = None) -> Path | None:
+    if option is not None:
+        return option
+    env = os.environ.get(ENV_DIR)
+    return Path(env) if env else None
+
+
+def _parse_builtin(entry: Traversable) -> Entry:
+    doc = parse_yaml(entry.read_bytes(), f"(eingebaut) {entry.name}")
+    q, issues = parse_questionnaire(doc)
+    return Entry("eingebaut", f"(eingebaut) {entry.name}", q, tuple(issues))
+
+
+def list_questionnaires(folder: Path | None = None) -> list[Entry]:
+    entries = [_parse_builtin(e) for e in sorted(builtin_folder().iterdir(), key=lambda e: e.name)
+               if e.name.endswith((".yaml", ".yml"))]
+    user = user_folder(folder)
+    if user is not None:
+        if not user.is_dir():
+            raise UserError(f"Fragebogen-Ordner {display_path(user)} existiert nicht.",
+                            hint=f"Pfad bei --questionnaires-dir bzw. {ENV_DIR} prüfen.")
+        for path in sorted([*user.glob("*.yaml"), *user.glob("*.yml")]):
+            doc = load_yaml(path)
+            if is_answers(doc.data):
+                continue
+            q, issues = parse_questionnaire(doc)
+            entries.append(Entry("Benutzer", display_path(path), q, tuple(issues)))
+    return entries
+
+
+def find_questionnaire(qid: str, version: str | None = None,
+                       folder: Path | None = None) -> Questionnaire:
+    """The questionnaire with this id; a user folder wins over the built-in ones."""
+    entries = [e for e in list_questionnaires(folder) if e.questionnaire is not None]
+    matches = [e for e in entries if e.questionnaire.id == qid]  # type: ignore[union-attr]
+    if not matches:
+        known = sorted({e.questionnaire.id for e in entries})  # type: ignore[union-attr]
+        raise UserError(
+            f"Fragebogen {qid!r} nicht gefunden (bekannt: {', '.join(known)}).",
+            hint=f"Mit --questionnaire DATEI angeben oder den Ordner per --questionnaires-dir "
+                 f"bzw. {ENV_DIR} bekannt machen.")
+    exact = [e for e in matches if e.questionnaire.version == version]  # type: ignore[union-attr]
+    chosen = (exact or matches)[-1]
+    return chosen.questionnaire  # type: ignore[return-value]
+
+
+def builtin_examples() -> list[Traversable]:
+    folder = builtin_folder() / "examples"
+    return sorted((e for e in folder.iterdir() if e.name.endswith(".answers.yaml")),
+                  key=lambda e: e.name)
+
+
+def load_answer_set(path: Path | Traversable, *, builtin: bool = False) -> AnswerSet:
+    if builtin:
+        doc = parse_yaml(path.read_bytes(), f"(eingebaut) examples/{path.name}")
+    else:
+        doc = load_yaml(path)  # type: ignore[arg-type]
+    aset, issues = parse_answers(doc)
+    if aset is None:
+        raise DataError(issues, f"Antwortdatei {doc.path} ist fehlerhaft.")
+    return aset

@@ -1,0 +1,1 @@
+"""Scoring: pure functions from definitions and answers to one `Assessment`."""

@@ -1,0 +1,308 @@
+"""Scoring a municipality's answers: question, area and overall scores, criteria levels.
+
+Pure functions: they take a questionnaire and an answer set and return one `Assessment`
+that every report and export reads. The rules are documented in docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ozgkompass import __version__
+from ozgkompass.errors import Issue
+from ozgkompass.model.answers import AnswerSet, Interview, Municipality, check_answers
+from ozgkompass.model.common import RESPONSIBLE
+from ozgkompass.model.maturity import MaturityModel, get_model
+from ozgkompass.model.questionnaire import Option, QType, Question, Questionnaire
+
+# status of a question in an assessment
+ANSWERED, NA, HIDDEN, OPEN, OPEN_OPTIONAL, RECORDED = (
+    "beantwortet", "trifft nicht zu", "ausgeblendet", "offen (Pflicht)", "offen", "erfasst")
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    area_id: str
+    text: str
+    type: str
+    status: str
+    weight: float
+    value: Any = None
+    answer_label: str | None = None
+    score: float | None = None  # 0–100; None when not counted
+    counted: bool = False  # in numerator and denominator of the area score
+    criteria: dict[str, int] = field(default_factory=dict)
+    recommendation: str | None = None
+    responsible: str | None = None
+    note: str | None = None
+    source: str | None = None
+    na_reason: str | None = None
+    condition: str | None = None
+
+
+@dataclass
+class AreaResult:
+    id: str
+    title: str
+    weight: float
+    score: float | None
+    band: str | None
+    answered: int
+    applicable: int
+    completeness: float | None
+    open_required: list[str]
+    questions: list[QuestionResult]
+
+    @property
+    def counted_weight(self) -> float:
+        return sum(q.weight for q in self.questions if q.counted)
+
+
+@dataclass
+class Evidence:
+    question_id: str
+    answer_label: str
+    level: int
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    name: str
+    level: int | None
+    level_name: str
+    reason: str  # why this level (or why unknown)
+    evidence: list[Evidence]
+    deciding: list[str]  # questions whose answers set the level (the weakest)
+
+
+@dataclass
+class Recommendation:
+    question_id: str
+    area_id: str
+    question: str
+    text: str
+    responsible: str | None
+    responsible_label: str | None
+    score: float | None
+    gain: float  # points the overall index would gain if this question reached 100 %
+    open: bool = False
+
+
+@dataclass
+class Assessment:
+    tool_version: str
+    questionnaire: dict[str, str]
+    model: dict[str, Any]
+    municipality: Municipality
+    interview: Interview
+    answers_file: str | None
+    score: float | None
+    band: str | None
+    band_description: str | None
+    completeness: float | None
+    answered: int
+    applicable: int
+    open_required: list[str]
+    areas: list[AreaResult]
+    criteria: list[CriterionResult]
+    recommendations: list[Recommendation]
+    issues: list[Issue]
+    catalogue: Any = None  # scoring.catalogue.CatalogueResult when scored against a catalogue
+
+    def area(self, aid: str) -> AreaResult | None:
+        return next((a for a in self.areas if a.id == aid), None)
+
+    def question(self, qid: str) -> QuestionResult | None:
+        return next((q for a in self.areas for q in a.questions if q.id == qid), None)
+
+    def criterion(self, cid: str) -> CriterionResult | None:
+        return next((c for c in self.criteria if c.id == cid), None)
+
+    def criteria_levels(self) -> dict[str, int | None]:
+        return {c.id: c.level for c in self.criteria}
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["issues"] = [i.to_dict() for i in self.issues]
+        data["catalogue"] = self.catalogue.to_dict() if self.catalogue is not None else None
+        return data
+
+
+def _pct(part: float, whole: float) -> float:
+    return 100.0 * part / whole if whole else 0.0
+
+
+def question_score(q: Question, value: Any) -> tuple[float | None, list[Option]]:
+    """Score 0–100 of one answer and the options it chose (None: the question is not scored)."""
+    if q.type in (QType.SINGLE, QType.YES_NO):
+        opts = q.effective_options()
+        chosen = next((o for o in opts if o.value == value), None)
+        best = max(o.score for o in opts)
+        return (_pct(chosen.score, best) if chosen else None), ([chosen] if chosen else [])
+    if q.type is QType.MULTIPLE:
+        chosen = [o for o in q.options if o.value in value]
+        total = sum(o.score for o in q.options)
+        return min(100.0, _pct(sum(o.score for o in chosen), total)), chosen
+    if q.type is QType.SCALE:
+        return _pct(value - q.min, q.max - q.min), []  # type: ignore[operator]
+    if q.type is QType.NUMBER and q.thresholds:
+        t = q.threshold_for(float(value))
+        best = max(o.score for o in q.thresholds)
+        return (_pct(t.score, best) if t else 0.0), ([t] if t else [])
+    return None, []
+
+
+def _answer_label(q: Question, value: Any, chosen: list[Option]) -> str:
+    if q.type in (QType.SINGLE, QType.YES_NO, QType.MULTIPLE):
+        return ", ".join(o.label.de for o in chosen) or "keine Auswahl"
+    if q.type is QType.SCALE:
+        label = dict(q.labels).get(value)
+        return f"{value} von {q.max}" + (f" ({label.de})" if label else "")
+    if q.type is QType.NUMBER:
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{text} {q.unit}".strip() if q.unit else text
+    return str(value)
+
+
+def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = None) -> Assessment:
+    """Score an answer set. Problems in the answers are kept in `issues`; errors among them
+    mean the affected answers were left out (the CLI refuses to score such files)."""
+    model = model or get_model(qn.maturity_model)
+    resolved = check_answers(qn, aset)
+    areas: list[AreaResult] = []
+    evidence: dict[str, list[Evidence]] = {c.id: [] for c in model.criteria}
+    asked: set[str] = set()
+    total_area_weight = 0.0
+    weighted_sum = 0.0
+    for area in qn.areas:
+        results: list[QuestionResult] = []
+        for q in area.questions:
+            for opt in (*q.effective_options(), *q.thresholds):
+                asked.update(opt.criteria_for(model, qn.maturity_model))
+            results.append(_question_result(qn, model, q, aset, resolved.values,
+                                            resolved.visible[q.id], evidence))
+        counted = [r for r in results if r.counted]
+        weight = sum(r.weight for r in counted)
+        score = sum(r.weight * (r.score or 0.0) for r in counted) / weight if weight else None
+        applicable = [r for r in results if r.status in (ANSWERED, OPEN, OPEN_OPTIONAL, RECORDED)]
+        answered = [r for r in applicable if r.status in (ANSWERED, RECORDED)]
+        band = qn.band_for(score)
+        areas.append(AreaResult(
+            id=area.id, title=area.title.de, weight=area.weight, score=score,
+            band=band.name if band else None, answered=len(answered),
+            applicable=len(applicable),
+            completeness=_pct(len(answered), len(applicable)) if applicable else None,
+            open_required=[r.id for r in results if r.status == OPEN], questions=results,
+        ))
+        if score is not None:
+            total_area_weight += area.weight
+            weighted_sum += area.weight * score
+    overall = weighted_sum / total_area_weight if total_area_weight else None
+    band = qn.band_for(overall)
+    answered_n = sum(a.answered for a in areas)
+    applicable_n = sum(a.applicable for a in areas)
+    return Assessment(
+        tool_version=__version__,
+        questionnaire={"id": qn.id, "version": qn.version, "hash": qn.hash,
+                       "title": qn.title.de},
+        model={"id": model.id, "version": model.version, "title": model.title,
+               "complete": model.complete},
+        municipality=aset.municipality, interview=aset.interview, answers_file=aset.path,
+        score=overall, band=band.name if band else None,
+        band_description=band.description if band else None,
+        completeness=_pct(answered_n, applicable_n) if applicable_n else None,
+        answered=answered_n, applicable=applicable_n,
+        open_required=[qid for a in areas for qid in a.open_required],
+        areas=areas, criteria=_criteria_results(model, evidence, asked),
+        recommendations=_recommendations(areas, total_area_weight),
+        issues=resolved.issues,
+    )
+
+
+def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset: AnswerSet,
+                     values: dict[str, Any], shown: bool,
+                     evidence: dict[str, list[Evidence]]) -> QuestionResult:
+    ans = aset.get(q.id)
+    r = QuestionResult(id=q.id, area_id=q.area_id, text=q.text.de, type=q.type.value,
+                       status=OPEN, weight=q.weight,
+                       condition=q.when.source if q.when else None,
+                       note=ans.note if ans else None, source=ans.source if ans else None)
+    if not shown:
+        r.status = HIDDEN
+        return r
+    if ans is not None and ans.na and q.na_allowed:
+        r.status, r.na_reason = NA, ans.reason
+        return r
+    if q.id not in values:
+        r.status = OPEN if (q.required and q.scored) else OPEN_OPTIONAL
+        if r.status == OPEN:  # an unanswered required question counts as 0 %
+            r.counted, r.score = True, 0.0
+            r.recommendation = (f"Offene Frage klären: {q.text.de}"
+                                + (f" – {q.recommendation.de}" if q.recommendation else ""))
+            r.responsible = q.responsible
+        return r
+    value = values[q.id]
+    score, chosen = question_score(q, value)
+    r.value, r.answer_label = value, _answer_label(q, value, chosen)
+    if score is None:
+        r.status = RECORDED
+        return r
+    r.status, r.score, r.counted = ANSWERED, score, True
+    levels: dict[str, int] = {}
+    for opt in chosen:  # multiple choice: a chosen option adds capabilities → highest level
+        for cid, level in opt.criteria_for(model, qn.maturity_model).items():
+            levels[cid] = max(level, levels.get(cid, level))
+    for cid, level in levels.items():
+        if cid in evidence:
+            evidence[cid].append(Evidence(q.id, r.answer_label, level))
+    r.criteria = levels
+    if score < 100:
+        rec_opt = next((o for o in chosen if o.recommendation), None)
+        rec = rec_opt.recommendation if rec_opt else q.recommendation
+        resp_opt = next((o for o in chosen if o.responsible), None)
+        r.recommendation = rec.de if rec else None
+        r.responsible = resp_opt.responsible if resp_opt else q.responsible
+    return r
+
+
+def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
+                      asked: set[str]) -> list[CriterionResult]:
+    results = []
+    for c in model.criteria:
+        ev = evidence[c.id]
+        if ev:
+            level = min(e.level for e in ev)  # the weakest answer decides (minimum rule)
+            deciding = [e.question_id for e in ev if e.level == level]
+            reason = (f"schwächste Antwort: {', '.join(deciding)}" if len(ev) > 1
+                      else f"aus Frage {deciding[0]}")
+            results.append(CriterionResult(c.id, c.name, level, model.level_name(level), reason,
+                                           ev, deciding))
+        else:
+            reason = ("nicht gefragt: keine Frage des Fragebogens belegt dieses Kriterium"
+                      if c.id not in asked else
+                      "keine gegebene Antwort belegt es (offen, „trifft nicht zu“, ausgeblendet "
+                      "oder gewählte Option ohne Bezug zu diesem Kriterium)")
+            results.append(CriterionResult(c.id, c.name, None, "unbekannt", reason, [], []))
+    return results
+
+
+def _recommendations(areas: list[AreaResult], total_area_weight: float) -> list[Recommendation]:
+    recs = []
+    for area in areas:
+        counted_weight = area.counted_weight
+        if not counted_weight or not total_area_weight or area.score is None:
+            continue
+        for q in area.questions:
+            if not q.counted or q.score is None or q.score >= 100 or not q.recommendation:
+                continue
+            gain = (area.weight / total_area_weight) * (q.weight / counted_weight) * (100 - q.score)
+            recs.append(Recommendation(
+                question_id=q.id, area_id=area.id, question=q.text, text=q.recommendation,
+                responsible=q.responsible,
+                responsible_label=RESPONSIBLE.get(q.responsible or "", None),
+                score=q.score, gain=gain, open=q.status == OPEN))
+    recs.sort(key=lambda r: (-r.gain, r.question_id))
+    return recs

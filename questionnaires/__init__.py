@@ -1,0 +1,1 @@
+"""The built-in questionnaires (YAML data, installed as `ozgkompass.questionnaires`)."""
