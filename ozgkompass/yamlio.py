@@ -25,6 +25,9 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 100
+MAX_NODES = 2_000_000  # values after expanding aliases: stops "billion laughs" documents
+_SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+              ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
 Pos = tuple[int, int]  # 1-based line and column
 
@@ -80,26 +83,39 @@ class _Builder:
         self.seen: dict[int, Any] = {}
         self.aliases = 0
         self.active: set[int] = set()
+        self.sizes: dict[int, int] = {}
+        self.total = 0
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
         if key in self.seen:
             self.aliases += 1
-            if self.aliases > MAX_ALIASES:
+            self.total += self.sizes.get(key, 1)
+            if self.aliases > MAX_ALIASES or self.total > MAX_NODES:
                 raise _TooManyAliases(node)
             return self.seen[key]
         if key in self.active:
             raise _TooManyAliases(node)
         self.active.add(key)
+        before = self.total
         try:
             value = self._build(node)
         finally:
             self.active.discard(key)
+        self.total += 1
+        if self.total > MAX_NODES:
+            raise _TooManyAliases(node)
+        self.sizes[key] = self.total - before
         self.seen[key] = value
         return value
 
     def _build(self, node: yaml.Node) -> Any:
         pos = _mark_pos(node.start_mark)
+        if node.tag not in _SAFE_TAGS:
+            self.issues.append(Issue(
+                "yaml-tag", f"YAML-Tag {node.tag!r} ist nicht erlaubt; nur einfache Werte, "
+                "Listen und Zuordnungen. Den Tag entfernen.", Location(self.shown, *pos)))
+            return None
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)
             result = YMap()
@@ -193,8 +209,9 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
     except _TooManyAliases as exc:
         return LoadedYaml(shown, None, [Issue(
             "yaml-aliases",
-            f"Zu viele oder rekursive YAML-Aliase (mehr als {MAX_ALIASES}); solche Dateien "
-            "werden aus Sicherheitsgründen nicht gelesen.",
+            f"Zu viele, zu große oder rekursive YAML-Aliase (mehr als {MAX_ALIASES} Aliase oder "
+            f"{MAX_NODES // 1_000_000} Millionen Werte); solche Dateien werden aus "
+            "Sicherheitsgründen nicht gelesen.",
             Location(shown, *_mark_pos(exc.node.start_mark)))])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -208,7 +208,7 @@ class _QuestionnaireParser:
         version = m.get("version")
         if version is not None and not isinstance(version, str | int | float):
             ck.error("type", "`version` muss ein Text sein, z. B. \"1.0.0\".", m.pos_of("version"))
-        title = ck.text(m, "title", "dem Fragebogen", required=True)
+        title = ck.text(m, "title", "dem Fragebogen")
         description = ck.text(m, "description", "dem Fragebogen")
         languages = m.get("languages", ["de"])
         if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
@@ -281,7 +281,7 @@ class _QuestionnaireParser:
         what = f"Bereich {am.get('id', i + 1)!s}"
         ck.keys(am, AREA_KEYS, ("id", "title", "questions"), f"dem {what}")
         aid = ck.ident(am, "id", f"dem {what}")
-        title = ck.text(am, "title", f"dem {what}", required=True)
+        title = ck.text(am, "title", f"dem {what}")
         description = ck.text(am, "description", f"dem {what}")
         weight = ck.number(am, "weight", f"dem {what}", default=1.0, positive=True)
         questions: list[Question] = []
@@ -309,7 +309,7 @@ class _QuestionnaireParser:
             ck.error("duplicate-id", f"Fragen-ID {qid!r} kommt doppelt vor (zuerst Zeile "
                      f"{self.seen[qid].line}). IDs müssen im ganzen Fragebogen eindeutig sein.",
                      qm.pos_of("id"))
-        text = ck.text(qm, "text", what, required=True)
+        text = ck.text(qm, "text", what)
         help_text = ck.text(qm, "help", what)
         raw_type = qm.get("type")
         qtype: QType | None = None
@@ -489,7 +489,7 @@ class _QuestionnaireParser:
             if not isinstance(value, str | int) or not VALUE_RE.match(str(value)):
                 ck.error("bad-value", f"`value` {value!r} in {owhat}: nur Kleinbuchstaben, "
                          "Ziffern, `_` und `-`.", om.pos_of("value"))
-        label = ck.text(om, "label", owhat, required=True)
+        label = ck.text(om, "label", owhat)
         score = ck.number(om, "score", owhat, minimum=0)
         native, by_model = self._criteria(om, owhat)
         exclusive = ck.boolean(om, "exclusive", owhat, default=False)
