@@ -1,8 +1,440 @@
-"""`ozgkompass catalogue …`: import, show, search, stats, update (placeholder until built)."""
+"""`ozgkompass catalogue …`: import, show, search, stats, list, update."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+from rich.markup import escape
+
+from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.output import console, dump_json, simple_table
+from ozgkompass.errors import Issue, UserError, display_path
+
+if TYPE_CHECKING:
+    from ozgkompass.catalogue.importer import ImportResult
+    from ozgkompass.model.catalogue import Catalogue, OzgService
 
 app = typer.Typer(help="OZG-Katalog: importieren, anzeigen, durchsuchen, aktualisieren.",
                   no_args_is_help=True)
+
+CatalogueOpt = Annotated[str | None, typer.Option(
+    "--catalogue", "-c", metavar="ID|DATEI",
+    help="Katalog: eingebaut (kommunal), eine ID aus `catalogue list` oder eine Katalogdatei.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Maschinenlesbar als JSON ausgeben.")]
+
+RESP_ORDER = ("municipal", "possibly_municipal", "not_municipal", "unknown")
+REJECT_GROUP_THRESHOLD = 50
+WARNING_EXAMPLES = 3
+
+
+def _e(value: object) -> str:
+    """User data in Rich output: brackets are text, not markup."""
+    return escape("" if value is None else str(value))
+
+
+def _header(cat: Catalogue) -> str:
+    return (f"Katalog [bold]{_e(cat.id)}[/bold], Version {_e(cat.version)} "
+            f"({len(cat.services)} OZG-Leistungen)")
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@app.command("import")
+@handle_errors
+def import_(
+    files: Annotated[list[Path], typer.Argument(
+        metavar="DATEI...", show_default=False,
+        help="Export-Dateien (.csv, .xlsx); beim Layout ozg2019 beide Dateien.")],
+    layout: Annotated[str | None, typer.Option(
+        "--layout", metavar="ozg2019|fim-csv",
+        help="Spaltenaufbau; ohne Angabe an den Überschriften erkannt.")] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        "--mapping", metavar="DATEI",
+        help="Zuordnungsdatei (YAML): welche Spalte welches Feld enthält.")] = None,
+    catalogue_id: Annotated[str | None, typer.Option(
+        "--id", help="Katalog-ID (Standard: nach Layout, z. B. ozg2019).")] = None,
+    version: Annotated[str | None, typer.Option(
+        "--version", help="Versionsangabe, die in jedem Bericht steht (z. B. 2026-03).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Titel des Katalogs.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="DATEI",
+        help="Hierhin schreiben (.json oder .yaml) statt in den Katalogspeicher.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Einen vorhandenen Katalog überschreiben.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit-Code 1, wenn Zeilen abgelehnt wurden.")] = False,
+    all_warnings: Annotated[bool, typer.Option(
+        "--all-warnings", help="Jede Warnung einzeln zeigen statt zusammengefasst.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Importiert einen amtlichen Katalog-Export (CSV/XLSX) als Katalog.
+
+    Erkannt werden die OZG-Datenbank 2019 (ozg_leistungen.csv + leika_zu_ozg.csv) und der
+    FIM-Leistungsexport; andere Tabellen mit --mapping. Geschrieben wird nach
+    <Datenordner>/catalogues/<id>.json oder nach --output; Eingabedateien werden nie
+    überschrieben, ein vorhandener Katalog nur mit --force.
+
+    Jede abgelehnte Zeile wird mit Datei, Zeile und Grund gezeigt. Exit-Code 0, wenn der
+    Katalog geschrieben wurde (auch wenn einzelne Zeilen abgelehnt wurden; mit --strict
+    dann 1), 1 wenn keine OZG-Leistung übernommen werden konnte, 2 bei Bedienfehlern
+    (Datei fehlt, falscher Dateityp, Pflichtspalten fehlen).
+    """
+    from ozgkompass.catalogue.importer import import_catalogue
+    from ozgkompass.catalogue.store import store_path
+    from ozgkompass.fsutil import refuse_overwrite
+    from ozgkompass.model.catalogue import save_catalogue
+
+    if output is not None and output.suffix.lower() not in (".json", ".yaml", ".yml"):
+        raise UserError(f"{display_path(output)}: --output muss auf .json, .yaml oder .yml enden.")
+    inputs = [*files, *([mapping] if mapping else [])]
+    result = import_catalogue(files, layout=layout, mapping=mapping, catalogue_id=catalogue_id,
+                              version=version, title=title)
+    target = output if output is not None else store_path(result.catalogue["id"])
+    refuse_overwrite(target, inputs, force)
+    save_catalogue(result.catalogue, target)
+
+    if as_json:
+        dump_json({"catalogue": {"id": result.catalogue["id"],
+                                 "version": result.catalogue["version"],
+                                 "path": str(target)},
+                   "summary": result.summary(),
+                   "issues": [i.to_dict() for i in result.issues]})
+    else:
+        _print_import(result, target, all_warnings)
+    if strict and result.rejected:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _print_import(result: ImportResult, target: Path, all_warnings: bool) -> None:
+    from ozgkompass.model.catalogue import Responsibility
+
+    for f in result.files:
+        console.print(f"Gelesen: {_e(f)}", highlight=False, soft_wrap=True)
+    rows: list[list[Any]] = [
+        ["Layout", result.layout],
+        ["Zeilen gelesen", result.rows_read],
+        ["übernommen (neue OZG-Leistung)", result.taken],
+        ["zusammengeführt (zu vorhandener OZG-Leistung)", result.merged],
+        ["abgelehnt", result.rejected],
+        ["OZG-Leistungen", result.services],
+        ["LeiKa-Leistungen", result.leika_count],
+        ["doppelte LeiKa-Zeilen (ignoriert)", result.duplicates],
+        ["Themenfelder", len(result.themenfelder)],
+    ]
+    for key in RESP_ORDER:
+        rows.append([f"Zuständigkeit: {Responsibility(key).label}",
+                     result.responsibility_counts.get(key, 0)])
+    rows.append(["Warnungen", len(result.warnings)])
+    console.print(simple_table("Import", ["", "Anzahl"], rows))
+
+    rejected = result.rejected_rows
+    if rejected:
+        console.print(f"\n[bold]Abgelehnte Zeilen ({len(rejected)}):[/bold]")
+        if len(rejected) > REJECT_GROUP_THRESHOLD:
+            reasons = Counter(i.code for i in rejected)
+            console.print(simple_table("Gründe", ["Grund", "Zeilen", "Beispiel"], [
+                [code, count, _e(next(i.message for i in rejected if i.code == code))]
+                for code, count in reasons.most_common()]))
+            by_code: dict[str, list[Issue]] = defaultdict(list)
+            for issue in rejected:
+                by_code[issue.code].append(issue)
+            for code, _count in reasons.most_common():
+                console.print(f"\n[bold]{code}[/bold]")
+                _print_issue_lines(by_code[code])
+        else:
+            _print_issue_lines(rejected)
+
+    warnings = result.warnings
+    if warnings:
+        console.print(f"\n[bold]Warnungen ({len(warnings)}):[/bold]")
+        if all_warnings:
+            _print_issue_lines(warnings)
+        else:
+            by_code = defaultdict(list)
+            for issue in warnings:
+                by_code[issue.code].append(issue)
+            for code, items in sorted(by_code.items(), key=lambda kv: -len(kv[1])):
+                console.print(f"[yellow]{code}[/yellow] ({len(items)}×)", highlight=False)
+                _print_issue_lines(items[:WARNING_EXAMPLES], indent="  ")
+                if len(items) > WARNING_EXAMPLES:
+                    console.print(f"  … und {len(items) - WARNING_EXAMPLES} weitere",
+                                  highlight=False)
+            console.print("Alle Warnungen einzeln: --all-warnings oder --json.", highlight=False)
+
+    cat = result.catalogue
+    console.print(f"\n[green]Katalog geschrieben:[/green] {_e(display_path(target))} "
+                  f"(ID {_e(cat['id'])}, Version {_e(cat['version'])})", highlight=False,
+                  soft_wrap=True)
+    console.print(f"Verwenden mit: --catalogue {_e(cat['id'])}" if target.suffix == ".json"
+                  and target.parent.name == "catalogues" else
+                  f"Verwenden mit: --catalogue {_e(display_path(target))}",
+                  highlight=False, soft_wrap=True)
+
+
+def _print_issue_lines(issues: list[Issue], indent: str = "") -> None:
+    for issue in issues:
+        console.print(f"{indent}{_e(issue.location)}: {_e(issue.message)}", highlight=False,
+                      soft_wrap=True)
+
+
+# --- show ---------------------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unbekannt" if value is None else ("ja" if value else "nein")
+
+
+@app.command()
+@handle_errors
+def show(
+    ref: Annotated[str | None, typer.Argument(
+        metavar="[ID|DATEI]", show_default=False,
+        help="Katalog (Standard: der eingebaute).")] = None,
+    service: Annotated[str | None, typer.Option(
+        "--service", "-s", metavar="OZG_ID", help="Eine OZG-Leistung im Detail zeigen.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Zeigt Kopfdaten eines Katalogs oder eine OZG-Leistung im Detail."""
+    from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.model.catalogue import ATTRIBUTE_LABELS, ATTRIBUTE_NAMES
+
+    cat = resolve_catalogue(ref)
+    if service is None:
+        themen = cat.themenfelder()
+        if as_json:
+            dump_json({"id": cat.id, "version": cat.version, "title": cat.title,
+                       "source": cat.source, "created": cat.created, "path": cat.path,
+                       "services": len(cat.services), "themenfelder": sorted(themen)})
+            return
+        console.print(simple_table(f"Katalog {_e(cat.id)}", ["", ""], [
+            ["ID", _e(cat.id)], ["Version", _e(cat.version)], ["Titel", _e(cat.title)],
+            ["Quelle", _e(cat.source)], ["Erstellt", _e(cat.created or "unbekannt")],
+            ["Datei", _e(cat.path or "")], ["OZG-Leistungen", len(cat.services)],
+            ["Themenfelder", len(themen)],
+        ]))
+        return
+    svc = _find_service(cat, service)
+    if as_json:
+        from dataclasses import asdict
+
+        data = asdict(svc)
+        data["responsibility"] = svc.responsibility.value
+        data["unknown_attributes"] = svc.attributes.unknown()
+        dump_json({"catalogue": {"id": cat.id, "version": cat.version}, "service": data})
+        return
+    console.print(_header(cat), highlight=False)
+    console.print(simple_table(f"OZG-Leistung {svc.ozg_id}: {_e(svc.name)}", ["", ""], [
+        ["OZG-ID", svc.ozg_id], ["Name", _e(svc.name)], ["Themenfeld", _e(svc.themenfeld)],
+        ["Lage", _e(svc.lage or "unbekannt")],
+        ["Zuständigkeit", svc.responsibility.label],
+        ["Priorität", svc.priority if svc.priority is not None else "—"],
+        ["Fallzahl pro Jahr", f"{svc.case_volume:g}" if svc.case_volume is not None else "—"],
+    ]))
+    attr_rows = []
+    for name in ATTRIBUTE_NAMES:
+        if name == "trust_level":
+            value = svc.attributes.trust_level or "unbekannt"
+        else:
+            value = _yes_no(getattr(svc.attributes, name))
+            if name == "identification" and svc.attributes.identification is None \
+                    and svc.attributes.flag(name) is not None:
+                value = f"{_yes_no(svc.attributes.flag(name))} (aus dem Vertrauensniveau)"
+        attr_rows.append([ATTRIBUTE_LABELS[name], value])
+    console.print(simple_table("Merkmale", ["Merkmal", "Wert"], attr_rows))
+    console.print(simple_table(f"LeiKa-Leistungen ({len(svc.leika)})",
+                               ["Schlüssel", "Bezeichnung", "Typisierung"],
+                               [[x.key or "—", _e(x.name), _e(x.typisierung or "—")]
+                                for x in svc.leika]))
+
+
+def _find_service(cat: Catalogue, ozg_id: str) -> OzgService:
+    import difflib
+
+    svc = cat.get(ozg_id.strip())
+    if svc is not None:
+        return svc
+    close = difflib.get_close_matches(ozg_id.strip(), [s.ozg_id for s in cat.services], n=3,
+                                      cutoff=0.6)
+    hint = f"Ähnliche OZG-IDs: {', '.join(close)}. " if close else ""
+    raise UserError(f"OZG-ID {ozg_id!r} steht nicht im Katalog {cat.id} (Version "
+                    f"{cat.version}).",
+                    hint=f"{hint}Mit `ozgkompass catalogue search TEXT` suchen.")
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+@app.command()
+@handle_errors
+def search(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Suchbegriff(e); alle müssen "
+                                        "vorkommen.")],
+    catalogue: CatalogueOpt = None,
+    themenfeld: Annotated[str | None, typer.Option(
+        "--themenfeld", "-t", help="Nur dieses Themenfeld.")] = None,
+    scope: Annotated[str, typer.Option(
+        "--scope", metavar="kommunal|alle",
+        help="kommunal: nur (möglicherweise) kommunal vollzogene Leistungen.")] = "alle",
+    as_json: JsonOpt = False,
+) -> None:
+    """Sucht OZG-Leistungen nach Name, LeiKa-Bezeichnung, LeiKa-Schlüssel oder OZG-ID."""
+    from ozgkompass.catalogue.store import resolve_catalogue
+
+    if scope not in ("kommunal", "alle"):
+        raise UserError(f"--scope {scope!r} ist unbekannt.", hint="kommunal oder alle angeben.")
+    words = [w.casefold() for w in text.split()]
+    if not words:
+        raise UserError("Leerer Suchbegriff.", hint="Einen Begriff angeben, z. B. Wohngeld.")
+    cat = resolve_catalogue(catalogue)
+    services = list(cat.services)
+    if themenfeld:
+        services = _filter_themenfeld(cat, services, themenfeld)
+    if scope == "kommunal":
+        services = [s for s in services if s.municipal_scope]
+    hits: list[tuple[OzgService, str]] = []
+    for svc in services:
+        where = _match(svc, words)
+        if where is not None:
+            hits.append((svc, where))
+    if as_json:
+        dump_json({"catalogue": {"id": cat.id, "version": cat.version}, "query": text,
+                   "hits": [{"ozg_id": s.ozg_id, "name": s.name, "themenfeld": s.themenfeld,
+                             "responsibility": s.responsibility.value, "match": where}
+                            for s, where in hits]})
+        return
+    console.print(_header(cat), highlight=False)
+    if not hits:
+        console.print(f"Keine Treffer für {_e(text)!r}.", highlight=False)
+        return
+    console.print(simple_table(f"{len(hits)} Treffer für {_e(text)!r}",
+                               ["OZG-ID", "OZG-Leistung", "Themenfeld", "Zuständigkeit",
+                                "Gefunden in"],
+                               [[s.ozg_id, _e(s.name), _e(s.themenfeld), s.responsibility.label,
+                                 _e(where)] for s, where in hits]))
+
+
+def _filter_themenfeld(cat: Catalogue, services: list[OzgService],
+                       themenfeld: str) -> list[OzgService]:
+    import difflib
+
+    wanted = themenfeld.strip().casefold()
+    names = sorted(cat.themenfelder())
+    exact = [n for n in names if n.casefold() == wanted]
+    chosen = exact or [n for n in names if wanted in n.casefold()]
+    if len(chosen) != 1:
+        close = difflib.get_close_matches(themenfeld, names, n=1, cutoff=0.5)
+        what = "passt auf mehrere" if chosen else "ist unbekannt"
+        raise UserError(f"Themenfeld {themenfeld!r} {what}. Themenfelder im Katalog: "
+                        f"{', '.join(names)}.",
+                        hint=f"Meinten Sie {close[0]!r}?" if close else None)
+    return [s for s in services if s.themenfeld == chosen[0]]
+
+
+def _match(svc: OzgService, words: list[str]) -> str | None:
+    """The first field (OZG-ID, name, a LeiKa name or key) holding all words, or None."""
+    fields: list[tuple[str, str]] = [("OZG-ID", svc.ozg_id), ("Name", svc.name)]
+    for x in svc.leika:
+        fields.append(("LeiKa", x.name))
+        if x.key:
+            fields.append(("LeiKa-Schlüssel", x.key))
+    for label, value in fields:
+        folded = value.casefold()
+        if all(w in folded for w in words):
+            return label if label in ("OZG-ID", "Name") else f"{label}: {value}"
+    return None
+
+
+# --- stats --------------------------------------------------------------------------------
+
+
+@app.command()
+@handle_errors
+def stats(catalogue: CatalogueOpt = None, as_json: JsonOpt = False) -> None:
+    """Zählt OZG-Leistungen nach Themenfeld und Zuständigkeit und unbekannte Merkmale."""
+    from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.model.catalogue import ATTRIBUTE_LABELS, ATTRIBUTE_NAMES, Responsibility
+
+    cat = resolve_catalogue(catalogue)
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for svc in cat.services:
+        table[svc.themenfeld][svc.responsibility.value] += 1
+    unknown_all: Counter[str] = Counter()
+    unknown_municipal: Counter[str] = Counter()
+    in_scope = 0
+    for svc in cat.services:
+        unknown = svc.attributes.unknown()
+        unknown_all.update(unknown)
+        if svc.municipal_scope:
+            in_scope += 1
+            unknown_municipal.update(unknown)
+    if as_json:
+        dump_json({
+            "catalogue": {"id": cat.id, "version": cat.version, "services": len(cat.services)},
+            "by_themenfeld": {tf: {r: table[tf].get(r, 0) for r in RESP_ORDER}
+                              for tf in sorted(table)},
+            "municipal_scope": in_scope,
+            "unknown_attributes": {n: {"all": unknown_all.get(n, 0),
+                                       "municipal_scope": unknown_municipal.get(n, 0)}
+                                   for n in ATTRIBUTE_NAMES},
+        })
+        return
+    console.print(_header(cat), highlight=False)
+    labels = [Responsibility(r).label for r in RESP_ORDER]
+    rows: list[list[Any]] = []
+    totals: Counter[str] = Counter()
+    for tf in sorted(table):
+        counts = table[tf]
+        totals.update(counts)
+        rows.append([_e(tf), *[counts.get(r, 0) for r in RESP_ORDER], sum(counts.values())])
+    rows.append(["Summe", *[totals.get(r, 0) for r in RESP_ORDER], sum(totals.values())])
+    console.print(simple_table("OZG-Leistungen nach Themenfeld und Zuständigkeit",
+                               ["Themenfeld", *labels, "gesamt"], rows))
+    console.print(simple_table(
+        "Unbekannte Merkmale (Anzahl OZG-Leistungen)",
+        ["Merkmal", "unbekannt (alle)", f"unbekannt (kommunal, {in_scope})"],
+        [[ATTRIBUTE_LABELS[n], unknown_all.get(n, 0), unknown_municipal.get(n, 0)]
+         for n in ATTRIBUTE_NAMES]))
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+@app.command("list")
+@handle_errors
+def list_(as_json: JsonOpt = False) -> None:
+    """Listet die verfügbaren Kataloge: den eingebauten und die importierten."""
+    from ozgkompass.catalogue.store import catalogues_dir, list_catalogues
+
+    rows = list_catalogues()
+    if as_json:
+        dump_json([{"id": i, "version": v, "path": p, "services": n} for i, v, p, n in rows])
+        return
+    console.print(simple_table("Kataloge", ["ID", "Version", "OZG-Leistungen", "Ort"],
+                               [[_e(i), _e(v), n, _e(p)] for i, v, p, n in rows]))
+    console.print(f"Katalogspeicher: {_e(catalogues_dir())}", highlight=False, soft_wrap=True)
+
+
+# --- update command (fim_api) ---
+# The FIM-Portal update lives in ozgkompass.catalogue.fim_api (another module); this stub is
+# replaced by the real command when that module is wired in.
+
+
+@app.command()
+@handle_errors
+def update() -> None:
+    """Lädt den Katalog aus dem FIM-Portal (noch nicht eingebunden)."""
+    try:
+        from ozgkompass.catalogue import fim_api
+    except ImportError:
+        raise UserError("Die Aktualisierung aus dem FIM-Portal ist in dieser Version noch nicht "
+                        "eingebaut.",
+                        hint="Einen Export mit `ozgkompass catalogue import` einlesen.") from None
+    from ozgkompass.catalogue.store import data_dir
+
+    result = fim_api.update_catalogue(data_dir())
+    console.print(f"Katalog aktualisiert: {_e(display_path(result.catalogue_path))}",
+                  highlight=False)

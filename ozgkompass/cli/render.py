@@ -89,18 +89,28 @@ def catalogue_summary(c: Any, top: int = 5) -> None:
     for g in c.by_themenfeld:
         t.add_row(g.name, str(g.services), str(g.at_target), pct(g.share))
     console.print(t)
-    if c.levers:
-        t = Table(title="Hebel: welche Verbesserung die meisten Leistungen freischaltet",
+    levers = sorted([*c.levers, *c.combinations],
+                    key=lambda lv: (-lv.unlocked_weight, -lv.unlocked, len(lv.criteria)))
+    if levers:
+        t = Table(title="Hebel: welche Verbesserung die meisten Leistungen auf Zielstufe bringt",
                   title_justify="left")
-        for col in ("#", "Kriterium anheben", "auf Stufe", "Leistungen +", "davon EfA",
+        for col in ("#", "Kriterium anheben", "auf Stufe", "Leistungen +", "davon mit EfA",
                     "Empfehlung", "Zuständig"):
             t.add_column(col)
-        for i, lv in enumerate(c.levers[:top], 1):
+        for i, lv in enumerate(levers[:top], 1):
             t.add_row(str(i), " + ".join(lv.criterion_names),
                       " / ".join(str(x) for x in lv.needed_levels), str(lv.unlocked),
                       str(lv.efa_available), lv.recommendation or "–",
                       lv.responsible_label or "–")
         console.print(t)
+    elif c.in_scope > c.at_target:
+        console.print("Kein einzelnes Kriterium und keine Kombination aus bis zu drei Kriterien "
+                      "bringt allein eine Leistung auf ihre Zielstufe; mehrere Grundlagen fehlen "
+                      "zugleich.")
+    if c.blocking:
+        console.print("Engpässe (Leistungen, die das Kriterium unter der Zielstufe hält): "
+                      + ", ".join(f"{name} {n}" for _, name, n in c.blocking[:6]),
+                      highlight=False, soft_wrap=True)
 
 
 def explain_overall(a: Any) -> None:

@@ -1,0 +1,345 @@
+"""Scoring against the OZG catalogue: per OZG-Leistung the achievable Reifegrad, the gap to
+its target, the bottleneck criteria, roll-ups, and the levers that unlock the most services.
+
+Pure functions over an `Assessment` (criteria levels from the questionnaire), a `Catalogue`
+and a `MaturityModel`. Rules: docs/scoring.md, sections 6–8.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ozgkompass.model.catalogue import Catalogue, OzgService
+from ozgkompass.model.common import RESPONSIBLE
+from ozgkompass.model.maturity import MaturityModel
+from ozgkompass.model.questionnaire import Questionnaire
+
+# Criteria an EfA service ("Einer für Alle") brings with it when a municipality reuses it:
+# the online front end with description, form, account/identification, evidence upload
+# and status. Payment, transport and back office stay with the municipality.
+EFA_CLOSES = frozenset({"leistungsbeschreibung", "antragsprozess", "nutzerkonto",
+                        "authentifizierung", "nachweise", "status"})
+MAX_COMBINATION = 3
+
+
+@dataclass
+class ServiceCriterion:
+    id: str
+    name: str
+    applies: bool
+    applies_label: str  # "ja", "nein (…)", "unbekannt – gilt vorsichtshalber"
+    supported: int | None
+    needed: int | None  # level this criterion needs so the target is not blocked by it
+
+
+@dataclass
+class ServiceResult:
+    ozg_id: str
+    name: str
+    themenfeld: str
+    lage: str | None
+    responsibility: str
+    level: int
+    level_name: str
+    target: int
+    target_name: str
+    target_reason: str
+    gap: int
+    at_target: bool
+    confirmed: bool  # False: depends on criteria whose support is unknown
+    bottlenecks: list[str]  # criteria ids below what the target needs
+    unknown_criteria: list[str]
+    unknown_attributes: list[str]
+    efa_available: bool | None
+    efa_quick_win: bool
+    weight: float
+    criteria: list[ServiceCriterion] = field(default_factory=list)
+
+
+@dataclass
+class GroupResult:
+    name: str
+    services: int
+    at_target: int
+    share: float | None
+    weighted_share: float | None
+
+
+@dataclass
+class Lever:
+    criteria: list[str]
+    criterion_names: list[str]
+    current_levels: list[int | None]
+    needed_levels: list[int]
+    unlocked: int
+    unlocked_weight: float
+    unlocked_ids: list[str]
+    efa_available: int  # of the unlocked services, how many have an EfA service to reuse
+    recommendation: str | None
+    responsible: str | None
+    responsible_label: str | None
+
+
+@dataclass
+class CatalogueResult:
+    catalogue: dict[str, Any]
+    model: str
+    target_override: int | None
+    weighting: str | None  # "case_volume", "priority" or None
+    in_scope: int
+    at_target: int
+    share_at_target: float | None
+    weighted_share_at_target: float | None
+    unconfirmed: int
+    by_themenfeld: list[GroupResult]
+    by_lage: list[GroupResult]
+    levers: list[Lever]
+    combinations: list[Lever]
+    blocking: list[tuple[str, str, int]]  # (criterion id, name, services it holds back)
+    services: list[ServiceResult]
+
+    def service(self, ozg_id: str) -> ServiceResult | None:
+        return next((s for s in self.services if s.ozg_id == ozg_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _applies(model: MaturityModel, cid: str, svc: OzgService) -> tuple[bool, str, str | None]:
+    """Whether a criterion applies to a service; unknown attributes count as applying."""
+    crit = model.criterion(cid)
+    if crit is None or crit.applies_if is None:
+        return True, "ja", None
+    flag = svc.attributes.flag(crit.applies_if)
+    if flag is None:
+        return True, "unbekannt – gilt vorsichtshalber", crit.applies_if
+    return (True, "ja", None) if flag else (False, f"nein ({crit.applies_if}: nein)", None)
+
+
+def _target(model: MaturityModel, svc: OzgService, override: int | None) -> tuple[int, str]:
+    if override is not None:
+        return override, "für diesen Lauf vorgegeben"
+    if svc.attributes.sdg_annex2:
+        return model.highest_level, "SDG Anhang II: höchste Stufe"
+    if svc.attributes.sdg_annex2 is None:
+        return model.compliant_level, "OZG-konforme Stufe (SDG-Relevanz unbekannt)"
+    return model.compliant_level, "OZG-konforme Stufe"
+
+
+def achievable_level(model: MaturityModel, applies: dict[str, bool],
+                     support: dict[str, int | None]) -> tuple[int, list[str]]:
+    """Highest level whose needed, applying criteria are all supported at ≥ that level.
+
+    Criteria with unknown support do not block but are returned: the level then is not
+    confirmed."""
+    level = model.lowest_level
+    unknown: list[str] = []
+    for lv in model.levels[1:]:
+        blocked = False
+        for cid in model.needed(lv.level):
+            if not applies.get(cid, True):
+                continue
+            s = support.get(cid)
+            if s is None:
+                if cid not in unknown:
+                    unknown.append(cid)
+            elif s < lv.level:
+                blocked = True
+        if blocked:
+            break
+        level = lv.level
+    return level, unknown
+
+
+def _service_result(model: MaturityModel, svc: OzgService, support: dict[str, int | None],
+                    override: int | None, weight: float) -> tuple[ServiceResult, frozenset[str]]:
+    applies: dict[str, bool] = {}
+    rows: list[ServiceCriterion] = []
+    unknown_attrs: list[str] = []
+    target, reason = _target(model, svc, override)
+    for c in model.criteria:
+        ok, label, unknown_attr = _applies(model, c.id, svc)
+        applies[c.id] = ok
+        if unknown_attr and unknown_attr not in unknown_attrs:
+            unknown_attrs.append(unknown_attr)
+        need = model.needed_level(c.id, target) if ok else None
+        rows.append(ServiceCriterion(c.id, c.name, ok, label, support.get(c.id),
+                                     need if need else None))
+    level, unknown_up_to_level = achievable_level(model, applies, support)
+    bottlenecks = [r.id for r in rows if r.applies and r.needed and r.supported is not None
+                   and r.supported < r.needed]
+    unknown_for_target = [r.id for r in rows if r.applies and r.needed and r.supported is None]
+    confirmed = not [c for c in unknown_up_to_level if model.needed_level(c, level) > 0]
+    at_target = not bottlenecks and not unknown_for_target
+    for attr in ("sdg_annex2", "efa"):
+        if getattr(svc.attributes, attr) is None and attr not in unknown_attrs:
+            unknown_attrs.append(attr)
+    efa = svc.attributes.efa
+    result = ServiceResult(
+        ozg_id=svc.ozg_id, name=svc.name, themenfeld=svc.themenfeld, lage=svc.lage,
+        responsibility=svc.responsibility.value, level=level,
+        level_name=model.level_name(level) + ("" if confirmed else " (unbestätigt)"),
+        target=target, target_name=model.level_name(target), target_reason=reason,
+        gap=max(0, target - level), at_target=at_target, confirmed=confirmed,
+        bottlenecks=bottlenecks, unknown_criteria=unknown_for_target,
+        unknown_attributes=unknown_attrs, efa_available=efa,
+        efa_quick_win=bool(efa) and not at_target and bool(bottlenecks)
+        and set(bottlenecks) <= EFA_CLOSES,
+        weight=weight, criteria=rows,
+    )
+    return result, frozenset(bottlenecks) | frozenset(unknown_for_target)
+
+
+def _weights(services: list[OzgService]) -> tuple[str | None, dict[str, float]]:
+    if services and all(s.case_volume is not None for s in services):
+        return "case_volume", {s.ozg_id: float(s.case_volume or 0) for s in services}
+    if any(s.priority is not None for s in services):
+        # a service without priority counts as medium (2 of 1–3)
+        return "priority", {s.ozg_id: float(s.priority or 2) for s in services}
+    return None, {s.ozg_id: 1.0 for s in services}
+
+
+def _group(name: str, members: list[ServiceResult], weighted: bool) -> GroupResult:
+    hit = [s for s in members if s.at_target]
+    total_w = sum(s.weight for s in members)
+    return GroupResult(
+        name=name, services=len(members), at_target=len(hit),
+        share=100.0 * len(hit) / len(members) if members else None,
+        weighted_share=(100.0 * sum(s.weight for s in hit) / total_w
+                        if weighted and total_w else None))
+
+
+def _recommendation_for(assessment: Any, qn: Questionnaire | None,
+                        cid: str) -> tuple[str | None, str | None]:
+    """The questionnaire's advice for raising a criterion: from the deciding answers."""
+    crit = assessment.criterion(cid)
+    if crit is None:
+        return None, None
+    if crit.level is None:
+        return (f"Im Fragebogen klären, wie es um „{crit.name}“ steht (bisher unbekannt).",
+                None)
+    for qid in crit.deciding:
+        q = assessment.question(qid)
+        if q is not None and q.recommendation:
+            return q.recommendation, q.responsible
+        if qn is not None:
+            question = qn.question(qid)
+            if question is not None and question.recommendation:
+                return question.recommendation.de, question.responsible
+    return None, None
+
+
+def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
+                    qn: Questionnaire | None = None, *, target: int | None = None,
+                    scope: str = "kommunal") -> CatalogueResult:
+    """Score every OZG-Leistung in scope against the criteria levels of an assessment."""
+    support = assessment.criteria_levels()
+    services = [s for s in catalogue.services if scope == "alle" or s.municipal_scope]
+    weighting, weights = _weights(services)
+    results: list[ServiceResult] = []
+    needs: list[tuple[ServiceResult, frozenset[str]]] = []
+    for svc in services:
+        res, need = _service_result(model, svc, support, target, weights[svc.ozg_id])
+        results.append(res)
+        if not res.at_target:
+            needs.append((res, need))
+    weighted = weighting is not None
+    hit = [s for s in results if s.at_target]
+    total_w = sum(s.weight for s in results)
+    by_tf: dict[str, list[ServiceResult]] = defaultdict(list)
+    by_lage: dict[str, list[ServiceResult]] = defaultdict(list)
+    for s in results:
+        by_tf[s.themenfeld].append(s)
+        by_lage[s.lage or "(ohne Lage)"].append(s)
+    levers, combos = _levers(model, assessment, qn, needs, results)
+    return CatalogueResult(
+        catalogue={"id": catalogue.id, "version": catalogue.version, "title": catalogue.title,
+                   "source": catalogue.source},
+        model=model.id, target_override=target, weighting=weighting,
+        in_scope=len(results), at_target=len(hit),
+        share_at_target=100.0 * len(hit) / len(results) if results else None,
+        weighted_share_at_target=(100.0 * sum(s.weight for s in hit) / total_w
+                                  if weighted and total_w else None),
+        unconfirmed=sum(1 for s in results if s.unknown_criteria),
+        by_themenfeld=[_group(k, v, weighted) for k, v in sorted(by_tf.items())],
+        by_lage=[_group(k, v, weighted) for k, v in sorted(by_lage.items())],
+        levers=levers, combinations=combos,
+        blocking=_blocking(model, results), services=results,
+    )
+
+
+def _blocking(model: MaturityModel, results: list[ServiceResult]) -> list[tuple[str, str, int]]:
+    """How many services each criterion holds back from their target, most first."""
+    counts = {c.id: 0 for c in model.criteria}
+    for s in results:
+        for cid in (*s.bottlenecks, *s.unknown_criteria):
+            counts[cid] += 1
+    ranked = sorted(((n, model.criterion_ids.index(cid), cid) for cid, n in counts.items() if n),
+                    key=lambda t: (-t[0], t[1]))
+    return [(cid, model.criterion(cid).name, n) for n, _, cid in ranked]  # type: ignore[union-attr]
+
+
+def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
+            needs: list[tuple[ServiceResult, frozenset[str]]],
+            results: list[ServiceResult]) -> tuple[list[Lever], list[Lever]]:
+    """Which criteria, raised alone or two/three together, bring the most services to target.
+
+    A service not at target reaches it exactly when every criterion in its need set (below
+    the needed level or unknown) is raised, so a lever set R unlocks service s iff
+    need(s) ⊆ R. Need sets are counted once, which keeps this fast for 500+ services."""
+    by_need: dict[frozenset[str], list[ServiceResult]] = defaultdict(list)
+    for res, need in needs:
+        if need:
+            by_need[need].append(res)
+    candidates = sorted({c for need in by_need for c in need},
+                        key=lambda c: model.criterion_ids.index(c))
+    support = assessment.criteria_levels()
+
+    def build(combo: tuple[str, ...]) -> Lever | None:
+        chosen = set(combo)
+        unlocked = [s for need, group in by_need.items() if need <= chosen for s in group]
+        if not unlocked:
+            return None
+        names = [model.criterion(c).name for c in combo]  # type: ignore[union-attr]
+        needed = [max((r.needed or 0) for s in unlocked for r in s.criteria if r.id == c)
+                  for c in combo]
+        recs = [_recommendation_for(assessment, qn, c) for c in combo]
+        texts = [r[0] for r in recs if r[0]]
+        resp = next((r[1] for r in recs if r[1]), None)
+        return Lever(
+            criteria=list(combo), criterion_names=names,
+            current_levels=[support.get(c) for c in combo], needed_levels=needed,
+            unlocked=len(unlocked), unlocked_weight=sum(s.weight for s in unlocked),
+            unlocked_ids=sorted(s.ozg_id for s in unlocked),
+            efa_available=sum(1 for s in unlocked if s.efa_available),
+            recommendation=" · ".join(dict.fromkeys(texts)) or None, responsible=resp,
+            responsible_label=RESPONSIBLE.get(resp or "", None) if resp else None)
+
+    def rank(lv: Lever) -> tuple:
+        return (-lv.unlocked_weight, -lv.unlocked, len(lv.criteria), lv.criteria)
+
+    unlocked_by: dict[tuple[str, ...], int] = {}
+    singles = []
+    for c in candidates:
+        lv = build((c,))
+        unlocked_by[(c,)] = lv.unlocked if lv else 0
+        if lv is not None:
+            singles.append(lv)
+    singles.sort(key=rank)
+    combos: list[Lever] = []
+    for size in range(2, MAX_COMBINATION + 1):
+        best = []
+        for combo in itertools.combinations(candidates, size):
+            lv = build(combo)
+            unlocked_by[combo] = lv.unlocked if lv else 0
+            # worth naming only if it unlocks more than any smaller part of it
+            parts = (p for k in range(1, size) for p in itertools.combinations(combo, k))
+            if lv is not None and lv.unlocked > max(unlocked_by.get(p, 0) for p in parts):
+                best.append(lv)
+        best.sort(key=rank)
+        combos.extend(best[:3])
+    return singles, combos
+
