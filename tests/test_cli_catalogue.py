@@ -102,7 +102,7 @@ def test_import_fim_csv_with_a_bad_row(run, tmp_path):
 
 
 def test_many_rejected_rows_are_grouped_but_all_shown(run, tmp_path):
-    rows = [GOOD] + [["9900100100%04d00" % i, f"L{i}", "5", "", "Umwelt", "X"]
+    rows = [GOOD] + [[f"9900100100{i:04d}00", f"L{i}", "5", "", "Umwelt", "X"]
                      for i in range(60)]
     path = _fim_csv(tmp_path / "fim.csv", rows)
     code, out, _ = run("import", str(path), "--id", "viele")
@@ -114,12 +114,19 @@ def test_many_rejected_rows_are_grouped_but_all_shown(run, tmp_path):
 
 def test_import_never_overwrites_an_input(run, tmp_path):
     path = _fim_csv(tmp_path / "fim.csv", [GOOD])
-    yaml_in = tmp_path / "in.yaml"
-    yaml_in.write_text("x", encoding="utf-8")
-    code, _, err = run("import", str(path), "--output", str(tmp_path / "fim.json"))
-    assert code == 0
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns:\n  ozg_id: OZG-ID\n  name: OZG-Leistung\n"
+                       "  themenfeld: OZG-Themenfeld\n", encoding="utf-8")
+    before = mapping.read_bytes()
+    code, _, err = run("import", str(path), "--mapping", str(mapping), "--output", str(mapping),
+                       "--force")
+    assert code == 2 and "zugleich Eingabedatei" in err
+    assert mapping.read_bytes() == before
     code, _, err = run("import", str(path), "--output", str(path))
     assert code == 2 and "--output muss auf .json" in err
+    code, _, err = run("import", str(path), "--mapping", str(mapping), "--output",
+                       str(tmp_path / "k.json"))
+    assert code == 0, err
 
 
 def test_import_error_messages(run, tmp_path):
