@@ -193,7 +193,9 @@ def test_fim_rows_without_ozg_id_only_gives_data_error(tmp_path):
     path = _write_csv(tmp_path / "fim.csv", rows)
     with pytest.raises(DataError) as info:
         import_catalogue([path], catalogue_id="x", version=None, title=None)
-    assert info.value.issues[0].location.row == 2
+    errors = [i for i in info.value.issues if i.severity == "error"]
+    assert [(i.location.row, i.code) for i in errors] == [(2, "ozg-id-missing")]
+    assert "encoding-cp1252" in {i.code for i in info.value.issues}
     assert "nichts geschrieben" in info.value.message
 
 

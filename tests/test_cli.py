@@ -108,7 +108,8 @@ def test_score_with_own_questionnaire_folder(cli, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("questionnaire: {id: ozg-kommune}\nmunicipality: {name: X}\nanswers:\n  portal_gibtsnicht: ja\n",
+    ("questionnaire: {id: ozg-kommune}\nmunicipality: {name: X}\nanswers:\n"
+     "  portal_gibtsnicht: ja\n",
      "gibt es im Fragebogen"),
     ("questionnaire: {id: unbekannt}\nmunicipality: {name: X}\nanswers: {}\n",
      "Fragebogen 'unbekannt' nicht gefunden"),

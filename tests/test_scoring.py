@@ -1,4 +1,4 @@
-"""Scores a municipality can follow: every figure here is worked out by hand from docs/scoring.md."""
+"""Scores a municipality can follow: every figure is worked out by hand (docs/scoring.md)."""
 
 from __future__ import annotations
 

@@ -274,6 +274,10 @@ def _read_csv(path: Path, shown: str, raw: bytes) -> Table:
                         hint="Anführungszeichen in dieser Zeile prüfen.") from None
     if headers is None:
         raise UserError(f"{shown}: Datei ist leer.", hint="Den Export erneut erstellen.")
+    if encoding == "cp1252":
+        issues.append(Issue("encoding-cp1252", "Datei ist nicht UTF-8-kodiert und wurde als "
+                            "Windows-1252 gelesen; Umlaute in der Ausgabe prüfen.",
+                            Location(file=shown), severity="warning"))
     return Table(path, shown, headers, rows, header_row=header_row, encoding=encoding,
                  delimiter=delimiter, issues=issues)
 

@@ -11,12 +11,17 @@ from ozgkompass.errors import UserError
 from ozgkompass.model.common import RESPONSIBLE
 
 
+def de(value: float, digits: int = 1) -> str:
+    """A number as Germans write it: decimal comma."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f} %"
 
 
 def num(value: float) -> str:
-    return f"{value:g}"
+    return f"{value:g}".replace(".", ",")
 
 
 def header(a: Any) -> None:
@@ -65,7 +70,7 @@ def assessment_summary(a: Any, top: int = 5) -> None:
         for col in ("#", "Empfehlung", "Zuständig", "Index +"):
             t.add_column(col)
         for i, r in enumerate(a.recommendations[:top], 1):
-            t.add_row(str(i), r.text, r.responsible_label or "–", f"{r.gain:.1f}")
+            t.add_row(str(i), r.text, r.responsible_label or "–", f"{de(r.gain)}")
         console.print(t)
         console.print("[dim]„Index +“: Punkte, um die der Gesamtindex stiege, wenn diese Frage "
                       "voll erfüllt wäre. Details: ozgkompass explain DATEI --question ID[/dim]")
@@ -121,10 +126,10 @@ def explain_overall(a: Any) -> None:
         if ar.score is None:
             console.print(f"  {ar.title}: nicht bewertbar (keine zählende Frage) – ausgeschlossen")
             continue
-        console.print(f"  {ar.title}: {ar.score:.1f} % × Gewicht {num(ar.weight)}", highlight=False)
+        console.print(f"  {ar.title}: {de(ar.score)} % × Gewicht {num(ar.weight)}", highlight=False)
     if total:
         s = sum(ar.score * ar.weight for ar in a.areas if ar.score is not None)
-        console.print(f"  = {s:.1f} / {num(total)} = [bold]{a.score:.1f} %[/bold] → {a.band}",
+        console.print(f"  = {de(s)} / {num(total)} = [bold]{de(a.score)} %[/bold] → {a.band}",
                       highlight=False)
     console.print(f"\nVollständigkeit: {a.answered} beantwortet / {a.applicable} zutreffend = "
                   f"{pct(a.completeness)} (ausgeblendete und „trifft nicht zu“-Fragen zählen "
@@ -142,7 +147,7 @@ def explain_area(a: Any, area_id: str) -> None:
     for col in ("Frage", "Antwort", "Status", "Ergebnis", "Gewicht", "Beitrag"):
         t.add_column(col)
     for q in ar.questions:
-        contrib = f"{q.score * q.weight:.1f}" if q.counted and q.score is not None else \
+        contrib = f"{de(q.score * q.weight)}" if q.counted and q.score is not None else \
             "ausgeschlossen"
         t.add_row(q.id, q.answer_label or q.na_reason or "", q.status,
                   pct(q.score) if q.counted else "–", num(q.weight), contrib)
@@ -150,8 +155,8 @@ def explain_area(a: Any, area_id: str) -> None:
     weight = ar.counted_weight
     if ar.score is not None:
         s = sum((q.score or 0) * q.weight for q in ar.questions if q.counted)
-        console.print(f"Summe Beiträge {s:.1f} / Summe Gewichte {num(weight)} = "
-                      f"[bold]{ar.score:.1f} %[/bold] → {ar.band}", highlight=False)
+        console.print(f"Summe Beiträge {de(s)} / Summe Gewichte {num(weight)} = "
+                      f"[bold]{de(ar.score)} %[/bold] → {ar.band}", highlight=False)
     console.print("[dim]Ausgeschlossen sind ausgeblendete Fragen (Bedingung nicht erfüllt), "
                   "„trifft nicht zu“, offene freiwillige Fragen und Fragen ohne Bewertung "
                   "(Freitext, Zahl ohne Schwellen). Offene Pflichtfragen zählen mit 0 %.[/dim]")
@@ -179,7 +184,7 @@ def explain_question(a: Any, qid: str) -> None:
                       f"{RESPONSIBLE.get(q.responsible or '', '–')})", highlight=False)
     rec = next((r for r in a.recommendations if r.question_id == q.id), None)
     if rec:
-        console.print(f"Voll erfüllt stiege der Gesamtindex um {rec.gain:.1f} Punkte.")
+        console.print(f"Voll erfüllt stiege der Gesamtindex um {de(rec.gain)} Punkte.")
     if q.note or q.source:
         console.print(f"Notiz: {q.note or '–'}; Quelle: {q.source or '–'}", highlight=False)
 
