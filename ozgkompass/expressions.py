@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_LENGTH = 2000
+MAX_DEPTH = 50  # nested parentheses / `not`s
 
 
 class ExpressionError(ValueError):
@@ -89,6 +90,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -121,6 +123,16 @@ class _Parser:
         return node
 
     def expr(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(f"Bedingung ist zu tief verschachtelt (mehr als {MAX_DEPTH} "
+                                  "Ebenen); vereinfachen.", self.peek().column)
+        try:
+            return self._expr()
+        finally:
+            self.depth -= 1
+
+    def _expr(self) -> Node:
         node = self.conj()
         while self.accept("keyword", "or"):
             node = ("or", node, self.conj())
@@ -134,7 +146,14 @@ class _Parser:
 
     def neg(self) -> Node:
         if self.accept("keyword", "not"):
-            return ("not", self.neg())
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ExpressionError("Bedingung ist zu tief verschachtelt; vereinfachen.",
+                                      self.peek().column)
+            try:
+                return ("not", self.neg())
+            finally:
+                self.depth -= 1
         return self.compare()
 
     def compare(self) -> Node:

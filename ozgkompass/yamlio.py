@@ -25,6 +25,7 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 100
+MAX_DEPTH = 100  # nesting of lists and mappings
 MAX_NODES = 2_000_000  # values after expanding aliases: stops "billion laughs" documents
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
               ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
@@ -38,6 +39,8 @@ class YMap(dict):
     pos: Pos = (0, 0)
     key_pos: dict[Any, Pos]
     val_pos: dict[Any, Pos]  # where the value's text starts (inside quotes for quoted scalars)
+
+    val_exact: set[Any]  # keys whose value is a one-line plain or quoted scalar
 
     def pos_of(self, key: Any) -> Pos:
         return self.key_pos.get(key, self.pos)
@@ -85,6 +88,7 @@ class _Builder:
         self.active: set[int] = set()
         self.sizes: dict[int, int] = {}
         self.total = 0
+        self.depth = 0
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
@@ -98,10 +102,14 @@ class _Builder:
             raise _TooManyAliases(node)
         self.active.add(key)
         before = self.total
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(node)
         try:
             value = self._build(node)
         finally:
             self.active.discard(key)
+            self.depth -= 1
         self.total += 1
         if self.total > MAX_NODES:
             raise _TooManyAliases(node)
@@ -122,6 +130,7 @@ class _Builder:
             result.pos = pos
             result.key_pos = {}
             result.val_pos = {}
+            result.val_exact = set()
             for key_node, value_node in node.value:
                 k = self.build(key_node)
                 try:
@@ -147,6 +156,11 @@ class _Builder:
                 vline, vcol = _mark_pos(value_node.start_mark)
                 quoted = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("'", '"')
                 result.val_pos[k] = (vline, vcol + (1 if quoted else 0))
+                if (isinstance(value_node, yaml.ScalarNode) and value_node.style in (None, "", "'", '"')
+                        and value_node.start_mark.line == value_node.end_mark.line
+                        and (value_node.end_mark.index - value_node.start_mark.index
+                             == len(str(value_node.value)) + (2 if quoted else 0))):
+                    result.val_exact.add(k)
                 result[k] = self.build(value_node)
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -157,7 +171,28 @@ class _Builder:
                 items.item_pos.append(_mark_pos(item.start_mark))
                 items.append(self.build(item))
             return items
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+            self.issues.append(Issue(
+                "yaml-value", f"Wert {str(node.value)[:40]!r} ist ungültig ({_german(exc)}). "
+                "Korrigieren oder in Anführungszeichen setzen, wenn Text gemeint ist.",
+                Location(self.shown, *pos)))
+            return None
+
+
+def _german(exc: Exception) -> str:
+    text = str(exc)
+    if "day is out of range" in text or "month must be" in text:
+        return "kein gültiges Datum"
+    if "digits" in text or isinstance(exc, OverflowError):
+        return "Zahl zu groß"
+    return "nicht lesbar"
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
 
 
 class _TooManyAliases(Exception):
@@ -206,6 +241,11 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
         builder = _Builder(loader, shown)
         data = builder.build(node)
         return LoadedYaml(shown, data, builder.issues)
+    except _TooDeep as exc:
+        return LoadedYaml(shown, None, [Issue(
+            "yaml-depth", f"Listen und Zuordnungen sind tiefer als {MAX_DEPTH} Ebenen "
+            "verschachtelt; so eine Datei wird nicht gelesen.",
+            Location(shown, *_mark_pos(exc.node.start_mark)))])
     except _TooManyAliases as exc:
         return LoadedYaml(shown, None, [Issue(
             "yaml-aliases",
@@ -223,6 +263,14 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
             + (f" ({exc.context})" if exc.context else "")
             + ". Einrückung, Doppelpunkte und Anführungszeichen prüfen.",
             Location(shown, line or None, col or None))])
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        return LoadedYaml(shown, None, [Issue(
+            "yaml-character", f"Unerlaubtes Zeichen (Code {exc.character!r}) in der Datei; "
+            "Steuerzeichen entfernen oder die Datei als UTF-8-Text speichern.",
+            Location(shown, line, col))])
     except yaml.YAMLError as exc:
         return LoadedYaml(shown, None, [Issue("yaml-syntax", f"YAML-Fehler: {exc}",
                                               Location(shown))])

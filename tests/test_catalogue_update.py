@@ -459,3 +459,13 @@ def test_version_is_the_download_date():
     assert cat["source"] == ("FIM-Portal API (https://fimportal.de), Leistungssteckbriefe, "
                              "abgerufen am 09.03.2026")
     assert cat["services"] == []
+
+
+def test_written_catalogue_loads_with_the_project_loader(fim, tmp_path, waits):
+    from ozgkompass.model.catalogue import load_catalogue
+
+    result = run(fim, tmp_path, waits)
+    cat = load_catalogue(result.catalogue_path)
+    assert (cat.id, cat.version) == ("fim", result.catalogue["version"])
+    assert [(s.ozg_id, s.themenfeld) for s in cat.services] == [
+        ("10110", "Bauen & Wohnen"), ("10119", "Querschnitt")]

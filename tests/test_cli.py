@@ -133,7 +133,7 @@ def test_score_refuses_invalid_option_with_location(cli, tmp_path):
     q.write_text(MINI, encoding="utf-8")
     code, out, err = cli("score", str(path), "--questionnaire", str(q))
     assert code == 1
-    assert "falsch.answers.yaml:4: Antwort auf 'q1': erwartet `ja` oder `nein`" in err
+    assert "falsch.answers.yaml:4:3: Antwort auf 'q1': erwartet `ja` oder `nein`" in err
 
 
 def test_version_flag(cli):

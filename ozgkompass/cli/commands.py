@@ -222,8 +222,10 @@ def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Iss
 
     try:
         doc = load_yaml(path)
-    except UserError as exc:
-        return [Issue("file", str(exc), Location(display_path(path)))], "?"
+    except UserError as exc:  # the message already names the file
+        shown = display_path(path)
+        text = str(exc).removeprefix(f"{shown}: ")
+        return [Issue("file", text, Location(shown))], "?"
     if doc.data is None or is_questionnaire(doc.data) or not is_answers(doc.data):
         _, issues = parse_questionnaire(doc)
         return issues, "Fragebogen"

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from ozgkompass.cli.output import err_console, print_issues
+from ozgkompass.cli.output import err_console, esc, print_issues
 from ozgkompass.errors import DataError, UserError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -31,12 +31,12 @@ def handle_errors(func: F) -> F:
             if state["debug"]:
                 raise
             print_issues(exc.issues)
-            err_console.print(f"[red]{exc.message}[/red]", highlight=False, soft_wrap=True)
+            err_console.print(f"[red]{esc(exc.message)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS) from None
         except UserError as exc:
             if state["debug"]:
                 raise
-            err_console.print(f"[red]Fehler:[/red] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(f"[red]Fehler:[/red] {esc(exc)}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USAGE) from None
         except KeyboardInterrupt:
             err_console.print("Abgebrochen.")
@@ -45,7 +45,7 @@ def handle_errors(func: F) -> F:
             if state["debug"]:
                 raise
             err_console.print(
-                f"[red]Interner Fehler:[/red] {type(exc).__name__}: {exc}\n"
+                f"[red]Interner Fehler:[/red] {type(exc).__name__}: {esc(exc)}\n"
                 "Das ist ein Fehler in ozgkompass, nicht in Ihren Daten. Bitte mit --debug "
                 "wiederholen und die Ausgabe melden.",
                 highlight=False,

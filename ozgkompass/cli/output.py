@@ -6,12 +6,18 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ozgkompass.errors import Issue
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def esc(value: object) -> str:
+    """User data in Rich output: square brackets are text, never markup."""
+    return escape("" if value is None else str(value))
 
 
 def print_issues(issues: list[Issue], *, as_json: bool = False, title: str | None = None) -> None:
@@ -25,7 +31,7 @@ def print_issues(issues: list[Issue], *, as_json: bool = False, title: str | Non
         style = "red" if issue.severity == "error" else "yellow"
         label = "Fehler" if issue.severity == "error" else "Warnung"
         err_console.print(
-            f"[{style}]{label}[/{style}] {issue.location}: {issue.message}",
+            f"[{style}]{label}[/{style}] {esc(issue.location)}: {esc(issue.message)}",
             highlight=False,
             markup=True,
             soft_wrap=True,

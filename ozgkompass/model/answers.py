@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
-from ozgkompass.model.common import Checker, did_you_mean
+from ozgkompass.model.common import Checker, did_you_mean, is_sane_number
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
 
@@ -54,6 +54,7 @@ class Answer:
     note: str | None = None
     source: str | None = None
     line: int | None = None
+    column: int | None = None
 
     @property
     def answered(self) -> bool:
@@ -65,6 +66,7 @@ class QuestionnaireRef:
     id: str
     version: str | None = None
     hash: str | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -92,7 +94,7 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
     ck = Checker(doc, list(doc.issues))
     if doc.data is None:
         return None, ck.issues
-    m = ck.mapping(doc.data, "der Antwortdatei", (1, 1))
+    m = ck.mapping(doc.data, "Die Antwortdatei", (1, 1))
     if m is None:
         return None, ck.issues
     ck.keys(m, TOP_KEYS, ("questionnaire", "municipality", "answers"), "der Antwortdatei")
@@ -104,8 +106,11 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
         if "questionnaire" in m else None
     if rm is not None:
         ck.keys(rm, REF_KEYS, ("id",), "`questionnaire`")
+        if not isinstance(rm.get("id"), str):
+            ck.error("type", "`questionnaire.id` muss die ID des Fragebogens sein, z. B. "
+                     "ozg-kommune.", rm.pos_of("id"))
         ref = QuestionnaireRef(str(rm.get("id", "?")), _opt_str(rm.get("version")),
-                               _opt_str(rm.get("hash")))
+                               _opt_str(rm.get("hash")), rm.pos_of("id")[0])
     muni = Municipality("?")
     mm = ck.mapping(m.get("municipality"), "`municipality`", m.pos_of("municipality")) \
         if "municipality" in m else None
@@ -125,7 +130,11 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}.",
                      mm.pos_of("population"))
             pop = None
-        muni = Municipality(str(mm.get("name", "?")).strip(), ars, _opt_str(mm.get("land")),
+        name = mm.get("name")
+        if "name" in mm and (not isinstance(name, str | int) or not str(name).strip()):
+            ck.error("municipality-name", "Der Name der Kommune (`municipality.name`) fehlt oder "
+                     "ist leer.", mm.pos_of("name"))
+        muni = Municipality(str(name or "?").strip(), ars, _opt_str(mm.get("land")),
                             _opt_str(mm.get("kreis")), mtype, pop)
     interview = Interview()
     if m.get("interview") is not None:
@@ -135,6 +144,10 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             parts = im.get("participants") or []
             if isinstance(parts, str):
                 parts = [parts]
+            elif not isinstance(parts, list):
+                ck.error("type", "`participants` muss eine Liste von Personen oder Rollen sein.",
+                         im.pos_of("participants"))
+                parts = []
             interview = Interview(_opt_str(im.get("date")), _opt_str(im.get("interviewer")),
                                   tuple(str(p) for p in parts if p is not None),
                                   _opt_str(im.get("notes")))
@@ -147,7 +160,7 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
     if "answers" in m:
         am = ck.mapping(raw, "`answers`", m.pos_of("answers"))
     for qid, entry in (am or {}).items():
-        line = am.pos_of(qid)[0]  # type: ignore[union-attr]
+        line, column = am.pos_of(qid)  # type: ignore[union-attr]
         if isinstance(entry, YMap):
             ck.keys(entry, ANSWER_KEYS, (), f"der Antwort auf {qid}")
             na = entry.get("na", False)
@@ -160,9 +173,9 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                          "`na: true`; eines von beiden entfernen.", entry.pos)
             answers[str(qid)] = Answer(str(qid), entry.get("value"), na,
                                        _opt_str(entry.get("reason")), _opt_str(entry.get("note")),
-                                       _opt_str(entry.get("source")), line)
+                                       _opt_str(entry.get("source")), line, column)
         else:
-            answers[str(qid)] = Answer(str(qid), entry, False, line=line)
+            answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column)
     if any(i.severity == "error" for i in ck.issues):
         return None, ck.issues
     return AnswerSet(ref, muni, interview, answers, doc.path), ck.issues
@@ -199,6 +212,8 @@ def normalise_value(q: Question, value: Any) -> tuple[Any, str | None]:
             return None, (f"{exclusive[0]!r} schließt die anderen Optionen aus, gewählt wurden "
                           f"aber {', '.join(chosen)}")
         return chosen, None
+    if isinstance(value, float) and not is_sane_number(value):
+        return None, f"{value!r} ist keine gültige Zahl"
     if q.type is QType.SCALE:
         if isinstance(value, bool) or not isinstance(value, int):
             return None, f"erwartet eine ganze Zahl von {q.min} bis {q.max}, gefunden {value!r}"
@@ -208,6 +223,8 @@ def normalise_value(q: Question, value: Any) -> tuple[Any, str | None]:
     if q.type is QType.NUMBER:
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             return None, f"erwartet eine Zahl ≥ 0, gefunden {value!r}"
+        if not is_sane_number(value):
+            return None, "die Zahl ist zu groß"
         return value, None
     if isinstance(value, dict | list):
         return None, "erwartet einen Text"
@@ -227,27 +244,32 @@ def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
     """Check answers against the questionnaire in question order; conditions see earlier answers."""
     issues: list[Issue] = []
 
-    def loc(line: int | None) -> Location:
-        return Location(aset.path, line)
+    def loc(line: int | None, column: int | None = None) -> Location:
+        return Location(aset.path, line, column)
+
+    def at(ans: Answer) -> Location:
+        return loc(ans.line, ans.column)
 
     if aset.questionnaire.id != qn.id:
         issues.append(Issue("questionnaire-id", f"Die Antworten gehören zu Fragebogen "
-                            f"{aset.questionnaire.id!r}, geprüft wird gegen {qn.id!r}.", loc(None)))
+                            f"{aset.questionnaire.id!r}, geprüft wird gegen {qn.id!r}.",
+                            loc(aset.questionnaire.line)))
     elif aset.questionnaire.version and aset.questionnaire.version != qn.version:
         issues.append(Issue("questionnaire-version", f"Die Antworten wurden zu Version "
                             f"{aset.questionnaire.version} erfasst, der Fragebogen hat Version "
-                            f"{qn.version}; Fragen können sich geändert haben.", loc(None),
+                            f"{qn.version}; Fragen können sich geändert haben.",
+                            loc(aset.questionnaire.line),
                             "warning"))
     elif aset.questionnaire.hash and aset.questionnaire.hash != qn.hash:
         issues.append(Issue("questionnaire-hash", "Der Fragebogen wurde seit der Erfassung "
                             "verändert (anderer Inhalts-Hash bei gleicher Version); Ergebnisse "
-                            "können abweichen.", loc(None), "warning"))
+                            "können abweichen.", loc(aset.questionnaire.line), "warning"))
     known = {q.id for q in qn.questions}
     for qid, ans in aset.answers.items():
         if qid not in known:
             issues.append(Issue("unknown-question", f"Frage {qid!r} gibt es im Fragebogen "
                                 f"{qn.id} {qn.version} nicht." + did_you_mean(qid, known),
-                                loc(ans.line)))
+                                at(ans)))
     values: dict[str, Any] = {}
     visible: dict[str, bool] = {}
     for q in qn.questions:
@@ -259,24 +281,25 @@ def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
         if not shown:
             issues.append(Issue("hidden-answer", f"Frage {q.id!r} wird wegen ihrer Bedingung "
                                 f"({q.when.source}) nicht gestellt; die Antwort wird ignoriert.",  # type: ignore[union-attr]
-                                loc(ans.line), "warning"))
+                                at(ans), "warning"))
             continue
         if ans.na:
             if not q.na_allowed:
                 issues.append(Issue("na-not-allowed", f"Frage {q.id!r} erlaubt „trifft nicht zu“ "
-                                    "nicht; bitte eine Antwort geben.", loc(ans.line)))
+                                    "nicht; bitte eine Antwort geben.", at(ans)))
             elif q.na_reason_required and not ans.reason:
                 issues.append(Issue("na-reason", f"„Trifft nicht zu“ bei Frage {q.id!r} braucht "
-                                    "eine Begründung (`reason`).", loc(ans.line)))
+                                    "eine Begründung (`reason`).", at(ans)))
             continue
         value, problem = normalise_value(q, ans.value)
         if problem:
-            issues.append(Issue("invalid-value", f"Antwort auf {q.id!r}: {problem}.",
-                                loc(ans.line)))
+            issues.append(Issue("invalid-value", f"Antwort auf {q.id!r}: {problem}.", at(ans)))
             continue
         values[q.id] = value
     return Resolved(values, visible, issues)
 
 
 def is_answers(data: Any) -> bool:
-    return isinstance(data, dict) and "answers" in data
+    """An answers file, also when `answers` itself is misspelt."""
+    return isinstance(data, dict) and ("answers" in data or (
+        "questionnaire" in data and "municipality" in data and "areas" not in data))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from ozgkompass.errors import Issue, Location
 from ozgkompass.yamlio import LoadedYaml, Pos, YList, YMap
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# question ids appear in conditions, so they must read as names there
+QUESTION_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 VALUE_RE = re.compile(r"^[a-z0-9_-]+$")
 RESPONSIBLE = {"kommune": "Kommune", "it_dienstleister": "IT-Dienstleister", "land": "Land"}
 
@@ -123,6 +126,10 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.error("type", f"`{key}` in {what} muss eine Zahl sein, ist {value!r}.", pos)
             return default
+        if not is_sane_number(value):
+            self.error("number", f"`{key}` in {what} ist keine gültige Zahl (unendlich, NaN oder "
+                       "zu groß).", pos)
+            return default
         if positive and value <= 0:
             self.error("weight", f"`{key}` in {what} muss größer als 0 sein, ist {value}.", pos)
             return default
@@ -142,7 +149,9 @@ class Checker:
             return default
         return value
 
-    def ident(self, m: YMap, key: str, what: str, pattern: re.Pattern[str] = ID_RE) -> str | None:
+    def ident(self, m: YMap, key: str, what: str, pattern: re.Pattern[str] = ID_RE,
+              rule: str = "nur Kleinbuchstaben, Ziffern, `_` und `-` verwenden (z. B. `portal_typ`)"
+              ) -> str | None:
         if key not in m:
             return None
         value = m[key]
@@ -151,9 +160,16 @@ class Checker:
             return None
         value = str(value)
         if not pattern.match(value):
-            self.error("bad-id", f"`{key}` {value!r} in {what}: nur Kleinbuchstaben, Ziffern, "
-                       "`_` und `-` verwenden (z. B. `portal_typ`).", m.pos_of(key))
+            self.error("bad-id", f"`{key}` {value!r} in {what}: {rule}.", m.pos_of(key))
         return value
+
+
+def is_sane_number(value: float) -> bool:
+    """Finite and within what a score, weight or count can mean (no NaN, ±inf, 10^300)."""
+    try:
+        return math.isfinite(value) and abs(value) < 1e15
+    except OverflowError:
+        return False
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

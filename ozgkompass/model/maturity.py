@@ -93,7 +93,7 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
     if doc.data is None:
         raise DataError(doc.issues)
     ck = Checker(doc, list(doc.issues))
-    m = ck.mapping(doc.data, "dem Reifegradmodell", (1, 1))
+    m = ck.mapping(doc.data, "Die Modelldatei", (1, 1))
     if m is None:
         raise DataError(ck.issues)
     ck.keys(m, ["format", "id", "version", "title", "source", "note", "complete",
@@ -145,9 +145,18 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
                          req.pos_of(lv))  # type: ignore[attr-defined]
         requires.append((lv, tuple(names)))
     translate: list[tuple[str, tuple[tuple[int, int], ...]]] = []
-    for other, spec in (m.get("translate_from") or {}).items():
-        table = (spec or {}).get("levels") or {}
-        translate.append((str(other), tuple((int(a), int(b)) for a, b in table.items())))
+    tf = ck.mapping(m["translate_from"], "`translate_from`", m.pos_of("translate_from")) \
+        if "translate_from" in m else None
+    for other, spec in (tf or {}).items():
+        table = spec.get("levels") if isinstance(spec, dict) else None
+        if not isinstance(table, dict) or not all(
+                isinstance(a, int) and isinstance(b, int) for a, b in table.items()):
+            ck.error("translate-from", f"`translate_from.{other}` braucht `levels: {{alte Stufe: "
+                     "neue Stufe, …}}` mit ganzen Zahlen.", tf.pos_of(other))  # type: ignore[union-attr]
+            continue
+        translate.append((str(other), tuple(table.items())))
+    if not levels:
+        ck.error("levels", "Ein Reifegradmodell braucht mindestens die Stufen 0 und 1.", m.pos)
     compliant = m.get("compliant_level")
     if levels and (not isinstance(compliant, int) or not 0 <= compliant <= levels[-1].level):
         ck.error("compliant-level", "`compliant_level` muss eine Stufe des Modells sein.", m.pos)

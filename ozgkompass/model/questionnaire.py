@@ -6,6 +6,7 @@ it never stops at the first one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -13,7 +14,14 @@ from typing import Any
 
 from ozgkompass.errors import DataError, Issue
 from ozgkompass.expressions import Condition, ExpressionError, parse
-from ozgkompass.model.common import RESPONSIBLE, VALUE_RE, Checker, Text, did_you_mean
+from ozgkompass.model.common import (
+    QUESTION_ID_RE,
+    RESPONSIBLE,
+    VALUE_RE,
+    Checker,
+    Text,
+    did_you_mean,
+)
 from ozgkompass.model.maturity import DEFAULT_MODEL, MaturityModel, builtin_models
 from ozgkompass.yamlio import LoadedYaml, YList, YMap, content_hash, load_yaml
 
@@ -174,8 +182,10 @@ class Questionnaire:
         return next((a for a in self.areas if a.id == aid), None)
 
     def band_for(self, score: float | None) -> Band | None:
+        """The band of a score as it is shown (whole percent), so number and name agree."""
         if score is None:
             return None
+        score = math.floor(score + 0.5)
         chosen = self.bands[0]
         for b in self.bands:
             if score >= b.min:
@@ -197,7 +207,7 @@ class _QuestionnaireParser:
 
     def parse(self) -> Questionnaire | None:
         ck = self.ck
-        m = ck.mapping(self.doc.data, "dem Fragebogen", (1, 1))
+        m = ck.mapping(self.doc.data, "Die Fragebogen-Datei", (1, 1))
         if m is None:
             return None
         ck.keys(m, TOP_KEYS, ("id", "version", "title", "areas"), "dem Fragebogen")
@@ -216,6 +226,10 @@ class _QuestionnaireParser:
                      m.pos_of("languages"))
             languages = ["de"]
         model_id = m.get("maturity_model", DEFAULT_MODEL)
+        if not isinstance(model_id, str):
+            ck.error("type", "`maturity_model` muss ein Text sein, z. B. reifegrad-1.1.",
+                     m.pos_of("maturity_model"))
+            model_id = DEFAULT_MODEL
         self.model = self.models.get(model_id)
         if self.model is None:
             ck.error("unknown-model", f"Reifegradmodell {model_id!r} ist unbekannt."
@@ -302,7 +316,9 @@ class _QuestionnaireParser:
 
     def _question(self, qm: YMap, area_id: str) -> Question | None:
         ck = self.ck
-        qid = ck.ident(qm, "id", "einer Frage")
+        qid = ck.ident(qm, "id", "einer Frage", QUESTION_ID_RE,
+                       "mit einem Kleinbuchstaben beginnen, dann nur Kleinbuchstaben, Ziffern und "
+                       "`_` (z. B. `portal_typ`), damit Bedingungen die Frage nennen können")
         what = f"Frage {qid}" if qid else "einer Frage"
         ck.keys(qm, QUESTION_KEYS, ("id", "text", "type"), what if qid else "einer Frage")
         if qid is not None and qid in self.seen:
@@ -381,7 +397,7 @@ class _QuestionnaireParser:
         if "responsible" not in m:
             return None
         value = m["responsible"]
-        if value not in RESPONSIBLE:
+        if not isinstance(value, str) or value not in RESPONSIBLE:
             self.ck.error("responsible", f"`responsible` {value!r} in {what} ist unbekannt."
                           + did_you_mean(str(value), RESPONSIBLE)
                           + f" Erlaubt: {', '.join(RESPONSIBLE)}.", m.pos_of("responsible"))
@@ -394,6 +410,10 @@ class _QuestionnaireParser:
         raw = qm["when"]
         line, base_col = qm.value_pos("when")
         col = base_col
+        exact = "when" in qm.val_exact  # else columns inside the expression are not reliable
+
+        def at(expr_col: int) -> tuple[int, int]:
+            return (line, base_col + expr_col - 1) if exact else (line, base_col)
         if not isinstance(raw, str):
             self.ck.error("type", f"`when` in {what} muss ein Text sein, z. B. 'x == \"ja\"'.",
                           (line, col))
@@ -402,7 +422,7 @@ class _QuestionnaireParser:
             cond = parse(raw)
         except ExpressionError as exc:
             self.ck.error("condition-syntax", f"Bedingung in {what}: {exc.message}",
-                          (line, base_col + exc.column - 1))
+                          at(exc.column))
             return None
         ok = True
         for ref, rcol in cond.references():
@@ -412,11 +432,10 @@ class _QuestionnaireParser:
             if ref in self.all_ids:
                 self.ck.error("condition-later", f"Bedingung in {what} verweist auf {ref!r}, die "
                               "erst später gefragt wird. Bedingungen dürfen nur frühere Fragen "
-                              "prüfen; Reihenfolge ändern.", (line, base_col + rcol - 1))
+                              "prüfen; Reihenfolge ändern.", at(rcol))
             else:
                 self.ck.error("condition-unknown", f"Bedingung in {what} verweist auf unbekannte "
-                              f"Frage {ref!r}." + did_you_mean(ref, self.seen),
-                              (line, base_col + rcol - 1))
+                              f"Frage {ref!r}." + did_you_mean(ref, self.seen), at(rcol))
         if ok:
             for ref, value, rcol in cond.compared_values():
                 target = self.seen[ref]
@@ -425,13 +444,11 @@ class _QuestionnaireParser:
                         and value not in allowed:
                     self.ck.error("condition-value", f"Bedingung in {what}: {value!r} ist keine "
                                   f"Antwortoption von {ref!r}." + did_you_mean(str(value), allowed)
-                                  + f" Möglich: {', '.join(allowed)}.",
-                                  (line, base_col + rcol - 1))
+                                  + f" Möglich: {', '.join(allowed)}.", at(rcol))
                 if target.type in (QType.NUMBER, QType.SCALE) and (
                         isinstance(value, bool) or not isinstance(value, int | float)):
                     self.ck.error("condition-value", f"Bedingung in {what}: {ref!r} ist eine "
-                                  f"Zahl, verglichen wird mit {value!r}.",
-                                  (line, base_col + rcol - 1))
+                                  f"Zahl, verglichen wird mit {value!r}.", at(rcol))
         return cond
 
     def _criteria(self, om: YMap, what: str) -> tuple[Levels, tuple[tuple[str, Levels], ...]]:

@@ -51,6 +51,8 @@ def list_questionnaires(folder: Path | None = None) -> list[Entry]:
             raise UserError(f"Fragebogen-Ordner {display_path(user)} existiert nicht.",
                             hint=f"Pfad bei --questionnaires-dir bzw. {ENV_DIR} prüfen.")
         for path in sorted([*user.glob("*.yaml"), *user.glob("*.yml")]):
+            if not path.is_file():
+                continue
             doc = load_yaml(path)
             if is_answers(doc.data):
                 continue
@@ -62,8 +64,15 @@ def list_questionnaires(folder: Path | None = None) -> list[Entry]:
 def find_questionnaire(qid: str, version: str | None = None,
                        folder: Path | None = None) -> Questionnaire:
     """The questionnaire with this id; a user folder wins over the built-in ones."""
-    entries = [e for e in list_questionnaires(folder) if e.questionnaire is not None]
+    everything = list_questionnaires(folder)
+    entries = [e for e in everything if e.questionnaire is not None]
     matches = [e for e in entries if e.questionnaire.id == qid]  # type: ignore[union-attr]
+    broken = [e for e in everything if e.questionnaire is None]
+    if not matches and broken:
+        raise DataError(
+            [i for e in broken for i in e.issues if i.severity == "error"],
+            f"Fragebogen {qid!r} nicht gefunden; {len(broken)} Fragebogen-Datei(en) sind "
+            "fehlerhaft und wurden übersprungen (Probleme oben). Korrigieren und erneut versuchen.")
     if not matches:
         known = sorted({e.questionnaire.id for e in entries})  # type: ignore[union-attr]
         raise UserError(

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ozgkompass import __version__
-from ozgkompass.errors import Issue
+from ozgkompass.errors import Issue, Location
 from ozgkompass.model.answers import AnswerSet, Interview, Municipality, check_answers
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.maturity import MaturityModel, get_model
@@ -172,6 +172,11 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
     mean the affected answers were left out (the CLI refuses to score such files)."""
     model = model or get_model(qn.maturity_model)
     resolved = check_answers(qn, aset)
+    if model.id != qn.maturity_model and not _speaks_to(qn, model):
+        resolved.issues.append(Issue(
+            "model-mismatch", f"Der Fragebogen ist für {qn.maturity_model} geschrieben; "
+            f"{model.id} kann dessen Stufen nicht übersetzen. Alle Kriterien bleiben unbekannt. "
+            f"Mit --model {qn.maturity_model} bewerten.", Location(aset.path), "warning"))
     areas: list[AreaResult] = []
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in model.criteria}
     asked: set[str] = set()
@@ -220,6 +225,12 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
         recommendations=_recommendations(areas, total_area_weight),
         issues=resolved.issues,
     )
+
+
+def _speaks_to(qn: Questionnaire, model: MaturityModel) -> bool:
+    """Whether the questionnaire's options yield any criteria level in `model`."""
+    return any(opt.criteria_for(model, qn.maturity_model)
+               for q in qn.questions for opt in (*q.effective_options(), *q.thresholds))
 
 
 def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset: AnswerSet,
