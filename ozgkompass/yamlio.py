@@ -156,7 +156,7 @@ class _Builder:
                 vline, vcol = _mark_pos(value_node.start_mark)
                 quoted = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("'", '"')
                 result.val_pos[k] = (vline, vcol + (1 if quoted else 0))
-                plain_or_quoted = value_node.style in (None, "", "'", '"')
+                plain_or_quoted = getattr(value_node, "style", "|") in (None, "", "'", '"')
                 if (isinstance(value_node, yaml.ScalarNode) and plain_or_quoted
                         and value_node.start_mark.line == value_node.end_mark.line
                         and (value_node.end_mark.index - value_node.start_mark.index
