@@ -328,7 +328,8 @@ def explain_service(a: Any, ozg_id: str) -> None:
         )
     console.print(t)
     if s.bottlenecks:
-        console.print(f"Engpass: {esc(', '.join(s.bottlenecks))}", highlight=False)
+        names = ", ".join(r.name for r in s.criteria if r.id in s.bottlenecks)
+        console.print(f"Engpass: {esc(names)}", highlight=False)
     if s.unknown_attributes:
         console.print(
             f"Unbekannte Merkmale (konservativ: Kriterium gilt): "
