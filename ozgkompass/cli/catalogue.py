@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
-from ozgkompass.cli.output import console, dump_json, simple_table
+from ozgkompass.cli.output import console, dump_json, esc, simple_table
 from ozgkompass.errors import Issue, UserError, display_path
 
 if TYPE_CHECKING:
@@ -30,13 +29,9 @@ REJECT_GROUP_THRESHOLD = 50
 WARNING_EXAMPLES = 3
 
 
-def _e(value: object) -> str:
-    """User data in Rich output: brackets are text, not markup."""
-    return escape("" if value is None else str(value))
-
 
 def _header(cat: Catalogue) -> str:
-    return (f"Katalog [bold]{_e(cat.id)}[/bold], Version {_e(cat.version)} "
+    return (f"Katalog [bold]{esc(cat.id)}[/bold], Version {esc(cat.version)} "
             f"({len(cat.services)} OZG-Leistungen)")
 
 
@@ -113,7 +108,7 @@ def _print_import(result: ImportResult, target: Path, all_warnings: bool) -> Non
     from ozgkompass.model.catalogue import Responsibility
 
     for f in result.files:
-        console.print(f"Gelesen: {_e(f)}", highlight=False, soft_wrap=True)
+        console.print(f"Gelesen: {esc(f)}", highlight=False, soft_wrap=True)
     rows: list[list[Any]] = [
         ["Layout", result.layout],
         ["Zeilen gelesen", result.rows_read],
@@ -137,7 +132,7 @@ def _print_import(result: ImportResult, target: Path, all_warnings: bool) -> Non
         if len(rejected) > REJECT_GROUP_THRESHOLD:
             reasons = Counter(i.code for i in rejected)
             console.print(simple_table("Gründe", ["Grund", "Zeilen", "Beispiel"], [
-                [code, count, _e(next(i.message for i in rejected if i.code == code))]
+                [code, count, esc(next(i.message for i in rejected if i.code == code))]
                 for code, count in reasons.most_common()]))
             by_code: dict[str, list[Issue]] = defaultdict(list)
             for issue in rejected:
@@ -166,18 +161,18 @@ def _print_import(result: ImportResult, target: Path, all_warnings: bool) -> Non
             console.print("Alle Warnungen einzeln: --all-warnings oder --json.", highlight=False)
 
     cat = result.catalogue
-    console.print(f"\n[green]Katalog geschrieben:[/green] {_e(display_path(target))} "
-                  f"(ID {_e(cat['id'])}, Version {_e(cat['version'])})", highlight=False,
+    console.print(f"\n[green]Katalog geschrieben:[/green] {esc(display_path(target))} "
+                  f"(ID {esc(cat['id'])}, Version {esc(cat['version'])})", highlight=False,
                   soft_wrap=True)
-    console.print(f"Verwenden mit: --catalogue {_e(cat['id'])}" if target.suffix == ".json"
+    console.print(f"Verwenden mit: --catalogue {esc(cat['id'])}" if target.suffix == ".json"
                   and target.parent.name == "catalogues" else
-                  f"Verwenden mit: --catalogue {_e(display_path(target))}",
+                  f"Verwenden mit: --catalogue {esc(display_path(target))}",
                   highlight=False, soft_wrap=True)
 
 
 def _print_issue_lines(issues: list[Issue], indent: str = "") -> None:
     for issue in issues:
-        console.print(f"{indent}{_e(issue.location)}: {_e(issue.message)}", highlight=False,
+        console.print(f"{indent}{esc(issue.location)}: {esc(issue.message)}", highlight=False,
                       soft_wrap=True)
 
 
@@ -210,10 +205,10 @@ def show(
                        "source": cat.source, "created": cat.created, "path": cat.path,
                        "services": len(cat.services), "themenfelder": sorted(themen)})
             return
-        console.print(simple_table(f"Katalog {_e(cat.id)}", ["", ""], [
-            ["ID", _e(cat.id)], ["Version", _e(cat.version)], ["Titel", _e(cat.title)],
-            ["Quelle", _e(cat.source)], ["Erstellt", _e(cat.created or "unbekannt")],
-            ["Datei", _e(cat.path or "")], ["OZG-Leistungen", len(cat.services)],
+        console.print(simple_table(f"Katalog {esc(cat.id)}", ["", ""], [
+            ["ID", esc(cat.id)], ["Version", esc(cat.version)], ["Titel", esc(cat.title)],
+            ["Quelle", esc(cat.source)], ["Erstellt", esc(cat.created or "unbekannt")],
+            ["Datei", esc(cat.path or "")], ["OZG-Leistungen", len(cat.services)],
             ["Themenfelder", len(themen)],
         ]))
         return
@@ -227,9 +222,9 @@ def show(
         dump_json({"catalogue": {"id": cat.id, "version": cat.version}, "service": data})
         return
     console.print(_header(cat), highlight=False)
-    console.print(simple_table(f"OZG-Leistung {svc.ozg_id}: {_e(svc.name)}", ["", ""], [
-        ["OZG-ID", svc.ozg_id], ["Name", _e(svc.name)], ["Themenfeld", _e(svc.themenfeld)],
-        ["Lage", _e(svc.lage or "unbekannt")],
+    console.print(simple_table(f"OZG-Leistung {svc.ozg_id}: {esc(svc.name)}", ["", ""], [
+        ["OZG-ID", svc.ozg_id], ["Name", esc(svc.name)], ["Themenfeld", esc(svc.themenfeld)],
+        ["Lage", esc(svc.lage or "unbekannt")],
         ["Zuständigkeit", svc.responsibility.label],
         ["Priorität", svc.priority if svc.priority is not None else "—"],
         ["Fallzahl pro Jahr", f"{svc.case_volume:g}" if svc.case_volume is not None else "—"],
@@ -247,7 +242,7 @@ def show(
     console.print(simple_table("Merkmale", ["Merkmal", "Wert"], attr_rows))
     console.print(simple_table(f"LeiKa-Leistungen ({len(svc.leika)})",
                                ["Schlüssel", "Bezeichnung", "Typisierung"],
-                               [[x.key or "—", _e(x.name), _e(x.typisierung or "—")]
+                               [[x.key or "—", esc(x.name), esc(x.typisierung or "—")]
                                 for x in svc.leika]))
 
 
@@ -308,13 +303,13 @@ def search(
         return
     console.print(_header(cat), highlight=False)
     if not hits:
-        console.print(f"Keine Treffer für {_e(text)!r}.", highlight=False)
+        console.print(f"Keine Treffer für {esc(text)!r}.", highlight=False)
         return
-    console.print(simple_table(f"{len(hits)} Treffer für {_e(text)!r}",
+    console.print(simple_table(f"{len(hits)} Treffer für {esc(text)!r}",
                                ["OZG-ID", "OZG-Leistung", "Themenfeld", "Zuständigkeit",
                                 "Gefunden in"],
-                               [[s.ozg_id, _e(s.name), _e(s.themenfeld), s.responsibility.label,
-                                 _e(where)] for s, where in hits]))
+                               [[s.ozg_id, esc(s.name), esc(s.themenfeld), s.responsibility.label,
+                                 esc(where)] for s, where in hits]))
 
 
 def _filter_themenfeld(cat: Catalogue, services: list[OzgService],
@@ -389,7 +384,7 @@ def stats(catalogue: CatalogueOpt = None, as_json: JsonOpt = False) -> None:
     for tf in sorted(table):
         counts = table[tf]
         totals.update(counts)
-        rows.append([_e(tf), *[counts.get(r, 0) for r in RESP_ORDER], sum(counts.values())])
+        rows.append([esc(tf), *[counts.get(r, 0) for r in RESP_ORDER], sum(counts.values())])
     rows.append(["Summe", *[totals.get(r, 0) for r in RESP_ORDER], sum(totals.values())])
     console.print(simple_table("OZG-Leistungen nach Themenfeld und Zuständigkeit",
                                ["Themenfeld", *labels, "gesamt"], rows))
@@ -414,27 +409,53 @@ def list_(as_json: JsonOpt = False) -> None:
         dump_json([{"id": i, "version": v, "path": p, "services": n} for i, v, p, n in rows])
         return
     console.print(simple_table("Kataloge", ["ID", "Version", "OZG-Leistungen", "Ort"],
-                               [[_e(i), _e(v), n, _e(p)] for i, v, p, n in rows]))
-    console.print(f"Katalogspeicher: {_e(catalogues_dir())}", highlight=False, soft_wrap=True)
+                               [[esc(i), esc(v), n, esc(p)] for i, v, p, n in rows]))
+    console.print(f"Katalogspeicher: {esc(catalogues_dir())}", highlight=False, soft_wrap=True)
 
 
 # --- update command (fim_api) ---
-# The FIM-Portal update lives in ozgkompass.catalogue.fim_api (another module); this stub is
-# replaced by the real command when that module is wired in.
 
 
 @app.command()
 @handle_errors
-def update() -> None:
-    """Lädt den Katalog aus dem FIM-Portal (noch nicht eingebunden)."""
-    try:
-        from ozgkompass.catalogue import fim_api
-    except ImportError:
-        raise UserError("Die Aktualisierung aus dem FIM-Portal ist in dieser Version noch nicht "
-                        "eingebaut.",
-                        hint="Einen Export mit `ozgkompass catalogue import` einlesen.") from None
+def update(
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Nur Steckbriefe, die seit diesem Zeitpunkt geändert wurden "
+        "(z. B. 2026-01-01). Ohne Angabe: seit dem letzten erfolgreichen Abruf.")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Alles neu laden und den Zwischenspeicher ersetzen.")] = False,
+    url: Annotated[str | None, typer.Option(
+        "--url", help="Adresse des FIM-Portals (Standard: https://fimportal.de; auch per "
+        "OZGKOMPASS_FIM_URL).")] = None,
+) -> None:
+    """Lädt Leistungssteckbriefe mit OZG-ID aus dem FIM-Portal und schreibt daraus den
+    Katalog `fim` (braucht eine Internetverbindung; ohne sie bleibt der alte Stand)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ozgkompass.catalogue import fim_api
     from ozgkompass.catalogue.store import data_dir
 
-    result = fim_api.update_catalogue(data_dir())
-    console.print(f"Katalog aktualisiert: {_e(display_path(result.catalogue_path))}",
+    with Progress(TextColumn("Steckbriefe"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("laden", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = fim_api.update_catalogue(data_dir(), base_url=url, since=since, full=full,
+                                          progress=progress)
+    how = (f"Änderungen seit {esc(result.since)}" if result.incremental and result.since
+           else "vollständiger Abruf")
+    console.print(simple_table("Aktualisierung aus dem FIM-Portal", ["", ""], [
+        ["Abruf", how],
+        ["Seiten", result.pages],
+        ["neu oder geändert geladen", result.downloaded],
+        ["übersprungen (ohne OZG-ID/Themenfeld)", result.skipped_without_ozg],
+        ["Steckbriefe im Zwischenspeicher", result.total_in_cache],
+        ["OZG-Leistungen im Katalog", len(result.catalogue.get("services", []))],
+        ["Wartepausen wegen Ratenbegrenzung (429)", result.retries_after_429],
+    ]))
+    console.print(f"Katalog aktualisiert: {esc(display_path(result.catalogue_path))}",
+                  highlight=False, soft_wrap=True)
+    console.print(f"Verwenden mit: --catalogue {esc(result.catalogue.get('id', 'fim'))}",
                   highlight=False)
