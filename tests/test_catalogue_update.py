@@ -469,3 +469,29 @@ def test_written_catalogue_loads_with_the_project_loader(fim, tmp_path, waits):
     assert (cat.id, cat.version) == ("fim", result.catalogue["version"])
     assert [(s.ozg_id, s.themenfeld) for s in cat.services] == [
         ("10110", "Bauen & Wohnen"), ("10119", "Querschnitt")]
+
+
+# --- through the CLI ------------------------------------------------------------------------
+
+
+def test_cli_update_downloads_and_summarises(fim, cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("OZGKOMPASS_FIM_URL", fim.url)
+    code, out, err = cli("catalogue", "update")
+    assert code == 0, err
+    assert "Katalog aktualisiert" in out and "fim.json" in out
+    assert (tmp_path / "data" / "catalogues" / "fim.json").exists()
+
+    code, out, err = cli("catalogue", "update", "--since", "2024-01-01")
+    assert code == 0, err
+    assert fim.requests[-1]["query"]["updated_since"] == "2024-01-01T00:00:00"
+
+
+def test_cli_update_offline_says_so_in_german(cli, tmp_path):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    code, out, err = cli("catalogue", "update", "--url", f"http://127.0.0.1:{port}")
+    assert code == 2
+    assert "Der FIM-Portal-Server ist nicht erreichbar (Verbindung abgelehnt)" in err
+    assert not (tmp_path / "data" / "catalogues").exists()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 from test_catalogue_update import fim  # noqa: F401  (the local FIM-Portal replay server)
 
 
@@ -20,12 +18,3 @@ def test_update_then_score_against_the_downloaded_catalogue(cli, fim):  # noqa: 
     assert code == 0, err
     assert "Katalog fim" in out
 
-
-def test_update_offline_says_so_and_exits_2(cli):
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    code, out, err = cli("catalogue", "update", "--url", f"http://127.0.0.1:{port}")
-    assert code == 2
-    assert "nicht erreichbar" in err and "Traceback" not in err

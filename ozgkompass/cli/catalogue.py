@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
-from ozgkompass.cli.output import console, dump_json, esc, simple_table
+from ozgkompass.cli.output import console, dump_json, err_console, esc, simple_table
 from ozgkompass.errors import Issue, UserError, display_path
 
 if TYPE_CHECKING:
@@ -436,7 +436,7 @@ def update(
     from ozgkompass.catalogue.store import data_dir
 
     with Progress(TextColumn("Steckbriefe"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as bar:
+                  console=err_console, transient=True) as bar:
         task = bar.add_task("laden", total=None)
 
         def progress(done: int, total: int) -> None:
