@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import unicodedata
 from pathlib import Path
 
 from ozgkompass.errors import UserError, display_path
@@ -54,15 +52,3 @@ def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False) -> N
             f"{display_path(target)}: existiert bereits.",
             hint="Mit --force überschreiben oder mit --output einen anderen Pfad wählen.",
         )
-
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_filename(name: str, fallback: str = "kommune", max_len: int = 80) -> str:
-    """A file name derived from a municipality name: ASCII, no path separators, no dot-files."""
-    text = name.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae",
-                                         "Ö": "Oe", "Ü": "Ue", "ß": "ss"}))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = _UNSAFE.sub("-", text).strip("-._")[:max_len].strip("-._")
-    return text or fallback

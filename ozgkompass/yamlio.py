@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+from ozgkompass.errors import Issue, Location, UserError, display_path
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same
     _Loader: type = yaml.CSafeLoader
@@ -285,13 +285,6 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:
     p = Path(path)
     return parse_yaml(read_limited(p, max_bytes), display_path(p))
-
-
-def load_yaml_or_raise(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:
-    loaded = load_yaml(path, max_bytes)
-    if loaded.data is None or any(i.severity == "error" for i in loaded.issues):
-        raise DataError(loaded.issues)
-    return loaded
 
 
 def plain(value: Any) -> Any:

@@ -35,6 +35,7 @@ from ozgkompass.model.catalogue import (
     split_typisierung,
     unknown_types,
 )
+from ozgkompass.model.common import did_you_mean
 
 MAX_BYTES = 50 * 1024 * 1024
 LAYOUTS = ("ozg2019", "fim-csv", "mapping")
@@ -873,10 +874,8 @@ def load_mapping(path: Path) -> Mapping:
         raise DataError(issues, f"{doc.path}: Zuordnungsdatei ist fehlerhaft.")
     for key in data:
         if key not in MAPPING_KEYS:
-            hint = difflib.get_close_matches(str(key), MAPPING_KEYS, n=1, cutoff=0.6)
             error("unknown-key", f"Unbekannter Schlüssel `{key}`."
-                  + (f" Meinten Sie `{hint[0]}`?" if hint else
-                     f" Erlaubt sind: {', '.join(MAPPING_KEYS)}."), loc(data, key))
+                  + did_you_mean(key, MAPPING_KEYS, list_allowed=True), loc(data, key))
     if data.get("format") not in (None, 1):
         error("format", f"`format: {data['format']!r}` wird nicht unterstützt (nur 1).",
               loc(data, "format"))
@@ -896,10 +895,8 @@ def load_mapping(path: Path) -> Mapping:
         for key, value in cols.items():
             where = loc(cols, key)
             if key not in MAPPING_FIELDS:
-                hint = difflib.get_close_matches(str(key), MAPPING_FIELDS, n=1, cutoff=0.6)
                 error("unknown-field", f"Unbekanntes Feld `{key}` unter columns."
-                      + (f" Meinten Sie `{hint[0]}`?" if hint else
-                         f" Erlaubt sind: {', '.join(MAPPING_FIELDS)}."), where)
+                      + did_you_mean(key, MAPPING_FIELDS, list_allowed=True), where)
                 continue
             if isinstance(value, bool) or not isinstance(value, str | int) or \
                     not str(value).strip():

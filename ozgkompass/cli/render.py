@@ -283,7 +283,7 @@ def explain_criterion(a: Any, cid: str) -> None:
     c = a.criterion(cid)
     if c is None:
         raise UserError(
-            f"Kriterium {cid!r} gibt es im Modell {esc(a.model['id'])} nicht.",
+            f"Kriterium {cid!r} gibt es im Modell {a.model['id']} nicht.",
             hint=f"Kriterien: {', '.join(x.id for x in a.criteria)}.",
         )
     header(a)

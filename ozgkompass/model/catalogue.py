@@ -9,7 +9,6 @@ first one.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import json
 import re
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+from ozgkompass.model.common import did_you_mean
 
 FORMAT = 1
 MAX_BYTES = 50 * 1024 * 1024  # imported catalogues with all LeiKa services reach a few MB
@@ -205,8 +205,7 @@ LEIKA_KEYS = ("key", "name", "typisierung")
 
 
 def _hint(word: object, choices: Iterable[str]) -> str:
-    hint = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" Meinten Sie `{hint[0]}`?" if hint else f" Erlaubt sind: {', '.join(choices)}."
+    return did_you_mean(word, choices, list_allowed=True)
 
 
 class _Parser:

@@ -75,19 +75,15 @@ class Checker:
         allowed = list(allowed)
         for key in m:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                extra = f" Meinten Sie `{hint[0]}`?" if hint else (
-                    f" Erlaubt sind: {', '.join(allowed)}.")
-                self.error("unknown-key", f"Unbekannter Schlüssel `{key}` in {what}.{extra}",
-                           m.pos_of(key))
+                self.error("unknown-key", f"Unbekannter Schlüssel `{key}` in {what}."
+                           + did_you_mean(key, allowed, list_allowed=True), m.pos_of(key))
         for key in required:
             if key not in m:
                 self.error("missing-key", f"In {what} fehlt der Pflichtschlüssel `{key}`.", m.pos)
 
-    def text(self, m: YMap, key: str, what: str, required: bool = False) -> Text | None:
+    def text(self, m: YMap, key: str, what: str) -> Text | None:
+        """A text value; a missing required key is reported by `keys()`."""
         if key not in m or m[key] is None:
-            if required:
-                self.error("missing-key", f"In {what} fehlt der Pflichtschlüssel `{key}`.", m.pos)
             return None
         value = m[key]
         pos = m.pos_of(key)
@@ -172,6 +168,10 @@ def is_sane_number(value: float) -> bool:
         return False
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" Meinten Sie `{hint[0]}`?" if hint else ""
+def did_you_mean(word: object, choices: Iterable[str], *, list_allowed: bool = False) -> str:
+    """" Meinten Sie `x`?" for a near miss; else, if asked, the allowed values; else ""."""
+    choices = list(choices)
+    hint = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if hint:
+        return f" Meinten Sie `{hint[0]}`?"
+    return f" Erlaubt sind: {', '.join(choices)}." if list_allowed else ""

@@ -23,7 +23,7 @@ from ozgkompass.model.common import (
     did_you_mean,
 )
 from ozgkompass.model.maturity import DEFAULT_MODEL, MaturityModel, builtin_models
-from ozgkompass.yamlio import LoadedYaml, YList, YMap, content_hash, load_yaml
+from ozgkompass.yamlio import LoadedYaml, YMap, content_hash, load_yaml
 
 TOP_KEYS = ("format", "id", "version", "title", "description", "languages", "maturity_model",
             "maturity_bands", "areas")
@@ -626,6 +626,3 @@ def load_questionnaire(path: Path | str) -> Questionnaire:
 def is_questionnaire(data: Any) -> bool:
     return isinstance(data, dict) and "areas" in data
 
-
-__all__ = ["Area", "Band", "Option", "QType", "Question", "Questionnaire", "YList",
-           "load_questionnaire", "parse_questionnaire"]

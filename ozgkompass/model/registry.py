@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -42,9 +43,16 @@ def _parse_builtin(entry: Traversable) -> Entry:
     return Entry("eingebaut", f"(eingebaut) {entry.name}", q, tuple(issues))
 
 
+@functools.cache
+def _builtin_entries() -> tuple[Entry, ...]:
+    """Built-in questionnaires do not change while the program runs: parse them once."""
+    return tuple(_parse_builtin(e) for e in sorted(builtin_folder().iterdir(),
+                                                   key=lambda e: e.name)
+                 if e.name.endswith((".yaml", ".yml")))
+
+
 def list_questionnaires(folder: Path | None = None) -> list[Entry]:
-    entries = [_parse_builtin(e) for e in sorted(builtin_folder().iterdir(), key=lambda e: e.name)
-               if e.name.endswith((".yaml", ".yml"))]
+    entries = list(_builtin_entries())
     user = user_folder(folder)
     if user is not None:
         if not user.is_dir():
