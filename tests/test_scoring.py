@@ -299,3 +299,27 @@ def test_full_questionnaire_speaks_to_every_criterion():
                  for cid, _ in o.criteria}
     assert set(model.criterion_ids) <= evidenced, set(model.criterion_ids) - evidenced
 
+
+
+def test_unclear_answer_counts_as_open_and_is_a_followup():
+    qn, _ = parse_questionnaire(parse_yaml(QUESTIONNAIRE, "q.yaml"))
+    text = ANSWERS.replace("PORTAL", "ja").replace(
+        "  q_web: nein", "  q_web: nein\n  q_bundid: {unclear: IT-Dienstleister, note: krz fragen}")
+    aset, issues = parse_answers(parse_yaml(text, "a.yaml"))
+    assert aset is not None, issues
+    a = assess(qn, aset)
+    # same figures as with q_bundid left open: required and unanswered → 0 %
+    assert a.score == pytest.approx(run().score)
+    assert a.open_required == ["q_bundid"]
+    assert [(f.question_id, f.clarify_with, f.note, f.required) for f in a.followups] == [
+        ("q_bundid", "IT-Dienstleister", "krz fragen", True)]
+    assert a.to_dict()["followups"][0]["clarify_with"] == "IT-Dienstleister"
+
+
+@pytest.mark.parametrize("entry", ["{unclear: ''}", "{unclear: Kommune, value: all}",
+                                   "{unclear: Kommune, na: true}"])
+def test_unclear_must_name_whom_to_ask_and_stand_alone(entry):
+    text = ANSWERS.replace("PORTAL", "ja") + f"  q_bundid: {entry}\n"
+    aset, issues = parse_answers(parse_yaml(text, "a.yaml"))
+    assert aset is None
+    assert [i.code for i in issues if i.severity == "error"][0] in ("unclear", "unclear-and-value")

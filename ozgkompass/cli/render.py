@@ -103,6 +103,11 @@ def assessment_summary(a: Any, top: int = 5) -> None:
             "[dim]„Index +“: Punkte, um die der Gesamtindex stiege, wenn diese Frage "
             "voll erfüllt wäre. Details: ozgkompass explain DATEI --question ID[/dim]"
         )
+    if a.followups:
+        console.print(f"\n[bold]Rückfragen[/bold] ({len(a.followups)}, zählen wie offene Fragen):")
+        for f in a.followups:
+            console.print(f"  {esc(f.question_id)}: klären mit {esc(f.clarify_with)}",
+                          highlight=False)
     if a.open_required:
         console.print(
             f"\n[yellow]{len(a.open_required)} Pflichtfrage(n) offen[/yellow] (zählen "

@@ -23,7 +23,7 @@ REF_KEYS = ("id", "version", "hash")
 MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population")
 MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "verband")
 INTERVIEW_KEYS = ("date", "interviewer", "participants", "notes")
-ANSWER_KEYS = ("value", "na", "reason", "note", "source")
+ANSWER_KEYS = ("value", "na", "reason", "unclear", "note", "source")
 ARS_RE = re.compile(r"^\d{12}$")
 
 
@@ -55,10 +55,11 @@ class Answer:
     source: str | None = None
     line: int | None = None
     column: int | None = None
+    unclear: str | None = None  # "weiß nicht / klären mit …": with whom to clarify
 
     @property
     def answered(self) -> bool:
-        return not self.na and self.value is not None
+        return not self.na and self.unclear is None and self.value is not None
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,21 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             if na and entry.get("value") is not None:
                 ck.error("na-and-value", f"Antwort auf {qid} hat einen Wert und zugleich "
                          "`na: true`; eines von beiden entfernen.", entry.pos)
+            unclear = entry.get("unclear")
+            if "unclear" in entry:
+                if isinstance(unclear, dict | list) or not _opt_str(unclear):
+                    ck.error("unclear", f"`unclear` in der Antwort auf {qid} nennt, mit wem die "
+                             "Frage zu klären ist, z. B. `unclear: IT-Dienstleister`.",
+                             entry.pos_of("unclear"))
+                    unclear = None
+                elif na or entry.get("value") is not None:
+                    ck.error("unclear-and-value", f"Antwort auf {qid} ist zugleich „weiß nicht / "
+                             "klären mit …“ (`unclear`) und beantwortet oder „trifft nicht zu“; "
+                             "eines davon entfernen.", entry.pos_of("unclear"))
             answers[str(qid)] = Answer(str(qid), entry.get("value"), na,
                                        _opt_str(entry.get("reason")), _opt_str(entry.get("note")),
-                                       _opt_str(entry.get("source")), line, column)
+                                       _opt_str(entry.get("source")), line, column,
+                                       _opt_str(unclear))
         else:
             answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column)
     if any(i.severity == "error" for i in ck.issues):
@@ -276,7 +289,7 @@ def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
         shown = q.when is None or q.when.evaluate(values)
         visible[q.id] = shown
         ans = aset.answers.get(q.id)
-        if ans is None or (ans.value is None and not ans.na):
+        if ans is None or (ans.value is None and not ans.na) or ans.unclear:
             continue
         if not shown:
             issues.append(Issue("hidden-answer", f"Frage {q.id!r} wird wegen ihrer Bedingung "

@@ -40,6 +40,7 @@ class QuestionResult:
     source: str | None = None
     na_reason: str | None = None
     condition: str | None = None
+    unclear: str | None = None  # "weiß nicht": with whom to clarify (the question stays open)
 
 
 @dataclass
@@ -92,6 +93,18 @@ class Recommendation:
 
 
 @dataclass
+class FollowUp:
+    """A question answered with "weiß nicht / klären mit …" (a Rückfrage)."""
+
+    question_id: str
+    area_id: str
+    question: str
+    clarify_with: str
+    note: str | None
+    required: bool  # an open required question counts as 0 % until it is clarified
+
+
+@dataclass
 class Assessment:
     tool_version: str
     questionnaire: dict[str, str]
@@ -110,6 +123,7 @@ class Assessment:
     criteria: list[CriterionResult]
     recommendations: list[Recommendation]
     issues: list[Issue]
+    followups: list[FollowUp] = field(default_factory=list)
     catalogue: Any = None  # scoring.catalogue.CatalogueResult when scored against a catalogue
 
     def area(self, aid: str) -> AreaResult | None:
@@ -224,6 +238,8 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
         areas=areas, criteria=_criteria_results(model, evidence, asked),
         recommendations=_recommendations(areas, total_area_weight),
         issues=resolved.issues,
+        followups=[FollowUp(q.id, q.area_id, q.text, q.unclear, q.note, q.status == OPEN)
+                   for ar in areas for q in ar.questions if q.unclear],
     )
 
 
@@ -248,6 +264,7 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
         r.status, r.na_reason = NA, ans.reason
         return r
     if q.id not in values:
+        r.unclear = ans.unclear if ans is not None else None
         r.status = OPEN if (q.required and q.scored) else OPEN_OPTIONAL
         if r.status == OPEN:  # an unanswered required question counts as 0 %
             r.counted, r.score = True, 0.0
