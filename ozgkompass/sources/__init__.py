@@ -1,0 +1,1 @@
+"""Where answers come from and go to: answers files, spreadsheets, interviews."""
