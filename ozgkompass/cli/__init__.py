@@ -10,7 +10,7 @@ import typer
 
 from ozgkompass import __version__
 from ozgkompass.cli import catalogue as catalogue_cli
-from ozgkompass.cli import commands
+from ozgkompass.cli import commands, spreadsheets
 from ozgkompass.cli.errors import state
 
 app = typer.Typer(
@@ -44,6 +44,7 @@ def _root(
 
 
 commands.register(app)
+spreadsheets.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
 
 

@@ -1,0 +1,154 @@
+"""Spreadsheet round trip: `template`, `import` and `batch`."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.output import console, err_console, esc, print_issues, simple_table
+from ozgkompass.errors import UserError, display_path
+
+QuestionnairesDirOpt = Annotated[
+    Path | None,
+    typer.Option("--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
+                 help="Ordner mit eigenen Fragebögen (auch per OZGKOMPASS_QUESTIONNAIRES)."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Zieldatei überschreiben.")]
+
+
+def _lookup(questionnaires_dir: Path | None):  # type: ignore[no-untyped-def]
+    from ozgkompass.model.registry import find_questionnaire
+
+    return lambda qid, version: find_questionnaire(qid, version, questionnaires_dir)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def template(
+        out: Annotated[Path, typer.Option("--out", "-o", help="Ziel (.xlsx).", dir_okay=False)],
+        questionnaire: Annotated[str, typer.Option(
+            "--questionnaire", "-q", help="ID des Fragebogens.")] = "ozg-kommune",
+        questionnaires_dir: QuestionnairesDirOpt = None,
+        force: ForceOpt = False,
+    ) -> None:
+        """Schreibt eine Excel-Mappe zum Ausfüllen (Auswahllisten, Blattschutz ohne Kennwort)."""
+        from ozgkompass.fsutil import atomic_write_bytes, refuse_overwrite
+        from ozgkompass.model.registry import find_questionnaire
+        from ozgkompass.sources.template import build_template
+
+        if out.suffix.lower() != ".xlsx":
+            raise UserError(f"{display_path(out)}: die Vorlage wird als .xlsx geschrieben.",
+                            hint="Einen Dateinamen mit der Endung .xlsx angeben.")
+        refuse_overwrite(out, [], force)
+        qn = find_questionnaire(questionnaire, None, questionnaires_dir)
+        atomic_write_bytes(out, build_template(qn))
+        console.print(f"Vorlage für {esc(qn.id)} {esc(qn.version)} geschrieben: "
+                      f"{esc(display_path(out))}", highlight=False, soft_wrap=True)
+
+    @app.command("import")
+    @handle_errors
+    def import_cmd(
+        file: Annotated[Path, typer.Argument(help="Ausgefüllte Mappe (.xlsx, .ods) oder CSV.",
+                                             exists=True, dir_okay=False)],
+        out: Annotated[Path | None, typer.Option(
+            "--out", "-o", help="Antwortdatei (Standard: DATEI.answers.yaml).",
+            dir_okay=False)] = None,
+        questionnaires_dir: QuestionnairesDirOpt = None,
+        force: ForceOpt = False,
+    ) -> None:
+        """Macht aus einer ausgefüllten Mappe eine Antwortdatei; meldet Probleme mit Blatt
+        und Zelle. Exit-Code 1, wenn Antworten nicht übernommen werden konnten."""
+        from ozgkompass.fsutil import refuse_overwrite
+        from ozgkompass.sources.answers_file import write_answers
+        from ozgkompass.sources.workbook_import import import_workbook
+
+        target = out or file.with_name(f"{file.stem}.answers.yaml")
+        refuse_overwrite(target, [file], force)
+        res = import_workbook(file, _lookup(questionnaires_dir), display_path(file))
+        print_issues(res.issues)
+        if res.answers is None:
+            err_console.print(f"[red]{esc(display_path(file))} ist nicht lesbar; nichts "
+                              "geschrieben.[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_PROBLEMS)
+        write_answers(target, res.answers)
+        console.print(f"{len(res.answers.answers)} Antworten geschrieben: "
+                      f"{esc(display_path(target))}", highlight=False, soft_wrap=True)
+        if not res.ok:
+            err_console.print("[yellow]Fehlerhafte Zellen wurden nicht übernommen (siehe "
+                              "oben).[/yellow]", highlight=False)
+            raise typer.Exit(EXIT_PROBLEMS)
+
+    @app.command()
+    @handle_errors
+    def batch(
+        folder: Annotated[Path, typer.Argument(help="Ordner mit ausgefüllten Mappen.",
+                                               exists=True, file_okay=False)],
+        out: Annotated[Path | None, typer.Option(
+            "--out", "-o", help="Ergebnisordner (Standard: ORDNER-auswertung).",
+            file_okay=False)] = None,
+        catalogue: Annotated[str, typer.Option(
+            "--catalogue", "-c", help="OZG-Katalog: kommunal (eingebaut), ID oder Pfad.")
+        ] = "kommunal",
+        model: Annotated[str | None, typer.Option(
+            "--model", "-m", help="Reifegradmodell (Standard: das des Fragebogens).")] = None,
+        jobs: Annotated[int | None, typer.Option(
+            "--jobs", "-j", min=1, help="Parallele Prozesse (Standard: alle Kerne).")] = None,
+        resume: Annotated[bool, typer.Option(
+            "--resume", help="Unveränderte, schon bewertete Dateien überspringen.")] = False,
+        service_limit: Annotated[int, typer.Option(
+            "--service-sheet-limit", min=0, help="Bis zu so vielen Kommunen das Blatt "
+            "„Leistungen“ in der Übersicht; darüber nur leistungen.csv.")] = 500,
+        questionnaires_dir: QuestionnairesDirOpt = None,
+    ) -> None:
+        """Bewertet alle Mappen eines Ordners und schreibt eine Übersicht (xlsx, CSV, JSON).
+
+        Eine fehlerhafte Datei hält den Lauf nicht auf; alle Probleme stehen am Ende mit
+        Datei, Blatt und Zelle. Exit-Code 1, wenn eine Datei nicht bewertet werden konnte.
+        """
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        from ozgkompass.catalogue.store import resolve_catalogue
+        from ozgkompass.sources.batch import BatchConfig, run_batch
+        from ozgkompass.sources.overview import write_overview
+
+        target = out or folder.with_name(f"{folder.resolve().name}-auswertung")
+        resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
+        config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume)
+
+        def on_term(signum, frame):  # type: ignore[no-untyped-def]
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, on_term)
+        progress = Progress("[progress.description]{task.description}", BarColumn(),
+                            MofNCompleteColumn(), TimeRemainingColumn(), console=err_console,
+                            transient=True)
+        task = progress.add_task("Bewerte", total=None)
+        try:
+            with progress:
+                result = run_batch(config, lambda done, total: progress.update(
+                    task, completed=done, total=total))
+        except KeyboardInterrupt:
+            err_console.print("Abgebrochen; fertige Ergebnisse bleiben erhalten. Fortsetzen "
+                              "mit --resume.")
+            raise typer.Exit(130) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        written = write_overview(result, target, service_limit)
+        ok = len(result.records) - len(result.failed)
+        console.print(f"{ok} von {len(result.records)} Dateien bewertet"
+                      + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
+                      + f"; Übersicht: {esc(display_path(written[0]))}",
+                      highlight=False, soft_wrap=True)
+        if result.problems:
+            rows = [[p.location.file, p.location.sheet or "", p.location.cell or "",
+                     ("" if p.severity == "error" else "Warnung: ") + p.message]
+                    for p in result.problems]
+            console.print(simple_table("Probleme", ["Datei", "Blatt", "Zelle", "Meldung"],
+                                       rows))
+        if result.failed or any(p.severity == "error" for p in result.problems):
+            raise typer.Exit(EXIT_PROBLEMS)

@@ -1,0 +1,287 @@
+"""Scoring a folder of returned workbooks: a process pool reads (python-calamine) and scores
+(the same `assess` and `score_catalogue` as `ozgkompass score`) every file, writes one answers
+file and one result per municipality, and collects every problem; one bad file never stops
+the batch. Each worker parses the questionnaire and catalogue once, not per file.
+
+Results are written atomically as they finish, so an interrupted batch keeps them and
+`resume` skips files whose content hash and scoring inputs did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ozgkompass import __version__
+from ozgkompass.errors import Issue, Location
+from ozgkompass.fsutil import atomic_write_text
+from ozgkompass.sources.file_guard import SPREADSHEET_SUFFIXES, is_lock_file
+from ozgkompass.sources.template import MASTER_FIELDS, MASTER_FIRST_ROW, MASTER_SHEET
+
+RESULTS_DIR = "ergebnisse"
+ARS_CELL = f"B{MASTER_FIRST_ROW + [k for k, _ in MASTER_FIELDS].index('ars')}"
+ANSWERS_DIR = "antworten"
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    folder: Path
+    out: Path
+    catalogue: str = "kommunal"
+    model: str | None = None
+    questionnaires_dir: Path | None = None
+    jobs: int | None = None
+    resume: bool = False
+
+
+@dataclass
+class BatchResult:
+    records: list[dict[str, Any]]  # one per input file, sorted by file name
+    problems: list[Issue]
+    skipped: int  # results reused by --resume
+    catalogue: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["status"] != "ok"]
+
+
+def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
+    """Spreadsheets in the folder tree; lock files and other files are reported, not read."""
+    files: list[Path] = []
+    notes: list[Issue] = []
+    out_resolved = out.resolve()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or out_resolved in path.resolve().parents:
+            continue
+        rel = str(path.relative_to(folder))
+        if is_lock_file(path):
+            notes.append(Issue("lock-file", "Sperrdatei eines geöffneten Dokuments; "
+                               "übersprungen.", Location(rel), "warning"))
+        elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            files.append(path)
+        elif not path.name.startswith("."):
+            notes.append(Issue("not-a-spreadsheet", "Keine Tabellendatei (.xlsx, .ods, .csv); "
+                               "übersprungen.", Location(rel), "warning"))
+    return files, notes
+
+
+# ----------------------------------------------------------------------------- worker
+
+_W: dict[str, Any] = {}
+
+
+def _init_worker(config: BatchConfig) -> None:
+    """Once per worker process: ignore Ctrl-C (the parent stops the pool) and load the
+    catalogue and model, so each file only costs reading and scoring."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from ozgkompass.catalogue.store import resolve_catalogue
+
+    _W["config"] = config
+    _W["catalogue"] = resolve_catalogue(config.catalogue)
+    _W["questionnaires"] = {}
+    _W["models"] = {}
+
+
+def _lookup(qid: str, version: str | None) -> Any:
+    from ozgkompass.model.registry import find_questionnaire
+
+    key = (qid, version)
+    cache = _W["questionnaires"]
+    if key not in cache:
+        cache[key] = find_questionnaire(qid, version, _W["config"].questionnaires_dir)
+    return cache[key]
+
+
+def _model(name: str) -> Any:
+    from ozgkompass.model.maturity import get_model
+
+    if name not in _W["models"]:
+        _W["models"][name] = get_model(name)
+    return _W["models"][name]
+
+
+def _input_key(digest: str) -> str:
+    cat = _W["catalogue"]
+    cfg: BatchConfig = _W["config"]
+    return f"{digest}|{cat.id}|{cat.version}|{cfg.model}|{__version__}"
+
+
+def result_path(out: Path, rel: str) -> Path:
+    return out / RESULTS_DIR / f"{rel}.json"
+
+
+def answers_path(out: Path, rel: str) -> Path:
+    return out / ANSWERS_DIR / f"{rel}.answers.yaml"
+
+
+def _process_chunk(items: list[tuple[str, str]]) -> list[tuple[dict[str, Any], bool]]:
+    return [_process(Path(path), rel) for path, rel in items]
+
+
+def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
+    """Read, score and write one file; returns its record and whether it was reused."""
+    cfg: BatchConfig = _W["config"]
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        return _failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen werden "
+                                         f"({exc.strerror}).", Location(rel))]), False
+    key = _input_key(digest)
+    target = result_path(cfg.out, rel)
+    if cfg.resume and target.exists():
+        try:
+            old = json.loads(target.read_text(encoding="utf-8"))
+            if old.get("input_key") == key:
+                return old, True
+        except (OSError, ValueError):
+            pass
+    record = _score_file(path, rel, digest, key)
+    atomic_write_text(target, json.dumps(record, ensure_ascii=False, default=str))
+    return record, False
+
+
+def _failed(rel: str, key: str | None, issues: list[Issue]) -> dict[str, Any]:
+    return {"file": rel, "status": "failed", "input_key": key,
+            "problems": [i.to_dict() for i in issues], "row": None, "services": {}}
+
+
+def _score_file(path: Path, rel: str, digest: str, key: str) -> dict[str, Any]:
+    from ozgkompass.scoring.assessment import assess
+    from ozgkompass.scoring.catalogue import score_catalogue
+    from ozgkompass.sources.answers_file import write_answers
+    from ozgkompass.sources.workbook_import import import_workbook
+
+    cfg: BatchConfig = _W["config"]
+    imported = import_workbook(path, _lookup, rel)
+    if imported.answers is None or imported.questionnaire is None:
+        return _failed(rel, key, imported.issues)
+    qn, aset = imported.questionnaire, imported.answers
+    write_answers(answers_path(cfg.out, rel), aset)
+    issues = list(imported.issues)
+    if any(i.severity == "error" for i in issues):
+        return _failed(rel, key, issues)
+    mm = _model(cfg.model or qn.maturity_model)
+    result = assess(qn, aset, mm)
+    result.catalogue = score_catalogue(result, _W["catalogue"], mm, qn)
+    if result.open_required:
+        shown = ", ".join(result.open_required[:5]) + (" …" if len(result.open_required) > 5
+                                                       else "")
+        issues.append(Issue("missing-required", f"{len(result.open_required)} Pflichtfrage(n) "
+                            f"ohne Antwort: {shown}.", Location(rel), "warning"))
+    return {
+        "file": rel, "status": "ok", "input_key": key, "sha256": digest,
+        "tool_version": __version__,
+        "questionnaire": result.questionnaire, "model": result.model,
+        "catalogue": result.catalogue.catalogue,
+        "problems": [i.to_dict() for i in issues],
+        "row": _row(result),
+        "services": {s.ozg_id: s.level for s in result.catalogue.services},
+        "followups": [{"question": f.question_id, "clarify_with": f.clarify_with}
+                      for f in result.followups],
+    }
+
+
+def _row(result: Any) -> dict[str, Any]:
+    """The overview row of one municipality; every figure comes from the assessment."""
+    m, cat = result.municipality, result.catalogue
+    lever = cat.levers[0] if cat.levers else None
+    row: dict[str, Any] = {
+        "name": m.name, "ars": m.ars, "land": m.land, "kreis": m.kreis, "type": m.type,
+        "population": m.population,
+        "contact": ", ".join(result.interview.participants) or None,
+        "date": result.interview.date,
+        "completeness": _round(result.completeness), "index": _round(result.score),
+        "band": result.band,
+        "areas": {a.id: _round(a.score) for a in result.areas},
+        "share_at_target": _round(cat.share_at_target),
+        "themenfelder": {g.name: _round(g.share) for g in cat.by_themenfeld},
+        "top_lever": " + ".join(lever.criterion_names) if lever else None,
+        "open_required": len(result.open_required),
+        "unclear": len(result.followups),
+    }
+    return row
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 1)
+
+
+# ----------------------------------------------------------------------------- driver
+
+def run_batch(config: BatchConfig,
+              progress: Callable[[int, int], None] | None = None) -> BatchResult:
+    """Score every spreadsheet under `config.folder`; `progress(done, total)` after each file.
+    KeyboardInterrupt (Ctrl-C, or SIGTERM turned into it by the CLI) stops the pool cleanly;
+    finished results stay on disk for --resume."""
+    files, notes = find_inputs(config.folder, config.out)
+    items = [(str(p), str(p.relative_to(config.folder))) for p in files]
+    jobs = max(1, config.jobs or os.cpu_count() or 1)
+    records: list[dict[str, Any]] = []
+    skipped = 0
+    total = len(items)
+    if progress:
+        progress(0, total)
+    if jobs == 1 or total <= 2:
+        _init_worker(config)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for item in items:
+            rec, reused = _process(Path(item[0]), item[1])
+            records.append(rec)
+            skipped += reused
+            if progress:
+                progress(len(records), total)
+    else:
+        size = max(1, min(32, total // (jobs * 8)))
+        chunks = [items[i:i + size] for i in range(0, total, size)]
+        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
+        try:
+            futures = [pool.submit(_process_chunk, c) for c in chunks]
+            for fut in as_completed(futures):
+                for rec, reused in fut.result():
+                    records.append(rec)
+                    skipped += reused
+                if progress:
+                    progress(len(records), total)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
+    records.sort(key=lambda r: r["file"])
+    problems = list(notes)
+    for rec in records:
+        problems.extend(_issue(d) for d in rec["problems"])
+    problems.extend(_duplicates(records))
+    from ozgkompass.catalogue.store import resolve_catalogue
+
+    cat = resolve_catalogue(config.catalogue)
+    return BatchResult(records, problems, skipped,
+                       {"id": cat.id, "version": cat.version, "title": cat.title})
+
+
+def _issue(d: dict[str, Any]) -> Issue:
+    return Issue(d["code"], d["message"], Location(**d["location"]), d["severity"])
+
+
+def _duplicates(records: list[dict[str, Any]]) -> list[Issue]:
+    """The same ARS in two files: the later file is reported (both stay in the overview)."""
+    seen: dict[str, str] = {}
+    out = []
+    for rec in records:
+        ars = (rec.get("row") or {}).get("ars")
+        if not ars:
+            continue
+        if ars in seen:
+            out.append(Issue("duplicate-municipality", f"Regionalschlüssel {ars} steht auch in "
+                             f"{seen[ars]}; doppelt geliefert?",
+                             Location(rec["file"], sheet=MASTER_SHEET, cell=ARS_CELL)))
+        else:
+            seen[ars] = rec["file"]
+    return out

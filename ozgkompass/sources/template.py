@@ -1,0 +1,232 @@
+"""The fill-in workbook (`ozgkompass template`): one sheet per area with dropdowns, only the
+answer cells unlocked, and a hidden metadata sheet placed last that ties a returned file to
+its questionnaire. The layout constants here are shared with `workbook_import`."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from ozgkompass.model.answers import MUNICIPALITY_TYPES
+from ozgkompass.model.questionnaire import QType, Question, Questionnaire
+
+TEMPLATE_VERSION = "1"
+META_SHEET = "_ozgkompass"  # hidden and last: a hidden *first* sheet reappears after LibreOffice
+INSTRUCTIONS_SHEET = "Anleitung"
+MASTER_SHEET = "Stammdaten"
+NA_MARK = "trifft nicht zu"
+YES, NO = "ja", "nein"
+
+# Columns of an area sheet (1-based) and their headers; the import checks the headers.
+COLUMNS = ("Frage-ID", "Frage", "Hinweis", "Antwort", "Trifft nicht zu",
+           "Begründung (bei „trifft nicht zu“)", "Weiß nicht – klären mit", "Notiz", "Quelle")
+COL_ID, COL_TEXT, COL_HELP, COL_ANSWER, COL_NA, COL_REASON, COL_UNCLEAR, COL_NOTE, COL_SOURCE = (
+    range(1, 10))
+HEADER_ROW = 3  # rows 1–2: area title and description
+WIDTHS = (14, 48, 36, 28, 15, 28, 24, 24, 20)
+
+# Master data: (key, label) in rows 3.. of the master sheet, values in column B.
+MASTER_FIELDS = (
+    ("name", "Name der Kommune"),
+    ("type", "Art der Kommune"),
+    ("ars", "Amtlicher Regionalschlüssel (12 Ziffern)"),
+    ("land", "Land"),
+    ("kreis", "Kreis"),
+    ("population", "Einwohnerzahl"),
+    ("contact", "Ansprechperson (Name, Funktion, E-Mail)"),
+    ("date", "Datum (TT.MM.JJJJ)"),
+)
+MASTER_FIRST_ROW = 3
+TYPE_LABELS = {
+    "gemeinde": "Gemeinde", "stadt": "Stadt (kreisangehörig)",
+    "kreisfreie_stadt": "Kreisfreie Stadt", "landkreis": "Landkreis",
+    "verband": "Gemeindeverband / Amt",
+}
+assert set(TYPE_LABELS) == set(MUNICIPALITY_TYPES)
+
+
+def option_key(qid: str, value: str) -> str:
+    """The ID cell of a multiple-choice option row (one yes/no dropdown per option)."""
+    return f"{qid}:{value}"
+
+
+def sheet_title(index: int, title: str) -> str:
+    """Excel allows 31 characters and no []:*?/\\ in sheet names."""
+    clean = "".join(" " if c in "[]:*?/\\" else c for c in title)
+    return f"{index} {clean}"[:31].strip()
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    value: str
+
+
+def choices(q: Question) -> list[Choice]:
+    """Dropdown entries of a choice question: the German labels, mapped back on import."""
+    return [Choice(o.label.de, o.value) for o in q.effective_options()]
+
+
+def _instructions(qn: Questionnaire) -> list[str]:
+    return [
+        f"Fragebogen: {qn.title.de} ({qn.id}, Version {qn.version})",
+        "",
+        "So füllen Sie die Mappe aus",
+        "1. Blatt „Stammdaten“: Name, Art, Amtlichen Regionalschlüssel und Ansprechperson "
+        "eintragen.",
+        "2. Je Bereich ein Blatt: in der Spalte „Antwort“ die zutreffende Antwort aus der "
+        "Auswahlliste wählen (kein eigener Text).",
+        "   Mehrfachauswahl: für jede Option „ja“ oder „nein“ wählen.",
+        "3. Passt eine Frage nicht zu Ihrer Kommune: „trifft nicht zu“ wählen und eine "
+        "Begründung eintragen.",
+        "4. Wissen Sie die Antwort nicht: in „Weiß nicht – klären mit“ eintragen, wer es "
+        "weiß (z. B. IT-Dienstleister, Kämmerei). Die Frage bleibt offen.",
+        "5. Notiz und Quelle sind freiwillig (z. B. Beschlussnummer, Link, Dokument).",
+        "",
+        "Wen fragen: Hauptamt bzw. Organisation, IT bzw. IT-Dienstleister, Fachämter "
+        "(Bürgerbüro, Ordnungsamt, Standesamt), Kämmerei für das Bezahlen.",
+        "",
+        "Rückgabe: die Datei unter einem neuen Namen speichern (Format .xlsx oder .ods), "
+        "Blätter nicht umbenennen, keine Zeilen oder Spalten einfügen, und an die "
+        "anfragende Stelle zurücksenden.",
+        "Nur die gelb hinterlegten Zellen sind ausfüllbar; der Blattschutz hat kein Passwort.",
+    ]
+
+
+def build_template(qn: Questionnaire) -> bytes:
+    """The workbook as bytes (the CLI writes it atomically)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    unlocked = Protection(locked=False)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INSTRUCTIONS_SHEET
+    ws.column_dimensions["A"].width = 100
+    for i, line in enumerate(_instructions(qn), start=1):
+        c = ws.cell(i, 1, line)
+        c.alignment = wrap
+        if i == 1 or line == "So füllen Sie die Mappe aus":
+            c.font = bold
+    ws.protection.sheet = True
+
+    meta = wb.create_sheet(META_SHEET)  # moved last below; filled after the lists are known
+    lists: list[list[str]] = []
+
+    def list_ref(items: list[str]) -> str:
+        if items not in lists:
+            lists.append(items)
+        col = get_column_letter(3 + lists.index(items))
+        return f"'{META_SHEET}'!${col}$1:${col}${len(items)}"
+
+    def add_list(sheet, cell, items: list[str]) -> None:  # type: ignore[no-untyped-def]
+        dv = DataValidation(type="list", formula1=list_ref(items), allow_blank=True,
+                            showErrorMessage=True, errorTitle="Ungültige Eingabe",
+                            error="Bitte einen Wert aus der Auswahlliste wählen.")
+        sheet.add_data_validation(dv)
+        dv.add(cell)
+
+    def answer_cell(sheet, row: int, col: int):  # type: ignore[no-untyped-def]
+        c = sheet.cell(row, col)
+        c.protection = unlocked
+        c.fill = fill
+        c.alignment = wrap
+        return c
+
+    ms = wb.create_sheet(MASTER_SHEET)
+    ms.cell(1, 1, "Stammdaten der Kommune").font = bold
+    ms.column_dimensions["A"].width = 42
+    ms.column_dimensions["B"].width = 48
+    for i, (key, label) in enumerate(MASTER_FIELDS):
+        row = MASTER_FIRST_ROW + i
+        ms.cell(row, 1, label).alignment = wrap
+        c = answer_cell(ms, row, 2)
+        if key == "type":
+            add_list(ms, c.coordinate, list(TYPE_LABELS.values()))
+        elif key in ("ars", "contact", "name", "land", "kreis", "date"):
+            c.number_format = "@"  # keeps leading zeros of the ARS
+        elif key == "population":
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                                showErrorMessage=True, error="Bitte eine ganze Zahl eingeben.")
+            ms.add_data_validation(dv)
+            dv.add(c.coordinate)
+    ms.protection.sheet = True
+
+    for a_index, area in enumerate(qn.areas, start=1):
+        s = wb.create_sheet(sheet_title(a_index, area.title.de))
+        s.cell(1, 1, f"{area.title.de} ({area.id})").font = Font(bold=True, size=13)
+        if area.description:
+            s.cell(2, 1, area.description.de)
+        for col, (head, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
+            h = s.cell(HEADER_ROW, col, head)
+            h.font = bold
+            h.alignment = wrap
+            s.column_dimensions[get_column_letter(col)].width = width
+        s.freeze_panes = s.cell(HEADER_ROW + 1, 3)
+        row = HEADER_ROW + 1
+        for q in area.questions:
+            s.cell(row, COL_ID, q.id)
+            text = q.text.de + ("" if q.required else " (freiwillig)")
+            if q.when is not None:
+                text += f"\n(nur wenn: {q.when.source})"
+            s.cell(row, COL_TEXT, text).alignment = wrap
+            help_text = q.help.de if q.help else ""
+            if q.type is QType.SCALE:
+                labels = "; ".join(f"{k} = {v.de}" for k, v in q.labels)
+                help_text = (help_text + f"\nZahl von {q.min} bis {q.max}. {labels}").strip()
+            elif q.type is QType.NUMBER:
+                help_text = (help_text + "\nZahl" + (f" ({q.unit})" if q.unit else "")).strip()
+            s.cell(row, COL_HELP, help_text).alignment = wrap
+            for col in (COL_UNCLEAR, COL_NOTE, COL_SOURCE):
+                answer_cell(s, row, col)
+            if q.na_allowed:
+                add_list(s, answer_cell(s, row, COL_NA).coordinate, [NA_MARK])
+                answer_cell(s, row, COL_REASON)
+            if q.type is QType.MULTIPLE:
+                s.cell(row, COL_ANSWER, "je Option unten ja/nein wählen").alignment = wrap
+                for o in q.options:
+                    row += 1
+                    s.cell(row, COL_ID, option_key(q.id, o.value))
+                    s.cell(row, COL_TEXT, f"   • {o.label.de}").alignment = wrap
+                    add_list(s, answer_cell(s, row, COL_ANSWER).coordinate, [YES, NO])
+            else:
+                c = answer_cell(s, row, COL_ANSWER)
+                if q.type in (QType.SINGLE, QType.YES_NO):
+                    add_list(s, c.coordinate, [ch.label for ch in choices(q)])
+                elif q.type in (QType.SCALE, QType.NUMBER):
+                    kind = "whole" if q.type is QType.SCALE else "decimal"
+                    lo = str(q.min if q.type is QType.SCALE else 0)
+                    dv = DataValidation(
+                        type=kind, operator="between" if q.type is QType.SCALE
+                        else "greaterThanOrEqual", formula1=lo,
+                        formula2=str(q.max) if q.type is QType.SCALE else None,
+                        showErrorMessage=True, errorTitle="Ungültige Zahl",
+                        error="Bitte eine Zahl im erlaubten Bereich eingeben.")
+                    s.add_data_validation(dv)
+                    dv.add(c.coordinate)
+            row += 1
+        s.protection.sheet = True
+        s.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        s.page_setup.orientation = "landscape"
+        s.page_setup.fitToWidth = 1
+        s.page_setup.fitToHeight = 0
+        s.sheet_properties.pageSetUpPr.fitToPage = True
+
+    for key, value in (("questionnaire_id", qn.id), ("questionnaire_version", qn.version),
+                       ("questionnaire_hash", qn.hash), ("template_version", TEMPLATE_VERSION)):
+        meta.append([key, value])
+    for col, items in enumerate(lists, start=3):
+        for r, item in enumerate(items, start=1):
+            meta.cell(r, col, item)
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    wb.move_sheet(meta, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(META_SHEET))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

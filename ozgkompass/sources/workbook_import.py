@@ -1,0 +1,441 @@
+"""Reading a returned fill-in workbook (xlsx, ods) or a CSV of question id → answer into an
+answer set, with every problem located by sheet and cell.
+
+Workbooks are read with python-calamine (≈ 8 ms for a template-sized file, against
+160–290 ms with openpyxl), after `file_guard` has looked at the zip directory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ozgkompass.errors import Issue, Location
+from ozgkompass.model.answers import (
+    ARS_RE,
+    Answer,
+    AnswerSet,
+    Interview,
+    Municipality,
+    QuestionnaireRef,
+    check_answers,
+)
+from ozgkompass.model.questionnaire import QType, Question, Questionnaire
+from ozgkompass.sources import template as T
+from ozgkompass.sources.file_guard import check_file
+
+QuestionnaireLookup = Callable[[str, "str | None"], Questionnaire]
+DEFAULT_CSV_QUESTIONNAIRE = "ozg-kommune"
+
+
+@dataclass
+class ImportResult:
+    answers: AnswerSet | None  # None when the file could not be read at all
+    questionnaire: Questionnaire | None
+    issues: list[Issue] = field(default_factory=list)
+    cells: dict[str, Location] = field(default_factory=dict)  # question id → answer cell
+
+    @property
+    def ok(self) -> bool:
+        return self.answers is not None and not any(i.severity == "error" for i in self.issues)
+
+
+def col_letter(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value).strip()
+    return text or None
+
+
+class _Reader:
+    """Collects the answers of one file while it walks the sheets."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.issues: list[Issue] = []
+        self.cells: dict[str, Location] = {}
+        self.answers: dict[str, Answer] = {}
+
+    def loc(self, sheet: str | None = None, row: int | None = None,
+            col: int | None = None) -> Location:
+        cell = f"{col_letter(col)}{row}" if row and col else None
+        return Location(self.display, sheet=sheet, cell=cell)
+
+    def issue(self, code: str, message: str, where: Location, severity: str = "error") -> None:
+        self.issues.append(Issue(code, message, where, severity))
+
+    def add(self, qid: str, where: Location, **kw: Any) -> None:
+        # `line` carries an index into `cells`, so issues of check_answers can be re-located
+        self.cells[qid] = where
+        self.answers[qid] = Answer(qid, line=len(self.cells), **kw)
+
+    # ------------------------------------------------------------------ values
+    def value(self, q: Question, raw: Any, where: Location) -> tuple[Any, bool]:
+        """Canonical value of a typed or chosen cell; (None, False) when it is unusable."""
+        if q.type in (QType.SINGLE, QType.YES_NO):
+            text = _text(raw)
+            by_label = {c.label.casefold(): c.value for c in T.choices(q)}
+            by_value = {c.value.casefold(): c.value for c in T.choices(q)}
+            key = (text or "").casefold()
+            if key in by_label or key in by_value:
+                return by_label.get(key) or by_value[key], True
+            allowed = ", ".join(f"„{c.label}“" for c in T.choices(q))
+            self.issue("not-in-list", f"„{text}“ steht nicht in der Auswahlliste von {q.id} "
+                       f"(von Hand eingetragen?). Erlaubt: {allowed}.", where)
+            return None, False
+        if q.type in (QType.SCALE, QType.NUMBER):
+            number = raw
+            if isinstance(raw, str):
+                try:
+                    number = float(raw.strip().replace(".", "").replace(",", ".")
+                                   if "," in raw else raw.strip())
+                except ValueError:
+                    self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein, "
+                               f"gefunden „{raw.strip()}“.", where)
+                    return None, False
+                self.issue("number-as-text", f"Zahl bei {q.id} ist als Text gespeichert; "
+                           "übernommen, bitte als Zahl eintragen.", where, "warning")
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein.", where)
+                return None, False
+            if isinstance(number, float) and number.is_integer():
+                number = int(number)
+            return number, True
+        return _text(raw), True
+
+
+def _parse_date(text: str | None) -> str | None:
+    if not text:
+        return None
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+def _cell(rows: list[list[Any]], row: int, col: int) -> Any:
+    """1-based access that tolerates short rows; empty strings count as empty."""
+    if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+        v = rows[row - 1][col - 1]
+        return None if v == "" else v
+    return None
+
+
+def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, bool]]:
+    """All sheets as rows of Python values, and which sheets have merged cells."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        sheets: dict[str, list[list[Any]]] = {}
+        merged: dict[str, bool] = {}
+        for name in wb.sheet_names:
+            sh = wb.get_sheet_by_name(name)
+            rows = sh.to_python(skip_empty_area=False)
+            sheets[name] = rows
+            try:
+                merged[name] = bool(sh.merged_cell_ranges)
+            except Exception:  # not every format reports merged ranges
+                merged[name] = False
+        return sheets, merged
+    finally:
+        wb.close()
+
+
+def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Interview]:
+    values: dict[str, Any] = {}
+    for i, (key, label) in enumerate(T.MASTER_FIELDS):
+        row = T.MASTER_FIRST_ROW + i
+        if _text(_cell(rows, row, 1)) != label:
+            r.issue("moved-cells", f"Blatt „{T.MASTER_SHEET}“ ist verändert: in A{row} wird "
+                    f"„{label}“ erwartet. Bitte die Vorlage unverändert ausfüllen.",
+                    r.loc(T.MASTER_SHEET, row, 1))
+            return Municipality("?"), Interview()
+        values[key] = (_cell(rows, row, 2), r.loc(T.MASTER_SHEET, row, 2))
+    name = _text(values["name"][0])
+    if not name:
+        r.issue("municipality-name", "Der Name der Kommune fehlt.", values["name"][1])
+    mtype_label = _text(values["type"][0])
+    by_label = {v.casefold(): k for k, v in T.TYPE_LABELS.items()}
+    mtype = by_label.get((mtype_label or "").casefold()) or (
+        mtype_label if mtype_label in T.TYPE_LABELS else None)
+    if mtype_label and mtype is None:
+        r.issue("not-in-list", f"Art der Kommune „{mtype_label}“ steht nicht in der "
+                f"Auswahlliste. Erlaubt: {', '.join(T.TYPE_LABELS.values())}.", values["type"][1])
+    ars = _text(values["ars"][0])
+    if ars is not None and not ARS_RE.match(ars):
+        if ars.isdigit() and len(ars) == 11:
+            r.issue("ars", f"Regionalschlüssel {ars} hat 11 Ziffern: die führende Null ist beim "
+                    "Speichern als Zahl verloren gegangen; bitte als Text eintragen.",
+                    values["ars"][1])
+        else:
+            r.issue("ars", f"Regionalschlüssel „{ars}“ muss aus 12 Ziffern bestehen.",
+                    values["ars"][1])
+        ars = None
+    pop_raw = values["population"][0]
+    population = None
+    if pop_raw is not None:
+        try:
+            population = int(float(str(pop_raw).replace(".", "") if isinstance(pop_raw, str)
+                                   else pop_raw))
+            if isinstance(pop_raw, str):
+                r.issue("number-as-text", "Einwohnerzahl ist als Text gespeichert; übernommen.",
+                        values["population"][1], "warning")
+        except ValueError:
+            r.issue("not-a-number", f"Einwohnerzahl „{pop_raw}“ ist keine Zahl.",
+                    values["population"][1])
+    contact = _text(values["contact"][0])
+    date = values["date"][0]
+    date_text = date.date().isoformat() if isinstance(date, dt.datetime) else (
+        date.isoformat() if isinstance(date, dt.date) else _parse_date(_text(date)))
+    return (Municipality(name or "?", ars, _text(values["land"][0]), _text(values["kreis"][0]),
+                         mtype, population),
+            Interview(date=date_text, participants=(contact,) if contact else ()))
+
+
+def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list[Any]]],
+          merged: dict[str, bool]) -> None:
+    area = qn.areas[index - 1]
+    name = T.sheet_title(index, area.title.de)
+    if name not in sheets:
+        r.issue("missing-sheet", f"Blatt „{name}“ fehlt (umbenannt oder gelöscht?); die "
+                f"{len(area.questions)} Fragen von {area.id} bleiben offen.", r.loc())
+        return
+    rows = sheets[name]
+    if merged.get(name):
+        r.issue("merged-cells", "Das Blatt enthält verbundene Zellen; bitte die Verbindung "
+                "aufheben und Werte in die Antwortzellen schreiben.", r.loc(name), "warning")
+    for col, head in enumerate(T.COLUMNS, start=1):
+        if _text(_cell(rows, T.HEADER_ROW, col)) != head:
+            r.issue("moved-cells", f"Spalten sind verschoben: in {col_letter(col)}"
+                    f"{T.HEADER_ROW} wird „{head}“ erwartet. Bitte in die unveränderte Vorlage "
+                    "übertragen.", r.loc(name, T.HEADER_ROW, col))
+            return
+    by_key: dict[str, int] = {}
+    for row in range(T.HEADER_ROW + 1, len(rows) + 1):
+        key = _text(_cell(rows, row, T.COL_ID))
+        if key:
+            by_key.setdefault(key, row)
+    for q in area.questions:
+        row = by_key.get(q.id)
+        if row is None:
+            r.issue("moved-cells", f"Frage {q.id} ist nicht mehr auf dem Blatt (Zeile gelöscht "
+                    "oder Frage-ID geändert).", r.loc(name, None))
+            continue
+        answer_at = r.loc(name, row, T.COL_ANSWER)
+        extra = {k: _text(_cell(rows, row, c)) for k, c in (
+            ("reason", T.COL_REASON), ("note", T.COL_NOTE), ("source", T.COL_SOURCE))}
+        unclear = _text(_cell(rows, row, T.COL_UNCLEAR))
+        na_mark = _text(_cell(rows, row, T.COL_NA))
+        if na_mark and na_mark.casefold() not in (T.NA_MARK, T.YES, "x"):
+            r.issue("not-in-list", f"„{na_mark}“ in „Trifft nicht zu“ bei {q.id}: erlaubt ist "
+                    f"nur „{T.NA_MARK}“.", r.loc(name, row, T.COL_NA))
+            na_mark = None
+        if q.type is QType.MULTIPLE:
+            chosen: list[str] = []
+            seen = False
+            for o in q.options:
+                orow = by_key.get(T.option_key(q.id, o.value))
+                if orow is None:
+                    r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
+                            r.loc(name))
+                    continue
+                raw = _text(_cell(rows, orow, T.COL_ANSWER))
+                if raw is None:
+                    continue
+                seen = True
+                if raw.casefold() == T.YES:
+                    chosen.append(o.value)
+                elif raw.casefold() != T.NO:
+                    r.issue("not-in-list", f"„{raw}“ bei Option „{o.label.de}“ ({q.id}): "
+                            "bitte „ja“ oder „nein“ wählen.", r.loc(name, orow, T.COL_ANSWER))
+            value: Any = chosen if seen else None
+            ok = True
+        else:
+            raw_value = _cell(rows, row, T.COL_ANSWER)
+            value, ok = (None, True) if raw_value is None else r.value(q, raw_value, answer_at)
+        if not ok:
+            continue
+        if na_mark:
+            r.add(q.id, r.loc(name, row, T.COL_NA), value=value, na=True, **extra)
+        elif unclear:
+            r.add(q.id, r.loc(name, row, T.COL_UNCLEAR), unclear=unclear, note=extra["note"],
+                  source=extra["source"])
+        elif value is not None or extra["note"] or extra["source"]:
+            r.add(q.id, answer_at, value=value, note=extra["note"], source=extra["source"])
+
+
+def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipality,
+            interview: Interview) -> ImportResult:
+    aset = AnswerSet(ref, muni, interview, dict(r.answers), r.display)
+    by_index = list(r.cells.values())
+    for issue in check_answers(qn, aset).issues:
+        line = issue.location.line
+        where = by_index[line - 1] if line and line <= len(by_index) else Location(r.display)
+        r.issues.append(Issue(issue.code, issue.message, where, issue.severity))
+    return ImportResult(aset, qn, r.issues, r.cells)
+
+
+def import_workbook(path: Path, lookup: QuestionnaireLookup,
+                    display: str | None = None) -> ImportResult:
+    """Read one returned workbook or CSV. Never raises for bad input: problems are issues."""
+    from ozgkompass.errors import UserError
+
+    r = _Reader(display or str(path))
+    why = check_file(path)
+    if why:
+        r.issue("unreadable", why, r.loc())
+        return ImportResult(None, None, r.issues)
+    if path.suffix.lower() == ".csv":
+        return _import_csv(path, lookup, r)
+    try:
+        sheets, merged = _read_book(path)
+    except Exception as exc:  # calamine raises its own types for every kind of damage
+        r.issue("unreadable", "Die Datei ist beschädigt oder keine Tabellendatei "
+                f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
+        return ImportResult(None, None, r.issues)
+    meta = sheets.get(T.META_SHEET)
+    if meta is None:
+        r.issue("not-a-template", f"Keine ozgkompass-Mappe: das verborgene Blatt "
+                f"„{T.META_SHEET}“ fehlt. Bitte die Vorlage aus `ozgkompass template` "
+                "verwenden.", r.loc())
+        return ImportResult(None, None, r.issues)
+    info = {_text(row[0]): _text(row[1]) for row in meta if len(row) >= 2 and _text(row[0])}
+    qid, version = info.get("questionnaire_id"), info.get("questionnaire_version")
+    try:
+        qn = lookup(qid or "?", version)
+    except UserError as exc:
+        r.issue("questionnaire", str(exc), r.loc(T.META_SHEET))
+        return ImportResult(None, None, r.issues)
+    if version != qn.version:
+        r.issue("questionnaire-version", f"Die Mappe gehört zu Version {version} von {qid}, "
+                f"vorhanden ist Version {qn.version}. Bitte eine neue Vorlage ausfüllen lassen.",
+                r.loc(T.META_SHEET))
+        return ImportResult(None, qn, r.issues)
+    if info.get("questionnaire_hash") != qn.hash:
+        r.issue("questionnaire-hash", "Der Fragebogen wurde seit dem Erstellen der Vorlage "
+                "verändert (gleiche Version, anderer Inhalt); Ergebnisse können abweichen.",
+                r.loc(T.META_SHEET), "warning")
+    if T.MASTER_SHEET not in sheets:
+        r.issue("missing-sheet", f"Blatt „{T.MASTER_SHEET}“ fehlt.", r.loc())
+        muni, interview = Municipality("?"), Interview()
+    else:
+        muni, interview = _municipality(r, sheets[T.MASTER_SHEET])
+    for index in range(1, len(qn.areas) + 1):
+        _area(r, qn, index, sheets, merged)
+    ref = QuestionnaireRef(qn.id, qn.version, qn.hash)
+    return _finish(r, qn, ref, muni, interview)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+CSV_MASTER = {f"kommune.{k}": k for k, _ in T.MASTER_FIELDS}
+
+
+def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportResult:
+    """Columns: frage_id; antwort (label or value; multiple choice separated by `|`);
+    optional na, begruendung, klaeren_mit, notiz, quelle. Rows `fragebogen` and
+    `kommune.name`, `kommune.ars`, … carry the questionnaire id and master data."""
+    from ozgkompass.errors import UserError
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("cp1252", errors="replace")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["frage_id", "antwort"]:
+        r.issue("csv-header", "Die erste Zeile muss die Spalten „frage_id“ und „antwort“ "
+                "nennen.", Location(r.display, row=1))
+        return ImportResult(None, None, r.issues)
+    header = [c.strip().lower() for c in rows[0]]
+    col = {name: header.index(name) for name in header}
+    master: dict[str, str] = {}
+    qref: tuple[str, str | None] = (DEFAULT_CSV_QUESTIONNAIRE, None)
+    body: list[tuple[int, dict[str, str]]] = []
+    for n, row in enumerate(rows[1:], start=2):
+        rec = {k: (row[i].strip() if i < len(row) else "") for k, i in col.items()}
+        key = rec["frage_id"]
+        if not key:
+            continue
+        if key == "fragebogen":
+            parts = rec["antwort"].split()
+            qref = (parts[0], parts[1] if len(parts) > 1 else None) if parts else qref
+        elif key in CSV_MASTER:
+            master[CSV_MASTER[key]] = rec["antwort"]
+        else:
+            body.append((n, rec))
+    try:
+        qn = lookup(*qref)
+    except UserError as exc:
+        r.issue("questionnaire", str(exc), Location(r.display))
+        return ImportResult(None, None, r.issues)
+    for n, rec in body:
+        where = Location(r.display, row=n)
+        q = qn.question(rec["frage_id"])
+        if q is None:
+            r.issue("unknown-question", f"Frage {rec['frage_id']!r} gibt es in {qn.id} "
+                    f"{qn.version} nicht.", where)
+            continue
+        extra = {"note": rec.get("notiz") or None, "source": rec.get("quelle") or None}
+        if (rec.get("na") or "").casefold() in (T.NA_MARK, T.YES, "x", "true"):
+            r.add(q.id, where, na=True, reason=rec.get("begruendung") or None, **extra)
+            continue
+        if rec.get("klaeren_mit"):
+            r.add(q.id, where, unclear=rec["klaeren_mit"], **extra)
+            continue
+        raw = rec["antwort"]
+        if not raw:
+            continue
+        if q.type is QType.MULTIPLE:
+            labels = {o.label.de.casefold(): o.value for o in q.options}
+            values = {o.value.casefold(): o.value for o in q.options}
+            chosen = []
+            for part in (p.strip() for p in raw.split("|") if p.strip()):
+                v = labels.get(part.casefold()) or values.get(part.casefold())
+                if v is None:
+                    r.issue("not-in-list", f"„{part}“ ist keine Option von {q.id}.", where)
+                else:
+                    chosen.append(v)
+            r.add(q.id, where, value=[o.value for o in q.options if o.value in chosen], **extra)
+            continue
+        raw_value: Any = raw
+        if q.type in (QType.SCALE, QType.NUMBER):
+            try:
+                raw_value = float(raw.replace(",", "."))
+            except ValueError:
+                pass
+        value, ok = r.value(q, raw_value, where)
+        if ok:
+            r.add(q.id, where, value=value, **extra)
+    pop = master.get("population")
+    muni = Municipality(master.get("name") or "?", master.get("ars") or None,
+                        master.get("land") or None, master.get("kreis") or None,
+                        master.get("type") or None,
+                        int(pop) if pop and pop.isdigit() else None)
+    contact = master.get("contact")
+    interview = Interview(date=_parse_date(master.get("date")),
+                          participants=(contact,) if contact else ())
+    return _finish(r, qn, QuestionnaireRef(qn.id, qn.version, qn.hash), muni, interview)
