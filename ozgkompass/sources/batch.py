@@ -271,17 +271,17 @@ def _issue(d: dict[str, Any]) -> Issue:
 
 
 def _duplicates(records: list[dict[str, Any]]) -> list[Issue]:
-    """The same ARS in two files: the later file is reported (both stay in the overview)."""
-    seen: dict[str, str] = {}
-    out = []
+    """The same ARS in several files: each of them is reported (all stay in the overview)."""
+    by_ars: dict[str, list[str]] = {}
     for rec in records:
         ars = (rec.get("row") or {}).get("ars")
-        if not ars:
-            continue
-        if ars in seen:
+        if ars:
+            by_ars.setdefault(ars, []).append(rec["file"])
+    out = []
+    for ars, files in by_ars.items():
+        for f in files if len(files) > 1 else []:
+            others = ", ".join(o for o in files if o != f)
             out.append(Issue("duplicate-municipality", f"Regionalschlüssel {ars} steht auch in "
-                             f"{seen[ars]}; doppelt geliefert?",
-                             Location(rec["file"], sheet=MASTER_SHEET, cell=ARS_CELL)))
-        else:
-            seen[ars] = rec["file"]
+                             f"{others}; doppelt geliefert?",
+                             Location(f, sheet=MASTER_SHEET, cell=ARS_CELL)))
     return out

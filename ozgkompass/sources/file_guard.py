@@ -53,7 +53,8 @@ def check_file(path: Path) -> str | None:
         return (f"Die Datei entpackt sich auf {total / 1e6:.0f} MB (höchstens "
                 f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} MB); sie wird nicht gelesen.")
     for i in infos:
-        if i.compress_size and i.file_size > 1_000_000 and i.file_size / i.compress_size > MAX_RATIO:
+        big = i.file_size > 1_000_000
+        if big and i.compress_size and i.file_size / i.compress_size > MAX_RATIO:
             return (f"Verdächtig stark komprimierter Inhalt ({i.filename}); die Datei wird "
                     "nicht gelesen.")
     return None

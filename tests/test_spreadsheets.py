@@ -1,0 +1,313 @@
+"""Spreadsheet round trip: template → filled workbook → answers, and batch scoring."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from ozgkompass.catalogue.store import resolve_catalogue
+from ozgkompass.model.maturity import get_model
+from ozgkompass.model.registry import find_questionnaire
+from ozgkompass.scoring.assessment import assess
+from ozgkompass.scoring.catalogue import score_catalogue
+from ozgkompass.sources import template as T
+from ozgkompass.sources.answers_file import answers_to_dict
+from ozgkompass.sources.workbook_import import import_workbook
+
+sys.path.insert(0, str(Path(__file__).parent))
+from workbooks import MASTER, choose, expected_answers, fill  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch, tmp_path):
+    monkeypatch.setenv("OZGKOMPASS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("OZGKOMPASS_QUESTIONNAIRES", raising=False)
+
+
+@pytest.fixture(scope="module")
+def qn():
+    return find_questionnaire("ozg-kommune")
+
+
+@pytest.fixture(scope="module")
+def template_bytes(qn):
+    return T.build_template(qn)
+
+
+def lookup(qid, version):
+    return find_questionnaire(qid, version)
+
+
+def imported_dict(path: Path) -> dict:
+    res = import_workbook(path, lookup)
+    assert res.answers is not None, [str(i) for i in res.issues]
+    assert [i for i in res.issues if i.severity == "error"] == []
+    return answers_to_dict(res.answers)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_filled_with_openpyxl_imports_to_the_same_answers(qn, template_bytes, tmp_path, seed):
+    picks = choose(qn, random.Random(seed), share_open=0.1)
+    path = tmp_path / "filled.xlsx"
+    path.write_bytes(fill(template_bytes, qn, MASTER, picks))
+    assert imported_dict(path) == answers_to_dict(expected_answers(qn, MASTER, picks))
+
+
+def test_template_is_protected_with_dropdowns_and_hidden_metadata_last(template_bytes):
+    wb = load_workbook(io.BytesIO(template_bytes))
+    assert wb.sheetnames[0] == T.INSTRUCTIONS_SHEET
+    assert wb.sheetnames[-1] == T.META_SHEET
+    assert wb[T.META_SHEET].sheet_state == "hidden"
+    assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-1])
+    area = wb[wb.sheetnames[2]]
+    assert area.protection.sheet and not area.protection.password
+    answer = area.cell(T.HEADER_ROW + 1, T.COL_ANSWER)
+    assert not answer.protection.locked
+    assert area.cell(T.HEADER_ROW + 1, T.COL_TEXT).protection.locked
+    assert any(dv.type == "list" and answer.coordinate in str(dv.sqref)
+               for dv in area.data_validations.dataValidation)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) fehlt")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_saved_by_libreoffice_imports_to_the_same_answers(qn, template_bytes, tmp_path, fmt):
+    picks = choose(qn, random.Random(7), share_open=0.1)
+    src = tmp_path / "in" / "filled.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(fill(template_bytes, qn, MASTER, picks))
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", fmt, "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    saved = out / f"filled.{fmt}"
+    if fmt == "xlsx":  # the hidden sheet stays hidden and last after LibreOffice saved it
+        wb = load_workbook(saved)
+        assert wb.sheetnames[-1] == T.META_SHEET
+        assert wb[T.META_SHEET].sheet_state == "hidden"
+    assert imported_dict(saved) == answers_to_dict(expected_answers(qn, MASTER, picks))
+
+
+def test_csv_imports_labels_and_values(qn, tmp_path):
+    single = next(q for q in qn.questions if q.type.value == "single_choice")
+    multi = next(q for q in qn.questions if q.type.value == "multiple_choice")
+    two = [o for o in multi.options if not o.exclusive][:2]
+    path = tmp_path / "antworten.csv"
+    path.write_text(
+        "frage_id;antwort;klaeren_mit\nkommune.name;Gemeinde Musterau;\n"
+        f"{single.id};{single.options[0].label.de};\n"
+        f"{multi.id};{two[0].label.de}|{two[1].value};\n", encoding="utf-8")
+    res = import_workbook(path, lookup)
+    assert res.ok
+    assert res.answers.municipality.name == "Gemeinde Musterau"
+    assert res.answers.answers[single.id].value == single.options[0].value
+    assert res.answers.answers[multi.id].value == [two[0].value, two[1].value]
+
+
+# --------------------------------------------------------------------------- defects
+
+
+def _set(data: bytes, sheet: str | int, cell: str, value) -> bytes:
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[sheet] if isinstance(sheet, str) else wb.worksheets[sheet]
+    ws[cell] = value
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _zip_bomb(path: Path) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 150_000_000 + b">")
+
+
+def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str | None]]:
+    """Three good files and one file per kind of defect; returns file → (code, cell)."""
+    good = {}
+    for n in range(3):
+        picks = choose(qn, random.Random(100 + n))
+        master = {**MASTER, "name": f"Gemeinde {n}", "ars": f"03151000000{n}"}
+        good[f"gut-{n}.xlsx"] = (picks, master)
+        (folder / f"gut-{n}.xlsx").write_bytes(fill(template_bytes, qn, master, picks))
+    base = (folder / "gut-0.xlsx").read_bytes()
+    first_area = T.sheet_title(1, qn.areas[0].title.de)
+    na_q = next(q for q in qn.questions if q.na_allowed and q.na_reason_required)
+    na_area = next(i for i, a in enumerate(qn.areas, 1) if na_q in a.questions)
+    na_sheet = T.sheet_title(na_area, qn.areas[na_area - 1].title.de)
+    na_row = T.HEADER_ROW + 1 + _rows(qn.areas[na_area - 1]).index(na_q.id)
+    files = {
+        "handschrift.xlsx": (_set(base, first_area, f"D{T.HEADER_ROW + 1}", "vielleicht"),
+                             ("not-in-list", f"D{T.HEADER_ROW + 1}")),
+        "verschoben.xlsx": (_set(base, first_area, f"D{T.HEADER_ROW}", "Wert"),
+                            ("moved-cells", f"D{T.HEADER_ROW}")),
+        "ohne-begruendung.xlsx": (_set(_set(base, na_sheet, f"E{na_row}", T.NA_MARK),
+                                       na_sheet, f"F{na_row}", None),
+                                  ("na-reason", f"E{na_row}")),
+        "alte-version.xlsx": (_set(base, T.META_SHEET, "B2", "0.1"),
+                              ("questionnaire-version", None)),
+        "doppelt.xlsx": (_set(base, T.MASTER_SHEET, "B3", "Doppelt"),
+                         ("duplicate-municipality", "B5")),
+        "leer.xlsx": (b"", ("unreadable", None)),
+        "abgeschnitten.xlsx": (base[: len(base) // 2], ("unreadable", None)),
+        "kennwort.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ("unreadable", None)),
+        "kein-excel.xlsx": (b"Name;Wert\nA;1\n", ("unreadable", None)),
+        "fremde-mappe.xlsx": (_blank_workbook(), ("not-a-template", None)),
+    }
+    for name, (data, _) in files.items():
+        (folder / name).write_bytes(data)
+    sheet_missing = load_workbook(io.BytesIO(base))
+    del sheet_missing[first_area]
+    sheet_missing.save(folder / "blatt-fehlt.xlsx")
+    _zip_bomb(folder / "bombe.xlsx")
+    (folder / "~$gut-0.xlsx").write_bytes(b"lock")
+    expected = {k: v[1] for k, v in files.items()}
+    expected["blatt-fehlt.xlsx"] = ("missing-sheet", None)
+    expected["bombe.xlsx"] = ("unreadable", None)
+    expected["~$gut-0.xlsx"] = ("lock-file", None)
+    return expected, good
+
+
+def _rows(area):
+    """Row keys of an area sheet in template order (questions and option rows)."""
+    keys = []
+    for q in area.questions:
+        keys.append(q.id)
+        if q.type.value == "multiple_choice":
+            keys.extend(T.option_key(q.id, o.value) for o in q.options)
+    return keys
+
+
+def _blank_workbook() -> bytes:
+    from openpyxl import Workbook
+
+    buf = io.BytesIO()
+    Workbook().save(buf)
+    return buf.getvalue()
+
+
+def test_batch_locates_every_defect_and_scores_the_good_files(qn, template_bytes, tmp_path,
+                                                              cli):
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    expected, good = defect_folder(qn, template_bytes, folder)
+    out = tmp_path / "aus"
+    code, stdout, _ = cli("batch", str(folder), "--out", str(out), "--jobs", "2")
+    assert code == 1
+    data = json.loads((out / "uebersicht.json").read_text(encoding="utf-8"))
+    found = {(p["location"]["file"], p["code"]): p["location"] for p in data["problems"]}
+    for name, (code_, cell) in expected.items():
+        assert (name, code_) in found, (name, code_)
+        if cell:
+            assert found[(name, code_)]["cell"] == cell, name
+    # the good files have exactly the figures `score` computes for the same answers
+    cat = resolve_catalogue("kommunal")
+    rows = {m["file"]: m for m in data["municipalities"]}
+    for name, (picks, master) in good.items():
+        aset = expected_answers(qn, master, picks)
+        mm = get_model(qn.maturity_model)
+        result = assess(qn, aset, mm)
+        result.catalogue = score_catalogue(result, cat, mm, qn)
+        assert rows[name]["status"] == "ok"
+        assert rows[name]["index"] == round(result.score, 1)
+        assert rows[name]["share_at_target"] == round(result.catalogue.share_at_target, 1)
+        assert rows[name]["services"] == {s.ozg_id: s.level for s in result.catalogue.services}
+        assert (out / "antworten" / f"{name}.answers.yaml").exists()
+    assert "bombe.xlsx" in stdout
+    wb = load_workbook(out / "uebersicht.xlsx")
+    assert wb.sheetnames[:3] == ["Übersicht", "Leistungen", "Probleme"]
+    assert wb["Probleme"].max_row == len(data["problems"]) + 1
+
+
+def test_overview_never_holds_a_live_formula(qn, template_bytes, tmp_path, cli):
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    evil = '=HYPERLINK("http://x","klick")'
+    wb = load_workbook(io.BytesIO(fill(template_bytes, qn, MASTER, {})))
+    cell = wb[T.MASTER_SHEET]["B3"]
+    cell.value, cell.data_type = evil, "s"  # typed as text, as a user can
+    wb.save(folder / "a.xlsx")
+    out = tmp_path / "aus"
+    cli("batch", str(folder), "--out", str(out), "--jobs", "1")
+    ws = load_workbook(out / "uebersicht.xlsx")["Übersicht"]
+    assert ws["B2"].value == evil and ws["B2"].data_type == "s"
+    assert "'=HYPERLINK" in (out / "uebersicht.csv").read_text(encoding="utf-8")
+
+
+def test_import_writes_nothing_for_an_unreadable_file(tmp_path, cli):
+    bad = tmp_path / "kaputt.xlsx"
+    bad.write_bytes(b"PK\x03\x04 kaputt")
+    code, _, stderr = cli("import", str(bad))
+    assert code == 1
+    assert "kaputt.xlsx" in stderr and "beschädigt" in stderr
+    assert not (tmp_path / "kaputt.answers.yaml").exists()
+
+
+def test_import_and_template_commands(qn, tmp_path, cli):
+    tpl = tmp_path / "vorlage.xlsx"
+    assert cli("template", "--out", str(tpl))[0] == 0
+    code, _, stderr = cli("template", "--out", str(tpl))
+    assert code == 2 and "existiert bereits" in stderr
+    picks = choose(qn, random.Random(5))
+    filled = tmp_path / "musterau.xlsx"
+    filled.write_bytes(fill(tpl, qn, MASTER, picks))
+    code, stdout, _ = cli("import", str(filled))
+    assert code == 0, stdout
+    from ozgkompass.model.registry import load_answer_set
+
+    aset = load_answer_set(tmp_path / "musterau.answers.yaml")
+    assert answers_to_dict(aset) == answers_to_dict(expected_answers(qn, MASTER, picks))
+
+
+# --------------------------------------------------------------------------- resume
+
+
+def _batch_cmd(folder: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "ozgkompass", "batch", str(folder), "--out", str(out),
+            "--jobs", "2", *extra]
+
+
+def _overview(out: Path) -> dict:
+    data = json.loads((out / "uebersicht.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_killed_batch_resumes_to_the_same_overview(qn, template_bytes, tmp_path):
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    rng = random.Random(11)
+    for n in range(30):
+        master = {**MASTER, "name": f"Gemeinde {n}", "ars": f"0315100{n:05d}"}
+        (folder / f"k{n:03d}.xlsx").write_bytes(fill(template_bytes, qn, master,
+                                                     choose(qn, rng)))
+    env = {**os.environ, "OZGKOMPASS_DATA_DIR": str(tmp_path / "data")}
+    full = tmp_path / "voll"
+    subprocess.run(_batch_cmd(folder, full), env=env, check=True, capture_output=True)
+    part = tmp_path / "teil"
+    proc = subprocess.Popen(_batch_cmd(folder, part), env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = list((part / "ergebnisse").glob("*.json")) if part.exists() else []
+        if len(done) >= 8:
+            break
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole pool, as a crash or `kill -9` would
+    proc.wait()
+    finished = len(list((part / "ergebnisse").glob("*.json")))
+    assert 0 < finished < 30 and not (part / "uebersicht.json").exists()
+    res = subprocess.run(_batch_cmd(folder, part, "--resume"), env=env, capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stderr
+    assert f"{finished} unverändert übernommen" in res.stdout.replace("\n", " ")
+    assert _overview(part) == _overview(full)
