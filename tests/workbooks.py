@@ -17,7 +17,10 @@ from ozgkompass.sources import template as T
 def choose(qn: Questionnaire, rng: Any, share_open: float = 0.05) -> dict[str, Any]:
     """Varied choices for every question: value, ("na", reason), ("unclear", whom) or None."""
     out: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for q in qn.questions:
+        if q.when is not None and not q.when.evaluate(values):
+            continue  # not asked: the interview skips it, a user leaves it empty
         roll = rng.random()
         if roll < share_open:
             continue
@@ -38,6 +41,8 @@ def choose(qn: Questionnaire, rng: Any, share_open: float = 0.05) -> dict[str, A
             out[q.id] = rng.randint(0, 500)
         else:
             out[q.id] = "Freitext mit Ä und ß"
+        if q.id in out and not isinstance(out[q.id], tuple):
+            values[q.id] = out[q.id]
     return out
 
 

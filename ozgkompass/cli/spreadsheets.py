@@ -17,6 +17,7 @@ QuestionnairesDirOpt = Annotated[
     typer.Option("--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
                  help="Ordner mit eigenen Fragebögen (auch per OZGKOMPASS_QUESTIONNAIRES)."),
 ]
+TABLE_LIMIT = 40  # problems shown in the terminal; all of them are in probleme.csv
 ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Zieldatei überschreiben.")]
 
 
@@ -145,10 +146,15 @@ def register(app: typer.Typer) -> None:
                       + f"; Übersicht: {esc(display_path(written[0]))}",
                       highlight=False, soft_wrap=True)
         if result.problems:
+            shown = sorted(result.problems, key=lambda p: p.severity != "error")[:TABLE_LIMIT]
             rows = [[p.location.file, p.location.sheet or "", p.location.cell or "",
                      ("" if p.severity == "error" else "Warnung: ") + p.message]
-                    for p in result.problems]
+                    for p in shown]
             console.print(simple_table("Probleme", ["Datei", "Blatt", "Zelle", "Meldung"],
                                        rows))
+            if len(result.problems) > len(shown):
+                console.print(f"… und {len(result.problems) - len(shown)} weitere; alle in "
+                              f"{esc(display_path(target / 'probleme.csv'))} und im Blatt "
+                              "„Probleme“ der Übersicht.", highlight=False, soft_wrap=True)
         if result.failed or any(p.severity == "error" for p in result.problems):
             raise typer.Exit(EXIT_PROBLEMS)

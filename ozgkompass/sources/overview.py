@@ -36,8 +36,7 @@ def safe_text(value: Any) -> Any:
 
 def overview_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
     ok = [r for r in result.records if r["row"]]
-    areas = sorted({a for r in ok for a in r["row"]["areas"]}, key=lambda a: next(
-        i for i, r in enumerate(ok) if a in r["row"]["areas"]))
+    areas = list(dict.fromkeys(a for r in ok for a in r["row"]["areas"]))  # questionnaire order
     fields = sorted({t for r in ok for t in r["row"]["themenfelder"]})
     header = [h for _, h in BASE_COLUMNS] + [f"Bereich {a}" for a in areas] + \
         [f"Am Ziel: {t} %" for t in fields] + [h for _, h in TAIL_COLUMNS]

@@ -1,0 +1,92 @@
+"""Generate N realistic filled workbooks from the template: varied answers (some open, some
+„weiß nicht“, some „trifft nicht zu“), unique names and ARS, and about 2 % defects (a value
+typed by hand, a truncated file, a lock file).
+
+A few dozen variants are filled with openpyxl (as a user's program would write them); the
+N files are copies of them with name and ARS replaced in the sheet XML, so 10,000 files
+take seconds, not an hour.
+
+Run: python benchmarks/generate_workbooks.py DIR [--files 2000] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from workbooks import MASTER, choose, fill  # noqa: E402
+
+from ozgkompass.model.registry import find_questionnaire  # noqa: E402
+from ozgkompass.sources.template import build_template  # noqa: E402
+
+NAME_MARK, ARS_MARK = "Kommune-XXXXXX", "999999999999"
+VARIANTS = 40
+TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis")
+
+
+def _variants(seed: int) -> list[bytes]:
+    qn = find_questionnaire("ozg-kommune")
+    template = build_template(qn)
+    rng = random.Random(seed)
+    out = []
+    for i in range(VARIANTS):
+        master = {**MASTER, "name": NAME_MARK, "ars": ARS_MARK, "type": TYPES[i % len(TYPES)],
+                  "population": rng.randint(800, 250_000)}
+        out.append(fill(template, qn, master, choose(qn, rng, share_open=rng.random() * 0.2)))
+    return out
+
+
+def _rewrite(data: bytes, target: Path, name: str, ars: str, mangle: bytes | None) -> None:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
+            target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename.startswith("xl/"):  # openpyxl writes strings inline
+                body = body.replace(NAME_MARK.encode(), name.encode()).replace(
+                    ARS_MARK.encode(), ars.encode())
+                if mangle and b">ja<" in body:
+                    body = body.replace(b">ja<", b">" + mangle + b"<", 1)
+                    mangle = None
+            dst.writestr(info, body)
+
+
+def generate(folder: Path, files: int, seed: int = 1) -> int:
+    """Write `files` workbooks (some defective) into folder; returns the number of defects."""
+    folder.mkdir(parents=True, exist_ok=True)
+    variants = _variants(seed)
+    defects = 0
+    for n in range(files):
+        sub = folder / f"kreis-{n // 500:02d}"
+        sub.mkdir(exist_ok=True)
+        target = sub / f"kommune-{n:05d}.xlsx"
+        kind = n % 50
+        _rewrite(variants[n % VARIANTS], target, f"Gemeinde {n:05d}", f"09{n:010d}",
+                 b"jein" if kind == 17 else None)
+        if kind == 31:
+            target.write_bytes(target.read_bytes()[:5000])
+        if kind == 43:
+            (sub / f"~$kommune-{n:05d}.xlsx").write_bytes(b"\0" * 165)
+        defects += kind in (17, 31, 43)
+    return defects
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--files", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    defects = generate(args.folder, args.files, args.seed)
+    print(f"{args.files} Mappen in {args.folder} geschrieben, davon {defects} mit Fehlern.")
+
+
+if __name__ == "__main__":
+    main()
