@@ -98,6 +98,11 @@ def build_workbook(result: BatchResult, service_limit: int = SERVICE_SHEET_LIMIT
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
 
+    def text_cell(value: str) -> Any:
+        c = WriteOnlyCell(wb.worksheets[-1], value=value)
+        c.data_type = "s"  # text stays text: openpyxl would write "=…" as a live formula
+        return c
+
     def sheet(title: str, header: list[str], rows: list[list[Any]], widths: int = 14) -> Any:
         ws = wb.create_sheet(title)
         for i in range(1, len(header) + 1):
@@ -112,13 +117,8 @@ def build_workbook(result: BatchResult, service_limit: int = SERVICE_SHEET_LIMIT
             head.append(c)
         ws.append(head)
         for row in rows:
-            cells = []
-            for v in row:
-                c = WriteOnlyCell(ws, value=v)
-                if isinstance(v, str):
-                    c.data_type = "s"  # text stays text, even when it starts with "="
-                cells.append(c)
-            ws.append(cells)
+            ws.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v
+                       for v in row])
         return ws
 
     header, rows = overview_table(result)
