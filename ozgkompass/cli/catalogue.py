@@ -195,7 +195,7 @@ def show(
 ) -> None:
     """Zeigt Kopfdaten eines Katalogs oder eine OZG-Leistung im Detail."""
     from ozgkompass.catalogue.store import resolve_catalogue
-    from ozgkompass.model.catalogue import ATTRIBUTE_LABELS, ATTRIBUTE_NAMES
+    from ozgkompass.model.catalogue import ATTRIBUTE_LABELS, ATTRIBUTE_NAMES, EXECUTED_BY_LABELS
 
     cat = resolve_catalogue(ref)
     if service is None:
@@ -228,11 +228,14 @@ def show(
         ["Zuständigkeit", svc.responsibility.label],
         ["Priorität", svc.priority if svc.priority is not None else "—"],
         ["Fallzahl pro Jahr", f"{svc.case_volume:g}" if svc.case_volume is not None else "—"],
+        ["Ausgeführt von", EXECUTED_BY_LABELS.get(svc.executed_by or "", "unbekannt")
+         + "".join(f"; {land}: {EXECUTED_BY_LABELS[v]}" for land, v in svc.executed_by_land)],
+        *([["Hinweis", esc(svc.note)]] if svc.note else []),
     ]))
     attr_rows = []
     for name in ATTRIBUTE_NAMES:
-        if name == "trust_level":
-            value = svc.attributes.trust_level or "unbekannt"
+        if name in ("trust_level", "audience"):
+            value = getattr(svc.attributes, name) or "unbekannt"
         else:
             value = _yes_no(getattr(svc.attributes, name))
             if name == "identification" and svc.attributes.identification is None \

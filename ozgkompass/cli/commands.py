@@ -25,7 +25,8 @@ QuestionnairesDirOpt = Annotated[
 ModelOpt = Annotated[
     str | None,
     typer.Option("--model", "-m", help="Reifegradmodell: reifegrad-1.1 (Standard), "
-                 "reifegrad-2.0 oder Pfad zu einer Modelldatei."),
+                 "reifegrad-1.1-leitfaden (Bescheid digital ab Stufe 3), reifegrad-2.0 "
+                 "oder Pfad zu einer Modelldatei."),
 ]
 CatalogueOpt = Annotated[
     str | None,

@@ -125,6 +125,21 @@ def catalogue_summary(c: Any, top: int = 5) -> None:
         f"[bold]{c.at_target}[/bold] ({pct(c.share_at_target)}) auf Zielstufe erreichbar.",
         highlight=False,
     )
+    console.print(f"[dim]{esc(c.scope_note)}[/dim]", highlight=False)
+    if c.out_of_scope:
+        console.print(
+            f"[dim]{len(c.out_of_scope)} Leistung(en) des Katalogs führt diese Kommune nicht "
+            "aus; sie werden aufgeführt, nicht bewertet (--json: out_of_scope).[/dim]",
+            highlight=False,
+        )
+    if c.in_person:
+        console.print(
+            f"[dim]{c.in_person} Leistung(en) verlangen persönliches Erscheinen; bewertet wird, "
+            "was online geht (Information, Termin, Antragsdaten).[/dim]",
+            highlight=False,
+        )
+    if c.model_notice:
+        console.print(f"[dim]{esc(c.model_notice)}[/dim]", highlight=False)
     if c.unconfirmed:
         console.print(
             f"[dim]{c.unconfirmed} Leistung(en) hängen von Kriterien ab, deren Stufe "
@@ -341,5 +356,10 @@ def explain_service(a: Any, ozg_id: str) -> None:
             f"{esc(', '.join(s.unknown_attributes))}",
             highlight=False,
         )
+    if s.in_person_note:
+        console.print(esc(s.in_person_note), highlight=False)
+    if s.next_level is not None and s.next_blockers:
+        names = ", ".join(r.name for r in s.criteria if r.id in s.next_blockers)
+        console.print(f"Für Stufe {s.next_level} fehlt: {esc(names)}", highlight=False)
     if s.efa_quick_win:
         console.print("Ein EfA-Dienst ist verfügbar: Nachnutzung statt Eigenbau prüfen.")

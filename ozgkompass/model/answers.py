@@ -20,7 +20,8 @@ from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
 
 TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers")
 REF_KEYS = ("id", "version", "hash")
-MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population")
+MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population", "scope")
+SCOPE_KEYS = ("add", "remove")
 MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "verband")
 INTERVIEW_KEYS = ("date", "interviewer", "participants", "notes")
 ANSWER_KEYS = ("value", "na", "reason", "unclear", "note", "source")
@@ -35,6 +36,10 @@ class Municipality:
     kreis: str | None = None
     type: str | None = None
     population: int | None = None
+    # OZG-IDs this municipality executes beyond / does not execute despite its type
+    # (e.g. a große kreisangehörige Stadt with its own Bauaufsicht)
+    scope_add: tuple[str, ...] = ()
+    scope_remove: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,8 +140,23 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
         if "name" in mm and (not isinstance(name, str | int) or not str(name).strip()):
             ck.error("municipality-name", "Der Name der Kommune (`municipality.name`) fehlt oder "
                      "ist leer.", mm.pos_of("name"))
+        scope: dict[str, tuple[str, ...]] = {"add": (), "remove": ()}
+        if mm.get("scope") is not None:
+            sm = ck.mapping(mm.get("scope"), "`municipality.scope`", mm.pos_of("scope"))
+            if sm is not None:
+                ck.keys(sm, SCOPE_KEYS, (), "`municipality.scope`")
+                for key in SCOPE_KEYS:
+                    ids = sm.get(key) or []
+                    ids = ids if isinstance(ids, list) else [ids]
+                    bad = [i for i in ids if not re.fullmatch(r"\d{5}", str(i))]
+                    if bad:
+                        ck.error("scope", f"`scope.{key}`: {', '.join(map(repr, bad))} ist keine "
+                                 "fünfstellige OZG-ID (in Anführungszeichen, z. B. \"10519\").",
+                                 sm.pos_of(key))
+                    scope[key] = tuple(str(i) for i in ids)
         muni = Municipality(str(name or "?").strip(), ars, _opt_str(mm.get("land")),
-                            _opt_str(mm.get("kreis")), mtype, pop)
+                            _opt_str(mm.get("kreis")), mtype, pop, scope["add"],
+                            scope["remove"])
     interview = Interview()
     if m.get("interview") is not None:
         im = ck.mapping(m.get("interview"), "`interview`", m.pos_of("interview"))

@@ -66,6 +66,35 @@ class Evidence:
     question_id: str
     answer_label: str
     level: int
+    # holds only for services with these catalogue attributes (option `applies_to`)
+    applies_to: list[tuple[str, list[Any]]] = field(default_factory=list)
+
+    @property
+    def scope_label(self) -> str:
+        """German label of the restriction, e.g. "nur Unternehmensleistungen"."""
+        return scope_label(self.applies_to)
+
+
+_SCOPE_WORDS = {"audience": {"buerger": "Bürgerleistungen", "unternehmen": "Unternehmensleistungen",
+                             "beide": "Leistungen für alle"},
+                "written_form": {True: "Leistungen mit Schriftform", False: "Leistungen ohne "
+                                 "Schriftform"},
+                "in_person": {True: "Vor-Ort-Leistungen", False: "Leistungen ohne Vor-Ort-Pflicht"},
+                "fees": {True: "gebührenpflichtige Leistungen", False: "gebührenfreie Leistungen"},
+                "evidence": {True: "Leistungen mit Nachweisen", False: "Leistungen ohne Nachweise"}}
+
+
+def scope_label(applies_to: list[tuple[str, list[Any]]]) -> str:
+    if not applies_to:
+        return ""
+    parts = []
+    for attr, values in applies_to:
+        words = _SCOPE_WORDS.get(attr, {})
+        if attr == "trust_level":
+            parts.append("Vertrauensniveau " + "/".join(map(str, values)))
+        else:
+            parts.append(" oder ".join(words.get(v, f"{attr}={v}") for v in values))
+    return "nur " + ", ".join(parts)
 
 
 @dataclass
@@ -279,14 +308,17 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
         r.status = RECORDED
         return r
     r.status, r.score, r.counted = ANSWERED, score, True
-    levels: dict[str, int] = {}
+    levels: dict[tuple[str, Any], int] = {}
     for opt in chosen:  # multiple choice: a chosen option adds capabilities → highest level
         for cid, level in opt.criteria_for(model, qn.maturity_model).items():
-            levels[cid] = max(level, levels.get(cid, level))
-    for cid, level in levels.items():
+            key = (cid, opt.applies_to)
+            levels[key] = max(level, levels.get(key, level))
+    for (cid, applies_to), level in levels.items():
         if cid in evidence:
-            evidence[cid].append(Evidence(q.id, r.answer_label, level))
-    r.criteria = levels
+            evidence[cid].append(Evidence(q.id, r.answer_label, level,
+                                          [(a, list(v)) for a, v in applies_to]))
+    r.criteria = {cid: min(lv for (c, _), lv in levels.items() if c == cid)
+                  for cid, _ in levels}
     if score < 100:
         rec_opt = next((o for o in chosen if o.recommendation), None)
         rec = rec_opt.recommendation if rec_opt else q.recommendation
@@ -302,10 +334,21 @@ def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
     for c in model.criteria:
         ev = evidence[c.id]
         if ev:
-            level = min(e.level for e in ev)  # the weakest answer decides (minimum rule)
-            deciding = [e.question_id for e in ev if e.level == level]
-            reason = (f"schwächste Antwort: {', '.join(deciding)}" if len(ev) > 1
+            # the weakest answer decides (minimum rule); answers restricted to some services
+            # (applies_to) decide only where no answer holds for all services
+            unscoped = [e for e in ev if not e.applies_to]
+            general = unscoped or ev
+            level = min(e.level for e in general)
+            deciding = [e.question_id for e in general if e.level == level]
+            reason = (f"schwächste Antwort: {', '.join(deciding)}" if len(general) > 1
                       else f"aus Frage {deciding[0]}")
+            by_scope: dict[str, int] = {}
+            for e in ev:
+                if e.applies_to:
+                    label = e.scope_label.removeprefix("nur ")
+                    by_scope[label] = min(e.level, by_scope.get(label, e.level))
+            if by_scope:
+                reason += "; " + "; ".join(f"{lbl}: {lv}" for lbl, lv in by_scope.items())
             results.append(CriterionResult(c.id, c.name, level, model.level_name(level), reason,
                                            ev, deciding))
         else:
