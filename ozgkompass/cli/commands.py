@@ -73,6 +73,13 @@ def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir:
             raise UserError(f"--target {target} liegt außerhalb der Stufen von {mm.id} "
                             f"({mm.lowest_level}–{mm.highest_level}).")
         result.catalogue = score_catalogue(result, cat, mm, qn, target=target)
+        if mm.replaced_by:  # say what the current model would give (docs/scoring.md §6)
+            from ozgkompass.scoring.catalogue import figures_under
+
+            successor = get_model(mm.replaced_by)
+            if target is None or target <= successor.highest_level:
+                result.catalogue.other_models.append(
+                    figures_under(qn, aset, cat, successor, target))
     return result
 
 

@@ -140,6 +140,13 @@ def catalogue_summary(c: Any, top: int = 5) -> None:
         )
     if c.model_notice:
         console.print(f"[dim]{esc(c.model_notice)}[/dim]", highlight=False)
+    for other in c.other_models:
+        console.print(
+            f"[dim]Nach {esc(other.title)}: {other.at_target} von {other.in_scope} "
+            f"Leistungen auf Zielstufe, Frontend vollständig bei {other.frontend_complete}."
+            "[/dim]",
+            highlight=False,
+        )
     if c.unconfirmed:
         console.print(
             f"[dim]{c.unconfirmed} Leistung(en) hängen von Kriterien ab, deren Stufe "

@@ -50,6 +50,7 @@ class MaturityModel:
     in_person_level: int | None = None  # cap of services that need personal appearance
     frontend_level: int | None = None  # highest level of the front end (2.0: 3)
     notice: str = ""  # what every result must say about the model (replaced, assumptions)
+    replaced_by: str | None = None  # id of the model that replaced this one
 
     @property
     def lowest_level(self) -> int:
@@ -102,7 +103,7 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
         raise DataError(ck.issues)
     ck.keys(m, ["format", "id", "version", "title", "source", "note", "complete",
                 "compliant_level", "levels", "requires", "criteria", "translate_from",
-                "sdg_level", "in_person_level", "frontend_level", "notice"],
+                "sdg_level", "in_person_level", "frontend_level", "notice", "replaced_by"],
             ["id", "version", "title", "levels", "criteria", "requires", "compliant_level"],
             "dem Reifegradmodell")
     levels: list[Level] = []
@@ -182,6 +183,7 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
         complete=bool(m.get("complete", True)), compliant_level=int(compliant),
         levels=tuple(levels), criteria=tuple(criteria), requires=tuple(sorted(requires)),
         translate_levels_from=tuple(translate), notice=str(m.get("notice", "") or "").strip(),
+        replaced_by=str(m["replaced_by"]) if m.get("replaced_by") else None,
         **optional_levels,
     )
 

@@ -117,6 +117,19 @@ class Lever:
 
 
 @dataclass
+class ModelFigures:
+    """The headline figures under another Reifegrad model (e.g. 2.0 next to the default 1.1)."""
+
+    model: str
+    title: str
+    complete: bool
+    in_scope: int
+    at_target: int
+    frontend_complete: int
+    level_counts: dict[int, int]
+
+
+@dataclass
 class CatalogueResult:
     catalogue: dict[str, Any]
     model: str
@@ -141,6 +154,7 @@ class CatalogueResult:
     frontend_complete: int = 0  # services whose front end is complete (level ≥ frontend level)
     in_person: int = 0  # services capped because they need personal appearance
     model_notice: str = ""
+    other_models: list[ModelFigures] = field(default_factory=list)
 
     def service(self, ozg_id: str) -> ServiceResult | None:
         return next((s for s in self.services if s.ozg_id == ozg_id), None)
@@ -489,3 +503,13 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
         combos.extend(best[:3])
     return singles, combos
 
+
+
+def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
+                  target: int | None = None) -> ModelFigures:
+    """Score the same answers under another model and keep the headline figures."""
+    from ozgkompass.scoring.assessment import assess
+
+    result = score_catalogue(assess(qn, aset, model), catalogue, model, qn, target=target)
+    return ModelFigures(model.id, model.title, model.complete, result.in_scope,
+                        result.at_target, result.frontend_complete, result.level_counts)
