@@ -439,7 +439,7 @@ def update(
     from ozgkompass.catalogue.store import data_dir
 
     with Progress(TextColumn("Steckbriefe"), BarColumn(), MofNCompleteColumn(),
-                  console=err_console, transient=True) as bar:
+                  console=err_console.current(), transient=True) as bar:  # type: ignore[attr-defined]
         task = bar.add_task("laden", total=None)
 
         def progress(done: int, total: int) -> None:

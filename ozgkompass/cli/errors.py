@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from ozgkompass.cli.output import err_console, esc, print_issues
+from ozgkompass.cli.output import err_console, esc, print_issues, reset_consoles
 from ozgkompass.errors import DataError, UserError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -23,6 +23,7 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        reset_consoles()
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
