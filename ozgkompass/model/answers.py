@@ -82,6 +82,13 @@ class AnswerSet:
     interview: Interview
     answers: dict[str, Answer] = field(default_factory=dict)
     path: str | None = None
+    # problems of the file on its own (header, structure); errors among them make the file
+    # invalid, but the answers are still checked so that every problem is reported at once
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
 
     def get(self, qid: str) -> Answer | None:
         return self.answers.get(qid)
@@ -96,7 +103,11 @@ def _opt_str(value: Any) -> str | None:
 
 
 def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
-    """Check an answers file on its own; returns the answer set (None on errors) and issues."""
+    """Check an answers file on its own; returns the answer set and the issues.
+
+    The answer set is None only when the file is not an answers file at all (no mapping);
+    with errors in the header it is still returned (with `has_errors`), so that the answers
+    can be checked too and every problem is reported at once."""
     ck = Checker(doc, list(doc.issues))
     if doc.data is None:
         return None, ck.issues
@@ -126,11 +137,13 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
         if ars is not None and not ARS_RE.match(ars):
             ck.error("ars", f"Amtlicher Regionalschlüssel {ars!r} muss aus 12 Ziffern bestehen "
                      "(in Anführungszeichen, damit führende Nullen bleiben).", mm.pos_of("ars"))
+            ars = None
         mtype = mm.get("type")
         if mtype is not None and mtype not in MUNICIPALITY_TYPES:
             ck.error("municipality-type", f"`type` {mtype!r} ist unbekannt."
                      + did_you_mean(str(mtype), MUNICIPALITY_TYPES)
                      + f" Erlaubt: {', '.join(MUNICIPALITY_TYPES)}.", mm.pos_of("type"))
+            mtype = None
         pop = mm.get("population")
         if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
             ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}.",
@@ -209,9 +222,7 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                                        _opt_str(unclear))
         else:
             answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column)
-    if any(i.severity == "error" for i in ck.issues):
-        return None, ck.issues
-    return AnswerSet(ref, muni, interview, answers, doc.path), ck.issues
+    return AnswerSet(ref, muni, interview, answers, doc.path, list(ck.issues)), ck.issues
 
 
 def load_answers(path: Path | str) -> tuple[AnswerSet | None, list[Issue]]:

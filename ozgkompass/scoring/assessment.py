@@ -215,6 +215,7 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
     mean the affected answers were left out (the CLI refuses to score such files)."""
     model = model or get_model(qn.maturity_model)
     resolved = check_answers(qn, aset)
+    resolved.issues[:0] = aset.issues  # header problems first, then the answers
     if model.id != qn.maturity_model and not _speaks_to(qn, model):
         resolved.issues.append(Issue(
             "model-mismatch", f"Der Fragebogen ist für {qn.maturity_model} geschrieben; "
