@@ -9,9 +9,13 @@ from __future__ import annotations
 import typer
 
 from ozgkompass import __version__
-from ozgkompass.cli import catalogue as catalogue_cli
-from ozgkompass.cli import commands
-from ozgkompass.cli.errors import state
+from ozgkompass.cli import german
+
+german.install()  # before any command is built: Typer's own texts in German
+
+from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
+from ozgkompass.cli import commands  # noqa: E402
+from ozgkompass.cli.errors import state  # noqa: E402
 
 app = typer.Typer(
     name="ozgkompass",

@@ -108,7 +108,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def validate(
-        files: Annotated[list[Path], typer.Argument(help="Fragebögen und/oder Antwortdateien.",
+        files: Annotated[list[Path], typer.Argument(metavar="DATEI…",
+                                                    help="Fragebögen und/oder Antwortdateien.",
                                                     dir_okay=False)],
         questionnaires_dir: QuestionnairesDirOpt = None,
         json_out: Annotated[bool, typer.Option("--json", help="Probleme als JSON.")] = False,
@@ -141,7 +142,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def score(
-        answers: Annotated[Path, typer.Argument(help="Antwortdatei (YAML).", dir_okay=False)],
+        answers: Annotated[Path, typer.Argument(metavar="ANTWORTDATEI", help="Antwortdatei (YAML).",
+                                                dir_okay=False)],
         questionnaire: QuestionnaireOpt = None,
         questionnaires_dir: QuestionnairesDirOpt = None,
         model: ModelOpt = None,
@@ -159,7 +161,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def explain(
-        answers: Annotated[Path, typer.Argument(help="Antwortdatei (YAML).", dir_okay=False)],
+        answers: Annotated[Path, typer.Argument(metavar="ANTWORTDATEI", help="Antwortdatei (YAML).",
+                                                dir_okay=False)],
         area: Annotated[str | None, typer.Option("--area", "-a",
                                                  help="Bereich erklären (ID).")] = None,
         question: Annotated[str | None, typer.Option("--question",
