@@ -87,3 +87,90 @@ def test_typer_usage_errors_are_one_german_line(cli, args):
     assert code == 2
     first = err.splitlines()[0]
     assert first.startswith("Fehler: ") and not ENGLISH.search(err), err
+
+
+def _run_module(*args: str, **kwargs):
+    """The installed console script, as a user starts it (`python -m` goes through runpy,
+    which reports a handled Ctrl-C as death by SIGINT now and then)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "ozgkompass"
+    if not script.exists():
+        pytest.skip("Konsolenskript ozgkompass ist nicht installiert")
+    return subprocess.Popen([str(script), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.3, 0.6])
+def test_ctrl_c_at_any_moment_ends_with_one_german_line_and_130(delay):
+    import signal
+    import time
+
+    from conftest import ROOT
+
+    proc = _run_module("score", str(ROOT / "questionnaires/examples/stadt-falkenberg.answers.yaml"))
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    text = err.decode()
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    if proc.returncode != 0:  # 0: it had finished before the signal arrived
+        assert proc.returncode == 130 and text.strip() == "Abgebrochen."
+
+
+def test_closed_pipe_ends_quietly():
+    proc = _run_module("demo", "--json")
+    assert proc.stdout.read(10)
+    proc.stdout.close()  # the reader goes away, as `| head -c 10` does
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=30)
+    assert proc.returncode == 0 and err == ""
+
+
+EXAMPLE = "questionnaires/examples/stadt-falkenberg.answers.yaml"
+
+
+@pytest.fixture
+def files(tmp_path):
+    from conftest import ROOT
+
+    bad = tmp_path / "bad.answers.yaml"
+    bad.write_text("questionnaire: {id: ozg-kommune}\nmunicipality: {name: X}\n"
+                   "answers:\n  portal_type: irgendwas\n", encoding="utf-8")
+    csv = tmp_path / "leer.csv"
+    csv.write_text("Leistungsschlüssel;Leistungsbezeichnung;Typisierung;OZG-ID;OZG-Themenfeld\n"
+                   "123;X;2;abc;\n", encoding="utf-8")  # FIM layout, no valid row
+    return {"ok": str(ROOT / EXAMPLE), "bad": str(bad), "missing": str(tmp_path / "nix.yaml"),
+            "csv": str(csv)}
+
+
+# README "Exit-Codes": 0 ok · 1 problems in the data · 2 usage error (option, missing file)
+EXIT_TABLE = [
+    (["demo"], 0),
+    (["validate", "{ok}"], 0), (["validate", "{bad}"], 1), (["validate", "{missing}"], 2),
+    (["score", "{ok}"], 0), (["score", "{bad}"], 1), (["score", "{missing}"], 2),
+    (["explain", "{ok}"], 0), (["explain", "{bad}"], 1), (["explain", "{missing}"], 2),
+    (["explain", "{ok}", "--area", "gibtsnicht"], 2),
+    (["questionnaires"], 0), (["questionnaires", "--questionnaires-dir", "{missing}"], 2),
+    (["schema"], 0),
+    (["catalogue", "list"], 0), (["catalogue", "show"], 0), (["catalogue", "show", "nix"], 2),
+    (["catalogue", "search", "Hund"], 0), (["catalogue", "stats"], 0),
+    (["catalogue", "import", "{csv}"], 1), (["catalogue", "import", "{missing}"], 2),
+]
+
+
+@pytest.mark.parametrize("args,code", EXIT_TABLE, ids=lambda v: " ".join(v) if isinstance(v, list)
+                         else str(v))
+def test_exit_codes_follow_the_readme_for_every_command(cli, files, args, code):
+    got, out, err = cli(*[a.format(**files) for a in args])
+    assert got == code, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args,code", [(["score", "{missing}"], 2), (["score", "{bad}"], 1)])
+def test_debug_shows_the_traceback_but_keeps_the_exit_code(cli, files, args, code):
+    got, out, err = cli(*[a.format(**files) for a in args], "--debug")  # after the command
+    assert got == code
+    assert "Traceback" in err and "Fehler" in err

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli import render
-from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, handle_errors
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
 
@@ -118,25 +118,29 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Prüft Fragebögen und Antwortdateien und meldet alle Probleme mit Datei, Zeile und Spalte.
 
-        Exit-Code 0: gültig; 1: Probleme gefunden; 2: Bedienfehler.
+        Exit-Code 0: gültig; 1: Probleme gefunden; 2: eine Datei fehlt oder ist nicht lesbar.
         """
         all_issues: list[Issue] = []
-        summary: list[list[Any]] = []
+        results: list[dict[str, Any]] = []
+        unreadable = False
         for path in files:
             issues, kind = _validate_one(path, questionnaires_dir)
+            unreadable |= kind == "?"
             all_issues.extend(issues)
-            n_err = sum(i.severity == "error" or strict for i in issues)
-            summary.append([display_path(path), kind, "gültig" if n_err == 0 else
-                            f"{n_err} Problem(e)", sum(i.severity == "warning" for i in issues)])
+            errors = sum(i.severity == "error" or strict for i in issues)
+            results.append({"file": display_path(path), "kind": kind, "valid": errors == 0,
+                            "errors": errors,
+                            "warnings": sum(i.severity == "warning" for i in issues)})
         if json_out:
-            dump_json({"files": [{"file": s[0], "kind": s[1], "result": s[2]} for s in summary],
-                       "issues": [i.to_dict() for i in all_issues]})
+            dump_json({"files": results, "issues": [i.to_dict() for i in all_issues]})
         else:
             print_issues(all_issues)
-            console.print(simple_table("Prüfergebnis", ["Datei", "Art", "Ergebnis", "Warnungen"],
-                                       summary))
-        failed = any(i.severity == "error" or strict for i in all_issues)
-        if failed:
+            console.print(simple_table("Prüfergebnis", ["Datei", "Art", "Ergebnis", "Warnungen"], [
+                [r["file"], r["kind"], "gültig" if r["valid"] else f"{r['errors']} Problem(e)",
+                 r["warnings"]] for r in results]))
+        if unreadable:  # a missing or unreadable file is a usage error (README: exit codes)
+            raise typer.Exit(EXIT_USAGE)
+        if any(i.severity == "error" or strict for i in all_issues):
             raise typer.Exit(EXIT_PROBLEMS)
 
     @app.command()

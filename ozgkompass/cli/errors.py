@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import sys
+import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,6 +20,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 state = {"debug": False}
 
 
+def _debug_traceback() -> None:
+    """With --debug: the traceback first, then the usual message and exit code."""
+    if state["debug"]:
+        traceback.print_exc(file=sys.stderr)
+
+
 def handle_errors(func: F) -> F:
     """Wrap a command: user-fixable errors print one located message, never a traceback."""
 
@@ -28,23 +36,24 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`… --json | head`): end quietly
+            from ozgkompass.entry import silence_stdout
+
+            silence_stdout()
+            raise typer.Exit(EXIT_OK) from None
         except DataError as exc:
-            if state["debug"]:
-                raise
+            _debug_traceback()
             print_issues(exc.issues)
             err_console.print(f"[red]{esc(exc.message)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS) from None
         except UserError as exc:
-            if state["debug"]:
-                raise
+            _debug_traceback()
             err_console.print(f"[red]Fehler:[/red] {esc(exc)}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USAGE) from None
-        except KeyboardInterrupt:
-            err_console.print("Abgebrochen.")
+        except KeyboardInterrupt:  # the console script (ozgkompass.entry) says "Abgebrochen."
             raise typer.Exit(130) from None
         except Exception as exc:
-            if state["debug"]:
-                raise
+            _debug_traceback()
             err_console.print(
                 f"[red]Interner Fehler:[/red] {type(exc).__name__}: {esc(exc)}\n"
                 "Das ist ein Fehler in ozgkompass, nicht in Ihren Daten. Bitte mit --debug "
