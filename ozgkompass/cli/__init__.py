@@ -13,10 +13,11 @@ from ozgkompass.cli import german
 
 german.install()  # before any command is built: Typer's own texts in German
 
+from typer.core import TyperGroup  # noqa: E402
+
 from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
 from ozgkompass.cli import commands  # noqa: E402
 from ozgkompass.cli.errors import state  # noqa: E402
-from typer.core import TyperGroup  # noqa: E402
 
 
 class OzgGroup(TyperGroup):
