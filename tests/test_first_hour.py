@@ -174,3 +174,79 @@ def test_debug_shows_the_traceback_but_keeps_the_exit_code(cli, files, args, cod
     got, out, err = cli(*[a.format(**files) for a in args], "--debug")  # after the command
     assert got == code
     assert "Traceback" in err and "Fehler" in err
+
+
+def test_score_rates_the_services_by_default_and_can_leave_them_out(cli, files):
+    code, out, err = cli("score", "--json", files["ok"])
+    data = json.loads(out)
+    assert code == 0 and data["catalogue"]["catalogue"]["id"] == "kommunal"
+    code, out, err = cli("score", files["ok"])
+    assert "OZG-Leistungen" in out and "Zielstufe: " in out and "OZG-konform 3" in out
+    code, out, err = cli("score", "--json", "--no-catalogue", files["ok"])
+    assert code == 0 and json.loads(out)["catalogue"] is None
+    code, out, err = cli("score", "--no-catalogue", "-c", "kommunal", files["ok"])
+    assert code == 2 and err.startswith("Fehler: ")
+
+
+@pytest.mark.parametrize("example", ["stadt-falkenberg", "gemeinde-lindenau",
+                                     "landkreis-nordwald"])
+def test_human_output_is_designed_for_80_columns(cli, monkeypatch, example):
+    from conftest import ROOT
+
+    monkeypatch.setenv("COLUMNS", "80")
+    path = str(ROOT / f"questionnaires/examples/{example}.answers.yaml")
+    for args in (["score", path], ["explain", path], ["explain", path, "--area", "backoffice"],
+                 ["explain", path, "--service", "10294"]):
+        code, out, err = cli(*args)
+        assert code in (0, 2), err  # 10294 may be out of scope for a Landkreis
+        long = [line for line in out.splitlines() if len(line) > 80]
+        assert long == [], long
+    # a list entry (step, lever) never runs longer than a few lines
+    code, out, _ = cli("score", path)
+    out_lines = out.splitlines()
+    heights = []
+    for k, line in enumerate(out_lines):
+        if re.match(r"^ ?\d+\. ", line):
+            rest = out_lines[k + 1:]
+            heights.append(1 + next((n for n, x in enumerate(rest) if not x.startswith("    ")),
+                                    len(rest)))
+    assert heights and max(heights) <= 6
+
+
+def test_explain_helps_to_find_the_right_id(cli, files):
+    code, out, err = cli("explain", files["ok"], "--question", "portal_typ")
+    assert code == 2 and "portal_type" in err  # did-you-mean
+    code, out, err = cli("explain", files["ok"], "--area", "backoffice", "--question", "x")
+    assert code == 2 and "--area und --question" in err
+    code, out, err = cli("explain", files["ok"], "--criterion", "status")
+    assert code == 2 and "nutzerkonto" in err  # lists the model's criteria
+    code, out, err = cli("explain", files["ok"], "--area", "backoffice")
+    assert "backoffice_register_retrieval" in out  # ids are never cut off
+    code, out, err = cli("score", files["ok"])
+    assert "Frage backoffice_eakte" in out  # next steps name the question to explain
+
+
+def test_unknown_criterion_names_the_open_questions_that_would_settle_it(cli, tmp_path):
+    path = tmp_path / "a.answers.yaml"
+    path.write_text("questionnaire: {id: schnellcheck}\nmunicipality: {name: X}\nanswers:\n"
+                    "  portal_type: eigenes\n", encoding="utf-8")
+    code, out, err = cli("explain", str(path), "--criterion", "nachweise")
+    assert code == 0 and "unbekannt" in out and "forms_evidence" in out
+
+
+@pytest.mark.parametrize("args", [["explain", "{ok}"], ["explain", "{ok}", "--area", "portal"],
+                                  ["explain", "{ok}", "--service", "10124"],
+                                  ["questionnaires"]])
+def test_explain_and_questionnaires_speak_json(cli, files, args):
+    code, out, err = cli(*[a.format(**files) for a in args], "--json")
+    assert code == 0
+    json.loads(out)
+
+
+def test_score_json_on_bad_input_writes_an_error_object(cli, files):
+    code, out, err = cli("score", files["bad"], "--json")
+    assert code == 1
+    error = json.loads(out)["error"]
+    assert error["exit_code"] == 1 and error["issues"][0]["code"] == "invalid-value"
+    code, out, err = cli("score", files["missing"], "--json")
+    assert code == 2 and json.loads(out)["error"]["exit_code"] == 2

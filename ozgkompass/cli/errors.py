@@ -26,12 +26,21 @@ def _debug_traceback() -> None:
         traceback.print_exc(file=sys.stderr)
 
 
+def _json_error(message: str, code: int, issues: list[Any]) -> None:
+    """With --json, a failure is JSON too, so that a script reading stdout learns why."""
+    from ozgkompass.cli.output import dump_json
+
+    dump_json({"error": {"message": message, "exit_code": code,
+                         "issues": [i.to_dict() for i in issues]}})
+
+
 def handle_errors(func: F) -> F:
     """Wrap a command: user-fixable errors print one located message, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         reset_consoles()
+        as_json = bool(kwargs.get("json_out") or kwargs.get("as_json"))
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
@@ -43,11 +52,15 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(EXIT_OK) from None
         except DataError as exc:
             _debug_traceback()
+            if as_json:
+                _json_error(exc.message, EXIT_PROBLEMS, exc.issues)
             print_issues(exc.issues)
             err_console.print(f"[red]{esc(exc.message)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS) from None
         except UserError as exc:
             _debug_traceback()
+            if as_json:
+                _json_error(str(exc), EXIT_USAGE, [])
             err_console.print(f"[red]Fehler:[/red] {esc(exc)}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USAGE) from None
         except KeyboardInterrupt:  # the console script (ozgkompass.entry) says "Abgebrochen."
