@@ -250,3 +250,27 @@ def test_score_json_on_bad_input_writes_an_error_object(cli, files):
     assert error["exit_code"] == 1 and error["issues"][0]["code"] == "invalid-value"
     code, out, err = cli("score", files["missing"], "--json")
     assert code == 2 and json.loads(out)["error"]["exit_code"] == 2
+
+
+def test_messages_say_what_the_user_actually_wrote(cli, files, tmp_path):
+    code, out, err = cli("score", files["ok"], "-m", str(tmp_path / "nix-model.yaml"))
+    assert code == 2 and "Modelldatei" in err and "gibt es nicht" in err
+    code, out, err = cli("score", files["ok"], "-c", str(tmp_path))
+    assert code == 2 and "ist ein Ordner" in err
+    path = tmp_path / "a.answers.yaml"
+    path.write_text("questionnaire: {id: ozg-kommune}\n"
+                    "municipality: {name: X, ars: 034510001001}\n"
+                    "answers:\n  portal_type: no\n", encoding="utf-8")
+    code, out, err = cli("validate", str(path))
+    assert code == 1
+    assert "034510001001 steht ohne Anführungszeichen" in err and "3844080129" in err
+    assert "Wahrheitswert" in err and "False ist keine Option" not in err
+
+
+def test_ars_must_belong_to_the_land(cli, tmp_path):
+    path = tmp_path / "a.answers.yaml"
+    path.write_text("questionnaire: {id: ozg-kommune}\n"
+                    "municipality: {name: X, ars: '034510001001', land: Bayern}\n"
+                    "answers: {}\n", encoding="utf-8")
+    code, out, err = cli("validate", str(path))
+    assert code == 1 and "gehört zu Niedersachsen" in err

@@ -134,10 +134,30 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
     if mm is not None:
         ck.keys(mm, MUNICIPALITY_KEYS, ("name",), "`municipality`")
         ars = _opt_str(mm.get("ars"))
-        if ars is not None and not ARS_RE.match(ars):
-            ck.error("ars", f"Amtlicher Regionalschlüssel {ars!r} muss aus 12 Ziffern bestehen "
+        raw_ars = mm.raw("ars") if isinstance(mm, YMap) else None
+        if raw_ars is not None and ARS_RE.match(raw_ars):
+            ck.error("ars", f"Amtlicher Regionalschlüssel {raw_ars} steht ohne Anführungszeichen; "
+                     f"YAML liest ihn als Zahl ({mm.get('ars')}). So schreiben: "
+                     f"ars: \"{raw_ars}\"", mm.pos_of("ars"))
+            ars = None
+        elif ars is not None and not ARS_RE.match(ars):
+            shown = raw_ars or ars
+            ck.error("ars", f"Amtlicher Regionalschlüssel {shown!r} muss aus 12 Ziffern bestehen "
                      "(in Anführungszeichen, damit führende Nullen bleiben).", mm.pos_of("ars"))
             ars = None
+        land_name = _opt_str(mm.get("land"))
+        if ars is not None and land_name:
+            from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
+
+            by_ars, by_name = code_from_ars(ars), code_from_name(land_name)
+            if by_name is None:
+                ck.warn("land", f"Land {land_name!r} ist unbekannt; erwartet wird der Name eines "
+                        f"Landes, z. B. {NAMES['NI']}.", mm.pos_of("land"))
+            elif by_ars != by_name:
+                ck.error("ars-land", f"Der Regionalschlüssel {ars} gehört zu "
+                         f"{NAMES.get(by_ars or '', 'keinem Land')} (erste zwei Ziffern "
+                         f"{ars[:2]}), angegeben ist {land_name}; eines von beiden "
+                         "korrigieren.", mm.pos_of("ars"))
         mtype = mm.get("type")
         if mtype is not None and mtype not in MUNICIPALITY_TYPES:
             ck.error("municipality-type", f"`type` {mtype!r} ist unbekannt."
@@ -237,6 +257,12 @@ def normalise_value(q: Question, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, str) and value.strip().lower() in ("ja", "nein"):
             return value.strip().lower(), None
         return None, f"erwartet `ja` oder `nein`, gefunden {value!r}"
+    if isinstance(value, bool) and q.type in (QType.SINGLE, QType.MULTIPLE):
+        allowed = [o.value for o in q.options]
+        word = "ja/yes/true/on" if value else "nein/no/false/off"
+        return None, (f"YAML liest ein unquotiertes {word} als Wahrheitswert, nicht als Text; "
+                      f"diese Frage erwartet eine Option ({', '.join(allowed)}). Die Option "
+                      "schreiben oder in Anführungszeichen setzen")
     if q.type is QType.SINGLE:
         allowed = [o.value for o in q.options]
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value) in allowed:
