@@ -68,7 +68,7 @@ def generate(folder: Path, files: int, seed: int = 1) -> int:
         sub.mkdir(exist_ok=True)
         target = sub / f"kommune-{n:05d}.xlsx"
         kind = n % 50
-        _rewrite(variants[n % VARIANTS], target, f"Gemeinde {n:05d}", f"09{n:010d}",
+        _rewrite(variants[n % VARIANTS], target, f"Gemeinde {n:05d}", f"03{n:010d}",
                  b"jein" if kind == 17 else None)
         if kind == 31:
             target.write_bytes(target.read_bytes()[:5000])

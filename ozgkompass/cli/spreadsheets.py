@@ -126,7 +126,8 @@ def register(app: typer.Typer) -> None:
 
         previous = signal.signal(signal.SIGTERM, on_term)
         progress = Progress("[progress.description]{task.description}", BarColumn(),
-                            MofNCompleteColumn(), TimeRemainingColumn(), console=err_console,
+                            MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=err_console.current(),  # type: ignore[attr-defined]
                             transient=True)
         task = progress.add_task("Bewerte", total=None)
         try:

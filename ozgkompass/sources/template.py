@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 
 from ozgkompass.model.answers import MUNICIPALITY_TYPES
+from ozgkompass.model.laender import LAENDER
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 
 TEMPLATE_VERSION = "1"
@@ -149,6 +150,8 @@ def build_template(qn: Questionnaire) -> bytes:
         c = answer_cell(ms, row, 2)
         if key == "type":
             add_list(ms, c.coordinate, list(TYPE_LABELS.values()))
+        elif key == "land":
+            add_list(ms, c.coordinate, [name for _, _, name in LAENDER])
         elif key in ("ars", "contact", "name", "land", "kreis", "date"):
             c.number_format = "@"  # keeps leading zeros of the ARS
         elif key == "population":

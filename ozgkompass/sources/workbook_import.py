@@ -191,6 +191,18 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
             r.issue("ars", f"Regionalschlüssel „{ars}“ muss aus 12 Ziffern bestehen.",
                     values["ars"][1])
         ars = None
+    land = _text(values["land"][0])
+    if land:
+        from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
+
+        by_name = code_from_name(land)
+        if by_name is None:
+            r.issue("land", f"Land „{land}“ ist unbekannt; bitte aus der Auswahlliste wählen.",
+                    values["land"][1], "warning")
+        elif ars is not None and code_from_ars(ars) != by_name:
+            r.issue("ars-land", f"Der Regionalschlüssel {ars} gehört zu "
+                    f"{NAMES.get(code_from_ars(ars) or '', 'keinem Land')}, angegeben ist "
+                    f"{land}; eines von beiden korrigieren.", values["ars"][1])
     pop_raw = values["population"][0]
     population = None
     if pop_raw is not None:
@@ -207,7 +219,7 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
     date = values["date"][0]
     date_text = date.date().isoformat() if isinstance(date, dt.datetime) else (
         date.isoformat() if isinstance(date, dt.date) else _parse_date(_text(date)))
-    return (Municipality(name or "?", ars, _text(values["land"][0]), _text(values["kreis"][0]),
+    return (Municipality(name or "?", ars, land, _text(values["kreis"][0]),
                          mtype, population),
             Interview(date=date_text, participants=(contact,) if contact else ()))
 
@@ -231,16 +243,16 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                     "übertragen.", r.loc(name, T.HEADER_ROW, col))
             return
     by_key: dict[str, int] = {}
-    for row in range(T.HEADER_ROW + 1, len(rows) + 1):
-        key = _text(_cell(rows, row, T.COL_ID))
+    for n in range(T.HEADER_ROW + 1, len(rows) + 1):
+        key = _text(_cell(rows, n, T.COL_ID))
         if key:
-            by_key.setdefault(key, row)
+            by_key.setdefault(key, n)
     for q in area.questions:
-        row = by_key.get(q.id)
-        if row is None:
+        if q.id not in by_key:
             r.issue("moved-cells", f"Frage {q.id} ist nicht mehr auf dem Blatt (Zeile gelöscht "
                     "oder Frage-ID geändert).", r.loc(name, None))
             continue
+        row = by_key[q.id]
         answer_at = r.loc(name, row, T.COL_ANSWER)
         extra = {k: _text(_cell(rows, row, c)) for k, c in (
             ("reason", T.COL_REASON), ("note", T.COL_NOTE), ("source", T.COL_SOURCE))}
