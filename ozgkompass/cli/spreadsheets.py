@@ -117,7 +117,8 @@ def register(app: typer.Typer) -> None:
         from ozgkompass.sources.batch import BatchConfig, run_batch
         from ozgkompass.sources.overview import write_overview
 
-        target = out or folder.with_name(f"{folder.resolve().name}-auswertung")
+        here = folder.resolve()
+        target = out or here.parent / f"{here.name}-auswertung"
         resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
         config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled template is ~30 KB
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts of the zip together
 MAX_RATIO = 200  # uncompressed / compressed per part; XML of real workbooks stays far below
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
 
 
@@ -35,7 +35,7 @@ def check_file(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if head == OLE_MAGIC:
         if suffix == ".xls":
-            return "Altes Excel-Format (.xls); bitte als .xlsx speichern und erneut senden."
+            return None  # Excel 97–2003: python-calamine reads it (no zip directory to check)
         return ("Die Datei ist passwortgeschützt oder verschlüsselt; bitte ohne Kennwort "
                 "speichern und erneut senden.")
     if suffix == ".csv":
