@@ -30,12 +30,12 @@ VARIANTS = 40
 TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis")
 
 
-def _variants(seed: int) -> list[bytes]:
+def _variants(seed: int, count: int = VARIANTS) -> list[bytes]:
     qn = find_questionnaire("ozg-kommune")
     template = build_template(qn)
     rng = random.Random(seed)
     out = []
-    for i in range(VARIANTS):
+    for i in range(count):
         master = {**MASTER, "name": NAME_MARK, "ars": ARS_MARK, "type": TYPES[i % len(TYPES)],
                   "population": rng.randint(800, 250_000)}
         out.append(fill(template, qn, master, choose(qn, rng, share_open=rng.random() * 0.2)))
@@ -58,17 +58,17 @@ def _rewrite(data: bytes, target: Path, name: str, ars: str, mangle: bytes | Non
             dst.writestr(info, body)
 
 
-def generate(folder: Path, files: int, seed: int = 1) -> int:
+def generate(folder: Path, files: int, seed: int = 1, variants: int = VARIANTS) -> int:
     """Write `files` workbooks (some defective) into folder; returns the number of defects."""
     folder.mkdir(parents=True, exist_ok=True)
-    variants = _variants(seed)
+    filled = _variants(seed, variants)
     defects = 0
     for n in range(files):
         sub = folder / f"kreis-{n // 500:02d}"
         sub.mkdir(exist_ok=True)
         target = sub / f"kommune-{n:05d}.xlsx"
         kind = n % 50
-        _rewrite(variants[n % VARIANTS], target, f"Gemeinde {n:05d}", f"03{n:010d}",
+        _rewrite(filled[n % variants], target, f"Gemeinde {n:05d}", f"03{n:010d}",
                  b"jein" if kind == 17 else None)
         if kind == 31:
             target.write_bytes(target.read_bytes()[:5000])
