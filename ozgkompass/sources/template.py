@@ -5,6 +5,7 @@ its questionnaire. The layout constants here are shared with `workbook_import`."
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 from ozgkompass.model.answers import MUNICIPALITY_TYPES
@@ -24,7 +25,7 @@ COLUMNS = ("Frage-ID", "Frage", "Hinweis", "Antwort", "Trifft nicht zu",
 COL_ID, COL_TEXT, COL_HELP, COL_ANSWER, COL_NA, COL_REASON, COL_UNCLEAR, COL_NOTE, COL_SOURCE = (
     range(1, 10))
 HEADER_ROW = 3  # rows 1–2: area title and description
-WIDTHS = (14, 48, 36, 28, 15, 28, 24, 24, 20)
+WIDTHS = (30, 48, 40, 28, 15, 28, 24, 24, 20)
 
 # Master data: (key, label) in rows 3.. of the master sheet, values in column B.
 MASTER_FIELDS = (
@@ -68,6 +69,17 @@ def choices(q: Question) -> list[Choice]:
     return [Choice(o.label.de, o.value) for o in q.effective_options()]
 
 
+def _row_height(texts: list[tuple[str, int]]) -> float:
+    """Row height in points that shows wrapped text whole (spreadsheet programs do not grow
+    rows written by openpyxl, so printed text would overlap)."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(1, int(width * 1.15))
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line))
+                               for part in text.split("\n")))
+    return 15.0 * lines
+
+
 def _instructions(qn: Questionnaire) -> list[str]:
     return [
         f"Fragebogen: {qn.title.de} ({qn.id}, Version {qn.version})",
@@ -104,6 +116,7 @@ def build_template(qn: Questionnaire) -> bytes:
     fill = PatternFill("solid", fgColor="FFF2CC")
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     unlocked = Protection(locked=False)
 
     wb = Workbook()
@@ -113,6 +126,7 @@ def build_template(qn: Questionnaire) -> bytes:
     for i, line in enumerate(_instructions(qn), start=1):
         c = ws.cell(i, 1, line)
         c.alignment = wrap
+        ws.row_dimensions[i].height = _row_height([(line, 100)])
         if i == 1 or line == "So füllen Sie die Mappe aus":
             c.font = bold
     ws.protection.sheet = True
@@ -147,6 +161,7 @@ def build_template(qn: Questionnaire) -> bytes:
     for i, (key, label) in enumerate(MASTER_FIELDS):
         row = MASTER_FIRST_ROW + i
         ms.cell(row, 1, label).alignment = wrap
+        ms.row_dimensions[row].height = _row_height([(label, 42)])
         c = answer_cell(ms, row, 2)
         if key == "type":
             add_list(ms, c.coordinate, list(TYPE_LABELS.values()))
@@ -174,7 +189,7 @@ def build_template(qn: Questionnaire) -> bytes:
         s.freeze_panes = s.cell(HEADER_ROW + 1, 3)
         row = HEADER_ROW + 1
         for q in area.questions:
-            s.cell(row, COL_ID, q.id)
+            s.cell(row, COL_ID, q.id).alignment = top
             text = q.text.de + ("" if q.required else " (freiwillig)")
             if q.when is not None:
                 text += f"\n(nur wenn: {q.when.source})"
@@ -186,6 +201,8 @@ def build_template(qn: Questionnaire) -> bytes:
             elif q.type is QType.NUMBER:
                 help_text = (help_text + "\nZahl" + (f" ({q.unit})" if q.unit else "")).strip()
             s.cell(row, COL_HELP, help_text).alignment = wrap
+            s.row_dimensions[row].height = _row_height(
+                [(text, WIDTHS[COL_TEXT - 1]), (help_text, WIDTHS[COL_HELP - 1])])
             for col in (COL_UNCLEAR, COL_NOTE, COL_SOURCE):
                 answer_cell(s, row, col)
             if q.na_allowed:
@@ -197,6 +214,8 @@ def build_template(qn: Questionnaire) -> bytes:
                     row += 1
                     s.cell(row, COL_ID, option_key(q.id, o.value))
                     s.cell(row, COL_TEXT, f"   • {o.label.de}").alignment = wrap
+                    s.row_dimensions[row].height = _row_height(
+                        [(f"   • {o.label.de}", WIDTHS[COL_TEXT - 1])])
                     add_list(s, answer_cell(s, row, COL_ANSWER).coordinate, [YES, NO])
             else:
                 c = answer_cell(s, row, COL_ANSWER)
