@@ -47,6 +47,13 @@ class BatchResult:
     problems: list[Issue]
     skipped: int  # results reused by --resume
     catalogue: dict[str, Any] = field(default_factory=dict)
+    # OZG-IDs in catalogue order; each record's "services" holds its levels in this order
+    # (a tuple instead of a dict per municipality keeps memory flat for 10,000 files)
+    service_ids: list[str] = field(default_factory=list)
+
+    def services_of(self, record: dict[str, Any]) -> dict[str, int]:
+        return {s: v for s, v in zip(self.service_ids, record["services"], strict=False)
+                if v is not None}
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -225,6 +232,17 @@ def run_batch(config: BatchConfig,
     items = [(str(p), str(p.relative_to(config.folder))) for p in files]
     jobs = max(1, config.jobs or os.cpu_count() or 1)
     records: list[dict[str, Any]] = []
+    ids: dict[str, int] = {}
+
+    def keep(rec: dict[str, Any]) -> None:
+        for sid in rec["services"]:
+            ids.setdefault(sid, len(ids))
+        levels: list[int | None] = [None] * len(ids)
+        for sid, level in rec["services"].items():
+            levels[ids[sid]] = level
+        rec["services"] = tuple(levels)
+        records.append(rec)
+
     skipped = 0
     total = len(items)
     if progress:
@@ -234,7 +252,7 @@ def run_batch(config: BatchConfig,
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for item in items:
             rec, reused = _process(Path(item[0]), item[1])
-            records.append(rec)
+            keep(rec)
             skipped += reused
             if progress:
                 progress(len(records), total)
@@ -246,7 +264,7 @@ def run_batch(config: BatchConfig,
             futures = [pool.submit(_process_chunk, c) for c in chunks]
             for fut in as_completed(futures):
                 for rec, reused in fut.result():
-                    records.append(rec)
+                    keep(rec)
                     skipped += reused
                 if progress:
                     progress(len(records), total)
@@ -263,7 +281,7 @@ def run_batch(config: BatchConfig,
 
     cat = resolve_catalogue(config.catalogue)
     return BatchResult(records, problems, skipped,
-                       {"id": cat.id, "version": cat.version, "title": cat.title})
+                       {"id": cat.id, "version": cat.version, "title": cat.title}, list(ids))
 
 
 def _issue(d: dict[str, Any]) -> Issue:

@@ -55,10 +55,11 @@ def overview_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
 
 def services_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
     ok = [r for r in result.records if r["row"]]
-    ids = sorted({s for r in ok for s in r["services"]})
+    ids = result.service_ids
     header = ["Datei", "Kommune", "ARS", *ids]
     return header, [[r["file"], r["row"]["name"], r["row"]["ars"],
-                     *[r["services"].get(s) for s in ids]] for r in ok]
+                     *[r["services"][i] if i < len(r["services"]) else None
+                       for i in range(len(ids))]] for r in ok]
 
 
 def problems_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
@@ -155,18 +156,22 @@ def write_overview(result: BatchResult, out: Path,
     header, rows = overview_table(result)
     s_header, s_rows = services_table(result)
     p_header, p_rows = problems_table(result)
-    data = {
-        "tool_version": __version__, "catalogue": result.catalogue,
-        "provenance": _provenance(result),
-        "municipalities": [{"file": r["file"], "status": r["status"], **(r["row"] or {}),
-                            "services": r["services"]} for r in result.records],
-        "problems": [p.to_dict() for p in result.problems],
-    }
+    head = json.dumps({"tool_version": __version__, "catalogue": result.catalogue,
+                       "provenance": _provenance(result)}, ensure_ascii=False, default=str)
+    # written piece by piece: one municipality at a time, never the whole document as objects
+    parts = [head[:-1], ', "municipalities": [\n']
+    for n, r in enumerate(result.records):
+        item = {"file": r["file"], "status": r["status"], **(r["row"] or {}),
+                "services": result.services_of(r)}
+        parts.append(("" if n == 0 else ",\n") + json.dumps(item, ensure_ascii=False,
+                                                            default=str))
+    parts.append('],\n"problems": ')
+    parts.append(json.dumps([p.to_dict() for p in result.problems], ensure_ascii=False))
+    parts.append("}\n")
     return [
         atomic_write_bytes(out / "uebersicht.xlsx", build_workbook(result, service_limit)),
         atomic_write_text(out / "uebersicht.csv", _csv(header, rows)),
         atomic_write_text(out / "leistungen.csv", _csv(s_header, s_rows)),
         atomic_write_text(out / "probleme.csv", _csv(p_header, p_rows)),
-        atomic_write_text(out / "uebersicht.json",
-                          json.dumps(data, ensure_ascii=False, indent=1, default=str)),
+        atomic_write_text(out / "uebersicht.json", "".join(parts)),
     ]
