@@ -273,6 +273,11 @@ def run_batch(config: BatchConfig,
             raise
         pool.shutdown()
     records.sort(key=lambda r: r["file"])
+    service_ids = sorted(ids)  # the same columns whatever order the workers finished in
+    where = [ids[sid] for sid in service_ids]
+    for rec in records:
+        levels = rec["services"]
+        rec["services"] = tuple(levels[i] if i < len(levels) else None for i in where)
     problems = list(notes)
     for rec in records:
         problems.extend(_issue(d) for d in rec["problems"])
@@ -281,7 +286,7 @@ def run_batch(config: BatchConfig,
 
     cat = resolve_catalogue(config.catalogue)
     return BatchResult(records, problems, skipped,
-                       {"id": cat.id, "version": cat.version, "title": cat.title}, list(ids))
+                       {"id": cat.id, "version": cat.version, "title": cat.title}, service_ids)
 
 
 def _issue(d: dict[str, Any]) -> Issue:
