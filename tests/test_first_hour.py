@@ -274,3 +274,17 @@ def test_ars_must_belong_to_the_land(cli, tmp_path):
                     "answers: {}\n", encoding="utf-8")
     code, out, err = cli("validate", str(path))
     assert code == 1 and "gehört zu Niedersachsen" in err
+
+
+def test_thousands_of_unknown_keys_are_summarised_not_listed(cli, tmp_path):
+    path = tmp_path / "viele.answers.yaml"
+    path.write_text("questionnaire: {id: ozg-kommune}\nmunicipality: {name: X, extra_1: 1, "
+                    + ", ".join(f"extra_{i}: 1" for i in range(2, 40)) + "}\nanswers:\n"
+                    + "".join(f"  unbekannt_{i:05d}: ja\n" for i in range(5000)),
+                    encoding="utf-8")
+    code, out, err = cli("validate", "--json", str(path))
+    issues = json.loads(out)["issues"]
+    unknown_q = [i for i in issues if i["code"] == "unknown-question"]
+    unknown_k = [i for i in issues if i["code"] == "unknown-key"]
+    assert len(unknown_q) == 26 and "4975 weitere" in unknown_q[-1]["message"]
+    assert len(unknown_k) == 26 and "nicht einzeln gemeldet" in unknown_k[-1]["message"]
