@@ -11,6 +11,7 @@ import typer
 from ozgkompass import __version__
 from ozgkompass.cli import catalogue as catalogue_cli
 from ozgkompass.cli import commands
+from ozgkompass.cli import report as report_cli
 from ozgkompass.cli.errors import state
 
 app = typer.Typer(
@@ -44,6 +45,7 @@ def _root(
 
 
 commands.register(app)
+report_cli.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
 
 
