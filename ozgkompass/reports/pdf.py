@@ -10,6 +10,11 @@ from ozgkompass.reports import html
 
 
 def render(a: Any, audience: Any, today: _dt.date) -> bytes:
+    return document(a, audience, today).write_pdf()  # type: ignore[no-any-return]
+
+
+def document(a: Any, audience: Any, today: _dt.date) -> Any:
+    """The laid-out WeasyPrint document (its `pages` are the printed A4 pages)."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError):  # OSError: installed, but Pango is missing from the system
@@ -19,8 +24,7 @@ def render(a: Any, audience: Any, today: _dt.date) -> bytes:
                  "installieren (Debian/Ubuntu: apt-get install libpango-1.0-0 "
                  "libpangoft2-1.0-0). Oder --format xlsx,html wählen.") from None
     # no base_url and a fetcher that refuses everything: the report fetches nothing
-    doc = HTML(string=html.render_text(a, audience, today), url_fetcher=_refuse)
-    return doc.write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html.render_text(a, audience, today), url_fetcher=_refuse).render()
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
