@@ -711,14 +711,10 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
         key = b.leika_key(raw_key, loc)
         typ = b.typisierung(_cell(cells, cols.get("typisierung")), loc)
         b.add_leika(svc, key, name, typ, loc)
-        if "sdg2" in cols:
-            # sdg2 = SDG Annex II (procedures), sdg1 = Annex I (information): see the docs.
-            raw = _cell(cells, cols["sdg2"])
-            value = {"1": True, "0": False}.get(raw)
-            if raw and value is None:
-                b.warn("sdg-invalid", f"sdg2 {raw!r} ist weder 0 noch 1; als unbekannt "
-                       "gewertet.", loc)
-            b.flag(svc, "sdg_annex2", value)
+        # sdg1/sdg2 are read but not mapped: sdg2 marks every procedure relevant under SDG
+        # Art. 2(2)(b)/Art. 6 (77 OZG-Leistungen incl. Handelsregister and Insolvenzverfahren,
+        # which Annex II excludes) and misses the Feinstaubplakette, so it is not Annex II
+        # (docs/catalogue-import.md). sdg_annex2 stays unknown.
         b.count_row(False)
 
 
