@@ -91,8 +91,8 @@ def test_file_names_are_safe(name, stem):
 def test_workbook_structure(falkenberg):
     a = falkenberg
     wb = xlsx_of(a)
-    assert wb.sheetnames == ["Übersicht", "Bereiche", "Leistungen", "Hebel", "Maßnahmenplan",
-                             "Rückfragen", "Methodik"]
+    assert wb.sheetnames == ["Übersicht", "Bereiche", "Leistungen", "Nicht im Umfang", "Hebel",
+                             "Maßnahmenplan", "Rückfragen", "Methodik"]
     over = wb["Übersicht"]
     assert len(over._charts) == 1
     rows = {r[0].value: r[1] for r in over.iter_rows(min_row=2) if r[0].value}
@@ -108,6 +108,11 @@ def test_workbook_structure(falkenberg):
     assert {services.cell(r, 1).value for r in range(2, services.max_row + 1)} == {
         s.ozg_id for s in a.catalogue.services}
     assert services.conditional_formatting
+    in_person = [services.cell(r, 15).value for r in range(2, services.max_row + 1)]
+    assert sum(v != "nein" for v in in_person) == a.catalogue.in_person
+    outside = wb["Nicht im Umfang"]
+    assert [outside.cell(r, 1).value for r in range(2, outside.max_row + 1)] == [
+        o.ozg_id for o in a.catalogue.out_of_scope]
     plan = wb["Maßnahmenplan"]
     assert plan.max_row - 1 == len(a.recommendations)
     assert [c.value for c in plan[1]][-2:] == ["Verantwortlich (Name)", "Termin"]

@@ -48,7 +48,7 @@ class _Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.ws.print_title_rows = "1:1"
 
-    def row(self, *values: Any) -> None:
+    def row(self, *values: Any, number_format: str | None = None) -> None:
         from openpyxl.styles import Alignment
 
         r = self.ws.max_row + 1
@@ -61,7 +61,9 @@ class _Sheet:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 cell.value = value
-                if c in self.pct_cols and value is not None:
+                if number_format and value is not None:
+                    cell.number_format = number_format
+                elif c in self.pct_cols and value is not None:
                     cell.number_format = PCT
 
     def finish(self) -> None:
@@ -83,6 +85,7 @@ def render(a: Any, audience: Any, today: _dt.date) -> bytes:
     _areas(wb, a)
     if a.catalogue is not None:
         _services(wb, a)
+        _out_of_scope(wb, a)
         _levers(wb, a)
     _actions(wb, a)
     _followups(wb, a)
@@ -106,6 +109,19 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
               f"{c.at_target} von {c.in_scope} Leistungen im Umfang")
         if c.weighted_share_at_target is not None:
             s.row("Anteil gewichtet", c.weighted_share_at_target, f"Gewichtung: {c.weighting}")
+        for m in c.other_models:
+            s.row(f"Auf Zielstufe nach {m.title}", m.at_target,
+                  f"von {m.in_scope} Leistungen"
+                  + ("" if m.complete or "vorläufig" in m.title else " (Modell vorläufig)"),
+                  number_format="0")
+        if c.in_person:
+            s.row("Leistungen mit persönlichem Erscheinen", c.in_person,
+                  "gesetzlich vorgeschrieben; Stufe und Ziel sind begrenzt", number_format="0")
+        if c.out_of_scope:
+            s.row("Leistungen außerhalb des Umfangs", len(c.out_of_scope),
+                  "siehe Blatt „Nicht im Umfang“", number_format="0")
+        if c.model_notice:
+            s.row("Hinweis zum Modell", None, c.model_notice)
         if prov.indicative:
             s.row("Hinweis", None, INDICATIVE_NOTE)
     s.row("", None, "")
@@ -150,14 +166,17 @@ def _services(wb: Any, a: Any) -> None:
     s = _Sheet(wb, "Leistungen",
                ["OZG-ID", "Leistung", "Themenfeld", "Lage", "Zuständigkeit", "Erreichbar",
                 "Stufe", "Ziel", "Zielstufe", "Lücke", "Engpass-Kriterien",
-                "Unbekannte Kriterien", "EfA verfügbar", "EfA-Schnellgewinn"],
-               [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14])
+                "Unbekannte Kriterien", "EfA verfügbar", "EfA-Schnellgewinn",
+                "Persönliches Erscheinen", "Stufe Frontend", "Stufe Backoffice"],
+               [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10])
     for r in c.services:
         s.row(r.ozg_id, r.name, r.themenfeld, r.lage or "", r.responsibility, r.level,
               r.level_name, r.target, r.target_name, r.gap, ", ".join(r.bottlenecks),
               ", ".join(r.unknown_criteria),
               {True: "ja", False: "nein", None: "unbekannt"}[r.efa_available],
-              "ja" if r.efa_quick_win else "nein")
+              "ja" if r.efa_quick_win else "nein",
+              (r.in_person_note or "ja") if r.in_person else "nein",
+              r.frontend_level, r.backoffice_level)
     s.finish()
     if c.services:
         rng = f"J2:J{s.ws.max_row}"
@@ -166,6 +185,16 @@ def _services(wb: Any, a: Any) -> None:
             fill=PatternFill("solid", fgColor="F8CBAD")))
         s.ws.conditional_formatting.add(rng, CellIsRule(
             operator="equal", formula=["0"], fill=PatternFill("solid", fgColor="C6EFCE")))
+
+
+def _out_of_scope(wb: Any, a: Any) -> None:
+    c = a.catalogue
+    s = _Sheet(wb, "Nicht im Umfang",
+               ["OZG-ID", "Leistung", "Themenfeld", "Ausgeführt von", "Grund"],
+               [10, 44, 20, 24, 60])
+    for o in c.out_of_scope:
+        s.row(o.ozg_id, o.name, o.themenfeld, o.executed_by or "", o.reason)
+    s.finish()
 
 
 def _levers(wb: Any, a: Any) -> None:
@@ -219,6 +248,12 @@ def _method(wb: Any, a: Any, prov: Any) -> None:
     s.row("Bewertung", "Jede Frage 0–100 %, Bereiche gewichtet gemittelt; offene Pflichtfragen "
           "zählen 0 %. Kriterien: die schwächste Antwort entscheidet. Je OZG-Leistung die "
           "höchste Stufe, deren nötige Kriterien alle erfüllt sind (docs/scoring.md).")
+    c = a.catalogue
+    if c is not None:
+        if c.scope_note:
+            s.row("Umfang der Leistungen", c.scope_note)
+        if c.model_notice:
+            s.row("Hinweis zum Modell", c.model_notice)
     if prov.indicative:
         s.row("Hinweis", INDICATIVE_NOTE)
     s.finish()
