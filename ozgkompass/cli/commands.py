@@ -93,8 +93,15 @@ def register(app: typer.Typer) -> None:
     def demo(
         json_out: JsonOpt = False,
         catalogue: CatalogueOpt = "kommunal",
+        out: Annotated[Path, typer.Option("--out", "-o", file_okay=False,
+                                          help="Ordner für die Beispielberichte.")]
+        = Path("reports") / "demo",
+        force: Annotated[bool, typer.Option("--force",
+                                            help="Vorhandene Beispielberichte ersetzen.")]
+        = False,
     ) -> None:
-        """Bewertet die eingebaute Beispielkommune (Stadt Falkenberg) und zeigt das Ergebnis."""
+        """Bewertet die eingebaute Beispielkommune (Stadt Falkenberg), zeigt das Ergebnis und
+        schreibt ihre Berichte (Excel, HTML, Kurzfassung) nach reports/demo/."""
         from ozgkompass.model.registry import DEMO_EXAMPLE, builtin_examples
 
         example = next((e for e in builtin_examples() if e.name == DEMO_EXAMPLE), None)
@@ -106,6 +113,9 @@ def register(app: typer.Typer) -> None:
             dump_json(result.to_dict())
             return
         render.assessment_summary(result)
+        from ozgkompass.cli.report import write_demo_reports
+
+        write_demo_reports(result, out, force)
         console.print("\n[dim]Beispieldaten: fiktive Stadt. Eigene Antworten bewerten: "
                       "ozgkompass score DATEI.answers.yaml[/dim]")
 

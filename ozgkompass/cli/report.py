@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,7 +16,7 @@ from ozgkompass.cli.commands import (
     _score,
 )
 from ozgkompass.cli.errors import handle_errors
-from ozgkompass.cli.output import console
+from ozgkompass.cli.output import console, esc
 from ozgkompass.errors import display_path
 
 DEFAULT_OUT = Path("reports")
@@ -62,3 +62,19 @@ def register(app: typer.Typer) -> None:
             for written in write_reports(result, formats, aud, out, inputs=list(answers),
                                          force=force):
                 console.print(display_path(written), highlight=False, soft_wrap=True)
+
+
+def write_demo_reports(result: Any, out: Path, force: bool) -> None:
+    """The example municipality's reports for `demo`; existing ones are kept unless --force."""
+    from ozgkompass.reports import Audience, Format, target_path, write_reports
+
+    plan = [([Format.XLSX, Format.HTML], Audience.FACH), ([Format.HTML], Audience.LEITUNG)]
+    paths = [target_path(result, f, aud, out) for formats, aud in plan for f in formats]
+    if not force and any(p.exists() for p in paths):
+        console.print(f"\nBeispielberichte liegen bereits in {esc(display_path(out))} "
+                      "(mit --force neu schreiben).", highlight=False, soft_wrap=True)
+        return
+    console.print("\nBeispielberichte:")
+    for formats, aud in plan:
+        for written in write_reports(result, formats, aud, out, inputs=[], force=force):
+            console.print(f"  {esc(display_path(written))}", highlight=False, soft_wrap=True)
