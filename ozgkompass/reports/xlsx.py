@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+from copy import copy
 from typing import Any
 
 from ozgkompass.reports.context import INDICATIVE_NOTE, provenance, responsible_label
@@ -25,6 +26,34 @@ def _text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL]
 
 
+class _Styles:
+    """The few cell styles of the workbook, built once: copying a built style to a cell is
+    ~20× faster than assigning style objects cell by cell (600 services × 17 columns)."""
+
+    def __init__(self, wb: Any) -> None:
+        from openpyxl.styles import Alignment
+
+        scratch = wb.create_sheet("_styles")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        self.text = self._make(scratch, 1, alignment=wrap)
+        self.quoted = self._make(scratch, 2, alignment=wrap, quotePrefix=True)
+        self.pct = self._make(scratch, 3, number_format=PCT)
+        wb.remove(scratch)
+
+    @staticmethod
+    def _make(ws: Any, row: int, **attrs: Any) -> Any:
+        cell = ws.cell(row, 1)
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        return cell._style
+
+
+class _Book:
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.styles = _Styles(wb)
+
+
 class _Sheet:
     """A sheet written row by row: bold frozen header, autofilter, widths, print area."""
 
@@ -32,10 +61,12 @@ class _Sheet:
                  pct_cols: tuple[int, ...] = ()) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        self.ws = wb.create_sheet(title)
+        self.styles = wb.styles
+        self.ws = wb.wb.create_sheet(title)
         self.pct_cols = pct_cols
         self.headers = headers
         self.ws.append(headers)
+        self.last_row = 1  # counted here: Worksheet.max_row scans every cell on each call
         for i, cell in enumerate(self.ws[1], start=1):
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="1F4E79")
@@ -49,27 +80,27 @@ class _Sheet:
         self.ws.print_title_rows = "1:1"
 
     def row(self, *values: Any, number_format: str | None = None) -> None:
-        from openpyxl.styles import Alignment
-
-        r = self.ws.max_row + 1
+        self.last_row = r = self.last_row + 1
+        st = self.styles
         for c, value in enumerate(values, start=1):
             cell = self.ws.cell(r, c)
             if isinstance(value, str):
                 cell.value = _text(value)
                 cell.data_type = "s"  # text stays text, even "=…", "+…", "-…", "@…"
-                cell.quotePrefix = value[:1] in "=+-@\t\r"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell._style = copy(st.quoted if value[:1] in "=+-@\t\r" else st.text)
             else:
                 cell.value = value
-                if number_format and value is not None:
+                if value is None:
+                    continue
+                if number_format:
                     cell.number_format = number_format
-                elif c in self.pct_cols and value is not None:
-                    cell.number_format = PCT
+                elif c in self.pct_cols:
+                    cell._style = copy(st.pct)
 
     def finish(self) -> None:
         from openpyxl.utils import get_column_letter
 
-        last = f"{get_column_letter(len(self.headers))}{max(self.ws.max_row, 1)}"
+        last = f"{get_column_letter(len(self.headers))}{self.last_row}"
         self.ws.auto_filter.ref = f"A1:{last}"
         self.ws.print_area = f"A1:{last}"
 
@@ -78,8 +109,9 @@ def render(a: Any, audience: Any, today: _dt.date) -> bytes:
     """The workbook as bytes (the audience does not change the Excel report)."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    book = Workbook()
+    book.remove(book.active)
+    wb = _Book(book)
     prov = provenance(a, today)
     _overview(wb, a, prov)
     _areas(wb, a)
@@ -91,7 +123,7 @@ def render(a: Any, audience: Any, today: _dt.date) -> bytes:
     _followups(wb, a)
     _method(wb, a, prov)
     buf = io.BytesIO()
-    wb.save(buf)
+    book.save(buf)
     return buf.getvalue()
 
 
@@ -126,10 +158,10 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
             s.row("Hinweis", None, INDICATIVE_NOTE)
     s.row("", None, "")
     s.row("Bereich", None, "Bewertung")
-    first = s.ws.max_row + 1
+    first = s.last_row + 1
     for area in a.areas:
         s.row(area.title, area.score, area.band or "nicht bewertbar")
-    last = s.ws.max_row
+    last = s.last_row
     s.finish()
     if last >= first:
         chart = BarChart()
@@ -179,7 +211,7 @@ def _services(wb: Any, a: Any) -> None:
               r.frontend_level, r.backoffice_level)
     s.finish()
     if c.services:
-        rng = f"J2:J{s.ws.max_row}"
+        rng = f"J2:J{s.last_row}"
         s.ws.conditional_formatting.add(rng, CellIsRule(
             operator="greaterThan", formula=["0"],
             fill=PatternFill("solid", fgColor="F8CBAD")))
@@ -220,7 +252,7 @@ def _actions(wb: Any, a: Any) -> None:
     for i, r in enumerate(a.recommendations, start=1):
         s.row(i, r.text, r.question, r.area_id, r.score, round(r.gain, 2),
               r.responsible_label or "", "", "")
-        s.ws.cell(s.ws.max_row, 6).number_format = "0.00"
+        s.ws.cell(s.last_row, 6).number_format = "0.00"
     s.finish()
 
 
