@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
-from ozgkompass.model.common import Checker, did_you_mean, is_sane_number
+from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane_number
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
 
@@ -335,11 +335,16 @@ def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
                             "verändert (anderer Inhalts-Hash bei gleicher Version); Ergebnisse "
                             "können abweichen.", loc(aset.questionnaire.line), "warning"))
     known = {q.id for q in qn.questions}
-    for qid, ans in aset.answers.items():
-        if qid not in known:
-            issues.append(Issue("unknown-question", f"Frage {qid!r} gibt es im Fragebogen "
-                                f"{qn.id} {qn.version} nicht." + did_you_mean(qid, known),
-                                at(ans)))
+    unknown = [(qid, ans) for qid, ans in aset.answers.items() if qid not in known]
+    for qid, ans in unknown[:MAX_PER_KIND]:
+        issues.append(Issue("unknown-question", f"Frage {qid!r} gibt es im Fragebogen "
+                            f"{qn.id} {qn.version} nicht." + did_you_mean(qid, known),
+                            at(ans)))
+    if len(unknown) > MAX_PER_KIND:
+        issues.append(Issue("unknown-question", f"… und {len(unknown) - MAX_PER_KIND} weitere "
+                            f"Fragen, die es im Fragebogen {qn.id} nicht gibt (ab "
+                            f"{unknown[MAX_PER_KIND][0]!r}); passt die Datei zu diesem "
+                            "Fragebogen?", at(unknown[MAX_PER_KIND][1])))
     values: dict[str, Any] = {}
     visible: dict[str, bool] = {}
     for q in qn.questions:
