@@ -296,3 +296,12 @@ def test_briefing_pdf_has_at_most_two_pages(example):
     a = scored(example)
     assert renderer(Format.PDF)(a, Audience.LEITUNG, TODAY).startswith(b"%PDF")
     assert 1 <= len(document(a, Audience.LEITUNG, TODAY).pages) <= 2
+
+
+def test_briefing_says_what_the_it_provider_already_covers(falkenberg):
+    from ozgkompass.scoring.assessment import covered_by
+
+    covered = covered_by(falkenberg, "it_dienstleister")
+    assert covered  # the example's provider runs BundID, forms server, backups
+    text = visible_text(html_of(falkenberg, Audience.LEITUNG))
+    assert f"Bei {len(covered)} Punkten, für die der IT-Dienstleister zuständig ist" in text

@@ -12,6 +12,7 @@ from typing import Any
 
 from ozgkompass.reports import glossary
 from ozgkompass.reports.context import INDICATIVE_NOTE, pct, provenance, responsible_label
+from ozgkompass.scoring.assessment import covered_by
 
 BRIEFING_STEPS = 5
 
@@ -71,6 +72,10 @@ def render_text(a: Any, audience: Any, today: _dt.date) -> str:
     if audience == "leitung":
         ctx["steps"] = _steps(a)
         ctx["strengths"] = [ar for ar in a.areas if ar.score is not None and ar.score >= 75]
+        covered = covered_by(a, "it_dienstleister")
+        ctx["provider_covers"] = covered
+        ctx["provider_areas"] = list(dict.fromkeys(
+            ar.title for ar in a.areas for q in covered if q.area_id == ar.id))
         ctx["glossary"] = None
         draft = env.get_template("leitung.html.j2").render(ctx)
         ctx["glossary"] = glossary.used_terms(_visible_text(draft))
