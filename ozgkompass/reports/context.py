@@ -76,5 +76,5 @@ def provenance(a: Any, today: _dt.date) -> Provenance:
         catalogue=(f"{cat['title']} ({cat['id']} {cat['version']})" if cat else None),
         catalogue_source=(cat.get("source") or None) if cat else None,
         tool=f"ozgkompass {a.tool_version}",
-        indicative=bool(cat) and cat["id"] in INDICATIVE_CATALOGUES,
+        indicative=cat is not None and cat["id"] in INDICATIVE_CATALOGUES,
     )
