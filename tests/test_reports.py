@@ -305,3 +305,16 @@ def test_briefing_says_what_the_it_provider_already_covers(falkenberg):
     assert covered  # the example's provider runs BundID, forms server, backups
     text = visible_text(html_of(falkenberg, Audience.LEITUNG))
     assert f"Bei {len(covered)} Punkten, für die der IT-Dienstleister zuständig ist" in text
+
+
+def test_reports_get_the_usual_file_permissions(tmp_path):
+    import stat
+
+    from ozgkompass.reports import write_reports
+
+    old = os.umask(0o022)
+    try:
+        (path,) = write_reports(scored(), [Format.HTML], Audience.FACH, tmp_path, inputs=[])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # readable by colleagues, not 0600
