@@ -231,6 +231,8 @@ def test_hostile_text_stays_text_in_the_workbook(hostile):
     for qid, text in notes.items():
         cell = by_id[qid]
         assert cell.data_type == "s"
+        # Excel shows a leading =, +, - or @ as text and keeps it text when edited
+        assert cell.quotePrefix == (text[0] in "=+-@")
         # the file format stores \r\n as \n; everything else comes back exactly
         assert cell.value == text.replace("\r\n", "\n") or cell.value == text
 

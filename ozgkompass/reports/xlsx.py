@@ -27,8 +27,8 @@ def _text(value: str) -> str:
 
 
 class _Styles:
-    """The few cell styles of the workbook, built once: copying a built style to a cell is
-    ~20× faster than assigning style objects cell by cell (600 services × 17 columns)."""
+    """The few cell styles of the workbook, built once and copied to each cell: assigning
+    style objects cell by cell took half of the report's time for 600 services."""
 
     def __init__(self, wb: Any) -> None:
         from openpyxl.styles import Alignment
@@ -49,6 +49,8 @@ class _Styles:
 
 
 class _Book:
+    """The workbook being written and its prepared styles."""
+
     def __init__(self, wb: Any) -> None:
         self.wb = wb
         self.styles = _Styles(wb)
@@ -57,12 +59,12 @@ class _Book:
 class _Sheet:
     """A sheet written row by row: bold frozen header, autofilter, widths, print area."""
 
-    def __init__(self, wb: Any, title: str, headers: list[str], widths: list[int],
+    def __init__(self, book: _Book, title: str, headers: list[str], widths: list[int],
                  pct_cols: tuple[int, ...] = ()) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        self.styles = wb.styles
-        self.ws = wb.wb.create_sheet(title)
+        self.styles = book.styles
+        self.ws = book.wb.create_sheet(title)
         self.pct_cols = pct_cols
         self.headers = headers
         self.ws.append(headers)
@@ -87,7 +89,7 @@ class _Sheet:
             if isinstance(value, str):
                 cell.value = _text(value)
                 cell.data_type = "s"  # text stays text, even "=…", "+…", "-…", "@…"
-                cell._style = copy(st.quoted if value[:1] in "=+-@\t\r" else st.text)
+                cell._style = copy(st.quoted if value and value[0] in "=+-@\t\r" else st.text)
             else:
                 cell.value = value
                 if value is None:
