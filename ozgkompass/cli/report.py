@@ -22,8 +22,8 @@ from ozgkompass.errors import display_path
 DEFAULT_OUT = Path("reports")
 
 FormatOpt = Annotated[str, typer.Option(
-    "--format", "-f", help="Formate, mit Komma getrennt: xlsx, html, pdf (pdf braucht "
-    "'ozgkompass[pdf]').")]
+    "--format", "-f", help="Formate, mit Komma getrennt: xlsx, html, pdf (pdf braucht das "
+    "Extra „pdf“ von ozgkompass).")]
 AudienceOpt = Annotated[str, typer.Option(
     "--audience", "-a", help="fach: vollständiger Lückenbericht; leitung: zwei Seiten für "
     "die Verwaltungsleitung (HTML/PDF).")]
@@ -36,7 +36,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def report(
-        answers: Annotated[list[Path], typer.Argument(help="Antwortdatei(en) (YAML).",
+        answers: Annotated[list[Path], typer.Argument(metavar="ANTWORTDATEI…",
+                                                      help="Antwortdatei(en) (YAML).",
                                                       dir_okay=False)],
         format: FormatOpt = "xlsx,html",
         audience: AudienceOpt = "fach",
