@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ozgkompass.model.catalogue import Responsibility
 from ozgkompass.model.common import RESPONSIBLE
 
 # catalogues whose service attributes are the project's estimate, not an official export
@@ -22,6 +23,17 @@ INDICATIVE_NOTE = ("Die Zahlen zu den OZG-Leistungen sind nur Richtwerte: Der ve
 def pct(value: float | None) -> str:
     """Rounded half up, as the band is chosen; German style with a space before %."""
     return "–" if value is None else f"{math.floor(value + 0.5)} %"
+
+
+WEIGHTING = {"case_volume": "nach Fallzahlen", "priority": "nach Priorität"}
+
+
+def responsibility_label(value: str) -> str:
+    """The catalogue's Zuständigkeit (`municipal` …) as the report shows it."""
+    try:
+        return Responsibility(value).label
+    except ValueError:
+        return value
 
 
 def responsible_label(key: str | None) -> str:

@@ -12,7 +12,13 @@ import io
 from copy import copy
 from typing import Any
 
-from ozgkompass.reports.context import INDICATIVE_NOTE, provenance, responsible_label
+from ozgkompass.reports.context import (
+    INDICATIVE_NOTE,
+    WEIGHTING,
+    provenance,
+    responsibility_label,
+    responsible_label,
+)
 from ozgkompass.scoring.assessment import OPEN
 
 PCT = '0" %"'  # the figure is 0–100, shown as "73 %" without Excel's ×100
@@ -142,7 +148,8 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
         s.row("Anteil der OZG-Leistungen auf Zielstufe", c.share_at_target,
               f"{c.at_target} von {c.in_scope} Leistungen im Umfang")
         if c.weighted_share_at_target is not None:
-            s.row("Anteil gewichtet", c.weighted_share_at_target, f"Gewichtung: {c.weighting}")
+            s.row("Anteil gewichtet", c.weighted_share_at_target,
+                  f"Gewichtung {WEIGHTING.get(c.weighting, c.weighting)}")
         for m in c.other_models:
             s.row(f"Auf Zielstufe nach {m.title}", m.at_target,
                   f"von {m.in_scope} Leistungen"
@@ -204,7 +211,8 @@ def _services(wb: Any, a: Any) -> None:
                 "Persönliches Erscheinen", "Stufe Frontend", "Stufe Backoffice"],
                [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10])
     for r in c.services:
-        s.row(r.ozg_id, r.name, r.themenfeld, r.lage or "", r.responsibility, r.level,
+        s.row(r.ozg_id, r.name, r.themenfeld, r.lage or "", responsibility_label(r.responsibility),
+              r.level,
               r.level_name, r.target, r.target_name, r.gap, ", ".join(r.bottlenecks),
               ", ".join(r.unknown_criteria),
               {True: "ja", False: "nein", None: "unbekannt"}[r.efa_available],
