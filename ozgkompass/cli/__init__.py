@@ -11,6 +11,7 @@ import typer
 from ozgkompass import __version__
 from ozgkompass.cli import catalogue as catalogue_cli
 from ozgkompass.cli import commands
+from ozgkompass.cli import progress as progress_cli
 from ozgkompass.cli.errors import state
 
 app = typer.Typer(
@@ -45,6 +46,7 @@ def _root(
 
 commands.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
+progress_cli.register(app)  # archive, compare, plan, convoy, peers
 
 
 def main() -> None:
