@@ -70,16 +70,20 @@ class ConvoyResult:
 
 
 def quotas(capacities: list[float], seats: int) -> list[int]:
-    """Largest-remainder (Hare-Niemeyer) split of `seats` Themenfelder by capacity."""
+    """How many Themenfelder each member takes: one each (while there are enough), the rest
+    split by capacity with the largest-remainder method (Hare-Niemeyer)."""
+    n = len(capacities)
+    floor = 1 if seats >= n else 0
+    rest = seats - floor * n
     total = sum(capacities)
     if not total:
-        capacities, total = [1.0] * len(capacities), float(len(capacities))
-    exact = [seats * c / total for c in capacities]
+        capacities, total = [1.0] * n, float(n)
+    exact = [rest * c / total for c in capacities]
     base = [int(e) for e in exact]
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - base[i]), -capacities[i], i))
-    for i in order[:seats - sum(base)]:
+    order = sorted(range(n), key=lambda i: (-(exact[i] - base[i]), -capacities[i], i))
+    for i in order[:rest - sum(base)]:
         base[i] += 1
-    return base
+    return [b + floor for b in base]
 
 
 def _fmt(v: float | None) -> str:
@@ -176,22 +180,29 @@ def allocate(members: list[Member], share: dict[str, dict[str, float | None]]
             continue
         left[name] -= 1
         ranked = sorted(((v or 0.0, n, tf) for n, v in share[tf].items()), key=key)
-        better = [n for _, n, _ in ranked[:ranked.index((strength, name, tf))]]
-        if not better:
+        ahead = ranked[:ranked.index((strength, name, tf))]
+        stronger = [n for v, n, _ in ahead if v > strength]
+        level = [n for v, n, _ in ahead if v == strength]
+        if not ahead:
             reason = (f"stärkstes Mitglied in diesem Themenfeld ({_fmt(strength)} der "
                       "Leistungen am Ziel)")
             if len(ranked) > 1 and ranked[1][0] == strength:
-                reason += "; bei Gleichstand entscheidet der höhere Gesamtindex bzw. die Kapazität"
+                reason += " (Gleichstand: höherer Gesamtindex bzw. Kapazität entscheidet)"
         else:
-            reason = (f"{', '.join(better)} {'ist' if len(better) == 1 else 'sind'} stärker, "
-                      f"aber ausgelastet (Quote erreicht); nächststärkstes Mitglied mit "
-                      f"{_fmt(strength)} am Ziel")
-        reason += f"; Quote {by_name[name].quota} aus Kapazität"
+            parts = []
+            if stronger:
+                parts.append(f"stärker: {', '.join(stronger)}")
+            if level:
+                parts.append(f"gleich stark: {', '.join(level)}")
+            reason = (f"{_fmt(strength)} der Leistungen am Ziel; {'; '.join(parts)} – "
+                      "aber ausgelastet (Quote erreicht)")
+        reason += f"; Quote {by_name[name].quota}"
         chosen[tf] = Assignment(tf, name, share[tf][name], reason)
     for tf in sorted(set(share) - set(chosen)):
         ranked = sorted(((v or 0.0, n, tf) for n, v in share[tf].items()), key=key)
         strength, name, _ = ranked[0]
         chosen[tf] = Assignment(tf, name, share[tf][name],
-                                f"alle zuständigen Mitglieder ausgelastet; stärkstes ({_fmt(strength)}"
+                                f"alle zuständigen Mitglieder ausgelastet; stärkstes "
+                                f"({_fmt(strength)}"
                                 " am Ziel) übernimmt über seine Quote hinaus")
     return [chosen[tf] for tf in sorted(chosen)]
