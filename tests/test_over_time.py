@@ -73,10 +73,10 @@ def questionnaire(version: str = "1.0", extra: str = ""):
 
 def answers(portal: str = "nein", pay: str = "none", version: str = "1.0",
             date: str = "2026-01-15", name: str = "Rechenhausen", pop: int = 3200,
-            ars: str = "039990001001"):
+            ars: str = "039990001001", land: str = "Niedersachsen"):
     text = (ANSWERS.replace("VERSION", version).replace("PORTAL", portal).replace("PAY", pay)
             .replace("DATE", date).replace("POP", str(pop)).replace("Rechenhausen", name)
-            .replace("039990001001", ars))
+            .replace("039990001001", ars).replace("Niedersachsen", land))
     aset, issues = parse_answers(parse_yaml(text, "a.yaml"))
     assert aset is not None, issues
     return aset
