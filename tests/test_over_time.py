@@ -14,6 +14,7 @@ from ozgkompass.scoring.convoy import allocate, convoy, quotas
 from ozgkompass.scoring.peers import percentile
 from ozgkompass.scoring.plan import check_plan, project
 from ozgkompass.scoring.progress import compare
+from ozgkompass.scoring.summary import summarise
 from ozgkompass.yamlio import parse_yaml
 
 QN = """
@@ -89,7 +90,7 @@ def test_compare_across_questionnaire_versions_matches_questions_by_id():
     v2 = questionnaire("2.0", V2_EXTRA.replace("q_hkr", "q_hkr"))
     # version 2.0 drops nothing but adds q_hkr; the municipality now pays partly online
     new = assess(v2, answers(pay="partial", version="2.0", date="2026-07-01"))
-    p = compare(old.to_dict(), new.to_dict())
+    p = compare(summarise(old), summarise(new))
     changes = {c.id: c for c in p.questions}
     assert changes["q_pay"].kind == "geändert"
     assert (changes["q_pay"].old, changes["q_pay"].new) == ("Nein", "Teilweise")
@@ -104,8 +105,8 @@ def test_compare_across_questionnaire_versions_matches_questions_by_id():
 
 def test_compare_refuses_two_different_municipalities():
     qn = questionnaire()
-    a = assess(qn, answers()).to_dict()
-    b = assess(qn, answers(name="Anderstadt", ars="039990001002")).to_dict()
+    a = summarise(assess(qn, answers()))
+    b = summarise(assess(qn, answers(name="Anderstadt", ars="039990001002")))
     with pytest.raises(UserError, match="verschiedenen Kommunen"):
         compare(a, b)
 
@@ -171,7 +172,7 @@ def test_plan_without_phases_is_rejected_with_location(tmp_path):
 
 def member(name: str, population: int, score: float, shares: dict[str, float | None],
            forms_server: float) -> dict:
-    """A scored result as stored (Assessment.to_dict()), cut to what the convoy reads."""
+    """A scored result as stored (scoring.summary.summarise), cut to what the convoy reads."""
     return {
         "municipality": {"name": name, "population": population}, "score": score,
         "areas": [{"id": "forms", "title": "Formulare", "score": forms_server, "questions": [

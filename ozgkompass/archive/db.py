@@ -36,7 +36,8 @@ _SIZE_CASE = "CASE " + " ".join(
     f"WHEN population >= {bound} THEN '{name}'" for bound, name in SIZE_CLASSES) + " END"
 
 MIGRATIONS: tuple[str, ...] = (
-    # 1: assessments with answers (YAML text) and the full result (zlib-compressed JSON)
+    # 1: assessments with answers (answers-file content as JSON; the column name is historic)
+    # and the result summary (scoring.summary, zlib-compressed JSON)
     """
     CREATE TABLE assessments (
         id INTEGER PRIMARY KEY,

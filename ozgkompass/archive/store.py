@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.archive.db import connect, size_class
-from ozgkompass.errors import UserError
+from ozgkompass.errors import DataError, UserError
 from ozgkompass.model.laender import land_code
+from ozgkompass.scoring.summary import summarise
 
 
 @dataclass
@@ -54,12 +55,12 @@ def _open(target: sqlite3.Connection | Path | str) -> tuple[sqlite3.Connection, 
     return connect(target), True
 
 
-def _record(assessment: Any, answers_yaml: str) -> tuple[Any, ...]:
+def _record(assessment: Any, answers_json: str) -> tuple[Any, ...]:
     """The column values of one assessment (every figure read from the scored result)."""
     m = assessment.municipality
     cat = assessment.catalogue
-    result = zlib.compress(json.dumps(assessment.to_dict(), ensure_ascii=False,
-                                      default=str).encode("utf-8"), 6)
+    result = zlib.compress(json.dumps(summarise(assessment), ensure_ascii=False)
+                           .encode("utf-8"), 1)
     return (
         m.name, m.ars, land_code(m.land, m.ars), m.type, m.population, size_class(m.population),
         assessment.questionnaire["id"], assessment.questionnaire.get("version"),
@@ -67,7 +68,7 @@ def _record(assessment: Any, answers_yaml: str) -> tuple[Any, ...]:
         cat.catalogue.get("id") if cat else None, cat.catalogue.get("version") if cat else None,
         assessment.tool_version, assessment.interview.date,
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), assessment.answers_file,
-        assessment.score, answers_yaml, result,
+        assessment.score, answers_json, result,
         cat.share_at_target if cat else None)
 
 
@@ -80,9 +81,10 @@ _INSERT = ("INSERT INTO assessments (municipality, ars, land, mtype, population,
 def add_assessments(target: sqlite3.Connection | Path | str,
                     items: list[tuple[Any, Any]]) -> list[int]:
     """Archive scored assessments with their answer sets, in one write transaction."""
-    from ozgkompass.sources.answers_file import dump_answers
+    from ozgkompass.sources.answers_file import answers_to_dict
 
-    records = [(_record(a, dump_answers(aset)), a) for a, aset in items]
+    records = [(_record(a, json.dumps(answers_to_dict(aset), ensure_ascii=False)), a)
+               for a, aset in items]
     conn, own = _open(target)
     ids: list[int] = []
     try:
@@ -144,16 +146,25 @@ def get(conn: sqlite3.Connection, aid: int) -> ArchivedAssessment:
 
 
 def result_of(conn: sqlite3.Connection, aid: int) -> dict[str, Any]:
-    """The stored result (Assessment.to_dict()) of an archived assessment."""
+    """The stored result (scoring.summary.summarise) of an archived assessment."""
     get(conn, aid)
     blob = conn.execute("SELECT result FROM assessments WHERE id = ?", (aid,)).fetchone()[0]
     return json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
-def answers_of(conn: sqlite3.Connection, aid: int) -> str:
-    get(conn, aid)
-    return conn.execute("SELECT answers_yaml FROM assessments WHERE id = ?",
+def answers_of(conn: sqlite3.Connection, aid: int) -> Any:
+    """The archived answer set (stored as JSON, read back through the answers parser)."""
+    from ozgkompass.model.answers import parse_answers
+    from ozgkompass.yamlio import parse_yaml
+
+    row = get(conn, aid)
+    text = conn.execute("SELECT answers_yaml FROM assessments WHERE id = ?",
                         (aid,)).fetchone()[0]
+    aset, issues = parse_answers(parse_yaml(text, f"Archiv Nr. {aid}"))
+    if aset is None:
+        raise DataError(issues, f"Die archivierten Antworten von Nr. {aid} "
+                        f"({row.municipality}) sind beschädigt.")
+    return aset
 
 
 def remove(conn: sqlite3.Connection, ids: list[int]) -> int:

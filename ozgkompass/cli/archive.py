@@ -110,7 +110,9 @@ def show(
 
     conn = open_archive(archive)
     if answers:
-        print(answers_of(conn, assessment_id), end="")
+        from ozgkompass.sources.answers_file import dump_answers
+
+        print(dump_answers(answers_of(conn, assessment_id)), end="")
         return
     result = result_of(conn, assessment_id)
     if json_out:
@@ -189,14 +191,15 @@ def export(
 ) -> None:
     """Schreibt die archivierten Antworten als Antwortdateien (daraus baut `rebuild` neu)."""
     from ozgkompass.archive.store import answers_of, list_assessments
-    from ozgkompass.fsutil import atomic_write_text, refuse_overwrite
+    from ozgkompass.fsutil import refuse_overwrite
+    from ozgkompass.sources.answers_file import write_answers
 
     conn = open_archive(archive)
     items = list_assessments(conn, municipality)
     for a in items:
         target = folder / f"{a.id:05d}-{safe_stem(a.municipality)}.answers.yaml"
         refuse_overwrite(target, [], force)
-        atomic_write_text(target, answers_of(conn, a.id))
+        write_answers(target, answers_of(conn, a.id))
     console.print(f"{len(items)} Antwortdatei(en) nach {esc(display_path(folder))} geschrieben.",
                   highlight=False)
 

@@ -35,7 +35,9 @@ def load_result(ref: str, archive: Path | None, model: str | None, catalogue: st
     if not path.exists():
         raise UserError(f"{ref} ist weder eine Antwortdatei noch eine Archivnummer.",
                         hint="Pfad prüfen oder Nummern mit `ozgkompass archive list` suchen.")
-    return archive_cli.score_file(path, model, catalogue)[0].to_dict()
+    from ozgkompass.scoring.summary import summarise
+
+    return summarise(archive_cli.score_file(path, model, catalogue)[0])
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,6 @@
 """Geleitzug: several municipalities split OZG work by Themenfeld (docs/convoy.md).
 
-Pure functions over scored results (`Assessment.to_dict()`, with catalogue results): who is
+Pure functions over scored results (`scoring.summary.summarise`, with catalogue results): who is
 strongest where, which infrastructure one member has and others lack, and a proposed split
 of the Themenfelder by strength and capacity with the reasoning for every assignment.
 """

@@ -56,7 +56,7 @@ def figure(ident: str, title: str, value: float | None, others: list[float | Non
 
 def compare_peers(result: dict[str, Any], peers: list[Any], land: str, size_class: str,
                   size_label: str) -> PeerComparison:
-    """`result`: the subject's Assessment.to_dict(); `peers`: archive.store.PeerRow list."""
+    """`result`: the subject's summary (scoring.summary); `peers`: archive.store.PeerRow list."""
     cat = result.get("catalogue")
     return PeerComparison(
         municipality=result["municipality"]["name"], land=land, size_class=size_class,

@@ -1,6 +1,6 @@
 """Progress between two assessments of the same municipality (docs/archive.md).
 
-Works on scored results in their stored form (`Assessment.to_dict()`), so an answers file
+Works on scored results in their stored form (`scoring.summary.summarise`), so an answers file
 scored today and an assessment archived last year compare alike. Questions are matched by
 id across questionnaire versions; questions only in one version are listed, not scored.
 Every figure is read from the results; nothing is scored again here.
@@ -18,7 +18,6 @@ from ozgkompass.errors import UserError
 class QuestionChange:
     id: str
     area_id: str
-    text: str
     old: str | None  # answer label or status
     new: str | None
     old_score: float | None
@@ -108,16 +107,16 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
     changes: list[QuestionChange] = []
     for qid, q in nq.items():
         if qid not in oq:
-            changes.append(QuestionChange(qid, q["area_id"], q["text"], None, _shown(q), None,
+            changes.append(QuestionChange(qid, q["area_id"], None, _shown(q), None,
                                           q.get("score"), "neu"))
             continue
         o = oq[qid]
         if _shown(o) != _shown(q) or o.get("score") != q.get("score"):
-            changes.append(QuestionChange(qid, q["area_id"], q["text"], _shown(o), _shown(q),
+            changes.append(QuestionChange(qid, q["area_id"], _shown(o), _shown(q),
                                           o.get("score"), q.get("score"), "geändert"))
     for qid, o in oq.items():
         if qid not in nq:
-            changes.append(QuestionChange(qid, o["area_id"], o["text"], _shown(o), None,
+            changes.append(QuestionChange(qid, o["area_id"], _shown(o), None,
                                           o.get("score"), None, "nur alt"))
     old_areas = {a["id"]: a for a in old["areas"]}
     areas = [FigureChange(a["id"], a["title"], (old_areas.get(a["id"]) or {}).get("score"),
