@@ -191,13 +191,14 @@ def peer_rows(conn: sqlite3.Connection, land: str, size: str, questionnaire_id: 
     ars, name = exclude
     rows = conn.execute(
         """
-        SELECT a.id, a.score, a.share_at_target FROM assessments a
-        WHERE a.land = ? AND a.size_class = ? AND a.questionnaire_id = ?
-          AND NOT (a.municipality = ? OR (a.ars IS NOT NULL AND a.ars = ?))
-          AND a.id = (SELECT b.id FROM assessments b
-                      WHERE b.municipality = a.municipality AND b.land = a.land
-                        AND b.questionnaire_id = a.questionnaire_id
-                      ORDER BY coalesce(b.interview_date, b.added_at) DESC, b.id DESC LIMIT 1)
+        SELECT id, score, share_at_target FROM (
+            SELECT id, score, share_at_target, municipality, ars,
+                   row_number() OVER (PARTITION BY coalesce(ars, municipality)
+                                      ORDER BY coalesce(interview_date, added_at) DESC,
+                                               id DESC) AS newest
+            FROM assessments
+            WHERE land = ? AND size_class = ? AND questionnaire_id = ?)
+        WHERE newest = 1 AND NOT (municipality = ? OR (ars IS NOT NULL AND ars = ?))
         """, (land, size, questionnaire_id, name, ars or "")).fetchall()
     peers = {r[0]: PeerRow(r[0], r[1], r[2], {}) for r in rows}
     if peers:

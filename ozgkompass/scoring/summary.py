@@ -5,7 +5,6 @@ the full detail (evidence, levers, per-service criteria) is scored again from th
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 SUMMARY_FORMAT = 1
@@ -17,8 +16,8 @@ def summarise(a: Any) -> dict[str, Any]:
     return {
         "summary_format": SUMMARY_FORMAT,
         "tool_version": a.tool_version, "questionnaire": dict(a.questionnaire),
-        "model": dict(a.model), "municipality": asdict(a.municipality),
-        "interview": asdict(a.interview), "answers_file": a.answers_file,
+        "model": dict(a.model), "municipality": dict(vars(a.municipality)),
+        "interview": dict(vars(a.interview)), "answers_file": a.answers_file,
         "score": a.score, "band": a.band, "completeness": a.completeness,
         "answered": a.answered, "applicable": a.applicable,
         "open_required": list(a.open_required),
@@ -32,7 +31,10 @@ def summarise(a: Any) -> dict[str, Any]:
         "catalogue": None if cat is None else {
             "catalogue": dict(cat.catalogue), "model": cat.model, "in_scope": cat.in_scope,
             "at_target": cat.at_target, "share_at_target": cat.share_at_target,
-            "by_themenfeld": [asdict(g) for g in cat.by_themenfeld],
+            "by_themenfeld": [{"name": g.name, "services": g.services,
+                               "at_target": g.at_target, "share": g.share,
+                               "weighted_share": g.weighted_share}
+                              for g in cat.by_themenfeld],
             "blocking": [list(b) for b in cat.blocking],
             "services": [{"ozg_id": s.ozg_id, "name": s.name, "themenfeld": s.themenfeld,
                           "level": s.level, "target": s.target, "at_target": s.at_target}
