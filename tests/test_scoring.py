@@ -324,5 +324,5 @@ def test_unclear_answer_counts_as_open_and_is_a_followup():
 def test_unclear_must_name_whom_to_ask_and_stand_alone(entry):
     text = ANSWERS.replace("PORTAL", "ja") + f"  q_bundid: {entry}\n"
     aset, issues = parse_answers(parse_yaml(text, "a.yaml"))
-    assert aset is None
+    assert aset.has_errors
     assert [i.code for i in issues if i.severity == "error"][0] in ("unclear", "unclear-and-value")

@@ -42,7 +42,7 @@ def _header(cat: Catalogue) -> str:
 @handle_errors
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="DATEI...", show_default=False,
+        metavar="DATEI…", show_default=False,
         help="Export-Dateien (.csv, .xlsx); beim Layout ozg2019 beide Dateien.")],
     layout: Annotated[str | None, typer.Option(
         "--layout", metavar="ozg2019|fim-csv",
@@ -187,7 +187,7 @@ def _yes_no(value: bool | None) -> str:
 @handle_errors
 def show(
     ref: Annotated[str | None, typer.Argument(
-        metavar="[ID|DATEI]", show_default=False,
+        metavar="KATALOG", show_default=False,
         help="Katalog (Standard: der eingebaute).")] = None,
     service: Annotated[str | None, typer.Option(
         "--service", "-s", metavar="OZG_ID", help="Eine OZG-Leistung im Detail zeigen.")] = None,
@@ -439,7 +439,7 @@ def update(
     from ozgkompass.catalogue.store import data_dir
 
     with Progress(TextColumn("Steckbriefe"), BarColumn(), MofNCompleteColumn(),
-                  console=err_console, transient=True) as bar:
+                  console=err_console.current(), transient=True) as bar:  # type: ignore[attr-defined]
         task = bar.add_task("laden", total=None)
 
         def progress(done: int, total: int) -> None:

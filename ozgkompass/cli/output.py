@@ -11,8 +11,34 @@ from rich.table import Table
 
 from ozgkompass.errors import Issue
 
-console = Console()
-err_console = Console(stderr=True)
+_consoles: dict[bool, Console] = {}
+
+
+class _LazyConsole:
+    """A Rich console created on first use and anew for every command (`reset_consoles`), so
+    that it reads COLUMNS, NO_COLOR and FORCE_COLOR when the command runs, not at import."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.current(), name)
+
+    def current(self) -> Console:
+        """The real console (for Rich objects that need one, such as a progress bar)."""
+        found = _consoles.get(self._stderr)
+        if found is None:
+            found = _consoles[self._stderr] = Console(stderr=self._stderr)
+        return found
+
+
+console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+
+
+def reset_consoles() -> None:
+    """Forget the consoles: the next output creates them from the current environment."""
+    _consoles.clear()
 
 
 def esc(value: object) -> str:

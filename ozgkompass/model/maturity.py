@@ -206,7 +206,14 @@ def get_model(ref: str | None = None) -> MaturityModel:
     if ref in models:
         return models[ref]
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") and path.exists():
+    looks_like_path = path.suffix in (".yaml", ".yml") or "/" in ref or "\\" in ref
+    if looks_like_path:
+        if path.is_dir():
+            raise UserError(f"{display_path(path)} ist ein Ordner, keine Modelldatei.",
+                            hint="Den Pfad zur YAML-Datei des Modells angeben.")
+        if not path.exists():
+            raise UserError(f"Modelldatei {display_path(path)} gibt es nicht.",
+                            hint=f"Pfad prüfen; eingebaut sind: {', '.join(models)}.")
         return parse_model(read_limited(path), display_path(path))
     raise UserError(
         f"Reifegradmodell {ref!r} ist unbekannt.",

@@ -106,6 +106,7 @@ class CriterionResult:
     reason: str  # why this level (or why unknown)
     evidence: list[Evidence]
     deciding: list[str]  # questions whose answers set the level (the weakest)
+    settled_by: list[str] = field(default_factory=list)  # open questions that would tell
 
 
 @dataclass
@@ -215,6 +216,7 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
     mean the affected answers were left out (the CLI refuses to score such files)."""
     model = model or get_model(qn.maturity_model)
     resolved = check_answers(qn, aset)
+    resolved.issues[:0] = aset.issues  # header problems first, then the answers
     if model.id != qn.maturity_model and not _speaks_to(qn, model):
         resolved.issues.append(Issue(
             "model-mismatch", f"Der Fragebogen ist für {qn.maturity_model} geschrieben; "
@@ -222,14 +224,16 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
             f"Mit --model {qn.maturity_model} bewerten.", Location(aset.path), "warning"))
     areas: list[AreaResult] = []
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in model.criteria}
-    asked: set[str] = set()
+    asked: dict[str, list[str]] = {}  # criterion → questions whose options speak to it
     total_area_weight = 0.0
     weighted_sum = 0.0
     for area in qn.areas:
         results: list[QuestionResult] = []
         for q in area.questions:
             for opt in (*q.effective_options(), *q.thresholds):
-                asked.update(opt.criteria_for(model, qn.maturity_model))
+                for cid in opt.criteria_for(model, qn.maturity_model):
+                    if q.id not in asked.setdefault(cid, []):
+                        asked[cid].append(q.id)
             results.append(_question_result(qn, model, q, aset, resolved.values,
                                             resolved.visible[q.id], evidence))
         counted = [r for r in results if r.counted]
@@ -264,7 +268,8 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
         completeness=_pct(answered_n, applicable_n) if applicable_n else None,
         answered=answered_n, applicable=applicable_n,
         open_required=[qid for a in areas for qid in a.open_required],
-        areas=areas, criteria=_criteria_results(model, evidence, asked),
+        areas=areas, criteria=_criteria_results(model, evidence, asked, {
+            q.id for ar in areas for q in ar.questions if q.status in (OPEN, OPEN_OPTIONAL)}),
         recommendations=_recommendations(areas, total_area_weight),
         issues=resolved.issues,
         followups=[FollowUp(q.id, q.area_id, q.text, q.unclear, q.note, q.status == OPEN)
@@ -329,7 +334,8 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
 
 
 def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
-                      asked: set[str]) -> list[CriterionResult]:
+                      asked: dict[str, list[str]], open_ids: set[str]
+                      ) -> list[CriterionResult]:
     results = []
     for c in model.criteria:
         ev = evidence[c.id]
@@ -356,7 +362,8 @@ def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
                       if c.id not in asked else
                       "keine gegebene Antwort belegt es (offen, „trifft nicht zu“, ausgeblendet "
                       "oder gewählte Option ohne Bezug zu diesem Kriterium)")
-            results.append(CriterionResult(c.id, c.name, None, "unbekannt", reason, [], []))
+            results.append(CriterionResult(c.id, c.name, None, "unbekannt", reason, [], [],
+                                           [q for q in asked.get(c.id, []) if q in open_ids]))
     return results
 
 
