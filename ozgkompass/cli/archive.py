@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli.errors import handle_errors
-from ozgkompass.cli.output import console, dump_json, err_console, esc, simple_table
+from ozgkompass.cli.output import console, dump_json, err_console, esc
 from ozgkompass.errors import UserError, display_path
 
 app = typer.Typer(help="Archiv der Bewertungen: ablegen, auflisten, zeigen, entfernen, "
@@ -47,7 +47,7 @@ def score_file(path: Path, model: str | None, catalogue: str | None) -> Any:
 def _rows(items: list[Any]) -> list[list[Any]]:
     from ozgkompass.cli.render import pct
 
-    return [[a.id, a.municipality, a.interview_date or a.added_at[:10], a.questionnaire,
+    return [[str(a.id), a.municipality, a.interview_date or a.added_at[:10], a.questionnaire,
              pct(a.score), pct(a.share_at_target)] for a in items]
 
 
@@ -91,8 +91,11 @@ def list_cmd(
     if not items:
         err_console.print("Keine Bewertungen im Archiv (für diese Auswahl).")
         return
-    console.print(simple_table("Archiv", ["Nr.", "Kommune", "Datum", "Fragebogen", "Index",
-                                          "Leist."], _rows(items)))
+    from ozgkompass.cli.render import text_table
+
+    text_table("Archiv", [("Nr.", 5, "r"), ("Kommune", None, "l"), ("Datum", 10, "l"),
+                          ("Fragebogen", 18, "l"), ("Index", 6, "r"), ("Leist.", 6, "r")],
+               _rows(items))
 
 
 @app.command("show")
@@ -106,7 +109,7 @@ def show(
 ) -> None:
     """Zeigt eine archivierte Bewertung: Versionen, Index, Bereiche."""
     from ozgkompass.archive.store import answers_of, get, result_of
-    from ozgkompass.cli.render import pct
+    from ozgkompass.cli.render import pct, text_table
 
     conn = open_archive(archive)
     if answers:
@@ -120,14 +123,15 @@ def show(
         return
     row = get(conn, assessment_id)
     console.print(f"[bold]Nr. {row.id}: {esc(row.municipality)}[/bold]", highlight=False)
-    console.print(f"[dim]Fragebogen {esc(row.questionnaire)} · Modell {esc(row.model)} · "
-                  f"Katalog {esc(row.catalogue or '–')} · ozgkompass "
-                  f"{esc(result['tool_version'])}[/dim]", highlight=False)
+    from ozgkompass.cli.render import say
+
+    say(f"Fragebogen {row.questionnaire} · Modell {row.model} · Katalog "
+        f"{row.catalogue or '–'} · ozgkompass {result['tool_version']}", "dim")
     console.print(f"Datum: {esc(row.interview_date or '–')} · abgelegt {esc(row.added_at)}"
                   f"\nOZG-Reifeindex: [bold]{pct(row.score)}[/bold] · Leistungen am Ziel: "
                   f"{pct(row.share_at_target)}", highlight=False)
-    console.print(simple_table("Bereiche", ["Bereich", "Wert"],
-                               [[a["title"], pct(a["score"])] for a in result["areas"]]))
+    text_table("Bereiche", [("Bereich", None, "l"), ("Wert", 6, "r")],
+               [[a["title"], pct(a["score"])] for a in result["areas"]])
 
 
 @app.command("history")

@@ -11,7 +11,9 @@ import typer
 from ozgkompass.cli import archive as archive_cli
 from ozgkompass.cli.archive import ArchiveOpt, CatalogueOpt, JsonOpt, ModelOpt
 from ozgkompass.cli.errors import handle_errors
-from ozgkompass.cli.output import console, dump_json, esc, print_issues, simple_table
+from ozgkompass.cli.output import console, dump_json, esc, print_issues
+from ozgkompass.cli.render import cut, say, short_title
+from ozgkompass.cli.render import text_table as T
 from ozgkompass.errors import DataError, UserError
 
 
@@ -199,10 +201,9 @@ def _from_archive(archive: Path | None, text: str) -> list[dict[str, Any]]:
 def _render_progress(p: Any, short: bool) -> None:
     console.print(f"[bold]Fortschrittsbericht: {esc(p.municipality)}[/bold]", highlight=False)
     for side, label in ((p.old, "vorher"), (p.new, "jetzt")):
-        console.print(f"[dim]{label}: {esc(side['date'] or 'ohne Datum')} · Fragebogen "
-                      f"{esc(side['questionnaire'])} · Modell {esc(side['model'])} · Katalog "
-                      f"{esc(side['catalogue'] or '–')} · ozgkompass {esc(side['tool_version'])}"
-                      "[/dim]", highlight=False)
+        say(f"{label}: {side['date'] or 'ohne Datum'} · Fragebogen {side['questionnaire']} · "
+            f"Modell {side['model']} · Katalog {side['catalogue'] or '–'} · ozgkompass "
+            f"{side['tool_version']}", "dim")
     for note in p.notes:
         console.print(f"[yellow]Hinweis:[/yellow] {esc(note)}", highlight=False)
     s = p.score
@@ -226,18 +227,18 @@ def _render_progress(p: Any, short: bool) -> None:
         return
     console.print(f"\nOZG-Reifeindex: {_pct(s.old)} → [bold]{_pct(s.new)}[/bold] "
                   f"({_delta(s.delta)})", highlight=False)
-    console.print(simple_table("Bereiche", ["Bereich", "vorher", "jetzt", "±"],
-                               [[a.title, _pct(a.old), _pct(a.new), _delta(a.delta)]
-                                for a in p.areas]))
+    T("Bereiche", [("Bereich", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"),
+                   ("±", 5, "r")],
+      [[short_title(a.title), _pct(a.old), _pct(a.new), _delta(a.delta)] for a in p.areas])
     moved = [t for t in p.themenfelder if t.delta]
     if moved:
-        console.print(simple_table("Themenfelder (Anteil am Ziel)", ["Themenfeld", "vorher",
-                                   "jetzt", "±"], [[t.title, _pct(t.old), _pct(t.new),
-                                                    _delta(t.delta)] for t in moved]))
+        T("Themenfelder (Anteil der Leistungen am Ziel)",
+          [("Themenfeld", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"), ("±", 5, "r")],
+          [[t.title, _pct(t.old), _pct(t.new), _delta(t.delta)] for t in moved])
     if p.questions:
-        console.print(simple_table("Geänderte Antworten", ["Frage", "vorher", "jetzt", "Art"],
-                                   [[q.id, q.old or "–", q.new or "–", q.kind]
-                                    for q in p.questions]))
+        T("Geänderte Antworten", [("Frage", 24, "l"), ("vorher", None, "l"),
+                                  ("jetzt", 20, "l"), ("Art", 8, "l")],
+          [[q.id, q.old or "–", q.new or "–", q.kind] for q in p.questions])
     for title, items in (("Neu am Ziel", p.reached_target), ("Neue Lücken", p.new_gaps)):
         if items:
             console.print(f"\n[bold]{title}[/bold] ({len(items)})")
@@ -249,19 +250,19 @@ def _render_plan(proj: Any) -> None:
     console.print(f"[bold]Roadmap: {esc(proj.municipality)}[/bold]"
                   + (f" – {esc(proj.title)}" if proj.title else ""), highlight=False)
     cat = proj.catalogue
-    console.print(f"[dim]Fragebogen {esc(proj.questionnaire['id'])} "
-                  f"{esc(proj.questionnaire['version'])} · Modell {esc(proj.model['id'])} · "
-                  f"Katalog {esc(cat['id'] + ' ' + cat['version'] if cat else '–')} · "
-                  f"ozgkompass {esc(proj.tool_version)}[/dim]", highlight=False)
+    say(f"Fragebogen {proj.questionnaire['id']} {proj.questionnaire['version']} · Modell "
+        f"{proj.model['id']} · Katalog {cat['id'] + ' ' + cat['version'] if cat else '–'} · "
+        f"ozgkompass {proj.tool_version}", "dim")
     rows = [[ph.name, _pct(ph.score), _delta(ph.score_gain),
              f"{ph.at_target}/{ph.in_scope}" if ph.at_target is not None else "–",
              _delta(ph.services_gain)] for ph in proj.phases]
-    console.print(simple_table("Phasen (projiziert)", ["Phase", "Index", "±", "Leist. am Ziel",
-                                                        "±"], rows))
+    T("Phasen (projiziert)", [("Phase", None, "l"), ("Index", 6, "r"), ("±", 5, "r"),
+                              ("Leist. am Ziel", 14, "r"), ("±", 5, "r")], rows)
     crit_ids = list(proj.phases[0].criteria)
-    console.print(simple_table("Kriterienstufen", ["Kriterium", *[p.name for p in proj.phases]],
-                               [[c, *["–" if p.criteria[c] is None else p.criteria[c]
-                                      for p in proj.phases]] for c in crit_ids]))
+    T("Kriterienstufen", [("Kriterium", None, "l"),
+                          *[(cut(p.name, 12), 12, "r") for p in proj.phases]],
+      [[c, *["–" if p.criteria[c] is None else str(p.criteria[c]) for p in proj.phases]]
+       for c in crit_ids])
     last = proj.phases[-1]
     if last.blocking:
         console.print("[bold]Was nach der letzten Phase noch bremst[/bold]")
@@ -277,20 +278,21 @@ def _render_convoy(res: Any) -> None:
                   f"(Kapazität: {esc(res.capacity_basis)})", highlight=False)
     for note in res.notes:
         console.print(f"[yellow]Hinweis:[/yellow] {esc(note)}", highlight=False)
-    console.print(simple_table("Mitglieder", ["Kommune", "Einwohner", "Index", "Quote"],
-                               [[m.name, m.population or "–", _pct(m.score), m.quota]
-                                for m in res.members]))
-    console.print(simple_table("Stärkste je Bereich", ["Bereich", "Kommune", "Wert"],
-                               [[a.title, a.member or "–", _pct(a.value)] for a in res.areas]))
+    T("Mitglieder", [("Kommune", None, "l"), ("Einwohner", 10, "r"), ("Index", 6, "r"),
+                     ("Quote", 6, "r")],
+      [[m.name, f"{m.population:,}".replace(",", ".") if m.population else "–",
+        _pct(m.score), str(m.quota)] for m in res.members])
+    T("Stärkste je Bereich", [("Bereich", 24, "l"), ("Kommune", None, "l"), ("Wert", 6, "r")],
+      [[short_title(a.title), a.member or "–", _pct(a.value)] for a in res.areas])
     if res.infrastructure:
-        console.print(simple_table("Infrastruktur zum Teilen", ["Was", "vorhanden bei",
-                                                                "fehlt bei"],
-                                   [[i.label, ", ".join(i.have), ", ".join(i.lack)]
-                                    for i in res.infrastructure]))
+        console.print("\n[bold]Infrastruktur zum Teilen[/bold]")
+        for i in res.infrastructure:
+            say(f"{i.label}: vorhanden bei {', '.join(i.have)}; fehlt bei "
+                f"{', '.join(i.lack)}", indent=2)
     console.print("\n[bold]Vorschlag: Aufteilung der Themenfelder[/bold]")
     for a in res.allocation:
         console.print(f"[bold]{esc(a.themenfeld)}[/bold] → {esc(a.member)}", highlight=False)
-        console.print(f"  {esc(a.reason)}", highlight=False)
+        say(a.reason, indent=2)
 
 
 def _render_peers(c: Any) -> None:
@@ -300,10 +302,11 @@ def _render_peers(c: Any) -> None:
     if not c.peers:
         console.print("Keine Vergleichskommunen im Archiv.")
         return
-    rows = [[f.title, _pct(f.value), _pct(f.median),
-             "–" if f.percentile is None else f"{f.percentile:.0f}", f.peers]
+    rows = [[short_title(f.title), _pct(f.value), _pct(f.median),
+             "–" if f.percentile is None else f"{f.percentile:.0f}", str(f.peers)]
             for f in (c.overall, c.services, *c.areas)]
-    console.print(simple_table("Perzentile (50 = Mitte der Vergleichsgruppe)",
-                               ["Kennzahl", "Wert", "Median", "Perzentil", "n"], rows))
+    T("Perzentile (50 = Mitte der Vergleichsgruppe)",
+      [("Kennzahl", None, "l"), ("Wert", 6, "r"), ("Median", 6, "r"), ("Perzentil", 9, "r"),
+       ("n", 5, "r")], rows)
     if c.named:
         console.print("Vergleichskommunen: " + esc(", ".join(c.named)), highlight=False)
