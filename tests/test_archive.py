@@ -226,3 +226,27 @@ def test_unreadable_archive_is_a_clear_error(run, tmp_path):
     code, _, err = run("archive", "list", "--archive", str(bad))
     assert code == 2 and "kann nicht geöffnet werden" in err
 
+
+
+def test_cli_convoy_from_the_archive_by_land(run):
+    for name in ("gemeinde-lindenau", "landkreis-nordwald", "stadt-falkenberg"):
+        assert run("archive", "add", str(EXAMPLES / f"{name}.answers.yaml"))[0] == 0
+    code, out, err = run("convoy", "--archive-filter", "Hessen", "--json")
+    assert code == 2 and "mindestens zwei Kommunen" in err  # only Nordwald is in Hessen
+    code, out, err = run("convoy", "--archive-filter", "Hohenlinde",
+                         str(EXAMPLES / "gemeinde-lindenau.answers.yaml"), "--json")
+    assert code == 0, err  # Kreis Hohenlinde: Falkenberg, plus Lindenau given as a file
+    assert '"Stadt Falkenberg"' in out and '"Gemeinde Lindenau"' in out
+
+
+def test_exported_answers_are_the_archived_answers(run, tmp_path):
+    from ozgkompass.model.registry import load_answer_set
+
+    src = EXAMPLES / "stadt-falkenberg.answers.yaml"
+    run("archive", "add", str(src))
+    assert run("archive", "export", str(tmp_path / "out"))[0] == 0
+    [exported] = (tmp_path / "out").iterdir()
+    before, after = load_answer_set(src), load_answer_set(exported)
+    assert {k: (a.value, a.na, a.note, a.unclear) for k, a in before.answers.items()} == {
+        k: (a.value, a.na, a.note, a.unclear) for k, a in after.answers.items()}
+    assert after.municipality == before.municipality

@@ -144,7 +144,8 @@ def convoy(results: list[dict[str, Any]], capacity: dict[str, float] | None = No
     themen = [_strongest(t, t, share[t]) for t in tfs]
     infra = []
     for qid, label in INFRASTRUCTURE:
-        have, lack = [], []
+        have: list[str] = []
+        lack: list[str] = []
         for r in results:
             q = next((q for a in r["areas"] for q in a["questions"] if q["id"] == qid), None)
             if q is None:
