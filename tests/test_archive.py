@@ -250,3 +250,12 @@ def test_exported_answers_are_the_archived_answers(run, tmp_path):
     assert {k: (a.value, a.na, a.note, a.unclear) for k, a in before.answers.items()} == {
         k: (a.value, a.na, a.note, a.unclear) for k, a in after.answers.items()}
     assert after.municipality == before.municipality
+
+
+def test_archive_from_a_newer_ozgkompass_is_refused(tmp_path):
+    db = tmp_path / "neu.sqlite"
+    connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    from ozgkompass.errors import UserError
+
+    with pytest.raises(UserError, match="Schema-Version 3.*ozgkompass aktualisieren"):
+        connect(db)

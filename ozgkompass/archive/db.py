@@ -125,6 +125,7 @@ def connect(path: Path | str, *, create: bool = True, upto: int = SCHEMA_VERSION
         raise UserError(f"Archiv {display_path(p)} existiert nicht.",
                         hint="Mit `ozgkompass archive add` anlegen oder --archive bzw. "
                              f"{ENV_ARCHIVE} prüfen.")
+    conn: sqlite3.Connection | None = None
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -133,11 +134,19 @@ def connect(path: Path | str, *, create: bool = True, upto: int = SCHEMA_VERSION
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn, upto)
-    except sqlite3.DatabaseError as exc:
-        raise UserError(f"Archiv {display_path(p)} kann nicht geöffnet werden ({exc}).",
-                        hint="Ist es eine ozgkompass-Archivdatei? Mit `ozgkompass archive "
-                             "rebuild` aus den Antwortdateien neu aufbauen.") from None
-    except OSError as exc:
-        raise UserError(f"Archiv {display_path(p)} kann nicht angelegt werden "
-                        f"({exc.strerror}).", hint="Pfad und Schreibrechte prüfen.") from None
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, sqlite3.DatabaseError | OSError):
+            raise _open_error(p, exc) from None
+        raise
     return conn
+
+
+def _open_error(p: Path, exc: BaseException) -> UserError:
+    if isinstance(exc, sqlite3.DatabaseError):
+        return UserError(f"Archiv {display_path(p)} kann nicht geöffnet werden ({exc}).",
+                         hint="Ist es eine ozgkompass-Archivdatei? Mit `ozgkompass archive "
+                              "rebuild` aus den Antwortdateien neu aufbauen.")
+    return UserError(f"Archiv {display_path(p)} kann nicht angelegt werden "
+                     f"({getattr(exc, 'strerror', exc)}).", hint="Pfad und Schreibrechte prüfen.")
