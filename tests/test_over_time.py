@@ -255,3 +255,29 @@ def test_percentile_is_mid_rank():
     assert percentile(50, [10, 50, 90, 90]) == pytest.approx(100 * (1 + 0.5) / 4)
     assert percentile(5, [10, 20]) == 0
     assert percentile(30, [10, 20]) == 100
+
+
+def test_compare_services_reached_fell_back_and_new_in_scope():
+    qn = questionnaire()
+
+    def with_services(result: dict, services: dict[str, bool], version: str) -> dict:
+        result["catalogue"] = {
+            "catalogue": {"id": "kommunal", "version": version},
+            "by_themenfeld": [{"name": "Bauen & Wohnen", "share": 100.0 * sum(
+                services.values()) / len(services)}],
+            "services": [{"ozg_id": k, "name": f"Leistung {k}", "at_target": v}
+                         for k, v in services.items()]}
+        return result
+
+    old = with_services(summarise(assess(qn, answers())),
+                        {"10001": False, "10002": True, "10003": True}, "2026.1")
+    new = with_services(summarise(assess(qn, answers(pay="full"))),
+                        {"10001": True, "10002": False, "10003": True, "10004": False},
+                        "2026.2")
+    p = compare(old, new)
+    assert p.reached_target == [("10001", "Leistung 10001")]
+    assert p.new_gaps == [("10002", "Leistung 10002")]
+    assert p.new_in_scope == [("10004", "Leistung 10004")]
+    [tf] = p.themenfelder
+    assert (tf.old, tf.new) == (pytest.approx(200 / 3), 50.0)
+    assert any("2026.1 → 2026.2" in n for n in p.notes)

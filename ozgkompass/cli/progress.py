@@ -221,7 +221,10 @@ def _render_progress(p: Any, short: bool) -> None:
             console.print(f"- Zurückgefallen: {esc(', '.join(a.title for a in worse))}",
                           highlight=False)
         console.print(f"- {len(p.reached_target)} Leistung(en) neu am Ziel, "
-                      f"{len(p.new_gaps)} neue Lücke(n)", highlight=False)
+                      f"{len(p.new_gaps)} zurückgefallen", highlight=False)
+        if p.new_in_scope:
+            console.print(f"- {len(p.new_in_scope)} Leistung(en) neu im Katalog bzw. "
+                          "Zuständigkeitsbereich, noch nicht am Ziel", highlight=False)
         console.print(f"- {sum(1 for q in p.questions if q.kind == 'geändert')} Antwort(en) "
                       "haben sich geändert", highlight=False)
         return
@@ -239,7 +242,9 @@ def _render_progress(p: Any, short: bool) -> None:
         T("Geänderte Antworten", [("Frage", 24, "l"), ("vorher", None, "l"),
                                   ("jetzt", 20, "l"), ("Art", 8, "l")],
           [[q.id, q.old or "–", q.new or "–", q.kind] for q in p.questions])
-    for title, items in (("Neu am Ziel", p.reached_target), ("Neue Lücken", p.new_gaps)):
+    for title, items in (("Neu am Ziel", p.reached_target),
+                         ("Neue Lücken (waren am Ziel)", p.new_gaps),
+                         ("Neu im Umfang, noch nicht am Ziel", p.new_in_scope)):
         if items:
             console.print(f"\n[bold]{title}[/bold] ({len(items)})")
             for oid, name in items:

@@ -47,7 +47,8 @@ class Progress:
     themenfelder: list[FigureChange]
     questions: list[QuestionChange]
     reached_target: list[tuple[str, str]]  # (OZG-ID, name)
-    new_gaps: list[tuple[str, str]]
+    new_gaps: list[tuple[str, str]]  # were at target before, are not now
+    new_in_scope: list[tuple[str, str]] = field(default_factory=list)  # new, below target
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,6 +128,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
     themenfelder: list[FigureChange] = []
     reached: list[tuple[str, str]] = []
     gaps: list[tuple[str, str]] = []
+    fresh: list[tuple[str, str]] = []
     if ocat and ncat:
         otf = {g["name"]: g["share"] for g in ocat["by_themenfeld"]}
         themenfelder = [FigureChange(g["name"], g["name"], otf.get(g["name"]), g["share"])
@@ -136,7 +138,9 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
             was = before.get(s["ozg_id"])
             if s["at_target"] and not (was and was["at_target"]):
                 reached.append((s["ozg_id"], s["name"]))
-            elif not s["at_target"] and (was is None or was["at_target"]):
+            elif not s["at_target"] and was is None:
+                fresh.append((s["ozg_id"], s["name"]))
+            elif not s["at_target"] and was["at_target"]:
                 gaps.append((s["ozg_id"], s["name"]))
         if ocat["catalogue"]["version"] != ncat["catalogue"]["version"]:
             notes.append(f"Katalog-Versionen unterscheiden sich ({ocat['catalogue']['version']} "
@@ -146,4 +150,4 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
                      "werden nicht verglichen.")
     return Progress(new["municipality"]["name"], _side(old), _side(new),
                     FigureChange("gesamt", "Gesamtindex", old["score"], new["score"]),
-                    areas, themenfelder, changes, reached, gaps, notes)
+                    areas, themenfelder, changes, reached, gaps, fresh, notes)
