@@ -133,8 +133,11 @@ def test_cli_add_list_show_history_remove(run, tmp_path):
                          str(EXAMPLES / "stadt-falkenberg.answers.yaml"))
     assert code == 0, err
     assert "Abgelegt als Nr. 1: Gemeinde Lindenau" in out
+    code, out, _ = run("archive", "add", str(EXAMPLES / "stadt-falkenberg.answers.yaml"))
+    assert "Bereits im Archiv als Nr. 2: Stadt Falkenberg" in out  # re-running is harmless
     code, out, _ = run("archive", "list")
     assert "Stadt Falkenberg" in out and "ozg-kommune" in out
+    assert out.count("Stadt Falkenberg") == 1
     assert max(len(line) for line in out.splitlines()) <= 80
     code, out, _ = run("archive", "show", "2")
     assert code == 0 and "Katalog kommunal" in out and "ozgkompass" in out

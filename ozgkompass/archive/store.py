@@ -80,7 +80,11 @@ _INSERT = ("INSERT INTO assessments (municipality, ars, land, mtype, population,
 
 def add_assessments(target: sqlite3.Connection | Path | str,
                     items: list[tuple[Any, Any]]) -> list[int]:
-    """Archive scored assessments with their answer sets, in one write transaction."""
+    """Archive scored assessments with their answer sets, in one write transaction.
+
+    An assessment already archived (same municipality, date, questionnaire and answers) is
+    not stored twice: its existing number is returned, so re-running a batch is harmless.
+    """
     from ozgkompass.sources.answers_file import answers_to_dict
 
     records = [(_record(a, json.dumps(answers_to_dict(aset), ensure_ascii=False)), a)
@@ -91,6 +95,14 @@ def add_assessments(target: sqlite3.Connection | Path | str,
         conn.execute("BEGIN IMMEDIATE")
         try:
             for rec, a in records:
+                same = conn.execute(
+                    "SELECT id FROM assessments WHERE municipality = ? AND ars IS ? AND "
+                    "questionnaire_id = ? AND questionnaire_version IS ? AND "
+                    "interview_date IS ? AND answers_yaml = ?",
+                    (rec[0], rec[1], rec[6], rec[7], rec[13], rec[17])).fetchone()
+                if same is not None:
+                    ids.append(int(same[0]))
+                    continue
                 cur = conn.execute(_INSERT, rec)
                 aid = int(cur.lastrowid)  # type: ignore[arg-type]
                 ids.append(aid)

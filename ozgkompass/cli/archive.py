@@ -64,9 +64,11 @@ def add(
 
     items = [score_file(f, model, catalogue) for f in files]
     conn = open_archive(archive, create=True)
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM assessments").fetchone()[0]
     ids = add_assessments(conn, items)
     for aid, (a, _) in zip(ids, items, strict=True):
-        console.print(f"Abgelegt als Nr. {aid}: {esc(a.municipality.name)} "
+        what = "Abgelegt als" if aid > last else "Bereits im Archiv als"
+        console.print(f"{what} Nr. {aid}: {esc(a.municipality.name)} "
                       f"({esc(a.interview.date or 'ohne Datum')})", highlight=False)
 
 
