@@ -103,7 +103,26 @@ def _run_module(*args: str, **kwargs):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
-@pytest.mark.parametrize("delay", [0.15, 0.3, 0.6])
+def _wait_until_loading(pid: int) -> None:
+    """Wait until the program runs its own code (PyYAML's C extension is mapped): a signal
+    during the interpreter's own start-up is Python's business, not ours."""
+    import time
+    from pathlib import Path
+
+    maps = Path(f"/proc/{pid}/maps")
+    if not maps.exists():
+        pytest.skip("braucht /proc (Linux)")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if "_yaml" in maps.read_text():
+                return
+        except OSError:
+            return  # already finished
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.5])
 def test_ctrl_c_at_any_moment_ends_with_one_german_line_and_130(delay):
     import signal
     import time
@@ -111,6 +130,7 @@ def test_ctrl_c_at_any_moment_ends_with_one_german_line_and_130(delay):
     from conftest import ROOT
 
     proc = _run_module("score", str(ROOT / "questionnaires/examples/stadt-falkenberg.answers.yaml"))
+    _wait_until_loading(proc.pid)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
@@ -288,3 +308,80 @@ def test_thousands_of_unknown_keys_are_summarised_not_listed(cli, tmp_path):
     unknown_k = [i for i in issues if i["code"] == "unknown-key"]
     assert len(unknown_q) == 26 and "4975 weitere" in unknown_q[-1]["message"]
     assert len(unknown_k) == 26 and "nicht einzeln gemeldet" in unknown_k[-1]["message"]
+
+
+def test_written_files_get_the_users_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    from ozgkompass.fsutil import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        path = atomic_write_text(tmp_path / "neu.json", "{}")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        path.chmod(0o640)
+        atomic_write_text(path, "{}")  # an existing file keeps its mode
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_header_only_2019_table_is_one_clear_problem(cli, tmp_path):
+    from conftest import SHARED_2019
+
+    if not SHARED_2019.is_dir():
+        pytest.skip("OZG-Katalog 2019 nicht vorhanden")
+    head = tmp_path / "ozg_leistungen.csv"
+    head.write_text((SHARED_2019 / "ozg_leistungen.csv").read_text(encoding="utf-8")
+                    .splitlines()[0] + "\n", encoding="utf-8")
+    code, out, err = cli("catalogue", "import", str(head), str(SHARED_2019 / "leika_zu_ozg.csv"))
+    assert code == 1
+    assert len(err.strip().splitlines()) <= 3 and "nur die Kopfzeile" in err
+
+
+def test_long_problem_lists_are_capped_per_kind(cli, tmp_path):
+    lines = ["Leistungsschlüssel;Leistungsbezeichnung;Typisierung;OZG-ID;OZG-Themenfeld"]
+    lines += [f"99{i:012d};X{i};2;abc;" for i in range(100)]
+    path = tmp_path / "fim.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = cli("catalogue", "import", str(path))
+    assert code == 1
+    assert "weitere Probleme dieser Art" in err and len(err.splitlines()) < 40
+
+
+def test_version_warning_is_part_of_the_result_and_strict_fails_on_it(cli, tmp_path, files):
+    from pathlib import Path
+
+    text = Path(files["ok"]).read_text(encoding="utf-8").replace('version: "1.1.0"',
+                                                                  'version: "0.9.0"', 1)
+    path = tmp_path / "alt.answers.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = cli("score", str(path))
+    assert code == 0 and "Hinweise" in out and "Version 0.9.0" in out
+    code, out, err = cli("score", "--strict", str(path))
+    assert code == 1
+    code, out, err = cli("validate", "--json", str(path))
+    result = json.loads(out)["files"][0]
+    assert result["warnings"] == 1 and result["errors"] == 0 and result["valid"] is True
+
+
+def test_shell_completion_is_offered_and_completes_commands():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "ozgkompass"
+    if not script.exists():
+        pytest.skip("Konsolenskript ozgkompass ist nicht installiert")
+    env = {**os.environ, "_OZGKOMPASS_COMPLETE": "complete_bash",
+           "COMP_WORDS": "ozgkompass catalogue s", "COMP_CWORD": "2"}
+    out = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=30)
+    assert out.stdout.split() == ["show", "search", "stats"]
+
+
+def test_top_level_help_promises_only_what_exists(cli):
+    code, out, err = cli("--help")
+    assert "--install-completion" in out and "Autovervollständigung" in out
+    assert "Lückenberichte erstellen" not in out

@@ -659,6 +659,12 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
             f"leika_bezeichnung, leika_typ, ozg_id, sdg1, sdg2); angegeben: {given}.",
             hint="Beide Dateien zusammen angeben: ozg_leistungen.csv leika_zu_ozg.csv.")
     ozg_table, leika_table = kinds["ozg2019-ozg"][0], kinds["ozg2019-leika"][0]
+    if not ozg_table.rows:  # one cause, not one error per LeiKa row
+        message = (f"Die Datei enthält nur die Kopfzeile, keine OZG-Leistung; ohne sie lässt "
+                   f"sich keine der {len(leika_table.rows)} LeiKa-Zeilen aus "
+                   f"{leika_table.shown} zuordnen. Die vollständige ozg_leistungen.csv angeben.")
+        raise DataError([Issue("empty-table", message, Location(ozg_table.shown))],
+                        "Nichts importiert; es wurde nichts geschrieben.")
 
     cols = match_columns(ozg_table.headers, OZG2019_OZG)
     for number, cells in ozg_table.rows:

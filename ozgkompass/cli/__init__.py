@@ -38,14 +38,15 @@ class OzgGroup(TyperGroup):
 app = typer.Typer(
     name="ozgkompass",
     help=(
-        "OZG-Reifegradanalyse für Kommunen: Fragebögen ausfüllen, gegen den OZG-Katalog "
-        "bewerten, Lückenberichte erstellen.\n\n"
+        "OZG-Reifegradanalyse für Kommunen: Antworten auf YAML-Fragebögen prüfen und "
+        "bewerten, gegen den OZG-Leistungskatalog und das Reifegradmodell rechnen und "
+        "erklären, wie jede Zahl zustande kommt.\n\n"
         "Exit-Codes: 0 in Ordnung, 1 Probleme in den Daten gefunden, 2 Bedienfehler, "
         "3 interner Fehler."
     ),
     no_args_is_help=True,
     cls=OzgGroup,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 

@@ -183,6 +183,20 @@ def install() -> None:
 
         cls.collect_usage_pieces = german_pieces  # type: ignore[method-assign]
 
+    import inspect
+
+    from typer import completion
+
+    helps = {"install_completion": "Autovervollständigung für diese Shell einrichten "
+                                   "(bash, zsh, fish, PowerShell).",
+             "show_completion": "Skript der Autovervollständigung zeigen, zum Kopieren oder "
+                                "Anpassen."}
+    for fn in (completion._install_completion_placeholder_function,
+               completion._install_completion_no_auto_placeholder_function):
+        for name, param in inspect.signature(fn).parameters.items():
+            if name in helps:
+                param.default.help = helps[name]
+
     if "typer.rich_utils" in sys.modules:
         _patch_rich_utils(sys.modules["typer.rich_utils"])
     else:

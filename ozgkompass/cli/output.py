@@ -53,7 +53,20 @@ def print_issues(issues: list[Issue], *, as_json: bool = False, title: str | Non
         return
     if title:
         err_console.print(f"[bold]{title}[/bold]")
+    from collections import Counter
+
+    from ozgkompass.model.common import MAX_PER_KIND
+
+    shown: Counter[str] = Counter()
+    total = Counter(i.code for i in issues)
     for issue in issues:
+        shown[issue.code] += 1
+        if shown[issue.code] > MAX_PER_KIND:
+            if shown[issue.code] == MAX_PER_KIND + 1:
+                err_console.print(
+                    f"… und {total[issue.code] - MAX_PER_KIND} weitere Probleme dieser Art "
+                    f"({esc(issue.code)}); alle mit --json.", highlight=False, soft_wrap=True)
+            continue
         style = "red" if issue.severity == "error" else "yellow"
         label = "Fehler" if issue.severity == "error" else "Warnung"
         err_console.print(
