@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from test_over_time import V2_EXTRA, answers, questionnaire
-from typer.testing import CliRunner
 
 from ozgkompass.archive.db import MIGRATIONS, SCHEMA_VERSION, connect
 from ozgkompass.archive.store import (
@@ -20,7 +19,6 @@ from ozgkompass.archive.store import (
     peer_rows,
     result_of,
 )
-from ozgkompass.cli import app
 from ozgkompass.scoring.assessment import assess
 from ozgkompass.scoring.progress import compare
 
@@ -29,21 +27,11 @@ EXAMPLES = ROOT / "questionnaires" / "examples"
 
 
 @pytest.fixture
-def run(monkeypatch, tmp_path):
-    """The CLI with the archive in tmp_path (whatever the user's shell exports)."""
+def run(cli, monkeypatch, tmp_path):
+    """The CLI (conftest) with the archive in tmp_path and an 80-column terminal."""
     monkeypatch.setenv("OZGKOMPASS_ARCHIVE", str(tmp_path / "archiv.sqlite"))
     monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.delenv("OZGKOMPASS_QUESTIONNAIRES", raising=False)
-    monkeypatch.setenv("OZGKOMPASS_DATA_DIR", str(tmp_path / "data"))
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        result = runner.invoke(app, list(args))
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return result.exit_code, result.stdout, result.stderr
-
-    return invoke
+    return cli
 
 
 def scored(**kw):

@@ -140,7 +140,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
                 reached.append((s["ozg_id"], s["name"]))
             elif not s["at_target"] and was is None:
                 fresh.append((s["ozg_id"], s["name"]))
-            elif not s["at_target"] and was["at_target"]:
+            elif not s["at_target"] and was is not None and was["at_target"]:
                 gaps.append((s["ozg_id"], s["name"]))
         if ocat["catalogue"]["version"] != ncat["catalogue"]["version"]:
             notes.append(f"Katalog-Versionen unterscheiden sich ({ocat['catalogue']['version']} "
