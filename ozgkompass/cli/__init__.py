@@ -17,6 +17,7 @@ from typer.core import TyperGroup  # noqa: E402
 
 from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
 from ozgkompass.cli import commands  # noqa: E402
+from ozgkompass.cli import progress as progress_cli  # noqa: E402
 from ozgkompass.cli import report as report_cli  # noqa: E402
 from ozgkompass.cli.errors import state  # noqa: E402
 
@@ -70,6 +71,7 @@ def _root(
 commands.register(app)
 report_cli.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
+progress_cli.register(app)  # archive, compare, plan, convoy, peers
 
 
 def main() -> None:
