@@ -24,6 +24,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename makes it the file
         os.replace(tmp, target)
     except BaseException:
         try:

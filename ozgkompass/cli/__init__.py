@@ -11,6 +11,8 @@ import typer
 from ozgkompass import __version__
 from ozgkompass.cli import catalogue as catalogue_cli
 from ozgkompass.cli import commands
+from ozgkompass.cli import interview as interview_cli
+from ozgkompass.cli import questionnaires as questionnaires_cli
 from ozgkompass.cli.errors import state
 
 app = typer.Typer(
@@ -45,6 +47,8 @@ def _root(
 
 commands.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
+interview_cli.register(app)
+app.add_typer(questionnaires_cli.app, name="questionnaires")
 
 
 def main() -> None:

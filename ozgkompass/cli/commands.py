@@ -1,4 +1,4 @@
-"""Top-level commands: demo, validate, score, explain, questionnaires, schema."""
+"""Top-level commands: demo, validate, score, explain, schema."""
 
 from __future__ import annotations
 
@@ -183,24 +183,6 @@ def register(app: typer.Typer) -> None:
             render.explain_service(result, service)
         else:
             render.explain_overall(result)
-
-    @app.command("questionnaires")
-    @handle_errors
-    def list_questionnaires_cmd(questionnaires_dir: QuestionnairesDirOpt = None) -> None:
-        """Listet die eingebauten und eigenen Fragebögen."""
-        from ozgkompass.model.registry import list_questionnaires
-
-        rows = []
-        for e in list_questionnaires(questionnaires_dir):
-            q = e.questionnaire
-            if q is None:
-                n = sum(i.severity == "error" for i in e.issues)
-                rows.append(["?", "?", f"fehlerhaft ({n} Problem(e), siehe validate)", "",
-                             e.origin, e.path])
-            else:
-                rows.append([q.id, q.version, q.title.de, len(q.questions), e.origin, e.path])
-        console.print(simple_table("Fragebögen", ["ID", "Version", "Titel", "Fragen", "Herkunft",
-                                                  "Datei"], rows))
 
     @app.command()
     @handle_errors

@@ -18,7 +18,8 @@ from ozgkompass.model.common import Checker, did_you_mean, is_sane_number
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
 
-TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers")
+TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers",
+            "superseded_answers")
 REF_KEYS = ("id", "version", "hash")
 MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population")
 MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "verband")
@@ -77,6 +78,8 @@ class AnswerSet:
     interview: Interview
     answers: dict[str, Answer] = field(default_factory=dict)
     path: str | None = None
+    # answers given to an older questionnaire version that no longer fit (kept, never scored)
+    superseded: dict[str, Any] = field(default_factory=dict)
 
     def get(self, qid: str) -> Answer | None:
         return self.answers.get(qid)
@@ -189,9 +192,14 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                                        _opt_str(unclear))
         else:
             answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column)
+    superseded: dict[str, Any] = {}
+    if m.get("superseded_answers") is not None:
+        sm = ck.mapping(m["superseded_answers"], "`superseded_answers`",
+                        m.pos_of("superseded_answers"))
+        superseded = {str(k): v for k, v in (sm or {}).items()}
     if any(i.severity == "error" for i in ck.issues):
         return None, ck.issues
-    return AnswerSet(ref, muni, interview, answers, doc.path), ck.issues
+    return AnswerSet(ref, muni, interview, answers, doc.path, superseded), ck.issues
 
 
 def load_answers(path: Path | str) -> tuple[AnswerSet | None, list[Issue]]:

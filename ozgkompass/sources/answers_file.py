@@ -50,6 +50,8 @@ def answers_to_dict(aset: AnswerSet) -> dict[str, Any]:
     if interview:
         data["interview"] = interview
     data["answers"] = {qid: _answer_entry(a) for qid, a in aset.answers.items()}
+    if aset.superseded:
+        data["superseded_answers"] = _plain(aset.superseded)
     return data
 
 
