@@ -96,7 +96,7 @@ def _frontend(plain: bool) -> Any:
 
 
 def _resume_hint(path: Path) -> str:
-    return f"Gespeichert. Fortsetzen mit: ozgkompass interview --answers {display_path(path)}"
+    return f"Fortsetzen mit: ozgkompass interview --answers {display_path(path)}"
 
 
 def register(app: typer.Typer) -> None:
@@ -173,8 +173,10 @@ def register(app: typer.Typer) -> None:
         assert session.path is not None
         if outcome == "paused":
             done, total = session.progress()
-            err_console.print(f"{done} von {total} Fragen erledigt. "
-                              f"{esc(_resume_hint(session.path))}", highlight=False)
+            err_console.print(f"{done} von {total} Fragen erledigt, alles gespeichert.",
+                              highlight=False)
+            err_console.print(esc(_resume_hint(session.path)), highlight=False,
+                              soft_wrap=True)
             return
         _finish(session)
 

@@ -96,8 +96,6 @@ def _apply(session: Session, fe: Frontend, q: Question, action: Action) -> str:
             return "stay"
         reason = fe.ask_text("Begründung für „trifft nicht zu“"
                              + (" (Pflicht)" if q.na_reason_required else " (optional)"))
-        if reason is None:
-            return "stay"
         problem = session.set_na(reason)
         if problem:
             fe.say(problem)
