@@ -85,7 +85,7 @@ def _apply(session: Session, fe: Frontend, q: Question, action: Action) -> str:
         return "next"
     if cmd == "back":
         if session.back() is None:
-            fe.say("Das ist die erste Frage dieser Sitzung.")
+            fe.say("Das ist die erste Frage.")
         return "stay"
     if cmd == "skip":
         session.skipped.add(q.id)

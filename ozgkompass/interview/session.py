@@ -103,10 +103,15 @@ class Session:
         self.pos = i
 
     def back(self) -> Question | None:
-        """The previously shown question (still visible); None if there is none."""
+        """The previously shown question (still visible); after resuming, the visible
+        question before this one. None at the very first question."""
         while self.history:
             i = self.history.pop()
             if i < len(self.questions) and self.visible(self.questions[i].id):
+                self.pos = i
+                return self.questions[i]
+        for i in range(min(self.pos, len(self.questions)) - 1, -1, -1):
+            if self.visible(self.questions[i].id):
                 self.pos = i
                 return self.questions[i]
         return None
