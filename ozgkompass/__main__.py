@@ -1,3 +1,3 @@
-from ozgkompass.cli import main
+from ozgkompass.entry import main
 
 main()

@@ -22,10 +22,13 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
                  "wählen.",
         ) from None
     try:
+        # mkstemp creates 0600; the file gets the mode a normal write would give it (the
+        # existing file's, else 0666 minus the umask), so colleagues can read reports
+        os.chmod(tmp, _mode_for(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())  # on disk before the rename makes it the file
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -34,6 +37,15 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
             pass
         raise
     return target
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path: Path | str, text: str) -> Path:

@@ -41,6 +41,12 @@ class YMap(dict):
     val_pos: dict[Any, Pos]  # where the value's text starts (inside quotes for quoted scalars)
 
     val_exact: set[Any]  # keys whose value is a one-line plain or quoted scalar
+    # keys whose unquoted value YAML turned into a number, boolean or date: the text as written
+    # (an ARS 034510001001 is octal to YAML, `no` is false) for messages that show it
+    val_raw: dict[Any, str]
+
+    def raw(self, key: Any) -> str | None:
+        return getattr(self, "val_raw", {}).get(key)
 
     def pos_of(self, key: Any) -> Pos:
         return self.key_pos.get(key, self.pos)
@@ -131,6 +137,7 @@ class _Builder:
             result.key_pos = {}
             result.val_pos = {}
             result.val_exact = set()
+            result.val_raw = {}
             for key_node, value_node in node.value:
                 k = self.build(key_node)
                 try:
@@ -163,6 +170,9 @@ class _Builder:
                              == len(str(value_node.value)) + (2 if quoted else 0))):
                     result.val_exact.add(k)
                 result[k] = self.build(value_node)
+                if (isinstance(value_node, yaml.ScalarNode) and not value_node.style
+                        and not isinstance(result[k], str) and result[k] is not None):
+                    result.val_raw[k] = str(value_node.value)
             return result
         if isinstance(node, yaml.SequenceNode):
             items = YList()

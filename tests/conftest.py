@@ -12,6 +12,32 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED_2019 = ROOT.parent / "shared" / "data" / "ozg-katalog-2019"
 
 
+# Variables of the user's shell that change what the program prints or where it looks;
+# every test starts without them and sets what it needs (the suite must pass whatever a
+# user exports: COLUMNS=60, FORCE_COLOR=1, OZGKOMPASS_QUESTIONNAIRES=…).
+SHELL_VARIABLES = ("COLUMNS", "LINES", "FORCE_COLOR", "NO_COLOR", "TERM", "CLICOLOR",
+                   "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "LANGUAGE")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path_factory):
+    import os
+
+    for name in SHELL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name in [n for n in os.environ if n.startswith("OZGKOMPASS_")]:
+        monkeypatch.delenv(name)
+    # never the user's own data folder
+    monkeypatch.setenv("OZGKOMPASS_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+def clean_env() -> dict[str, str]:
+    """The environment for a subprocess: the test's own (already cleaned) one."""
+    import os
+
+    return dict(os.environ)
+
+
 @pytest.fixture
 def cli(monkeypatch, tmp_path):
     """Run the CLI as a user would; returns (exit code, stdout, stderr)."""

@@ -72,19 +72,17 @@ def test_2019_rejected_rows_are_exactly_the_bad_ones(result_2019):
         assert f"Zeile {issue.location.row}" in str(issue)
 
 
-def test_2019_sdg_annex2_from_sdg2(result_2019):
-    by_id: dict[str, list[str]] = defaultdict(list)
-    for _, row in _read_rows(SHARED_2019 / "leika_zu_ozg.csv"):
-        by_id[row["ozg_id"]].append(row["sdg2"])
+def test_2019_import_sets_no_service_to_sdg_annex2_from_sdg2(result_2019):
+    """sdg2 is not Annex II (it marks Handelsregister and Insolvenzverfahren, which Annex II
+    excludes, and misses the Feinstaubplakette): nothing is derived from it."""
+    sdg2_set = {row["ozg_id"] for _, row in _read_rows(SHARED_2019 / "leika_zu_ozg.csv")
+                if row["sdg2"] == "1"}
+    assert {"10566", "10354", "10557"} <= sdg2_set  # the flag is set there in the data
     services = {s["ozg_id"]: s for s in result_2019.catalogue["services"]}
     for ozg_id, svc in services.items():
-        values = by_id[ozg_id]
-        expected = True if "1" in values else (False if values and all(v == "0" for v in values)
-                                               else None)
-        assert svc["attributes"]["sdg_annex2"] is expected, ozg_id
+        assert svc["attributes"]["sdg_annex2"] is None, ozg_id
         for name in ("fees", "evidence", "identification", "efa", "trust_level"):
             assert svc["attributes"][name] is None
-    assert services["10557"]["attributes"]["sdg_annex2"] is True  # Geburtsurkunde: Annex II
 
 
 def test_2019_quirks_are_warnings(result_2019):

@@ -60,9 +60,11 @@ def test_identification_follows_trust_level():
 
 def test_unknown_attributes():
     attrs = ServiceAttributes(fees=True, evidence=False, trust_level="basis")
-    assert attrs.unknown() == ["sdg_annex2", "efa"]  # identification follows from "basis"
+    # identification follows from "basis"
+    assert attrs.unknown() == ["sdg_annex2", "efa", "audience", "written_form", "in_person"]
     assert ServiceAttributes().unknown() == [
-        "fees", "evidence", "identification", "trust_level", "sdg_annex2", "efa"]
+        "fees", "evidence", "identification", "trust_level", "sdg_annex2", "efa", "audience",
+        "written_form", "in_person"]
 
 
 def test_mini_catalogue_loads():

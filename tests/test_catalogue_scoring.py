@@ -1,9 +1,9 @@
 """Scoring against the catalogue with a hand-made five-service catalogue (model 1.1).
 
 Supported levels (from the answers below): leistungsbeschreibung 4, antragsprozess 4,
-nutzerkonto 3, authentifizierung 3, bezahlung 1, nachweise 2, status 4, rueckkanal 4,
-uebermittlung 3, weiterverarbeitung 3. Model 1.1: every applying criterion counts at every
-level, OZG-konform from 3, SDG Annex II target 4.
+nutzerkonto 3, authentifizierung 3, bezahlung 1, nachweise 2. Model 1.1: level 1 needs the
+Leistungsbeschreibung, level 2 also the Antragsprozess, levels 3 and 4 every applying
+criterion of the six; OZG-konform from 3, SDG Annex II target 4 (once-only).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from ozgkompass.yamlio import parse_yaml
 
 MODEL = get_model("reifegrad-1.1")
 SUPPORT = {"leistungsbeschreibung": 4, "antragsprozess": 4, "nutzerkonto": 3,
-           "authentifizierung": 3, "bezahlung": 1, "nachweise": 2, "status": 4, "rueckkanal": 4,
-           "uebermittlung": 3, "weiterverarbeitung": 3}
+           "authentifizierung": 3, "bezahlung": 1, "nachweise": 2}
 
 CATALOGUE = """
 id: fuenf
@@ -111,23 +110,26 @@ def test_scope_is_municipal_services_only():
 def test_achievable_levels_targets_and_bottlenecks():
     r = run()
     s = {x.ozg_id: x for x in r.services}
-    # Hundesteuer: no fee/evidence/identification → min(4,4,4,4,3,3) = 3 = target
-    assert (s["10001"].level, s["10001"].target, s["10001"].at_target) == (3, 3, True)
-    assert s["10001"].bottlenecks == []
-    # Gewerbe: fee applies → bezahlung 1 decides; SDG Annex II → target 4
-    assert (s["10002"].level, s["10002"].target, s["10002"].gap) == (1, 4, 3)
-    assert s["10002"].bottlenecks == ["nutzerkonto", "authentifizierung", "bezahlung",
-                                      "uebermittlung", "weiterverarbeitung"]
+    # Hundesteuer: no fee/evidence/identification → only Leistungsbeschreibung 4 and
+    # Antragsprozess 4 apply → level 4 ≥ target 3
+    assert (s["10001"].level, s["10001"].target, s["10001"].at_target) == (4, 3, True)
+    assert s["10001"].bottlenecks == [] and s["10001"].next_level is None
+    # Gewerbe: level 3 needs Bezahlung ≥ 3, it is 1 → level 2 (a missing level-3
+    # capability caps at 2, not 1); SDG Annex II → target 4 needs the four at 4
+    assert (s["10002"].level, s["10002"].target, s["10002"].gap) == (2, 4, 2)
+    assert s["10002"].bottlenecks == ["nutzerkonto", "authentifizierung", "bezahlung"]
+    assert s["10002"].next_level == 3 and s["10002"].next_blockers == ["bezahlung"]
     assert "SDG" in s["10002"].target_reason
-    # Wohngeld: evidence applies → nachweise 2 decides, target 3
+    # Wohngeld: evidence applies → Nachweise 2 holds it at 2, target 3
     assert (s["10003"].level, s["10003"].target, s["10003"].bottlenecks) == (2, 3, ["nachweise"])
     # Sondernutzung: evidence unknown → nachweise applies conservatively
-    assert (s["10004"].level, s["10004"].bottlenecks) == (1, ["bezahlung", "nachweise"])
+    assert (s["10004"].level, s["10004"].bottlenecks) == (2, ["bezahlung", "nachweise"])
     assert "evidence" in s["10004"].unknown_attributes and "efa" in s["10004"].unknown_attributes
     row = next(c for c in s["10004"].criteria if c.id == "nachweise")
     assert row.applies and "unbekannt" in row.applies_label
-    # Parkausweis: bezahlung 1 decides
-    assert (s["10005"].level, s["10005"].bottlenecks) == (1, ["bezahlung"])
+    # Parkausweis: Bezahlung 1 holds it at 2
+    assert (s["10005"].level, s["10005"].bottlenecks) == (2, ["bezahlung"])
+    assert r.level_counts == {0: 0, 1: 0, 2: 4, 3: 0, 4: 1}
 
 
 def test_efa_quick_win_only_where_efa_closes_every_bottleneck():
@@ -156,31 +158,33 @@ def test_lever_ranking_and_best_combination():
     assert r.levers[0].efa_available == 1
     assert r.levers[0].recommendation == "nachweise verbessern."
     assert r.levers[0].responsible_label == "IT-Dienstleister"
-    # together they also unlock Sondernutzung; no triple unlocks more than this pair
+    # together they also unlock Sondernutzung; Gewerbe (target 4) needs three criteria at 4,
+    # and that triple unlocks more (Gewerbe, Parkausweis) than any of its parts
     assert [(lv.criteria, lv.unlocked_ids) for lv in r.combinations] == [
-        (["bezahlung", "nachweise"], ["10003", "10004", "10005"])]
+        (["bezahlung", "nachweise"], ["10003", "10004", "10005"]),
+        (["nutzerkonto", "authentifizierung", "bezahlung"], ["10002", "10005"])]
+    assert r.combinations[1].needed_levels == [4, 4, 4]
     # bezahlung holds back Gewerbe, Sondernutzung, Parkausweis; nachweise Wohngeld, Sondernutzung
     assert r.blocking[:2] == [("bezahlung", "Bezahlprozess", 3), ("nachweise", "Nachweise", 2)]
 
 
 def test_unknown_support_never_counts_as_reached():
-    support = dict(SUPPORT, weiterverarbeitung=None)
+    support = dict(SUPPORT, antragsprozess=None)
     r = run(support)
     s = {x.ozg_id: x for x in r.services}
-    assert s["10001"].level == 3 and not s["10001"].confirmed and not s["10001"].at_target
-    assert s["10001"].unknown_criteria == ["weiterverarbeitung"]
+    assert s["10001"].level == 4 and not s["10001"].confirmed and not s["10001"].at_target
+    assert s["10001"].unknown_criteria == ["antragsprozess"]
     assert r.at_target == 0 and r.unconfirmed == 5
-    lever = next(lv for lv in r.levers if lv.criteria == ["weiterverarbeitung"])
+    lever = next(lv for lv in r.levers if lv.criteria == ["antragsprozess"])
     assert lever.unlocked_ids == ["10001"]
     assert "klären" in lever.recommendation
 
 
 def test_target_override_applies_to_every_service():
-    r = run(target=2)
-    s = {x.ozg_id: x for x in r.services}
-    assert all(x.target == 2 for x in r.services)
-    assert s["10003"].at_target and not s["10002"].at_target
-    assert r.at_target == 2
+    r = run(target=4)
+    assert all(x.target == 4 for x in r.services)
+    assert [x.ozg_id for x in r.services if x.at_target] == ["10001"]
+    assert run(target=2).at_target == 5  # every service is at least at 2
 
 
 def test_catalogue_scoring_of_the_demo_through_the_cli(cli):
@@ -189,7 +193,9 @@ def test_catalogue_scoring_of_the_demo_through_the_cli(cli):
     code, out, err = cli("demo", "--json")
     assert code == 0, err
     data = json.loads(out)["catalogue"]
-    assert data["catalogue"]["id"] == "kommunal" and data["in_scope"] >= 80
+    assert data["catalogue"]["id"] == "kommunal" and data["in_scope"] >= 30
+    # a kreisangehörige Stadt: Kreis tasks it does not run are listed, not scored
+    assert data["out_of_scope"] and all(o["reason"] for o in data["out_of_scope"])
     assert data["levers"] or data["combinations"]
     assert data["blocking"][0][2] >= data["blocking"][-1][2]
     code, out, err = cli("demo")

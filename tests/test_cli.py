@@ -49,7 +49,7 @@ def test_every_command_has_german_help(cli):
     for name in names:
         code, out, _ = cli(name, "--help")
         assert code == 0, name
-        assert "Usage" in out
+        assert "Aufruf" in out
 
 
 def test_demo_scores_the_example_municipality(cli):

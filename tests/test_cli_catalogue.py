@@ -206,7 +206,7 @@ def test_show_search_stats_list_on_a_catalogue_file(run):
 def test_every_catalogue_command_has_help(run):
     for command in ("import", "show", "search", "stats", "list", "update"):
         code, out, _ = run(command, "--help")
-        assert code == 0 and "Usage" in out
+        assert code == 0 and "Aufruf" in out
     code, out, _ = run("import", "--help")
     assert "Exit-Code 0" in " ".join(out.split())
 

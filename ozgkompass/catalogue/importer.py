@@ -659,6 +659,12 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
             f"leika_bezeichnung, leika_typ, ozg_id, sdg1, sdg2); angegeben: {given}.",
             hint="Beide Dateien zusammen angeben: ozg_leistungen.csv leika_zu_ozg.csv.")
     ozg_table, leika_table = kinds["ozg2019-ozg"][0], kinds["ozg2019-leika"][0]
+    if not ozg_table.rows:  # one cause, not one error per LeiKa row
+        message = (f"Die Datei enthält nur die Kopfzeile, keine OZG-Leistung; ohne sie lässt "
+                   f"sich keine der {len(leika_table.rows)} LeiKa-Zeilen aus "
+                   f"{leika_table.shown} zuordnen. Die vollständige ozg_leistungen.csv angeben.")
+        raise DataError([Issue("empty-table", message, Location(ozg_table.shown))],
+                        "Nichts importiert; es wurde nichts geschrieben.")
 
     cols = match_columns(ozg_table.headers, OZG2019_OZG)
     for number, cells in ozg_table.rows:
@@ -711,14 +717,10 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
         key = b.leika_key(raw_key, loc)
         typ = b.typisierung(_cell(cells, cols.get("typisierung")), loc)
         b.add_leika(svc, key, name, typ, loc)
-        if "sdg2" in cols:
-            # sdg2 = SDG Annex II (procedures), sdg1 = Annex I (information): see the docs.
-            raw = _cell(cells, cols["sdg2"])
-            value = {"1": True, "0": False}.get(raw)
-            if raw and value is None:
-                b.warn("sdg-invalid", f"sdg2 {raw!r} ist weder 0 noch 1; als unbekannt "
-                       "gewertet.", loc)
-            b.flag(svc, "sdg_annex2", value)
+        # sdg1/sdg2 are read but not mapped: sdg2 marks every procedure relevant under SDG
+        # Art. 2(2)(b)/Art. 6 (77 OZG-Leistungen incl. Handelsregister and Insolvenzverfahren,
+        # which Annex II excludes) and misses the Feinstaubplakette, so it is not Annex II
+        # (docs/catalogue-import.md). sdg_annex2 stays unknown.
         b.count_row(False)
 
 

@@ -71,6 +71,10 @@ def resolve_catalogue(ref: str | None) -> Catalogue:
     stored = stored_ids()
     if ref in stored:
         return load_catalogue(stored[ref])
+    if path.is_dir():
+        raise UserError(f"{ref} ist ein Ordner, keine Katalogdatei.",
+                        hint="Den Pfad zur Katalogdatei (.yaml oder .json) angeben oder die ID "
+                        "eines importierten Katalogs (`ozgkompass catalogue list`).")
     if _looks_like_path(ref):
         raise UserError(f"{ref}: Katalogdatei nicht gefunden.", hint="Pfad prüfen.")
     available = [BUILTIN_ID, *sorted(stored)]

@@ -9,22 +9,46 @@ from __future__ import annotations
 import typer
 
 from ozgkompass import __version__
-from ozgkompass.cli import catalogue as catalogue_cli
-from ozgkompass.cli import commands
-from ozgkompass.cli import interview as interview_cli
-from ozgkompass.cli import questionnaires as questionnaires_cli
-from ozgkompass.cli.errors import state
+from ozgkompass.cli import german
+
+german.install()  # before any command is built: Typer's own texts in German
+
+from typer.core import TyperGroup  # noqa: E402
+
+from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
+from ozgkompass.cli import commands  # noqa: E402
+from ozgkompass.cli import interview as interview_cli  # noqa: E402
+from ozgkompass.cli import questionnaires as questionnaires_cli  # noqa: E402
+from ozgkompass.cli.errors import state  # noqa: E402
+
+
+class OzgGroup(TyperGroup):
+    """The root command: `--debug` is accepted anywhere on the line, not only before the
+    subcommand (users add it when they repeat a failed command)."""
+
+    def main(self, args=None, *pos, **kwargs):  # type: ignore[no-untyped-def, override]
+        import sys
+
+        args = list(sys.argv[1:] if args is None else args)
+        if "--debug" in args[1:]:
+            args.remove("--debug")
+            args.insert(0, "--debug")
+        return super().main(args, *pos, **kwargs)
+
 
 app = typer.Typer(
     name="ozgkompass",
     help=(
-        "OZG-Reifegradanalyse für Kommunen: Fragebögen ausfüllen, gegen den OZG-Katalog "
-        "bewerten, Lückenberichte erstellen.\n\n"
+        "OZG-Reifegradanalyse für Kommunen: Interviews führen, Antworten auf YAML-Fragebögen "
+        "prüfen und "
+        "bewerten, gegen den OZG-Leistungskatalog und das Reifegradmodell rechnen und "
+        "erklären, wie jede Zahl zustande kommt.\n\n"
         "Exit-Codes: 0 in Ordnung, 1 Probleme in den Daten gefunden, 2 Bedienfehler, "
         "3 interner Fehler."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    cls=OzgGroup,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 

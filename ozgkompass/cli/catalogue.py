@@ -42,7 +42,7 @@ def _header(cat: Catalogue) -> str:
 @handle_errors
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        metavar="DATEI...", show_default=False,
+        metavar="DATEI…", show_default=False,
         help="Export-Dateien (.csv, .xlsx); beim Layout ozg2019 beide Dateien.")],
     layout: Annotated[str | None, typer.Option(
         "--layout", metavar="ozg2019|fim-csv",
@@ -187,7 +187,7 @@ def _yes_no(value: bool | None) -> str:
 @handle_errors
 def show(
     ref: Annotated[str | None, typer.Argument(
-        metavar="[ID|DATEI]", show_default=False,
+        metavar="KATALOG", show_default=False,
         help="Katalog (Standard: der eingebaute).")] = None,
     service: Annotated[str | None, typer.Option(
         "--service", "-s", metavar="OZG_ID", help="Eine OZG-Leistung im Detail zeigen.")] = None,
@@ -195,7 +195,7 @@ def show(
 ) -> None:
     """Zeigt Kopfdaten eines Katalogs oder eine OZG-Leistung im Detail."""
     from ozgkompass.catalogue.store import resolve_catalogue
-    from ozgkompass.model.catalogue import ATTRIBUTE_LABELS, ATTRIBUTE_NAMES
+    from ozgkompass.model.catalogue import ATTRIBUTE_LABELS, ATTRIBUTE_NAMES, EXECUTED_BY_LABELS
 
     cat = resolve_catalogue(ref)
     if service is None:
@@ -228,11 +228,14 @@ def show(
         ["Zuständigkeit", svc.responsibility.label],
         ["Priorität", svc.priority if svc.priority is not None else "—"],
         ["Fallzahl pro Jahr", f"{svc.case_volume:g}" if svc.case_volume is not None else "—"],
+        ["Ausgeführt von", EXECUTED_BY_LABELS.get(svc.executed_by or "", "unbekannt")
+         + "".join(f"; {land}: {EXECUTED_BY_LABELS[v]}" for land, v in svc.executed_by_land)],
+        *([["Hinweis", esc(svc.note)]] if svc.note else []),
     ]))
     attr_rows = []
     for name in ATTRIBUTE_NAMES:
-        if name == "trust_level":
-            value = svc.attributes.trust_level or "unbekannt"
+        if name in ("trust_level", "audience"):
+            value = getattr(svc.attributes, name) or "unbekannt"
         else:
             value = _yes_no(getattr(svc.attributes, name))
             if name == "identification" and svc.attributes.identification is None \
@@ -436,7 +439,7 @@ def update(
     from ozgkompass.catalogue.store import data_dir
 
     with Progress(TextColumn("Steckbriefe"), BarColumn(), MofNCompleteColumn(),
-                  console=err_console, transient=True) as bar:
+                  console=err_console.current(), transient=True) as bar:  # type: ignore[attr-defined]
         task = bar.add_task("laden", total=None)
 
         def progress(done: int, total: int) -> None:

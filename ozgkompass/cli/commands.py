@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli import render
-from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, handle_errors
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
 
@@ -25,17 +25,22 @@ QuestionnairesDirOpt = Annotated[
 ModelOpt = Annotated[
     str | None,
     typer.Option("--model", "-m", help="Reifegradmodell: reifegrad-1.1 (Standard), "
-                 "reifegrad-2.0 oder Pfad zu einer Modelldatei."),
+                 "reifegrad-1.1-leitfaden (Bescheid digital ab Stufe 3), reifegrad-2.0 "
+                 "oder Pfad zu einer Modelldatei."),
 ]
 CatalogueOpt = Annotated[
     str | None,
-    typer.Option("--catalogue", "-c", help="Gegen einen OZG-Katalog bewerten: `kommunal` "
-                 "(eingebaut), ID eines importierten Katalogs oder Pfad."),
+    typer.Option("--catalogue", "-c", help="OZG-Katalog, gegen den bewertet wird: `kommunal` "
+                 "(eingebaut, Standard), ID eines importierten Katalogs oder Pfad."),
+]
+NoCatalogueOpt = Annotated[
+    bool,
+    typer.Option("--no-catalogue", help="Nur den Fragebogen bewerten, keine OZG-Leistungen."),
 ]
 TargetOpt = Annotated[
     int | None,
     typer.Option("--target", "-t", help="Zielstufe für alle Leistungen (Standard: OZG-konforme "
-                 "Stufe; SDG-Leistungen: höchste Stufe)."),
+                 "Stufe; SDG-Anhang-II-Leistungen: Once-Only-Stufe)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Vollständiges Ergebnis als JSON ausgeben.")]
 
@@ -63,7 +68,7 @@ def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir:
     if errors:
         raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
                         f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
-    if catalogue is not None or target is not None:
+    if catalogue is not None:
         from ozgkompass.catalogue.store import resolve_catalogue
         from ozgkompass.scoring.catalogue import score_catalogue
 
@@ -72,6 +77,13 @@ def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir:
             raise UserError(f"--target {target} liegt außerhalb der Stufen von {mm.id} "
                             f"({mm.lowest_level}–{mm.highest_level}).")
         result.catalogue = score_catalogue(result, cat, mm, qn, target=target)
+        if mm.replaced_by:  # say what the current model would give (docs/scoring.md §6)
+            from ozgkompass.scoring.catalogue import figures_under
+
+            successor = get_model(mm.replaced_by)
+            if target is None or target <= successor.highest_level:
+                result.catalogue.other_models.append(
+                    figures_under(qn, aset, cat, successor, target))
     return result
 
 
@@ -100,7 +112,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def validate(
-        files: Annotated[list[Path], typer.Argument(help="Fragebögen und/oder Antwortdateien.",
+        files: Annotated[list[Path], typer.Argument(metavar="DATEI…",
+                                                    help="Fragebögen und/oder Antwortdateien.",
                                                     dir_okay=False)],
         questionnaires_dir: QuestionnairesDirOpt = None,
         json_out: Annotated[bool, typer.Option("--json", help="Probleme als JSON.")] = False,
@@ -109,49 +122,69 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Prüft Fragebögen und Antwortdateien und meldet alle Probleme mit Datei, Zeile und Spalte.
 
-        Exit-Code 0: gültig; 1: Probleme gefunden; 2: Bedienfehler.
+        Exit-Code 0: gültig; 1: Probleme gefunden; 2: eine Datei fehlt oder ist nicht lesbar.
         """
         all_issues: list[Issue] = []
-        summary: list[list[Any]] = []
+        results: list[dict[str, Any]] = []
+        unreadable = False
         for path in files:
             issues, kind = _validate_one(path, questionnaires_dir)
+            unreadable |= kind == "?"
             all_issues.extend(issues)
-            n_err = sum(i.severity == "error" or strict for i in issues)
-            summary.append([display_path(path), kind, "gültig" if n_err == 0 else
-                            f"{n_err} Problem(e)", sum(i.severity == "warning" for i in issues)])
+            errors = sum(i.severity == "error" or strict for i in issues)
+            results.append({"file": display_path(path), "kind": kind, "valid": errors == 0,
+                            "errors": errors,
+                            "warnings": sum(i.severity == "warning" for i in issues)})
         if json_out:
-            dump_json({"files": [{"file": s[0], "kind": s[1], "result": s[2]} for s in summary],
-                       "issues": [i.to_dict() for i in all_issues]})
+            dump_json({"files": results, "issues": [i.to_dict() for i in all_issues]})
         else:
             print_issues(all_issues)
-            console.print(simple_table("Prüfergebnis", ["Datei", "Art", "Ergebnis", "Warnungen"],
-                                       summary))
-        failed = any(i.severity == "error" or strict for i in all_issues)
-        if failed:
+            console.print(simple_table("Prüfergebnis", ["Datei", "Art", "Ergebnis", "Warnungen"], [
+                [r["file"], r["kind"], "gültig" if r["valid"] else f"{r['errors']} Problem(e)",
+                 r["warnings"]] for r in results]))
+        if unreadable:  # a missing or unreadable file is a usage error (README: exit codes)
+            raise typer.Exit(EXIT_USAGE)
+        if any(i.severity == "error" or strict for i in all_issues):
             raise typer.Exit(EXIT_PROBLEMS)
 
     @app.command()
     @handle_errors
     def score(
-        answers: Annotated[Path, typer.Argument(help="Antwortdatei (YAML).", dir_okay=False)],
+        answers: Annotated[Path, typer.Argument(metavar="ANTWORTDATEI", help="Antwortdatei (YAML).",
+                                                dir_okay=False)],
         questionnaire: QuestionnaireOpt = None,
         questionnaires_dir: QuestionnairesDirOpt = None,
         model: ModelOpt = None,
         catalogue: CatalogueOpt = None,
+        no_catalogue: NoCatalogueOpt = False,
         target: TargetOpt = None,
+        strict: Annotated[bool, typer.Option(
+            "--strict", help="Hinweise (z. B. andere Fragebogen-Version) wie Fehler behandeln: "
+            "Exit-Code 1.")] = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Bewertet eine Antwortdatei: Gesamtindex, Bereiche, Kriterien, nächste Schritte."""
-        result = _score(answers, questionnaire, questionnaires_dir, model, catalogue, target)
+        """Bewertet eine Antwortdatei: Index, Bereiche, Kriterien, OZG-Leistungen, Schritte.
+
+        Ohne --catalogue gegen den eingebauten Katalog (kommunal); --no-catalogue lässt die
+        OZG-Leistungen weg.
+        """
+        if no_catalogue and (catalogue is not None or target is not None):
+            raise UserError("--no-catalogue passt nicht zu --catalogue oder --target.",
+                            hint="Eine der Optionen weglassen.")
+        result = _score(answers, questionnaire, questionnaires_dir, model,
+                        None if no_catalogue else (catalogue or "kommunal"), target)
         if json_out:
             dump_json(result.to_dict())
-            return
-        render.assessment_summary(result)
+        else:
+            render.assessment_summary(result)
+        if strict and any(i.severity == "warning" for i in result.issues):
+            raise typer.Exit(EXIT_PROBLEMS)
 
     @app.command()
     @handle_errors
     def explain(
-        answers: Annotated[Path, typer.Argument(help="Antwortdatei (YAML).", dir_okay=False)],
+        answers: Annotated[Path, typer.Argument(metavar="ANTWORTDATEI", help="Antwortdatei (YAML).",
+                                                dir_okay=False)],
         area: Annotated[str | None, typer.Option("--area", "-a",
                                                  help="Bereich erklären (ID).")] = None,
         question: Annotated[str | None, typer.Option("--question",
@@ -159,20 +192,30 @@ def register(app: typer.Typer) -> None:
         criterion: Annotated[str | None, typer.Option("--criterion",
                                                       help="Kriterium erklären (ID).")] = None,
         service: Annotated[str | None, typer.Option(
-            "--service", help="OZG-Leistung erklären (OZG-ID; braucht --catalogue).")] = None,
+            "--service", help="OZG-Leistung erklären (OZG-ID).")] = None,
         questionnaire: QuestionnaireOpt = None,
         questionnaires_dir: QuestionnairesDirOpt = None,
         model: ModelOpt = None,
         catalogue: CatalogueOpt = None,
         target: TargetOpt = None,
+        json_out: JsonOpt = False,
     ) -> None:
         """Zeigt, wie eine Zahl zustande kommt: welche Antworten, Gewichte und Ausschlüsse.
 
         Ohne Option: der Gesamtindex aus den Bereichen.
         """
-        if service is not None and catalogue is None:
-            catalogue = "kommunal"
-        result = _score(answers, questionnaire, questionnaires_dir, model, catalogue, target)
+        chosen = [name for name, value in (("--area", area), ("--question", question),
+                                           ("--criterion", criterion), ("--service", service))
+                  if value]
+        if len(chosen) > 1:
+            raise UserError(f"Nur eine Zahl auf einmal erklären: {' und '.join(chosen)} "
+                            "zusammen geht nicht.", hint="Eine der Optionen weglassen.")
+        result = _score(answers, questionnaire, questionnaires_dir, model,
+                        catalogue or "kommunal", target)
+        if json_out:
+            dump_json(render.explanation_data(result, area=area, question=question,
+                                              criterion=criterion, service=service))
+            return
         if question:
             render.explain_question(result, question)
         elif area:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import sys
+import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
 
-from ozgkompass.cli.output import err_console, esc, print_issues
+from ozgkompass.cli.output import err_console, esc, print_issues, reset_consoles
 from ozgkompass.errors import DataError, UserError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -18,32 +20,53 @@ F = TypeVar("F", bound=Callable[..., Any])
 state = {"debug": False}
 
 
+def _debug_traceback() -> None:
+    """With --debug: the traceback first, then the usual message and exit code."""
+    if state["debug"]:
+        traceback.print_exc(file=sys.stderr)
+
+
+def _json_error(message: str, code: int, issues: list[Any]) -> None:
+    """With --json, a failure is JSON too, so that a script reading stdout learns why."""
+    from ozgkompass.cli.output import dump_json
+
+    dump_json({"error": {"message": message, "exit_code": code,
+                         "issues": [i.to_dict() for i in issues]}})
+
+
 def handle_errors(func: F) -> F:
     """Wrap a command: user-fixable errors print one located message, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        reset_consoles()
+        as_json = bool(kwargs.get("json_out") or kwargs.get("as_json"))
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`… --json | head`): end quietly
+            from ozgkompass.entry import silence_stdout
+
+            silence_stdout()
+            raise typer.Exit(EXIT_OK) from None
         except DataError as exc:
-            if state["debug"]:
-                raise
+            _debug_traceback()
+            if as_json:
+                _json_error(exc.message, EXIT_PROBLEMS, exc.issues)
             print_issues(exc.issues)
             err_console.print(f"[red]{esc(exc.message)}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS) from None
         except UserError as exc:
-            if state["debug"]:
-                raise
+            _debug_traceback()
+            if as_json:
+                _json_error(str(exc), EXIT_USAGE, [])
             err_console.print(f"[red]Fehler:[/red] {esc(exc)}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_USAGE) from None
-        except KeyboardInterrupt:
-            err_console.print("Abgebrochen.")
+        except KeyboardInterrupt:  # the console script (ozgkompass.entry) says "Abgebrochen."
             raise typer.Exit(130) from None
         except Exception as exc:
-            if state["debug"]:
-                raise
+            _debug_traceback()
             err_console.print(
                 f"[red]Interner Fehler:[/red] {type(exc).__name__}: {esc(exc)}\n"
                 "Das ist ein Fehler in ozgkompass, nicht in Ihren Daten. Bitte mit --debug "

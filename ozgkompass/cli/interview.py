@@ -34,8 +34,8 @@ def resolve_questionnaire(spec: str | None, questionnaires_dir: Path | None,
 
 
 def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
-    from ozgkompass.interview.blank import LAENDER
     from ozgkompass.model.answers import MUNICIPALITY_TYPES, Interview, Municipality
+    from ozgkompass.model.laender import NAMES, code_from_ars
 
     fe.say("Neues Interview. Zuerst die Stammdaten der Kommune (Enter = leer lassen).")
     name = kommune
@@ -55,10 +55,8 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
             ars = ars.replace(" ", "") if ars else None
             break
         fe.say("Der Regionalschlüssel hat genau 12 Ziffern, z. B. 034510001001.")
-    land = fe.ask_text("Land" + (f" (Enter = {LAENDER[ars[:2]]})" if ars and ars[:2] in LAENDER
-                                 else ""))
-    if land is None and ars:
-        land = LAENDER.get(ars[:2])
+    from_ars = NAMES.get(code_from_ars(ars) or "")
+    land = fe.ask_text("Land" + (f" (Enter = {from_ars})" if from_ars else "")) or from_ars
     kreis = fe.ask_text("Kreis")
     population = None
     while True:
@@ -243,7 +241,7 @@ def _finish(session: Any) -> None:
     render.assessment_summary(result)
     shown = display_path(path)
     console.print("\nWeiter mit:", highlight=False)
-    for cmd in (f"ozgkompass score {shown} --catalogue kommunal",
+    for cmd in (f"ozgkompass score {shown}",
                 f"ozgkompass explain {shown}",
                 f"ozgkompass interview --answers {shown}   (Antworten ändern)"):
         console.print(f"  {esc(cmd)}", highlight=False)

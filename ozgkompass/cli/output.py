@@ -11,8 +11,34 @@ from rich.table import Table
 
 from ozgkompass.errors import Issue
 
-console = Console()
-err_console = Console(stderr=True)
+_consoles: dict[bool, Console] = {}
+
+
+class _LazyConsole:
+    """A Rich console created on first use and anew for every command (`reset_consoles`), so
+    that it reads COLUMNS, NO_COLOR and FORCE_COLOR when the command runs, not at import."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.current(), name)
+
+    def current(self) -> Console:
+        """The real console (for Rich objects that need one, such as a progress bar)."""
+        found = _consoles.get(self._stderr)
+        if found is None:
+            found = _consoles[self._stderr] = Console(stderr=self._stderr)
+        return found
+
+
+console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+
+
+def reset_consoles() -> None:
+    """Forget the consoles: the next output creates them from the current environment."""
+    _consoles.clear()
 
 
 def esc(value: object) -> str:
@@ -27,7 +53,20 @@ def print_issues(issues: list[Issue], *, as_json: bool = False, title: str | Non
         return
     if title:
         err_console.print(f"[bold]{title}[/bold]")
+    from collections import Counter
+
+    from ozgkompass.model.common import MAX_PER_KIND
+
+    shown: Counter[str] = Counter()
+    total = Counter(i.code for i in issues)
     for issue in issues:
+        shown[issue.code] += 1
+        if shown[issue.code] > MAX_PER_KIND:
+            if shown[issue.code] == MAX_PER_KIND + 1:
+                err_console.print(
+                    f"… und {total[issue.code] - MAX_PER_KIND} weitere Probleme dieser Art "
+                    f"({esc(issue.code)}); alle mit --json.", highlight=False, soft_wrap=True)
+            continue
         style = "red" if issue.severity == "error" else "yellow"
         label = "Fehler" if issue.severity == "error" else "Warnung"
         err_console.print(

@@ -22,14 +22,27 @@ DirOpt = Annotated[
 
 @app.callback()
 @handle_errors
-def list_questionnaires_cmd(ctx: typer.Context, questionnaires_dir: DirOpt = None) -> None:
+def list_questionnaires_cmd(
+    ctx: typer.Context,
+    questionnaires_dir: DirOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
+) -> None:
     """Listet die eingebauten und eigenen Fragebögen (Fragen: questionnaires show ID)."""
     if ctx.invoked_subcommand is not None:
         return
     from ozgkompass.model.registry import list_questionnaires
 
+    entries = list_questionnaires(questionnaires_dir)
+    if json_out:
+        dump_json([{"id": e.questionnaire.id if e.questionnaire else None,
+                    "version": e.questionnaire.version if e.questionnaire else None,
+                    "title": e.questionnaire.title.de if e.questionnaire else None,
+                    "questions": len(e.questionnaire.questions) if e.questionnaire else None,
+                    "valid": e.questionnaire is not None, "origin": e.origin,
+                    "path": e.path} for e in entries])
+        return
     rows = []
-    for e in list_questionnaires(questionnaires_dir):
+    for e in entries:
         q = e.questionnaire
         if q is None:
             n = sum(i.severity == "error" for i in e.issues)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 from rich.table import Table
 
-from ozgkompass.cli.output import console, esc, print_issues
+from ozgkompass.cli.output import console, esc
 from ozgkompass.errors import UserError
 from ozgkompass.model.common import RESPONSIBLE
 
@@ -31,155 +32,213 @@ def num(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def width() -> int:
+    """The width to design for: the terminal's, at most 100 (long lines are hard to read)."""
+    return max(40, min(console.width, 100))
+
+
+def lines(text: str, indent: int = 0, max_lines: int = 3) -> str:
+    """Wrap text to the terminal; at most `max_lines` lines, cut with an ellipsis."""
+    wrapped = textwrap.wrap(text, width() - indent) or [""]
+    if len(wrapped) > max_lines:
+        wrapped = wrapped[:max_lines]
+        wrapped[-1] = wrapped[-1][: width() - indent - 2].rstrip() + " …"
+    return "\n".join(" " * indent + line for line in wrapped)
+
+
+def say(text: str, style: str | None = None, indent: int = 0, max_lines: int = 99) -> None:
+    """Print wrapped user text (escaped) in the given style."""
+    body = esc(lines(text, indent, max_lines))
+    console.print(f"[{style}]{body}[/{style}]" if style else body, highlight=False)
+
+
+def cut(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: max(0, size - 1)] + "…"
+
+
+def text_table(title: str | None, columns: list[tuple[str, int | None, str]],
+               rows: list[list[str]]) -> None:
+    """A table as plain fixed-width lines that never exceed the terminal width: the column
+    with width None takes the rest; cells that do not fit end in "…"."""
+    gap = 2
+    fixed = sum(w for _, w, _ in columns if w) + gap * (len(columns) - 1)
+    free = max(8, width() - fixed)
+    widths = [w if w else free for _, w, _ in columns]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for (_, _, align), w, cell in zip(columns, widths, cells, strict=True):
+            cell = cut(cell, w)
+            out.append(cell.rjust(w) if align == "r" else cell.ljust(w))
+        return (" " * gap).join(out).rstrip()
+
+    console.print()
+    if title:
+        console.print(f"[bold]{esc(title)}[/bold]", highlight=False)
+    console.print(f"[dim]{esc(line([h for h, _, _ in columns]))}[/dim]", highlight=False)
+    for row in rows:
+        console.print(esc(line(row)), highlight=False)
+
+
+def short_title(title: str) -> str:
+    """"Nutzerkonten – BundID/DeutschlandID, …" → "Nutzerkonten": the part before a dash."""
+    return title.split(" – ")[0].split(" (")[0]
+
+
 def header(a: Any) -> None:
     m = a.municipality
     where = ", ".join(x for x in (m.kreis, m.land) if x)
     console.print(
         f"[bold]{esc(m.name)}[/bold]" + (f" ({esc(where)})" if where else ""), highlight=False
     )
-    console.print(
-        f"[dim]Fragebogen {esc(a.questionnaire['id'])} {esc(a.questionnaire['version'])} · "
-        f"Reifegradmodell {esc(a.model['id'])}"
-        + ("" if a.model["complete"] else " (vorläufig)")
-        + (
-            f" · Katalog {esc(a.catalogue.catalogue['id'])} {esc(a.catalogue.catalogue['version'])}"
-            if a.catalogue is not None
-            else ""
-        )
-        + f" · ozgkompass {a.tool_version}[/dim]",
-        highlight=False,
-    )
+    parts = [f"Fragebogen {a.questionnaire['id']} {a.questionnaire['version']}",
+             f"Reifegradmodell {a.model['id']}" + ("" if a.model["complete"] else " (vorläufig)")]
+    if a.catalogue is not None:
+        parts.append(f"Katalog {a.catalogue.catalogue['id']} {a.catalogue.catalogue['version']}")
+    parts.append(f"ozgkompass {a.tool_version}")
+    say(" · ".join(parts), "dim")
+
+
+def _notes(a: Any) -> None:
+    """Warnings belong to the result (saved output shows them too), not only to stderr."""
+    warnings = [i for i in a.issues if i.severity == "warning"]
+    if warnings:
+        console.print("\n[yellow]Hinweise[/yellow]")
+        for w in warnings:
+            say(f"{w.location}: {w.message}", indent=2, max_lines=4)
 
 
 def assessment_summary(a: Any, top: int = 5) -> None:
-    warnings = [i for i in a.issues if i.severity == "warning"]
-    if warnings:
-        print_issues(warnings)
     header(a)
+    _notes(a)
     console.print(
-        f"\nOZG-Reifeindex: [bold]{pct(a.score)}[/bold] – {esc(a.band or 'nicht bewertbar')}"
-        f"   Vollständigkeit: {pct(a.completeness)} ({a.answered} von {a.applicable} "
-        "zutreffenden Fragen beantwortet)",
+        f"\nOZG-Reifeindex: [bold]{pct(a.score)}[/bold] – {esc(a.band or 'nicht bewertbar')}",
         highlight=False,
     )
+    say(f"Vollständigkeit: {pct(a.completeness)} ({a.answered} von {a.applicable} "
+        "zutreffenden Fragen beantwortet)")
     if a.band_description:
-        console.print(f"[dim]{esc(a.band_description)}[/dim]")
-    t = Table(title="Bereiche", title_justify="left")
-    for col in ("Bereich", "Gewicht", "Ergebnis", "Stufe", "Vollständigkeit", "Offen (Pflicht)"):
-        t.add_column(col, justify="right" if col not in ("Bereich", "Stufe") else "left")
-    for ar in a.areas:
-        _row(
-            t,
-            ar.title,
-            num(ar.weight),
-            pct(ar.score),
-            ar.band or "–",
-            pct(ar.completeness),
-            str(len(ar.open_required)) if ar.open_required else "",
-        )
-    console.print(t)
-    t = Table(
-        title=f"Reifegrad-Kriterien ({esc(a.model['id'])}): was die Infrastruktur trägt",
-        title_justify="left",
-    )
-    for col in ("Kriterium", "Stufe", "Begründung"):
-        t.add_column(col)
+        say(a.band_description, "dim")
+    narrow = width() < 72
+    cols = [("Bereich", None, "l"), ("Gew.", 4, "r"), ("Ergebnis", 8, "r"),
+            ("Stufe", 15, "l"), ("Vollst.", 7, "r"), ("offen", 5, "r")]
+    rows = [[short_title(ar.title), num(ar.weight), pct(ar.score), ar.band or "–",
+             pct(ar.completeness), str(len(ar.open_required)) if ar.open_required else ""]
+            for ar in a.areas]
+    if narrow:  # drop weight and open count on narrow terminals
+        cols = [c for k, c in enumerate(cols) if k not in (1, 5)]
+        rows = [[c for k, c in enumerate(r) if k not in (1, 5)] for r in rows]
+    text_table("Bereiche", cols, rows)
+    rows = []
     for c in a.criteria:
-        _row(t, c.name, c.level_name, c.reason)
-    console.print(t)
+        who = ", ".join(c.deciding[:2]) + (" …" if len(c.deciding) > 2 else "")
+        rows.append([c.name, c.level_name, who or ("nicht gefragt" if "nicht gefragt" in c.reason
+                                                   else "keine Antwort")])
+    text_table(f"Reifegrad-Kriterien ({a.model['id']})",
+               [("Kriterium", 24, "l"), ("Stufe", 20, "l"), ("entschieden durch", None, "l")],
+               rows)
+    say("Warum: ozgkompass explain DATEI --criterion ID (z. B. "
+        f"{a.criteria[0].id if a.criteria else 'nutzerkonto'}).", "dim")
     if a.catalogue is not None:
-        catalogue_summary(a.catalogue)
+        catalogue_summary(a, top)
     if a.recommendations:
-        t = Table(
-            title=f"Nächste Schritte (die {min(top, len(a.recommendations))} wirksamsten)",
-            title_justify="left",
-        )
-        for col in ("#", "Empfehlung", "Zuständig", "Index +"):
-            t.add_column(col)
+        n = min(top, len(a.recommendations))
+        console.print(f"\n[bold]Nächste Schritte[/bold] (die {n} wirksamsten)")
         for i, r in enumerate(a.recommendations[:top], 1):
-            _row(t, str(i), r.text, r.responsible_label or "–", f"{de(r.gain)}")
-        console.print(t)
-        console.print(
-            "[dim]„Index +“: Punkte, um die der Gesamtindex stiege, wenn diese Frage "
-            "voll erfüllt wäre. Details: ozgkompass explain DATEI --question ID[/dim]"
-        )
+            console.print(
+                f"{i:>2}. Index +{de(r.gain)} · {esc(r.responsible_label or 'offen')} · "
+                f"Frage {esc(r.question_id)}", highlight=False)
+            say(r.text, indent=4, max_lines=3)
+        say("„Index +“: Punkte, um die der Gesamtindex stiege, wenn die Frage voll erfüllt "
+            "wäre. Details: ozgkompass explain DATEI --question ID", "dim")
     if a.followups:
-        console.print(f"\n[bold]Rückfragen[/bold] ({len(a.followups)}, zählen wie offene Fragen):")
+        console.print(f"\n[bold]Rückfragen[/bold] ({len(a.followups)}, zählen wie offene "
+                      "Fragen)")
         for f in a.followups:
-            console.print(f"  {esc(f.question_id)}: klären mit {esc(f.clarify_with)}",
-                          highlight=False)
+            say(f"{f.question_id}: klären mit {f.clarify_with}", indent=2, max_lines=2)
     if a.open_required:
-        console.print(
-            f"\n[yellow]{len(a.open_required)} Pflichtfrage(n) offen[/yellow] (zählen "
-            f"mit 0 %): {esc(', '.join(a.open_required))}",
-            highlight=False,
-            soft_wrap=True,
-        )
+        console.print()
+        say(f"{len(a.open_required)} Pflichtfrage(n) offen (zählen mit 0 %): "
+            + ", ".join(a.open_required), "yellow", max_lines=6)
 
 
-def catalogue_summary(c: Any, top: int = 5) -> None:
+def _level_label(c: Any, level: int) -> str:
+    names = {s.level: s.level_name for s in c.services}
+    return names.get(level, str(level)).replace(" (unbestätigt)", "")
+
+
+def catalogue_summary(a: Any, top: int = 5) -> None:
+    c = a.catalogue
     console.print(
-        f"\n[bold]OZG-Leistungen im Katalog {esc(c.catalogue['id'])} "
-        f"{esc(c.catalogue['version'])}[/bold]:"
-        f" {c.in_scope} in kommunaler Zuständigkeit bewertet, davon "
-        f"[bold]{c.at_target}[/bold] ({pct(c.share_at_target)}) auf Zielstufe erreichbar.",
-        highlight=False,
-    )
+        f"\n[bold]OZG-Leistungen[/bold]: [bold]{c.at_target} von {c.in_scope}[/bold] "
+        f"erreichen ihre Zielstufe ({pct(c.share_at_target)})", highlight=False)
+    targets = sorted({(s.target, s.target_reason) for s in c.services}, key=lambda t: t[0])
+    by_kind = []
+    for level, reason in targets:
+        label = ("Vor-Ort-Leistungen" if "persönliches" in reason else
+                 "SDG Anhang II" if "SDG" in reason else
+                 "vorgegeben" if "vorgegeben" in reason else "OZG-konform")
+        by_kind.append(f"{label} {level}")
+    say("Zielstufe: " + ", ".join(dict.fromkeys(by_kind)) + ".", "dim")
+    counts = [f"{_level_label(c, lv)}: {n}" for lv, n in sorted(c.level_counts.items()) if n]
+    say("Heute erreichbar: " + " · ".join(counts))
+    if c.blocking and a.score is not None and (c.share_at_target or 0) < a.score:
+        cid, name, n = c.blocking[0]
+        say(f"Warum Index {pct(a.score)}, aber nur {pct(c.share_at_target)} der Leistungen "
+            "auf Zielstufe? Der Index mittelt alle Bereiche des Fragebogens; eine Leistung "
+            "erreicht ihre Zielstufe erst, wenn jedes Kriterium reicht, das sie braucht. "
+            f"Hier hält vor allem „{name}“ {n} Leistung(en) zurück.")
+    say(c.scope_note + (f" {len(c.out_of_scope)} Leistung(en) führt die Kommune nicht aus "
+                        "(aufgeführt, nicht bewertet)." if c.out_of_scope else ""), "dim")
+    if c.in_person:
+        say(f"{c.in_person} Leistung(en) verlangen persönliches Erscheinen; bewertet wird, "
+            "was online geht (Information, Termin, Antragsdaten).", "dim")
     if c.unconfirmed:
-        console.print(
-            f"[dim]{c.unconfirmed} Leistung(en) hängen von Kriterien ab, deren Stufe "
-            "unbekannt ist; sie zählen nicht als erreicht.[/dim]"
-        )
-    t = Table(title="Nach Themenfeld", title_justify="left")
-    for col in ("Themenfeld", "Leistungen", "auf Zielstufe", "Anteil"):
-        t.add_column(col, justify="left" if col == "Themenfeld" else "right")
-    for g in c.by_themenfeld:
-        _row(t, g.name, str(g.services), str(g.at_target), pct(g.share))
-    console.print(t)
-    levers = sorted(
-        [*c.levers, *c.combinations],
-        key=lambda lv: (-lv.unlocked_weight, -lv.unlocked, len(lv.criteria)),
-    )
+        say(f"{c.unconfirmed} Leistung(en) hängen von Kriterien ab, deren Stufe unbekannt "
+            "ist; sie zählen nicht als erreicht.", "dim")
+    if c.model_notice:
+        say(c.model_notice, "dim")
+    for other in c.other_models:
+        say(f"Nach {other.title}: {other.at_target} von {other.in_scope} Leistungen auf "
+            f"Zielstufe, Frontend vollständig bei {other.frontend_complete}.", "dim")
+    text_table("Nach Themenfeld", [("Themenfeld", None, "l"), ("Leistungen", 10, "r"),
+                                   ("auf Zielstufe", 13, "r"), ("Anteil", 6, "r")],
+               [[g.name, str(g.services), str(g.at_target), pct(g.share)]
+                for g in c.by_themenfeld])
+    below = sorted((s for s in c.services if not s.at_target),
+                   key=lambda s: (s.themenfeld, s.ozg_id))
+    if below:
+        limit = 15
+        rows = []
+        for s in below[:limit]:
+            missing = s.bottlenecks or s.unknown_criteria
+            rows.append([s.ozg_id, s.name, f"{s.level} → {s.target}",
+                         ", ".join(missing) + ("" if s.bottlenecks else " (unbekannt)")])
+        text_table(f"Unter Zielstufe ({len(below)})",
+                   [("OZG-ID", 6, "l"), ("Leistung", None, "l"), ("Stufe", 5, "l"),
+                    ("fehlt", 24, "l")], rows)
+        if len(below) > limit:
+            say(f"… und {len(below) - limit} weitere; alle mit --json, eine im Detail: "
+                "ozgkompass explain DATEI --service OZG-ID", "dim")
+    levers = sorted([*c.levers, *c.combinations],
+                    key=lambda lv: (-lv.unlocked_weight, -lv.unlocked, len(lv.criteria)))
     if levers:
-        t = Table(
-            title="Hebel: welche Verbesserung die meisten Leistungen auf Zielstufe bringt",
-            title_justify="left",
-        )
-        for col in (
-            "#",
-            "Kriterium anheben",
-            "auf Stufe",
-            "Leistungen +",
-            "davon mit EfA",
-            "Empfehlung",
-            "Zuständig",
-        ):
-            t.add_column(col)
+        console.print("\n[bold]Hebel[/bold]: was die meisten Leistungen auf Zielstufe bringt")
         for i, lv in enumerate(levers[:top], 1):
-            _row(
-                t,
-                str(i),
-                " + ".join(lv.criterion_names),
-                " / ".join(str(x) for x in lv.needed_levels),
-                str(lv.unlocked),
-                str(lv.efa_available),
-                lv.recommendation or "–",
-                lv.responsible_label or "–",
-            )
-        console.print(t)
+            crit = " + ".join(f"{n} auf {lvl}" for n, lvl in
+                              zip(lv.criterion_names, lv.needed_levels, strict=True))
+            say(f"{i:>2}. {crit}: +{lv.unlocked} Leistung(en)"
+                + (f", {lv.efa_available} mit EfA" if lv.efa_available else "")
+                + (f" · {lv.responsible_label}" if lv.responsible_label else ""), max_lines=2)
+            if lv.recommendation:
+                say(lv.recommendation, indent=4, max_lines=2)
     elif c.in_scope > c.at_target:
-        console.print(
-            "Kein einzelnes Kriterium und keine Kombination aus bis zu drei Kriterien "
-            "bringt allein eine Leistung auf ihre Zielstufe; mehrere Grundlagen fehlen "
-            "zugleich."
-        )
+        say("Kein einzelnes Kriterium und keine Kombination aus bis zu drei Kriterien bringt "
+            "allein eine Leistung auf ihre Zielstufe; mehrere Grundlagen fehlen zugleich.")
     if c.blocking:
-        console.print(
-            "Engpässe (Leistungen, die das Kriterium unter der Zielstufe hält): "
-            + esc(", ".join(f"{name} {n}" for _, name, n in c.blocking[:6])),
-            highlight=False,
-            soft_wrap=True,
-        )
+        console.print()
+        say("Engpässe (Leistungen, die das Kriterium unter der Zielstufe hält): "
+            + ", ".join(f"{name} {n}" for _, name, n in c.blocking[:6]), max_lines=4)
 
 
 def explain_overall(a: Any) -> None:
@@ -209,54 +268,44 @@ def explain_overall(a: Any) -> None:
     )
 
 
+def _unknown(what: str, given: str, known: list[str], hint: str) -> UserError:
+    from ozgkompass.model.common import did_you_mean
+
+    return UserError(f"{what} {given!r} gibt es nicht." + did_you_mean(given, known),
+                     hint=hint)
+
+
 def explain_area(a: Any, area_id: str) -> None:
     ar = a.area(area_id)
     if ar is None:
-        raise UserError(
-            f"Bereich {area_id!r} gibt es nicht.",
-            hint=f"Bereiche: {', '.join(x.id for x in a.areas)}.",
-        )
+        ids = [x.id for x in a.areas]
+        raise _unknown("Bereich", area_id, ids, f"Bereiche: {', '.join(ids)}.")
     header(a)
-    console.print(f"\n[bold]{esc(ar.title)}[/bold]: gewichteter Mittelwert der zählenden Fragen")
-    t = Table()
-    for col in ("Frage", "Antwort", "Status", "Ergebnis", "Gewicht", "Beitrag"):
-        t.add_column(col)
+    console.print(f"\n[bold]{esc(ar.title)}[/bold]: gewichteter Mittelwert der zählenden "
+                  "Fragen", highlight=False)
+    rows = []
     for q in ar.questions:
-        contrib = (
-            f"{de(q.score * q.weight)}" if q.counted and q.score is not None else "ausgeschlossen"
-        )
-        _row(
-            t,
-            q.id,
-            q.answer_label or q.na_reason or "",
-            q.status,
-            pct(q.score) if q.counted else "–",
-            num(q.weight),
-            contrib,
-        )
-    console.print(t)
+        contrib = de(q.score * q.weight) if q.counted and q.score is not None else "–"
+        rows.append([q.id, q.status, pct(q.score) if q.counted else "–", num(q.weight), contrib])
+    text_table(None, [("Frage", None, "l"), ("Status", 15, "l"), ("Ergebnis", 8, "r"),
+                      ("Gew.", 5, "r"), ("Beitrag", 8, "r")], rows)
     weight = ar.counted_weight
     if ar.score is not None:
-        s = sum((q.score or 0) * q.weight for q in ar.questions if q.counted)
-        console.print(
-            f"Summe Beiträge {de(s)} / Summe Gewichte {num(weight)} = "
-            f"[bold]{de(ar.score)} %[/bold] → {esc(ar.band)}",
-            highlight=False,
-        )
-    console.print(
-        "[dim]Ausgeschlossen sind ausgeblendete Fragen (Bedingung nicht erfüllt), "
-        "„trifft nicht zu“, offene freiwillige Fragen und Fragen ohne Bewertung "
-        "(Freitext, Zahl ohne Schwellen). Offene Pflichtfragen zählen mit 0 %.[/dim]"
-    )
+        total = sum((q.score or 0) * q.weight for q in ar.questions if q.counted)
+        console.print(f"Summe Beiträge {de(total)} / Summe Gewichte {num(weight)} = "
+                      f"[bold]{de(ar.score)} %[/bold] → {esc(ar.band)}", highlight=False)
+    say("Ausgeschlossen (–) sind ausgeblendete Fragen (Bedingung nicht erfüllt), „trifft nicht "
+        "zu“, offene freiwillige Fragen und Fragen ohne Bewertung (Freitext, Zahl ohne "
+        "Schwellen). Offene Pflichtfragen zählen mit 0 %. Antworten: ozgkompass explain DATEI "
+        "--question ID", "dim")
 
 
 def explain_question(a: Any, qid: str) -> None:
     q = a.question(qid)
     if q is None:
-        raise UserError(
-            f"Frage {qid!r} gibt es nicht.",
-            hint="IDs stehen in der Antwortdatei und in `ozgkompass explain DATEI --area ID`.",
-        )
+        raise _unknown("Frage", qid, [x.id for ar in a.areas for x in ar.questions],
+                       "IDs zeigt `ozgkompass explain DATEI --area ID` (Bereiche: "
+                       + ", ".join(x.id for x in a.areas) + ").")
     header(a)
     console.print(f"\n[bold]{esc(q.id)}[/bold]: {esc(q.text)}", highlight=False)
     console.print(f"Typ {q.type}, Gewicht {num(q.weight)}, Status: {q.status}")
@@ -287,26 +336,33 @@ def explain_question(a: Any, qid: str) -> None:
 def explain_criterion(a: Any, cid: str) -> None:
     c = a.criterion(cid)
     if c is None:
-        raise UserError(
-            f"Kriterium {cid!r} gibt es im Modell {a.model['id']} nicht.",
-            hint=f"Kriterien: {', '.join(x.id for x in a.criteria)}.",
-        )
+        ids = [x.id for x in a.criteria]
+        raise _unknown(f"Kriterium (Modell {a.model['id']})", cid, ids,
+                       f"Kriterien: {', '.join(ids)}.")
     header(a)
     console.print(
         f"\n[bold]{esc(c.name)}[/bold]: {esc(c.level_name)} – {esc(c.reason)}", highlight=False
     )
     for e in c.evidence:
         mark = " ← entscheidet (schwächste Antwort)" if e.question_id in c.deciding else ""
-        console.print(
-            f"  {esc(e.question_id)}: {esc(e.answer_label)} → Stufe {e.level}{mark}",
-            highlight=False,
-        )
+        scope = f" ({e.scope_label})" if e.applies_to else ""
+        say(f"  {e.question_id}: {e.answer_label} → Stufe {e.level}{scope}{mark}", max_lines=3)
+    if c.level is None and c.settled_by:
+        say("Klären lässt es sich mit: " + ", ".join(c.settled_by)
+            + " (ozgkompass explain DATEI --question ID).")
 
 
 def explain_service(a: Any, ozg_id: str) -> None:
     c = a.catalogue
     s = c.service(ozg_id) if c is not None else None
     if s is None:
+        out = next((o for o in (c.out_of_scope if c is not None else []) if o.ozg_id == ozg_id),
+                   None)
+        if out is not None:
+            raise UserError(f"OZG-Leistung {ozg_id} ({out.name}) wird für diese Kommune nicht "
+                            f"bewertet: {out.reason}.",
+                            hint="Führt sie die Aufgabe doch aus: in der Antwortdatei unter "
+                            f"municipality.scope.add eintragen (\"{ozg_id}\").")
         raise UserError(
             f"OZG-Leistung {ozg_id!r} ist nicht unter den bewerteten Leistungen.",
             hint="OZG-ID prüfen (ozgkompass catalogue search TEXT).",
@@ -341,5 +397,48 @@ def explain_service(a: Any, ozg_id: str) -> None:
             f"{esc(', '.join(s.unknown_attributes))}",
             highlight=False,
         )
+    if s.in_person_note:
+        console.print(esc(s.in_person_note), highlight=False)
+    if s.next_level is not None and s.next_blockers:
+        names = ", ".join(r.name for r in s.criteria if r.id in s.next_blockers)
+        console.print(f"Für Stufe {s.next_level} fehlt: {esc(names)}", highlight=False)
     if s.efa_quick_win:
         console.print("Ein EfA-Dienst ist verfügbar: Nachnutzung statt Eigenbau prüfen.")
+
+
+def explanation_data(a: Any, *, area: str | None = None, question: str | None = None,
+                     criterion: str | None = None, service: str | None = None) -> Any:
+    """What `explain` shows, as data for --json (the same objects the text reads)."""
+    from dataclasses import asdict
+
+    from ozgkompass.model.common import did_you_mean
+
+    def missing(what: str, given: str, known: list[str]) -> UserError:
+        return UserError(f"{what} {given!r} gibt es nicht." + did_you_mean(given, known))
+
+    head = {"municipality": a.municipality.name, "questionnaire": a.questionnaire,
+            "model": a.model, "tool_version": a.tool_version}
+    if area:
+        found = a.area(area)
+        if found is None:
+            raise missing("Bereich", area, [x.id for x in a.areas])
+        return {**head, "area": asdict(found)}
+    if question:
+        q = a.question(question)
+        if q is None:
+            raise missing("Frage", question, [x.id for ar in a.areas for x in ar.questions])
+        return {**head, "question": asdict(q)}
+    if criterion:
+        c = a.criterion(criterion)
+        if c is None:
+            raise missing("Kriterium", criterion, [x.id for x in a.criteria])
+        return {**head, "criterion": asdict(c)}
+    if service:
+        s = a.catalogue.service(service) if a.catalogue is not None else None
+        if s is None:
+            raise UserError(f"OZG-Leistung {service!r} ist nicht unter den bewerteten "
+                            "Leistungen.")
+        return {**head, "service": asdict(s)}
+    return {**head, "score": a.score, "band": a.band, "completeness": a.completeness,
+            "areas": [{"id": x.id, "title": x.title, "weight": x.weight, "score": x.score,
+                       "band": x.band} for x in a.areas]}

@@ -11,15 +11,6 @@ from ozgkompass.model.answers import AnswerSet, Interview, Municipality, Questio
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.sources.answers_file import dump_answers
 
-# first two digits of the Amtlicher Regionalschlüssel
-LAENDER = {
-    "01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen",
-    "05": "Nordrhein-Westfalen", "06": "Hessen", "07": "Rheinland-Pfalz",
-    "08": "Baden-Württemberg", "09": "Bayern", "10": "Saarland", "11": "Berlin",
-    "12": "Brandenburg", "13": "Mecklenburg-Vorpommern", "14": "Sachsen",
-    "15": "Sachsen-Anhalt", "16": "Thüringen",
-}
-
 
 def file_name_for(name: str) -> str:
     """`Gemeinde Müllheim/Baden` -> `gemeinde-muellheim-baden.answers.yaml` (no path parts)."""

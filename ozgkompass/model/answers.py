@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
-from ozgkompass.model.common import Checker, did_you_mean, is_sane_number
+from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane_number
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
 
 TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers",
             "superseded_answers")
 REF_KEYS = ("id", "version", "hash")
-MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population")
+MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population", "scope")
+SCOPE_KEYS = ("add", "remove")
 MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "verband")
 INTERVIEW_KEYS = ("date", "interviewer", "participants", "notes")
 ANSWER_KEYS = ("value", "na", "reason", "unclear", "note", "source")
@@ -36,6 +37,10 @@ class Municipality:
     kreis: str | None = None
     type: str | None = None
     population: int | None = None
+    # OZG-IDs this municipality executes beyond / does not execute despite its type
+    # (e.g. a große kreisangehörige Stadt with its own Bauaufsicht)
+    scope_add: tuple[str, ...] = ()
+    scope_remove: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,14 @@ class AnswerSet:
     interview: Interview
     answers: dict[str, Answer] = field(default_factory=dict)
     path: str | None = None
+    # problems of the file on its own (header, structure); errors among them make the file
+    # invalid, but the answers are still checked so that every problem is reported at once
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
     # answers given to an older questionnaire version that no longer fit (kept, never scored)
     superseded: dict[str, Any] = field(default_factory=dict)
 
@@ -94,7 +107,11 @@ def _opt_str(value: Any) -> str | None:
 
 
 def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
-    """Check an answers file on its own; returns the answer set (None on errors) and issues."""
+    """Check an answers file on its own; returns the answer set and the issues.
+
+    The answer set is None only when the file is not an answers file at all (no mapping);
+    with errors in the header it is still returned (with `has_errors`), so that the answers
+    can be checked too and every problem is reported at once."""
     ck = Checker(doc, list(doc.issues))
     if doc.data is None:
         return None, ck.issues
@@ -121,14 +138,36 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
     if mm is not None:
         ck.keys(mm, MUNICIPALITY_KEYS, ("name",), "`municipality`")
         ars = _opt_str(mm.get("ars"))
-        if ars is not None and not ARS_RE.match(ars):
-            ck.error("ars", f"Amtlicher Regionalschlüssel {ars!r} muss aus 12 Ziffern bestehen "
+        raw_ars = mm.raw("ars") if isinstance(mm, YMap) else None
+        if raw_ars is not None and ARS_RE.match(raw_ars):
+            ck.error("ars", f"Amtlicher Regionalschlüssel {raw_ars} steht ohne Anführungszeichen; "
+                     f"YAML liest ihn als Zahl ({mm.get('ars')}). So schreiben: "
+                     f"ars: \"{raw_ars}\"", mm.pos_of("ars"))
+            ars = None
+        elif ars is not None and not ARS_RE.match(ars):
+            shown = raw_ars or ars
+            ck.error("ars", f"Amtlicher Regionalschlüssel {shown!r} muss aus 12 Ziffern bestehen "
                      "(in Anführungszeichen, damit führende Nullen bleiben).", mm.pos_of("ars"))
+            ars = None
+        land_name = _opt_str(mm.get("land"))
+        if ars is not None and land_name:
+            from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
+
+            by_ars, by_name = code_from_ars(ars), code_from_name(land_name)
+            if by_name is None:
+                ck.warn("land", f"Land {land_name!r} ist unbekannt; erwartet wird der Name eines "
+                        f"Landes, z. B. {NAMES['NI']}.", mm.pos_of("land"))
+            elif by_ars != by_name:
+                ck.error("ars-land", f"Der Regionalschlüssel {ars} gehört zu "
+                         f"{NAMES.get(by_ars or '', 'keinem Land')} (erste zwei Ziffern "
+                         f"{ars[:2]}), angegeben ist {land_name}; eines von beiden "
+                         "korrigieren.", mm.pos_of("ars"))
         mtype = mm.get("type")
         if mtype is not None and mtype not in MUNICIPALITY_TYPES:
             ck.error("municipality-type", f"`type` {mtype!r} ist unbekannt."
                      + did_you_mean(str(mtype), MUNICIPALITY_TYPES)
                      + f" Erlaubt: {', '.join(MUNICIPALITY_TYPES)}.", mm.pos_of("type"))
+            mtype = None
         pop = mm.get("population")
         if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
             ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}.",
@@ -138,8 +177,23 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
         if "name" in mm and (not isinstance(name, str | int) or not str(name).strip()):
             ck.error("municipality-name", "Der Name der Kommune (`municipality.name`) fehlt oder "
                      "ist leer.", mm.pos_of("name"))
+        scope: dict[str, tuple[str, ...]] = {"add": (), "remove": ()}
+        if mm.get("scope") is not None:
+            sm = ck.mapping(mm.get("scope"), "`municipality.scope`", mm.pos_of("scope"))
+            if sm is not None:
+                ck.keys(sm, SCOPE_KEYS, (), "`municipality.scope`")
+                for key in SCOPE_KEYS:
+                    ids = sm.get(key) or []
+                    ids = ids if isinstance(ids, list) else [ids]
+                    bad = [i for i in ids if not re.fullmatch(r"\d{5}", str(i))]
+                    if bad:
+                        ck.error("scope", f"`scope.{key}`: {', '.join(map(repr, bad))} ist keine "
+                                 "fünfstellige OZG-ID (in Anführungszeichen, z. B. \"10519\").",
+                                 sm.pos_of(key))
+                    scope[key] = tuple(str(i) for i in ids)
         muni = Municipality(str(name or "?").strip(), ars, _opt_str(mm.get("land")),
-                            _opt_str(mm.get("kreis")), mtype, pop)
+                            _opt_str(mm.get("kreis")), mtype, pop, scope["add"],
+                            scope["remove"])
     interview = Interview()
     if m.get("interview") is not None:
         im = ck.mapping(m.get("interview"), "`interview`", m.pos_of("interview"))
@@ -197,9 +251,8 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
         sm = ck.mapping(m["superseded_answers"], "`superseded_answers`",
                         m.pos_of("superseded_answers"))
         superseded = {str(k): v for k, v in (sm or {}).items()}
-    if any(i.severity == "error" for i in ck.issues):
-        return None, ck.issues
-    return AnswerSet(ref, muni, interview, answers, doc.path, superseded), ck.issues
+    return AnswerSet(ref, muni, interview, answers, doc.path, list(ck.issues),
+                     superseded), ck.issues
 
 
 def load_answers(path: Path | str) -> tuple[AnswerSet | None, list[Issue]]:
@@ -214,6 +267,12 @@ def normalise_value(q: Question, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, str) and value.strip().lower() in ("ja", "nein"):
             return value.strip().lower(), None
         return None, f"erwartet `ja` oder `nein`, gefunden {value!r}"
+    if isinstance(value, bool) and q.type in (QType.SINGLE, QType.MULTIPLE):
+        allowed = [o.value for o in q.options]
+        word = "ja/yes/true/on" if value else "nein/no/false/off"
+        return None, (f"YAML liest ein unquotiertes {word} als Wahrheitswert, nicht als Text; "
+                      f"diese Frage erwartet eine Option ({', '.join(allowed)}). Die Option "
+                      "schreiben oder in Anführungszeichen setzen")
     if q.type is QType.SINGLE:
         allowed = [o.value for o in q.options]
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value) in allowed:
@@ -286,11 +345,16 @@ def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
                             "verändert (anderer Inhalts-Hash bei gleicher Version); Ergebnisse "
                             "können abweichen.", loc(aset.questionnaire.line), "warning"))
     known = {q.id for q in qn.questions}
-    for qid, ans in aset.answers.items():
-        if qid not in known:
-            issues.append(Issue("unknown-question", f"Frage {qid!r} gibt es im Fragebogen "
-                                f"{qn.id} {qn.version} nicht." + did_you_mean(qid, known),
-                                at(ans)))
+    unknown = [(qid, ans) for qid, ans in aset.answers.items() if qid not in known]
+    for qid, ans in unknown[:MAX_PER_KIND]:
+        issues.append(Issue("unknown-question", f"Frage {qid!r} gibt es im Fragebogen "
+                            f"{qn.id} {qn.version} nicht." + did_you_mean(qid, known),
+                            at(ans)))
+    if len(unknown) > MAX_PER_KIND:
+        issues.append(Issue("unknown-question", f"… und {len(unknown) - MAX_PER_KIND} weitere "
+                            f"Fragen, die es im Fragebogen {qn.id} nicht gibt (ab "
+                            f"{unknown[MAX_PER_KIND][0]!r}); passt die Datei zu diesem "
+                            "Fragebogen?", at(unknown[MAX_PER_KIND][1])))
     values: dict[str, Any] = {}
     visible: dict[str, bool] = {}
     for q in qn.questions:

@@ -50,9 +50,16 @@ _RESPONSIBILITY_LABELS = {
     Responsibility.UNKNOWN: "unbekannt",
 }
 
-ATTRIBUTE_NAMES = ("fees", "evidence", "identification", "trust_level", "sdg_annex2", "efa")
-BOOL_ATTRIBUTES = ("fees", "evidence", "identification", "sdg_annex2", "efa")
+ATTRIBUTE_NAMES = ("fees", "evidence", "identification", "trust_level", "sdg_annex2", "efa",
+                   "audience", "written_form", "in_person")
+BOOL_ATTRIBUTES = ("fees", "evidence", "identification", "sdg_annex2", "efa", "written_form",
+                   "in_person")
 TRUST_LEVELS = ("keines", "basis", "substantiell", "hoch")
+AUDIENCES = ("buerger", "unternehmen", "beide")
+# Which level of local government usually executes a service (docs/catalogue-format.md).
+EXECUTED_BY = ("gemeinde", "kreis", "beide", "land", "bund")
+EXECUTED_BY_LABELS = {"gemeinde": "Gemeinden", "kreis": "Kreise und kreisfreie Städte",
+                      "beide": "Gemeinden und Kreise", "land": "das Land", "bund": "der Bund"}
 ATTRIBUTE_LABELS = {
     "fees": "Gebühren",
     "evidence": "Nachweise",
@@ -60,6 +67,9 @@ ATTRIBUTE_LABELS = {
     "trust_level": "Vertrauensniveau",
     "sdg_annex2": "SDG Anhang II",
     "efa": "EfA-Leistung verfügbar",
+    "audience": "Zielgruppe",
+    "written_form": "Schriftformerfordernis",
+    "in_person": "persönliches Erscheinen vorgeschrieben",
 }
 
 # Typisierung → responsibility class (docs/catalogue-format.md, DOMAIN.md).
@@ -86,14 +96,17 @@ class ServiceAttributes:
     trust_level: str | None = None
     sdg_annex2: bool | None = None
     efa: bool | None = None
+    audience: str | None = None  # buerger | unternehmen | beide
+    written_form: bool | None = None
+    in_person: bool | None = None
 
     def flag(self, name: str) -> bool | None:
         """The boolean value of an attribute; identification follows from the trust level.
 
         For "trust_level" itself: True if identification at some level is needed.
         """
-        if name not in ATTRIBUTE_NAMES:
-            raise KeyError(f"unknown attribute {name!r}")
+        if name not in ATTRIBUTE_NAMES or name == "audience":
+            raise KeyError(f"not a yes/no attribute: {name!r}")
         if name in ("identification", "trust_level"):
             if name == "identification" and self.identification is not None:
                 return self.identification
@@ -104,6 +117,25 @@ class ServiceAttributes:
             return self.identification if name == "trust_level" else None
         value: bool | None = getattr(self, name)
         return value
+
+    def matches(self, applies_to: Iterable[tuple[str, tuple[Any, ...]]]) -> bool:
+        """Whether answers restricted with `applies_to` hold for a service with these
+        attributes. An unknown attribute matches (conservative: the answer counts)."""
+        for attr, values in applies_to:
+            if attr == "audience":
+                mine = self.audience
+                if mine is None or "beide" in values or (mine == "beide" and values):
+                    continue
+                if mine not in values:
+                    return False
+            elif attr == "trust_level":
+                if self.trust_level is not None and self.trust_level not in values:
+                    return False
+            else:
+                flag = self.flag(attr)
+                if flag is not None and flag not in values:
+                    return False
+        return True
 
     def unknown(self) -> list[str]:
         """Names of the attributes that are unknown (None).
@@ -127,6 +159,13 @@ class OzgService:
     responsibility: Responsibility
     priority: int | None = None
     case_volume: float | None = None
+    executed_by: str | None = None  # gemeinde | kreis | beide | land | bund; None = unknown
+    executed_by_land: tuple[tuple[str, str], ...] = ()  # Land code → executed_by there
+    note: str | None = None
+
+    def executed_by_in(self, land: str | None) -> str | None:
+        """Who executes the service in a Land (the Land's rule, else the general one)."""
+        return dict(self.executed_by_land).get(land or "", self.executed_by)
 
     @property
     def municipal_scope(self) -> bool:
@@ -199,7 +238,7 @@ def derive_responsibility(typisierungen: Iterable[str | None]) -> Responsibility
 TOP_KEYS = ("format", "id", "version", "title", "source", "created", "services")
 TOP_REQUIRED = ("id", "version", "title", "source", "services")
 SERVICE_KEYS = ("ozg_id", "name", "themenfeld", "lage", "leika", "attributes", "responsibility",
-                "priority", "case_volume")
+                "priority", "case_volume", "executed_by", "executed_by_land", "note")
 SERVICE_REQUIRED = ("ozg_id", "name", "themenfeld")
 LEIKA_KEYS = ("key", "name", "typisierung")
 
@@ -363,6 +402,29 @@ class _Parser:
                                         or case_volume < 0):
             self.error("case-volume", f"{what}: `case_volume` muss eine Zahl ≥ 0 (Fälle pro Jahr) "
                        f"sein, ist {case_volume!r}.", m, "case_volume")
+        executed_by = m.get("executed_by")
+        if executed_by is not None and executed_by not in EXECUTED_BY:
+            self.error("executed-by", f"{what}: `executed_by: {executed_by}` ist unbekannt."
+                       + _hint(executed_by, EXECUTED_BY), m, "executed_by")
+        by_land: list[tuple[str, str]] = []
+        raw_land = m.get("executed_by_land")
+        if raw_land is not None:
+            from ozgkompass.model.laender import CODES
+
+            if not isinstance(raw_land, dict):
+                self.error("type", f"{what}: `executed_by_land` muss eine Zuordnung Land → "
+                           "Ebene sein, z. B. {BY: land}.", m, "executed_by_land")
+            else:
+                for land, value in raw_land.items():
+                    if land not in CODES:
+                        self.error("land", f"{what}: `executed_by_land`: {land!r} ist kein "
+                                   f"Länderkürzel ({', '.join(CODES)}).", raw_land, land)
+                    elif value not in EXECUTED_BY:
+                        self.error("executed-by", f"{what}: `executed_by_land.{land}: {value}` "
+                                   "ist unbekannt." + _hint(value, EXECUTED_BY), raw_land, land)
+                    else:
+                        by_land.append((str(land), str(value)))
+        note = self.text(m, "note", what)
         if self._errors() > n_before or not (ozg_id and name and themenfeld):
             return None
         if responsibility is None:
@@ -372,6 +434,7 @@ class _Parser:
             attributes=attributes, responsibility=responsibility,
             priority=int(priority) if priority is not None else None,
             case_volume=float(case_volume) if case_volume is not None else None,
+            executed_by=executed_by, executed_by_land=tuple(by_land), note=note,
         )
 
     def leika(self, items: Any, parent: dict, what: str) -> list[LeikaService]:
@@ -430,6 +493,11 @@ class _Parser:
                 if value not in TRUST_LEVELS:
                     self.error("trust-level", f"{where}: `trust_level: {value}` ist unbekannt; "
                                f"erlaubt: {', '.join(TRUST_LEVELS)} oder null.", m, key)
+                    continue
+            elif key == "audience":
+                if value not in AUDIENCES:
+                    self.error("audience", f"{where}: `audience: {value}` ist unbekannt; "
+                               f"erlaubt: {', '.join(AUDIENCES)} oder null.", m, key)
                     continue
             elif not isinstance(value, bool):
                 self.error("type", f"{where}: `{key}` muss true, false oder null (unbekannt) "
@@ -535,6 +603,12 @@ def catalogue_to_dict(cat: Catalogue) -> dict[str, Any]:
         if s.case_volume is not None:
             entry["case_volume"] = (int(s.case_volume) if s.case_volume.is_integer()
                                     else s.case_volume)
+        if s.executed_by is not None:
+            entry["executed_by"] = s.executed_by
+        if s.executed_by_land:
+            entry["executed_by_land"] = dict(s.executed_by_land)
+        if s.note:
+            entry["note"] = s.note
         services.append(entry)
     return {"format": FORMAT, "id": cat.id, "version": cat.version, "title": cat.title,
             "source": cat.source, "created": cat.created, "services": services}

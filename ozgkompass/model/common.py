@@ -41,6 +41,11 @@ class Text:
         return cls((("de", text),))
 
 
+# At most this many problems of one kind are reported one by one (a file with 200,000
+# unknown keys would otherwise take minutes for the suggestions and bury the real problem).
+MAX_PER_KIND = 25
+
+
 @dataclass
 class Checker:
     """Collects located issues while a loader walks a parsed YAML document."""
@@ -75,6 +80,13 @@ class Checker:
         allowed = list(allowed)
         for key in m:
             if key not in allowed:
+                self.unknown_keys = getattr(self, "unknown_keys", 0) + 1
+                if self.unknown_keys > MAX_PER_KIND:
+                    if self.unknown_keys == MAX_PER_KIND + 1:
+                        self.error("unknown-key", f"Weitere unbekannte Schlüssel (ab `{key}`) "
+                                   f"werden nicht einzeln gemeldet; die ersten {MAX_PER_KIND} "
+                                   "stehen oben.", m.pos_of(key))
+                    continue
                 self.error("unknown-key", f"Unbekannter Schlüssel `{key}` in {what}."
                            + did_you_mean(key, allowed, list_allowed=True), m.pos_of(key))
         for key in required:

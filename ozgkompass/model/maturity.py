@@ -46,6 +46,11 @@ class MaturityModel:
     criteria: tuple[Criterion, ...]
     requires: tuple[tuple[int, tuple[str, ...]], ...]  # level -> criteria ids that level needs
     translate_levels_from: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
+    sdg_level: int | None = None  # target of SDG Annex II services (once-only); None: highest
+    in_person_level: int | None = None  # cap of services that need personal appearance
+    frontend_level: int | None = None  # highest level of the front end (2.0: 3)
+    notice: str = ""  # what every result must say about the model (replaced, assumptions)
+    replaced_by: str | None = None  # id of the model that replaced this one
 
     @property
     def lowest_level(self) -> int:
@@ -97,7 +102,8 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
     if m is None:
         raise DataError(ck.issues)
     ck.keys(m, ["format", "id", "version", "title", "source", "note", "complete",
-                "compliant_level", "levels", "requires", "criteria", "translate_from"],
+                "compliant_level", "levels", "requires", "criteria", "translate_from",
+                "sdg_level", "in_person_level", "frontend_level", "notice", "replaced_by"],
             ["id", "version", "title", "levels", "criteria", "requires", "compliant_level"],
             "dem Reifegradmodell")
     levels: list[Level] = []
@@ -160,6 +166,15 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
     compliant = m.get("compliant_level")
     if levels and (not isinstance(compliant, int) or not 0 <= compliant <= levels[-1].level):
         ck.error("compliant-level", "`compliant_level` muss eine Stufe des Modells sein.", m.pos)
+    optional_levels: dict[str, int | None] = {}
+    for key in ("sdg_level", "in_person_level", "frontend_level"):
+        value = m.get(key)
+        if value is not None and levels and (isinstance(value, bool) or not isinstance(value, int)
+                                             or not 0 <= value <= levels[-1].level):
+            ck.error(key.replace("_", "-"), f"`{key}` muss eine Stufe des Modells sein.",
+                     m.pos_of(key))
+            value = None
+        optional_levels[key] = value
     if any(i.severity == "error" for i in ck.issues):
         raise DataError(ck.issues)
     return MaturityModel(
@@ -167,7 +182,9 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
         source=str(m.get("source", "") or ""), note=str(m.get("note", "") or ""),
         complete=bool(m.get("complete", True)), compliant_level=int(compliant),
         levels=tuple(levels), criteria=tuple(criteria), requires=tuple(sorted(requires)),
-        translate_levels_from=tuple(translate),
+        translate_levels_from=tuple(translate), notice=str(m.get("notice", "") or "").strip(),
+        replaced_by=str(m["replaced_by"]) if m.get("replaced_by") else None,
+        **optional_levels,
     )
 
 
@@ -189,7 +206,14 @@ def get_model(ref: str | None = None) -> MaturityModel:
     if ref in models:
         return models[ref]
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") and path.exists():
+    looks_like_path = path.suffix in (".yaml", ".yml") or "/" in ref or "\\" in ref
+    if looks_like_path:
+        if path.is_dir():
+            raise UserError(f"{display_path(path)} ist ein Ordner, keine Modelldatei.",
+                            hint="Den Pfad zur YAML-Datei des Modells angeben.")
+        if not path.exists():
+            raise UserError(f"Modelldatei {display_path(path)} gibt es nicht.",
+                            hint=f"Pfad prüfen; eingebaut sind: {', '.join(models)}.")
         return parse_model(read_limited(path), display_path(path))
     raise UserError(
         f"Reifegradmodell {ref!r} ist unbekannt.",

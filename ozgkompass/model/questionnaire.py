@@ -31,10 +31,10 @@ AREA_KEYS = ("id", "title", "description", "weight", "questions")
 QUESTION_KEYS = ("id", "text", "help", "type", "weight", "required", "na", "when",
                  "recommendation", "responsible", "options", "min", "max", "labels", "unit",
                  "thresholds")
-OPTION_KEYS = ("value", "label", "score", "criteria", "criteria_by_model", "recommendation",
-               "responsible", "exclusive")
-THRESHOLD_KEYS = ("min", "label", "score", "criteria", "criteria_by_model", "recommendation",
-                  "responsible")
+OPTION_KEYS = ("value", "label", "score", "criteria", "criteria_by_model", "applies_to",
+               "recommendation", "responsible", "exclusive")
+THRESHOLD_KEYS = ("min", "label", "score", "criteria", "criteria_by_model", "applies_to",
+                  "recommendation", "responsible")
 BAND_KEYS = ("min", "name", "description")
 NA_KEYS = ("allowed", "reason_required")
 
@@ -67,6 +67,9 @@ class Option:
     responsible: str | None = None
     exclusive: bool = False
     min: float | None = None  # thresholds of number questions only
+    # the criteria levels hold only for services with these catalogue attributes
+    # (docs/questionnaire-format.md, "applies_to"); () = for every service
+    applies_to: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     def criteria_for(self, model: MaturityModel, native_model: str) -> dict[str, int]:
         """Criteria levels this option evidences in `model` (translated where possible)."""
@@ -509,6 +512,7 @@ class _QuestionnaireParser:
         label = ck.text(om, "label", owhat)
         score = ck.number(om, "score", owhat, minimum=0)
         native, by_model = self._criteria(om, owhat)
+        applies_to = self._applies_to(om, owhat)
         exclusive = ck.boolean(om, "exclusive", owhat, default=False)
         if exclusive and qtype is not QType.MULTIPLE:
             ck.error("exclusive", f"`exclusive` in {owhat} gibt es nur bei multiple_choice.",
@@ -519,7 +523,35 @@ class _QuestionnaireParser:
             score=score if score is not None else 0.0, criteria=native,
             criteria_by_model=by_model, recommendation=ck.text(om, "recommendation", owhat),
             responsible=self._responsible(om, owhat), exclusive=exclusive, min=lo,
+            applies_to=applies_to,
         )
+
+    def _applies_to(self, om: YMap, what: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        """`applies_to: {audience: unternehmen}`: attribute → allowed value(s)."""
+        from ozgkompass.model.catalogue import ATTRIBUTE_NAMES, AUDIENCES, TRUST_LEVELS
+
+        if "applies_to" not in om:
+            return ()
+        am = self.ck.mapping(om["applies_to"], f"`applies_to` in {what}", om.pos_of("applies_to"))
+        out = []
+        for attr, raw in (am or {}).items():
+            if attr not in ATTRIBUTE_NAMES:
+                self.ck.error("unknown-key", f"`applies_to` in {what}: Merkmal {attr!r} gibt es "
+                              "im Katalog nicht." + did_you_mean(str(attr), ATTRIBUTE_NAMES),
+                              am.pos_of(attr))  # type: ignore[union-attr]
+                continue
+            values = tuple(raw) if isinstance(raw, list) else (raw,)
+            allowed: tuple[Any, ...] = {"audience": AUDIENCES, "trust_level": TRUST_LEVELS}.get(
+                str(attr), (True, False))
+            bad = [v for v in values if v not in allowed or (allowed == (True, False)
+                                                             and not isinstance(v, bool))]
+            if bad or not values:
+                self.ck.error("applies-to", f"`applies_to.{attr}` in {what}: {bad or raw!r} ist "
+                              f"nicht erlaubt; möglich: {', '.join(map(str, allowed))}.",
+                              am.pos_of(attr))  # type: ignore[union-attr]
+                continue
+            out.append((str(attr), values))
+        return tuple(out)
 
     def _options(self, qm: YMap, what: str, qtype: QType) -> list[Option]:
         ck = self.ck

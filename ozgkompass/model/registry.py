@@ -106,4 +106,4 @@ def load_answer_set(path: Path | Traversable, *, builtin: bool = False) -> Answe
     aset, issues = parse_answers(doc)
     if aset is None:
         raise DataError(issues, f"Antwortdatei {doc.path} ist fehlerhaft.")
-    return aset
+    return aset  # header errors travel in aset.issues and are reported with the answers

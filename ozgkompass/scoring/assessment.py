@@ -66,6 +66,35 @@ class Evidence:
     question_id: str
     answer_label: str
     level: int
+    # holds only for services with these catalogue attributes (option `applies_to`)
+    applies_to: list[tuple[str, list[Any]]] = field(default_factory=list)
+
+    @property
+    def scope_label(self) -> str:
+        """German label of the restriction, e.g. "nur Unternehmensleistungen"."""
+        return scope_label(self.applies_to)
+
+
+_SCOPE_WORDS = {"audience": {"buerger": "Bürgerleistungen", "unternehmen": "Unternehmensleistungen",
+                             "beide": "Leistungen für alle"},
+                "written_form": {True: "Leistungen mit Schriftform", False: "Leistungen ohne "
+                                 "Schriftform"},
+                "in_person": {True: "Vor-Ort-Leistungen", False: "Leistungen ohne Vor-Ort-Pflicht"},
+                "fees": {True: "gebührenpflichtige Leistungen", False: "gebührenfreie Leistungen"},
+                "evidence": {True: "Leistungen mit Nachweisen", False: "Leistungen ohne Nachweise"}}
+
+
+def scope_label(applies_to: list[tuple[str, list[Any]]]) -> str:
+    if not applies_to:
+        return ""
+    parts = []
+    for attr, values in applies_to:
+        words = _SCOPE_WORDS.get(attr, {})
+        if attr == "trust_level":
+            parts.append("Vertrauensniveau " + "/".join(map(str, values)))
+        else:
+            parts.append(" oder ".join(words.get(v, f"{attr}={v}") for v in values))
+    return "nur " + ", ".join(parts)
 
 
 @dataclass
@@ -77,6 +106,7 @@ class CriterionResult:
     reason: str  # why this level (or why unknown)
     evidence: list[Evidence]
     deciding: list[str]  # questions whose answers set the level (the weakest)
+    settled_by: list[str] = field(default_factory=list)  # open questions that would tell
 
 
 @dataclass
@@ -186,6 +216,7 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
     mean the affected answers were left out (the CLI refuses to score such files)."""
     model = model or get_model(qn.maturity_model)
     resolved = check_answers(qn, aset)
+    resolved.issues[:0] = aset.issues  # header problems first, then the answers
     if model.id != qn.maturity_model and not _speaks_to(qn, model):
         resolved.issues.append(Issue(
             "model-mismatch", f"Der Fragebogen ist für {qn.maturity_model} geschrieben; "
@@ -193,14 +224,16 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
             f"Mit --model {qn.maturity_model} bewerten.", Location(aset.path), "warning"))
     areas: list[AreaResult] = []
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in model.criteria}
-    asked: set[str] = set()
+    asked: dict[str, list[str]] = {}  # criterion → questions whose options speak to it
     total_area_weight = 0.0
     weighted_sum = 0.0
     for area in qn.areas:
         results: list[QuestionResult] = []
         for q in area.questions:
             for opt in (*q.effective_options(), *q.thresholds):
-                asked.update(opt.criteria_for(model, qn.maturity_model))
+                for cid in opt.criteria_for(model, qn.maturity_model):
+                    if q.id not in asked.setdefault(cid, []):
+                        asked[cid].append(q.id)
             results.append(_question_result(qn, model, q, aset, resolved.values,
                                             resolved.visible[q.id], evidence))
         counted = [r for r in results if r.counted]
@@ -235,7 +268,8 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
         completeness=_pct(answered_n, applicable_n) if applicable_n else None,
         answered=answered_n, applicable=applicable_n,
         open_required=[qid for a in areas for qid in a.open_required],
-        areas=areas, criteria=_criteria_results(model, evidence, asked),
+        areas=areas, criteria=_criteria_results(model, evidence, asked, {
+            q.id for ar in areas for q in ar.questions if q.status in (OPEN, OPEN_OPTIONAL)}),
         recommendations=_recommendations(areas, total_area_weight),
         issues=resolved.issues,
         followups=[FollowUp(q.id, q.area_id, q.text, q.unclear, q.note, q.status == OPEN)
@@ -279,14 +313,17 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
         r.status = RECORDED
         return r
     r.status, r.score, r.counted = ANSWERED, score, True
-    levels: dict[str, int] = {}
+    levels: dict[tuple[str, Any], int] = {}
     for opt in chosen:  # multiple choice: a chosen option adds capabilities → highest level
         for cid, level in opt.criteria_for(model, qn.maturity_model).items():
-            levels[cid] = max(level, levels.get(cid, level))
-    for cid, level in levels.items():
+            key = (cid, opt.applies_to)
+            levels[key] = max(level, levels.get(key, level))
+    for (cid, applies_to), level in levels.items():
         if cid in evidence:
-            evidence[cid].append(Evidence(q.id, r.answer_label, level))
-    r.criteria = levels
+            evidence[cid].append(Evidence(q.id, r.answer_label, level,
+                                          [(a, list(v)) for a, v in applies_to]))
+    r.criteria = {cid: min(lv for (c, _), lv in levels.items() if c == cid)
+                  for cid, _ in levels}
     if score < 100:
         rec_opt = next((o for o in chosen if o.recommendation), None)
         rec = rec_opt.recommendation if rec_opt else q.recommendation
@@ -297,15 +334,27 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
 
 
 def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
-                      asked: set[str]) -> list[CriterionResult]:
+                      asked: dict[str, list[str]], open_ids: set[str]
+                      ) -> list[CriterionResult]:
     results = []
     for c in model.criteria:
         ev = evidence[c.id]
         if ev:
-            level = min(e.level for e in ev)  # the weakest answer decides (minimum rule)
-            deciding = [e.question_id for e in ev if e.level == level]
-            reason = (f"schwächste Antwort: {', '.join(deciding)}" if len(ev) > 1
+            # the weakest answer decides (minimum rule); answers restricted to some services
+            # (applies_to) decide only where no answer holds for all services
+            unscoped = [e for e in ev if not e.applies_to]
+            general = unscoped or ev
+            level = min(e.level for e in general)
+            deciding = [e.question_id for e in general if e.level == level]
+            reason = (f"schwächste Antwort: {', '.join(deciding)}" if len(general) > 1
                       else f"aus Frage {deciding[0]}")
+            by_scope: dict[str, int] = {}
+            for e in ev:
+                if e.applies_to:
+                    label = e.scope_label.removeprefix("nur ")
+                    by_scope[label] = min(e.level, by_scope.get(label, e.level))
+            if by_scope:
+                reason += "; " + "; ".join(f"{lbl}: {lv}" for lbl, lv in by_scope.items())
             results.append(CriterionResult(c.id, c.name, level, model.level_name(level), reason,
                                            ev, deciding))
         else:
@@ -313,7 +362,8 @@ def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
                       if c.id not in asked else
                       "keine gegebene Antwort belegt es (offen, „trifft nicht zu“, ausgeblendet "
                       "oder gewählte Option ohne Bezug zu diesem Kriterium)")
-            results.append(CriterionResult(c.id, c.name, None, "unbekannt", reason, [], []))
+            results.append(CriterionResult(c.id, c.name, None, "unbekannt", reason, [], [],
+                                           [q for q in asked.get(c.id, []) if q in open_ids]))
     return results
 
 

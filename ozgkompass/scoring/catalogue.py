@@ -12,17 +12,33 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ozgkompass.model.catalogue import Catalogue, OzgService
+from ozgkompass.model.catalogue import EXECUTED_BY_LABELS, Catalogue, OzgService
 from ozgkompass.model.common import RESPONSIBLE
+from ozgkompass.model.laender import land_code
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
 
 # Criteria an EfA service ("Einer für Alle") brings with it when a municipality reuses it:
-# the online front end with description, form, account/identification, evidence upload
-# and status. Payment, transport and back office stay with the municipality.
+# the online front end with description, form, account/identification and evidence upload
+# (and, in model 2.0, its status messages). Payment, transport and back office stay with
+# the municipality. Only criteria of the model in use can be bottlenecks.
 EFA_CLOSES = frozenset({"leistungsbeschreibung", "antragsprozess", "nutzerkonto",
                         "authentifizierung", "nachweise", "status"})
 MAX_COMBINATION = 3
+
+# Which municipality types execute services of which level (DOMAIN.md): kreisangehörige
+# Gemeinden, Städte and Gemeindeverbände the Gemeinde tasks, Landkreise the Kreis tasks,
+# kreisfreie Städte both.
+TYPE_EXECUTES = {
+    "gemeinde": frozenset({"gemeinde", "beide"}),
+    "stadt": frozenset({"gemeinde", "beide"}),
+    "verband": frozenset({"gemeinde", "beide"}),
+    "landkreis": frozenset({"kreis", "beide"}),
+    "kreisfreie_stadt": frozenset({"gemeinde", "kreis", "beide"}),
+}
+TYPE_LABELS = {"gemeinde": "Gemeinde", "stadt": "kreisangehörige Stadt",
+               "verband": "Gemeindeverband", "landkreis": "Landkreis",
+               "kreisfreie_stadt": "kreisfreie Stadt"}
 
 
 @dataclass
@@ -57,6 +73,23 @@ class ServiceResult:
     efa_quick_win: bool
     weight: float
     criteria: list[ServiceCriterion] = field(default_factory=list)
+    in_person: bool = False  # personal appearance required by law: level and target capped
+    in_person_note: str | None = None
+    next_level: int | None = None  # the level above today's, None at the top
+    next_blockers: list[str] = field(default_factory=list)  # what holds it below next_level
+    frontend_level: int | None = None  # under a model with back-office levels (2.0)
+    backoffice_level: int | None = None
+
+
+@dataclass
+class OutOfScope:
+    """A service of the catalogue that this municipality does not execute (listed, not scored)."""
+
+    ozg_id: str
+    name: str
+    themenfeld: str
+    executed_by: str | None
+    reason: str
 
 
 @dataclass
@@ -84,6 +117,19 @@ class Lever:
 
 
 @dataclass
+class ModelFigures:
+    """The headline figures under another Reifegrad model (e.g. 2.0 next to the default 1.1)."""
+
+    model: str
+    title: str
+    complete: bool
+    in_scope: int
+    at_target: int
+    frontend_complete: int
+    level_counts: dict[int, int]
+
+
+@dataclass
 class CatalogueResult:
     catalogue: dict[str, Any]
     model: str
@@ -100,6 +146,15 @@ class CatalogueResult:
     combinations: list[Lever]
     blocking: list[tuple[str, str, int]]  # (criterion id, name, services it holds back)
     services: list[ServiceResult]
+    out_of_scope: list[OutOfScope] = field(default_factory=list)
+    scope_note: str = ""  # how the services in scope were chosen
+    level_counts: dict[int, int] = field(default_factory=dict)  # services per achievable level
+    compliant_level: int = 3
+    frontend_level: int | None = None  # highest front-end level of the model (2.0: 3)
+    frontend_complete: int = 0  # services whose front end is complete (level ≥ frontend level)
+    in_person: int = 0  # services capped because they need personal appearance
+    model_notice: str = ""
+    other_models: list[ModelFigures] = field(default_factory=list)
 
     def service(self, ozg_id: str) -> ServiceResult | None:
         return next((s for s in self.services if s.ozg_id == ozg_id), None)
@@ -113,6 +168,8 @@ def _applies(model: MaturityModel, cid: str, svc: OzgService) -> tuple[bool, str
     crit = model.criterion(cid)
     if crit is None or crit.applies_if is None:
         return True, "ja", None
+    if svc.attributes.in_person and crit.applies_if in ("identification", "evidence"):
+        return False, "nein (vor Ort)", None
     flag = svc.attributes.flag(crit.applies_if)
     if flag is None:
         return True, "unbekannt – gilt vorsichtshalber", crit.applies_if
@@ -120,13 +177,41 @@ def _applies(model: MaturityModel, cid: str, svc: OzgService) -> tuple[bool, str
 
 
 def _target(model: MaturityModel, svc: OzgService, override: int | None) -> tuple[int, str]:
+    cap = _in_person_cap(model, svc)
     if override is not None:
+        if cap is not None and override > cap:
+            return cap, f"vorgegeben {override}, höchstens {cap}: persönliches Erscheinen"
         return override, "für diesen Lauf vorgegeben"
+    if cap is not None:
+        return cap, ("persönliches Erscheinen gesetzlich vorgeschrieben: online gehen "
+                     "Information, Termin, Antragsdaten")
     if svc.attributes.sdg_annex2:
+        if model.sdg_level is not None:
+            return model.sdg_level, "SDG Anhang II: vollständig online mit Once-Only"
         return model.highest_level, "SDG Anhang II: höchste Stufe"
     if svc.attributes.sdg_annex2 is None:
         return model.compliant_level, "OZG-konforme Stufe (SDG-Relevanz unbekannt)"
     return model.compliant_level, "OZG-konforme Stufe"
+
+
+def _in_person_cap(model: MaturityModel, svc: OzgService) -> int | None:
+    """The highest level a service that needs personal appearance can reach online."""
+    if not svc.attributes.in_person:
+        return None
+    cap = model.in_person_level if model.in_person_level is not None else model.compliant_level - 1
+    return min(cap, model.compliant_level)
+
+
+def service_support(assessment: Any, svc: OzgService) -> dict[str, int | None]:
+    """Criteria levels that hold for one service: the weakest answer among those that apply
+    to it (answers restricted with `applies_to` count only for matching services)."""
+    support: dict[str, int | None] = {}
+    for crit in assessment.criteria:
+        levels = [e.level for e in crit.evidence
+                  if not e.applies_to or svc.attributes.matches(
+                      (a, tuple(v)) for a, v in e.applies_to)]
+        support[crit.id] = min(levels) if levels else None
+    return support
 
 
 def achievable_level(model: MaturityModel, applies: dict[str, bool],
@@ -169,6 +254,13 @@ def _service_result(model: MaturityModel, svc: OzgService, support: dict[str, in
         rows.append(ServiceCriterion(c.id, c.name, ok, label, support.get(c.id),
                                      need if need else None))
     level, unknown_up_to_level = achievable_level(model, applies, support)
+    cap = _in_person_cap(model, svc)
+    if cap is not None:
+        level = min(level, cap)
+    next_level = level + 1 if level < (cap if cap is not None else model.highest_level) else None
+    next_blockers = [r.id for r in rows if next_level is not None and r.applies
+                     and r.id in model.needed(next_level)
+                     and (r.supported is None or r.supported < next_level)]
     bottlenecks = [r.id for r in rows if r.applies and r.needed and r.supported is not None
                    and r.supported < r.needed]
     unknown_for_target = [r.id for r in rows if r.applies and r.needed and r.supported is None]
@@ -188,7 +280,17 @@ def _service_result(model: MaturityModel, svc: OzgService, support: dict[str, in
         unknown_attributes=unknown_attrs, efa_available=efa,
         efa_quick_win=bool(efa) and not at_target and bool(bottlenecks)
         and set(bottlenecks) <= EFA_CLOSES,
-        weight=weight, criteria=rows,
+        weight=weight, criteria=rows, in_person=cap is not None,
+        in_person_note=(f"Persönliches Erscheinen ist gesetzlich vorgeschrieben; bewertet wird, "
+                        f"was online geht (höchstens Stufe {cap}: Information, Termin, "
+                        "Antragsdaten)." if cap is not None else None),
+        next_level=next_level, next_blockers=next_blockers,
+        frontend_level=(min(level, model.frontend_level)
+                        if model.frontend_level is not None
+                        and model.frontend_level < model.highest_level else None),
+        backoffice_level=(level if model.frontend_level is not None
+                          and model.frontend_level < model.highest_level
+                          and level > model.frontend_level else None),
     )
     return result, frozenset(bottlenecks) | frozenset(unknown_for_target)
 
@@ -232,17 +334,68 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
+def select_scope(catalogue: Catalogue, municipality: Any, scope: str = "kommunal"
+                 ) -> tuple[list[OzgService], list[OutOfScope], str]:
+    """The services a municipality executes, those it does not (with the reason), and a
+    sentence saying how they were chosen (docs/scoring.md, section 6)."""
+    mtype = getattr(municipality, "type", None)
+    land = land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None))
+    add = set(getattr(municipality, "scope_add", ()) or ())
+    remove = set(getattr(municipality, "scope_remove", ()) or ())
+    in_scope: list[OzgService] = []
+    out: list[OutOfScope] = []
+    typed = any(s.executed_by is not None for s in catalogue.services)
+    executes = TYPE_EXECUTES.get(mtype or "")
+    for svc in catalogue.services:
+        by = svc.executed_by_in(land)
+        if (scope != "alle" and not svc.municipal_scope and svc.ozg_id not in add
+                and by not in ("land", "bund")):
+            continue  # not a municipal service at all (Typisierung)
+        reason = None
+        if svc.ozg_id in remove:
+            reason = "laut Antwortdatei nicht Aufgabe dieser Kommune (scope.remove)"
+        elif svc.ozg_id in add or scope == "alle":
+            reason = None
+        elif by in ("land", "bund"):
+            reason = f"Aufgabe von {EXECUTED_BY_LABELS[by]}" + (
+                f" in {land}" if land and dict(svc.executed_by_land).get(land) == by else "")
+        elif by is not None and executes is not None and by not in executes:
+            reason = (f"Aufgabe der {EXECUTED_BY_LABELS[by]}, nicht einer "
+                      f"{TYPE_LABELS[mtype or '']}" if by != "beide" else None)
+        if reason:
+            out.append(OutOfScope(svc.ozg_id, svc.name, svc.themenfeld, by, reason))
+        else:
+            in_scope.append(svc)
+    if scope == "alle":
+        note = "Alle Leistungen des Katalogs werden bewertet (--scope alle)."
+    elif not typed:
+        note = ("Der Katalog sagt nicht, welche Ebene eine Leistung ausführt: alle "
+                "(möglicherweise) kommunalen Leistungen zählen, unabhängig vom Typ der Kommune.")
+    elif executes is None:
+        note = ("Typ der Kommune fehlt in der Antwortdatei (municipality.type): alle "
+                "kommunalen Leistungen zählen, Gemeinde- wie Kreisaufgaben.")
+    else:
+        note = (f"Leistungen, die eine {TYPE_LABELS[mtype or '']} üblicherweise ausführt"
+                + (f" (Land {land})" if land else "") + "; abweichende Aufgaben trägt die "
+                "Antwortdatei unter municipality.scope ein.")
+    return in_scope, out, note
+
+
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                     qn: Questionnaire | None = None, *, target: int | None = None,
                     scope: str = "kommunal") -> CatalogueResult:
     """Score every OZG-Leistung in scope against the criteria levels of an assessment."""
-    support = assessment.criteria_levels()
-    services = [s for s in catalogue.services if scope == "alle" or s.municipal_scope]
+    services, out_of_scope, scope_note = select_scope(
+        catalogue, getattr(assessment, "municipality", None), scope)
     weighting, weights = _weights(services)
     results: list[ServiceResult] = []
     needs: list[tuple[ServiceResult, frozenset[str]]] = []
+    support_cache: dict[Any, dict[str, int | None]] = {}
     for svc in services:
-        res, need = _service_result(model, svc, support, target, weights[svc.ozg_id])
+        if svc.attributes not in support_cache:
+            support_cache[svc.attributes] = service_support(assessment, svc)
+        res, need = _service_result(model, svc, support_cache[svc.attributes], target,
+                                    weights[svc.ozg_id])
         results.append(res)
         if not res.at_target:
             needs.append((res, need))
@@ -268,6 +421,13 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         by_lage=[_group(k, v, weighted) for k, v in sorted(by_lage.items())],
         levers=levers, combinations=combos,
         blocking=_blocking(model, results), services=results,
+        out_of_scope=out_of_scope, scope_note=scope_note,
+        level_counts={lv.level: sum(1 for s in results if s.level == lv.level)
+                      for lv in model.levels},
+        compliant_level=model.compliant_level, frontend_level=model.frontend_level,
+        frontend_complete=sum(1 for s in results if not s.in_person and s.level >= min(
+            model.frontend_level or model.compliant_level, model.compliant_level)),
+        in_person=sum(1 for s in results if s.in_person), model_notice=model.notice,
     )
 
 
@@ -343,3 +503,13 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
         combos.extend(best[:3])
     return singles, combos
 
+
+
+def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
+                  target: int | None = None) -> ModelFigures:
+    """Score the same answers under another model and keep the headline figures."""
+    from ozgkompass.scoring.assessment import assess
+
+    result = score_catalogue(assess(qn, aset, model), catalogue, model, qn, target=target)
+    return ModelFigures(model.id, model.title, model.complete, result.in_scope,
+                        result.at_target, result.frontend_complete, result.level_counts)

@@ -44,6 +44,9 @@ def answers_to_dict(aset: AnswerSet) -> dict[str, Any]:
     data["municipality"] = {k: v for k, v in (
         ("name", m.name), ("ars", m.ars), ("land", m.land), ("kreis", m.kreis),
         ("type", m.type), ("population", m.population)) if v is not None}
+    if m.scope_add or m.scope_remove:
+        data["municipality"]["scope"] = {k: list(v) for k, v in (
+            ("add", m.scope_add), ("remove", m.scope_remove)) if v}
     interview = {k: v for k, v in (
         ("date", iv.date), ("interviewer", iv.interviewer),
         ("participants", list(iv.participants) or None), ("notes", iv.notes)) if v}

@@ -1,0 +1,48 @@
+"""The `ozgkompass` console script.
+
+It imports the CLI (Typer, Rich) inside a guard, so that Ctrl-C even during start-up ends
+with one German line and exit code 130 instead of a traceback, and a closed pipe
+(`ozgkompass demo --json | head`) ends quietly.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    try:
+        from ozgkompass.cli import main as cli_main
+
+        cli_main()
+    except KeyboardInterrupt:
+        interrupted()
+    except SystemExit as exc:  # Typer turns Ctrl-C while parsing into a silent exit 130
+        if exc.code == 130:
+            interrupted()
+        raise
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(0)
+
+
+def interrupted() -> None:
+    """Ctrl-C: one German line, exit code 130 (128 + SIGINT), as shells expect."""
+    sys.stderr.write("Abgebrochen.\n")
+    sys.exit(130)
+
+
+def silence_stdout() -> None:
+    """After the reader of our output went away: send the rest to /dev/null, so that the
+    interpreter's final flush does not complain either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        pass
+
+
+if __name__ == "__main__":
+    main()
