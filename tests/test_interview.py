@@ -166,6 +166,20 @@ def test_reconcile_moves_answers_that_no_longer_fit(tmp_path):
     assert reconcile(qn2, aset) is None
 
 
+def test_an_answer_edited_by_hand_that_does_not_fit_is_asked_again(tmp_path):
+    s = session_for(QN_V1, tmp_path)
+    s.set_value("land")
+    s.goto_question("portal_findability")
+    s.set_value(2)
+    text = (tmp_path / "a.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text.replace("portal_findability: 2",
+                                                  "portal_findability: 9"), encoding="utf-8")
+    aset, _ = load_answers(tmp_path / "a.yaml")
+    resumed = Session(s.qn, aset, tmp_path / "a.yaml")
+    assert resumed.start().id == "portal_count"
+    assert resumed.advance().id == "portal_findability"  # 9 is out of range: asked again
+
+
 def test_file_names_from_municipality_names_are_safe():
     assert file_name_for("Gemeinde Müllheim/Baden") == "gemeinde-muellheim-baden.answers.yaml"
     assert file_name_for("../../etc/passwd") == "etc-passwd.answers.yaml"

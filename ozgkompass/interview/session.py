@@ -43,6 +43,7 @@ class Session:
     skipped: set[str] = field(default_factory=set)
     questions: list[Question] = field(default_factory=list)
     _visible: dict[str, bool] = field(default_factory=dict)
+    _invalid: set[str] = field(default_factory=set)  # answers that do not fit: asked again
 
     def __post_init__(self) -> None:
         self.questions = self.qn.questions
@@ -51,7 +52,11 @@ class Session:
     # ------------------------------------------------------------------ state
 
     def _refresh(self) -> None:
-        self._visible = check_answers(self.qn, self.aset).visible
+        resolved = check_answers(self.qn, self.aset)
+        self._visible = resolved.visible
+        self._invalid = {qid for qid, a in self.aset.answers.items()
+                         if a.value is not None and not a.na and a.unclear is None
+                         and resolved.visible.get(qid) and qid not in resolved.values}
 
     def visible(self, qid: str) -> bool:
         return self._visible.get(qid, False)
@@ -65,7 +70,9 @@ class Session:
     def is_done(self, qid: str) -> bool:
         """Answered, "trifft nicht zu" or "weiß nicht" (recorded, with whom to clarify)."""
         a = self.aset.answers.get(qid)
-        return a is not None and (a.na or a.unclear is not None or a.value is not None)
+        if a is None or qid in self._invalid:
+            return False
+        return a.na or a.unclear is not None or a.value is not None
 
     def is_open(self, q: Question) -> bool:
         return self.visible(q.id) and not self.is_done(q.id)
