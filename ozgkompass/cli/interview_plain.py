@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from typing import TextIO
 
 from ozgkompass.cli.output import console, esc
@@ -58,7 +59,11 @@ class PlainFrontend:
             raise EndOfInput
         return line.rstrip("\r\n")
 
-    def say(self, message: str) -> None:
+    def say(self, message: str, indent: int = 0) -> None:
+        """A message; long lines wrap with `indent` spaces (lists stay readable)."""
+        if indent:
+            message = textwrap.fill(message, width=max(40, console.width - 1),
+                                    subsequent_indent=" " * indent)
         console.print(esc(message), highlight=False)
 
     def ask_text(self, prompt: str, choices: tuple[str, ...] = ()) -> str | None:
@@ -77,7 +82,7 @@ class PlainFrontend:
         done, total = session.progress()
         self.say(f"Übersicht: {done} von {total} Fragen erledigt.")
         for q, state in points:
-            self.say(f"  {q.id}: {state} – {q.text.de}")
+            self.say(f"  {q.id}: {state} – {q.text.de}", indent=4)
         if not points:
             self.say("  Keine offenen oder unklaren Fragen.")
 
@@ -88,7 +93,7 @@ class PlainFrontend:
         if a is not None and session.is_done(q.id):
             self.say(f"  Bisher: {answer_text(session, q)}")
         for i, o in enumerate(q.effective_options(), 1):
-            self.say(f"  {i}) {o.label.de}")
+            self.say(f"  {i}) {o.label.de}", indent=5)
         if q.type is QType.MULTIPLE:
             self.say("  Mehrere Nummern mit Komma trennen, 0 = keine.")
         elif q.type is QType.SCALE:
@@ -161,12 +166,12 @@ class PlainFrontend:
             for q in area.questions:
                 if not session.visible(q.id):
                     continue
-                self.say(f"  {q.id}: {answer_text(session, q)}")
+                self.say(f"  {q.id}: {answer_text(session, q)}", indent=6)
                 a = session.answer_of(q.id)
                 if a is not None and a.note:
-                    self.say(f"      Notiz: {a.note}")
+                    self.say(f"      Notiz: {a.note}", indent=8)
                 if a is not None and a.source:
-                    self.say(f"      Quelle: {a.source}")
+                    self.say(f"      Quelle: {a.source}", indent=8)
         points = session.open_points()
         if points:
             self.say(f"\nOffen oder unklar: {len(points)} Frage(n).")

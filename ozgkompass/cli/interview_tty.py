@@ -57,8 +57,8 @@ class TtyFrontend(PlainFrontend):
                 prompt = questionary.checkbox(q.text.de, choices=choices, use_jk_keys=False,
                                               instruction="(Leertaste wählt, Enter bestätigt)")
             else:
-                default = next((c for c in choices if c.value == current), None)
-                prompt = questionary.select(q.text.de, choices=choices, default=default,
+                chosen = next((c for c in choices if c.value == current), None)
+                prompt = questionary.select(q.text.de, choices=choices, default=chosen,
                                             use_jk_keys=False, instruction=" ")
             result = _with_command_keys(prompt, keys).unsafe_ask()
             if isinstance(result, tuple):

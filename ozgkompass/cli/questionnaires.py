@@ -41,7 +41,7 @@ def list_questionnaires_cmd(
                     "valid": e.questionnaire is not None, "origin": e.origin,
                     "path": e.path} for e in entries])
         return
-    rows = []
+    rows: list[list[object]] = []
     for e in entries:
         q = e.questionnaire
         if q is None:
