@@ -411,10 +411,8 @@ def explanation_data(a: Any, *, area: str | None = None, question: str | None = 
     """What `explain` shows, as data for --json (the same objects the text reads)."""
     from dataclasses import asdict
 
-    from ozgkompass.model.common import did_you_mean
-
     def missing(what: str, given: str, known: list[str]) -> UserError:
-        return UserError(f"{what} {given!r} gibt es nicht." + did_you_mean(given, known))
+        return _unknown(what, given, known, f"Möglich: {', '.join(known)}.")
 
     head = {"municipality": a.municipality.name, "questionnaire": a.questionnaire,
             "model": a.model, "tool_version": a.tool_version}
