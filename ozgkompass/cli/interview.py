@@ -118,8 +118,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Interview führen: Fragen stellen, jede Antwort sofort speichern, fortsetzen.
 
-        Während einer Frage: z zurück, s überspringen, n trifft nicht zu, w weiß nicht /
-        klären mit …, k Notiz, q Quelle, g Bereich wechseln, u Übersicht, p Pause.
+        Während einer Frage: z zurück, s überspringen, n trifft nicht zu,
+        w weiß nicht / klären mit …, k Notiz, q Quelle, g Bereich wechseln,
+        u Übersicht, p Pause (auch Strg-C). Ohne Terminal: Zeile für Zeile.
         """
         from ozgkompass.cli.interview_plain import EndOfInput
         from ozgkompass.interview import driver
