@@ -251,6 +251,10 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
             return LoadedYaml(shown, None, [Issue("empty", "Datei ist leer.", Location(shown))])
         builder = _Builder(loader, shown)
         data = builder.build(node)
+        if data is None and not builder.issues:  # a lone `~` or `null`: nothing to read
+            return LoadedYaml(shown, None, [Issue(
+                "empty", "Datei enthält keine Angaben (nur einen leeren Wert).",
+                Location(shown, *_mark_pos(node.start_mark)))])
         return LoadedYaml(shown, data, builder.issues)
     except _TooDeep as exc:
         return LoadedYaml(shown, None, [Issue(

@@ -130,3 +130,10 @@ def test_questionnaire_schema_matches_the_loader(tmp_path):
     bad = json.loads(json.dumps(yaml.safe_load((BAD / "ten_defects.yaml").read_text())))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_a_file_with_only_a_null_value_is_not_valid(cli, tmp_path):
+    path = tmp_path / "leer.yaml"
+    path.write_text("~\n", encoding="utf-8")
+    code, out, err = cli("validate", str(path))
+    assert code == 1 and "keine Angaben" in err

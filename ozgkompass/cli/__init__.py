@@ -18,6 +18,7 @@ from typer.core import TyperGroup  # noqa: E402
 from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
 from ozgkompass.cli import commands  # noqa: E402
 from ozgkompass.cli import interview as interview_cli  # noqa: E402
+from ozgkompass.cli import progress as progress_cli  # noqa: E402
 from ozgkompass.cli import questionnaires as questionnaires_cli  # noqa: E402
 from ozgkompass.cli.errors import state  # noqa: E402
 
@@ -73,6 +74,7 @@ commands.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
 interview_cli.register(app)
 app.add_typer(questionnaires_cli.app, name="questionnaires")
+progress_cli.register(app)  # archive, compare, plan, convoy, peers
 
 
 def main() -> None:
