@@ -42,11 +42,12 @@ class TtyFrontend(PlainFrontend):
         return answer or ""
 
     def ask(self, q: Question, session: Session) -> Action:
-        console.print(f"\n[bold]{esc(header_line(session, q))}[/bold]", highlight=False)
-        console.print(f"[dim]{esc(KEYS_LINE)}[/dim]", highlight=False)
         a = session.answer_of(q.id)
-        if a is not None and session.is_done(q.id):
-            console.print(f"Bisher: {esc(answer_text(session, q))}", highlight=False)
+        before = (f"\nBisher: {esc(answer_text(session, q))}"
+                  if a is not None and session.is_done(q.id) else "")
+        # one print per question: the time from a key press to the next prompt counts
+        console.print(f"\n[bold]{esc(header_line(session, q))}[/bold]\n"
+                      f"[dim]{esc(KEYS_LINE)}[/dim]{before}", highlight=False)
         keys = [k for k in COMMANDS if k != "n" or q.na_allowed]
         current = a.value if a is not None else None
         if q.type in (QType.SINGLE, QType.YES_NO, QType.MULTIPLE):
