@@ -17,7 +17,9 @@ from typer.core import TyperGroup  # noqa: E402
 
 from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
 from ozgkompass.cli import commands  # noqa: E402
+from ozgkompass.cli import interview as interview_cli  # noqa: E402
 from ozgkompass.cli import progress as progress_cli  # noqa: E402
+from ozgkompass.cli import questionnaires as questionnaires_cli  # noqa: E402
 from ozgkompass.cli import report as report_cli  # noqa: E402
 from ozgkompass.cli.errors import state  # noqa: E402
 
@@ -39,7 +41,8 @@ class OzgGroup(TyperGroup):
 app = typer.Typer(
     name="ozgkompass",
     help=(
-        "OZG-Reifegradanalyse für Kommunen: Antworten auf YAML-Fragebögen prüfen und "
+        "OZG-Reifegradanalyse für Kommunen: Interviews führen, Antworten auf YAML-Fragebögen "
+        "prüfen und "
         "bewerten, gegen den OZG-Leistungskatalog und das Reifegradmodell rechnen und "
         "erklären, wie jede Zahl zustande kommt.\n\n"
         "Exit-Codes: 0 in Ordnung, 1 Probleme in den Daten gefunden, 2 Bedienfehler, "
@@ -71,6 +74,8 @@ def _root(
 commands.register(app)
 report_cli.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
+interview_cli.register(app)
+app.add_typer(questionnaires_cli.app, name="questionnaires")
 progress_cli.register(app)  # archive, compare, plan, convoy, peers
 
 
