@@ -16,7 +16,7 @@ def _interrupted_while_loading(signum: int, frame: object) -> None:
     KeyboardInterrupt inside importlib would print "Exception ignored …" noise)."""
     import os
 
-    os.write(2, "Abgebrochen.\n".encode())
+    os.write(2, b"Abgebrochen.\n")
     os._exit(130)
 
 
