@@ -7,13 +7,27 @@ with one German line and exit code 130 instead of a traceback, and a closed pipe
 
 from __future__ import annotations
 
+import signal
 import sys
 
 
+def _interrupted_while_loading(signum: int, frame: object) -> None:
+    """Ctrl-C while the modules load: nothing is written yet, so leave at once (a
+    KeyboardInterrupt inside importlib would print "Exception ignored …" noise)."""
+    import os
+
+    os.write(2, b"Abgebrochen.\n")
+    os._exit(130)
+
+
 def main() -> None:
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
     try:
         from ozgkompass.cli import main as cli_main
 
+        # from here on Ctrl-C is a KeyboardInterrupt again: commands clean up (temp files)
+        # and the interview pauses with its "Fortsetzen mit …" hint
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         cli_main()
     except KeyboardInterrupt:
         interrupted()
@@ -24,6 +38,9 @@ def main() -> None:
     except BrokenPipeError:
         silence_stdout()
         sys.exit(0)
+    finally:
+        # the work is done: a Ctrl-C during the interpreter's shutdown changes nothing
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def interrupted() -> None:

@@ -44,6 +44,7 @@ def cli(monkeypatch, tmp_path):
     monkeypatch.setenv("OZGKOMPASS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("OZGKOMPASS_QUESTIONNAIRES", raising=False)
+    monkeypatch.chdir(tmp_path)  # files a command writes by default (reports/) land here
     runner = CliRunner()
 
     def invoke(*args: str):

@@ -52,12 +52,22 @@ def test_every_command_has_german_help(cli):
         assert "Aufruf" in out
 
 
-def test_demo_scores_the_example_municipality(cli):
+def test_demo_scores_the_example_municipality(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     code, out, err = cli("demo")
     assert code == 0, err
     assert "OZG-Reifeindex" in out
     assert "Falkenberg" in out
     assert "reifegrad-1.1" in out and "ozg-kommune" in out  # reproducibility line
+    written = sorted(p.name for p in (tmp_path / "reports" / "demo").iterdir())
+    assert written == ["stadt-falkenberg-briefing.html", "stadt-falkenberg.html",
+                       "stadt-falkenberg.xlsx"]
+    for name in written:
+        assert f"reports/demo/{name}" in out
+    before = (tmp_path / "reports" / "demo" / "stadt-falkenberg.html").stat().st_mtime_ns
+    code, out, _ = cli("demo")
+    assert code == 0 and "bereits" in out and "--force" in out
+    assert (tmp_path / "reports" / "demo" / "stadt-falkenberg.html").stat().st_mtime_ns == before
 
 
 def test_score_json_has_every_figure_and_provenance(cli):

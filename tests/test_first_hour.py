@@ -173,6 +173,8 @@ EXIT_TABLE = [
     (["score", "{ok}"], 0), (["score", "{bad}"], 1), (["score", "{missing}"], 2),
     (["explain", "{ok}"], 0), (["explain", "{bad}"], 1), (["explain", "{missing}"], 2),
     (["explain", "{ok}", "--area", "gibtsnicht"], 2),
+    (["report", "{ok}"], 0), (["report", "{bad}"], 1), (["report", "{missing}"], 2),
+    (["report", "{ok}", "--format", "odt"], 2),
     (["questionnaires"], 0), (["questionnaires", "--questionnaires-dir", "{missing}"], 2),
     (["schema"], 0),
     (["catalogue", "list"], 0), (["catalogue", "show"], 0), (["catalogue", "show", "nix"], 2),

@@ -16,7 +16,15 @@ german.install()  # before any command is built: Typer's own texts in German
 from typer.core import TyperGroup  # noqa: E402
 
 from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
+<<<<<<< HEAD
 from ozgkompass.cli import commands, spreadsheets  # noqa: E402
+=======
+from ozgkompass.cli import commands  # noqa: E402
+from ozgkompass.cli import interview as interview_cli  # noqa: E402
+from ozgkompass.cli import progress as progress_cli  # noqa: E402
+from ozgkompass.cli import questionnaires as questionnaires_cli  # noqa: E402
+from ozgkompass.cli import report as report_cli  # noqa: E402
+>>>>>>> main
 from ozgkompass.cli.errors import state  # noqa: E402
 
 
@@ -37,7 +45,8 @@ class OzgGroup(TyperGroup):
 app = typer.Typer(
     name="ozgkompass",
     help=(
-        "OZG-Reifegradanalyse für Kommunen: Antworten auf YAML-Fragebögen prüfen und "
+        "OZG-Reifegradanalyse für Kommunen: Interviews führen, Antworten auf YAML-Fragebögen "
+        "prüfen und "
         "bewerten, gegen den OZG-Leistungskatalog und das Reifegradmodell rechnen und "
         "erklären, wie jede Zahl zustande kommt.\n\n"
         "Exit-Codes: 0 in Ordnung, 1 Probleme in den Daten gefunden, 2 Bedienfehler, "
@@ -67,8 +76,15 @@ def _root(
 
 
 commands.register(app)
+<<<<<<< HEAD
 spreadsheets.register(app)
+=======
+report_cli.register(app)
+>>>>>>> main
 app.add_typer(catalogue_cli.app, name="catalogue")
+interview_cli.register(app)
+app.add_typer(questionnaires_cli.app, name="questionnaires")
+progress_cli.register(app)  # archive, compare, plan, convoy, peers
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Top-level commands: demo, validate, score, explain, questionnaires, schema."""
+"""Top-level commands: demo, validate, score, explain, schema."""
 
 from __future__ import annotations
 
@@ -93,8 +93,15 @@ def register(app: typer.Typer) -> None:
     def demo(
         json_out: JsonOpt = False,
         catalogue: CatalogueOpt = "kommunal",
+        out: Annotated[Path, typer.Option("--out", "-o", file_okay=False,
+                                          help="Ordner für die Beispielberichte.")]
+        = Path("reports") / "demo",
+        force: Annotated[bool, typer.Option("--force",
+                                            help="Vorhandene Beispielberichte ersetzen.")]
+        = False,
     ) -> None:
-        """Bewertet die eingebaute Beispielkommune (Stadt Falkenberg) und zeigt das Ergebnis."""
+        """Bewertet die eingebaute Beispielkommune (Stadt Falkenberg), zeigt das Ergebnis und
+        schreibt ihre Berichte (Excel, HTML, Kurzfassung) nach reports/demo/."""
         from ozgkompass.model.registry import DEMO_EXAMPLE, builtin_examples
 
         example = next((e for e in builtin_examples() if e.name == DEMO_EXAMPLE), None)
@@ -106,6 +113,9 @@ def register(app: typer.Typer) -> None:
             dump_json(result.to_dict())
             return
         render.assessment_summary(result)
+        from ozgkompass.cli.report import write_demo_reports
+
+        write_demo_reports(result, out, force)
         console.print("\n[dim]Beispieldaten: fiktive Stadt. Eigene Antworten bewerten: "
                       "ozgkompass score DATEI.answers.yaml[/dim]")
 
@@ -226,34 +236,6 @@ def register(app: typer.Typer) -> None:
             render.explain_service(result, service)
         else:
             render.explain_overall(result)
-
-    @app.command("questionnaires")
-    @handle_errors
-    def list_questionnaires_cmd(questionnaires_dir: QuestionnairesDirOpt = None,
-                                json_out: JsonOpt = False) -> None:
-        """Listet die eingebauten und eigenen Fragebögen."""
-        from ozgkompass.model.registry import list_questionnaires
-
-        entries = list_questionnaires(questionnaires_dir)
-        if json_out:
-            dump_json([{"id": e.questionnaire.id if e.questionnaire else None,
-                        "version": e.questionnaire.version if e.questionnaire else None,
-                        "title": e.questionnaire.title.de if e.questionnaire else None,
-                        "questions": len(e.questionnaire.questions) if e.questionnaire else None,
-                        "valid": e.questionnaire is not None, "origin": e.origin,
-                        "path": e.path} for e in entries])
-            return
-        rows = []
-        for e in entries:
-            q = e.questionnaire
-            if q is None:
-                n = sum(i.severity == "error" for i in e.issues)
-                rows.append(["?", "?", f"fehlerhaft ({n} Problem(e), siehe validate)", "",
-                             e.origin, e.path])
-            else:
-                rows.append([q.id, q.version, q.title.de, len(q.questions), e.origin, e.path])
-        console.print(simple_table("Fragebögen", ["ID", "Version", "Titel", "Fragen", "Herkunft",
-                                                  "Datei"], rows))
 
     @app.command()
     @handle_errors

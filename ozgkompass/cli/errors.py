@@ -26,6 +26,17 @@ def _debug_traceback() -> None:
         traceback.print_exc(file=sys.stderr)
 
 
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _json_error(message: str, code: int, issues: list[Any]) -> None:
     """With --json, a failure is JSON too, so that a script reading stdout learns why."""
     from ozgkompass.cli.output import dump_json
@@ -66,6 +77,8 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:  # the console script (ozgkompass.entry) says "Abgebrochen."
             raise typer.Exit(130) from None
         except Exception as exc:
+            if _caused_by_interrupt(exc):  # a library wrapped the user's Ctrl-C
+                raise typer.Exit(130) from None
             _debug_traceback()
             err_console.print(
                 f"[red]Interner Fehler:[/red] {type(exc).__name__}: {esc(exc)}\n"

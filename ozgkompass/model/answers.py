@@ -18,7 +18,8 @@ from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
 
-TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers")
+TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers",
+            "superseded_answers")
 REF_KEYS = ("id", "version", "hash")
 MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population", "scope")
 SCOPE_KEYS = ("add", "remove")
@@ -89,6 +90,9 @@ class AnswerSet:
     @property
     def has_errors(self) -> bool:
         return any(i.severity == "error" for i in self.issues)
+
+    # answers given to an older questionnaire version that no longer fit (kept, never scored)
+    superseded: dict[str, Any] = field(default_factory=dict)
 
     def get(self, qid: str) -> Answer | None:
         return self.answers.get(qid)
@@ -242,7 +246,13 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                                        _opt_str(unclear))
         else:
             answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column)
-    return AnswerSet(ref, muni, interview, answers, doc.path, list(ck.issues)), ck.issues
+    superseded: dict[str, Any] = {}
+    if m.get("superseded_answers") is not None:
+        sm = ck.mapping(m["superseded_answers"], "`superseded_answers`",
+                        m.pos_of("superseded_answers"))
+        superseded = {str(k): v for k, v in (sm or {}).items()}
+    return AnswerSet(ref, muni, interview, answers, doc.path, list(ck.issues),
+                     superseded), ck.issues
 
 
 def load_answers(path: Path | str) -> tuple[AnswerSet | None, list[Issue]]:

@@ -41,6 +41,7 @@ class QuestionResult:
     na_reason: str | None = None
     condition: str | None = None
     unclear: str | None = None  # "weiß nicht": with whom to clarify (the question stays open)
+    owner: str | None = None  # who is responsible for the topic, whatever the answer
 
 
 @dataclass
@@ -175,6 +176,13 @@ class Assessment:
         return data
 
 
+def covered_by(a: Assessment, party: str) -> list[QuestionResult]:
+    """Questions at 100 % whose topic `party` (kommune, it_dienstleister, land) is
+    responsible for: what that party already delivers."""
+    return [q for ar in a.areas for q in ar.questions
+            if q.owner == party and q.status == ANSWERED and q.score == 100]
+
+
 def _pct(part: float, whole: float) -> float:
     return 100.0 * part / whole if whole else 0.0
 
@@ -289,7 +297,7 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
     ans = aset.get(q.id)
     r = QuestionResult(id=q.id, area_id=q.area_id, text=q.text.de, type=q.type.value,
                        status=OPEN, weight=q.weight,
-                       condition=q.when.source if q.when else None,
+                       condition=q.when.source if q.when else None, owner=q.responsible,
                        note=ans.note if ans else None, source=ans.source if ans else None)
     if not shown:
         r.status = HIDDEN

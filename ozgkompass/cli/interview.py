@@ -1,0 +1,248 @@
+"""Commands `interview` and `new-answers`: start, resume and review an interview."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ozgkompass.cli.errors import handle_errors
+from ozgkompass.cli.output import console, err_console, esc
+from ozgkompass.errors import DataError, UserError, display_path
+
+DEFAULT_QUESTIONNAIRE = "ozg-kommune"
+
+
+def resolve_questionnaire(spec: str | None, questionnaires_dir: Path | None,
+                          version: str | None = None) -> Any:
+    """A questionnaire by id (built in or user folder) or by file path."""
+    from ozgkompass.model.questionnaire import load_questionnaire
+    from ozgkompass.model.registry import find_questionnaire
+
+    spec = spec or DEFAULT_QUESTIONNAIRE
+    if spec.endswith((".yaml", ".yml")) or "/" in spec:
+        path = Path(spec)
+        if not path.is_file():
+            raise UserError(f"{display_path(path)}: Fragebogen-Datei nicht gefunden.",
+                            hint="Pfad prüfen oder eine ID angeben (ozgkompass questionnaires).")
+        return load_questionnaire(path)
+    return find_questionnaire(spec, version, questionnaires_dir)
+
+
+def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
+    from ozgkompass.model.answers import MUNICIPALITY_TYPES, Interview, Municipality
+    from ozgkompass.model.laender import NAMES, code_from_ars
+
+    fe.say("Neues Interview. Zuerst die Stammdaten der Kommune (Enter = leer lassen).")
+    name = kommune
+    while not name:
+        name = fe.ask_text("Name der Kommune (Pflicht)")
+    mtype = None
+    while True:
+        t = fe.ask_text("Art der Kommune", MUNICIPALITY_TYPES)
+        if t is None or t in MUNICIPALITY_TYPES:
+            mtype = t
+            break
+        fe.say(f"{t!r} ist keine Art; Nummer 1–{len(MUNICIPALITY_TYPES)} wählen.")
+    ars = None
+    while True:
+        ars = fe.ask_text("Amtlicher Regionalschlüssel (12 Ziffern)")
+        if ars is None or re.fullmatch(r"\d{12}", ars.replace(" ", "")):
+            ars = ars.replace(" ", "") if ars else None
+            break
+        fe.say("Der Regionalschlüssel hat genau 12 Ziffern, z. B. 034510001001.")
+    from_ars = NAMES.get(code_from_ars(ars) or "")
+    land = fe.ask_text("Land" + (f" (Enter = {from_ars})" if from_ars else "")) or from_ars
+    kreis = fe.ask_text("Kreis")
+    population = None
+    while True:
+        p = fe.ask_text("Einwohnerzahl")
+        if p is None:
+            break
+        digits = p.replace(".", "").replace(" ", "")
+        if digits.isdigit():
+            population = int(digits)
+            break
+        fe.say(f"{p!r} ist keine ganze Zahl.")
+    today = dt.date.today().isoformat()
+    date = None
+    while True:
+        date = fe.ask_text(f"Datum des Interviews (Enter = {today})") or today
+        try:
+            dt.date.fromisoformat(date)
+            break
+        except ValueError:
+            fe.say(f"{date!r} ist kein Datum; Form JJJJ-MM-TT, z. B. {today}.")
+    parts = fe.ask_text("Teilnehmende (mit Komma getrennt)")
+    participants = tuple(p.strip() for p in (parts or "").split(",") if p.strip())
+    return (Municipality(name.strip(), ars, land, kreis, mtype, population),
+            Interview(date, None, participants))
+
+
+def _frontend(plain: bool) -> Any:
+    if plain or not sys.stdin.isatty() or not sys.stdout.isatty():
+        from ozgkompass.cli.interview_plain import PlainFrontend
+
+        return PlainFrontend()
+    from ozgkompass.cli.interview_tty import TtyFrontend
+
+    return TtyFrontend()
+
+
+def _resume_hint(path: Path) -> str:
+    return f"Fortsetzen mit: ozgkompass interview --answers {display_path(path)}"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def interview(
+        questionnaire: Annotated[str | None, typer.Option(
+            "--questionnaire", "-q", help="Fragebogen-ID oder -Datei (Standard: ozg-kommune; "
+            "beim Fortsetzen der in der Antwortdatei genannte).")] = None,
+        answers: Annotated[Path | None, typer.Option(
+            "--answers", "-a", dir_okay=False, help="Antwortdatei: fortsetzen, wenn sie "
+            "existiert, sonst neu anlegen (Standard: aus dem Namen der Kommune).")] = None,
+        kommune: Annotated[str | None, typer.Option(
+            "--kommune", "-k", help="Name der Kommune (neues Interview).")] = None,
+        questionnaires_dir: Annotated[Path | None, typer.Option(
+            "--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
+            help="Ordner mit eigenen Fragebögen.")] = None,
+        plain: Annotated[bool, typer.Option(
+            "--plain", help="Nummerierte Eingaben Zeile für Zeile (ohne Pfeiltasten); "
+            "automatisch, wenn die Eingabe kein Terminal ist.")] = False,
+    ) -> None:
+        """Interview führen: Fragen stellen, jede Antwort sofort speichern, fortsetzen.
+
+        Während einer Frage: z zurück, s überspringen, n trifft nicht zu,
+        w weiß nicht / klären mit …, k Notiz, q Quelle, g Bereich wechseln,
+        u Übersicht, p Pause (auch Strg-C). Ohne Terminal: Zeile für Zeile.
+        """
+        from ozgkompass.cli.interview_plain import EndOfInput
+        from ozgkompass.interview import driver
+        from ozgkompass.interview.blank import file_name_for, new_answer_set
+        from ozgkompass.interview.session import Session, reconcile
+        from ozgkompass.model.registry import load_answer_set
+
+        fe = _frontend(plain)
+        if answers is None and kommune:
+            candidate = Path(file_name_for(kommune))
+            answers = candidate
+        session: Session | None = None
+        try:
+            if answers is not None and answers.exists():
+                aset = load_answer_set(answers)
+                qn = resolve_questionnaire(questionnaire or aset.questionnaire.id,
+                                           questionnaires_dir, aset.questionnaire.version)
+                if aset.questionnaire.id != qn.id:
+                    raise UserError(f"{display_path(answers)} beantwortet Fragebogen "
+                                    f"{aset.questionnaire.id!r}, nicht {qn.id!r}.",
+                                    hint="--questionnaire weglassen oder passend angeben.")
+                change = reconcile(qn, aset)
+                session = Session(qn, aset, answers)
+                if change is not None:
+                    _report_change(fe, change)
+                    session.save()
+                done, total = session.progress()
+                fe.say(f"Fortsetzung: {aset.municipality.name}, {done} von {total} Fragen "
+                       f"erledigt ({qn.id} {qn.version}).")
+            else:
+                qn = resolve_questionnaire(questionnaire, questionnaires_dir)
+                muni, iv = _ask_master_data(fe, kommune)
+                path = answers or Path(file_name_for(muni.name))
+                if path.exists():
+                    raise UserError(f"{display_path(path)} existiert bereits.",
+                                    hint=f"Fortsetzen mit: ozgkompass interview --answers "
+                                         f"{display_path(path)}")
+                session = Session(qn, new_answer_set(qn, muni, iv), path)
+                session.save()
+                fe.say(f"Antwortdatei: {display_path(path)} (jede Antwort wird sofort "
+                       "gespeichert).")
+            session.start()
+            outcome = driver.run(session, fe)
+        except (EndOfInput, KeyboardInterrupt):
+            outcome = "paused"
+        if session is None:
+            err_console.print("Abgebrochen; es wurde nichts gespeichert.")
+            raise typer.Exit(130)
+        assert session.path is not None
+        if outcome == "paused":
+            done, total = session.progress()
+            err_console.print(f"{done} von {total} Fragen erledigt, alles gespeichert.",
+                              highlight=False)
+            err_console.print(esc(_resume_hint(session.path)), highlight=False,
+                              soft_wrap=True)
+            return
+        _finish(session)
+
+    @app.command("new-answers")
+    @handle_errors
+    def new_answers(
+        questionnaire: Annotated[str, typer.Argument(
+            help="Fragebogen-ID (z. B. ozg-kommune) oder -Datei.")],
+        kommune: Annotated[str, typer.Option("--kommune", "-k",
+                                             help="Name der Kommune.")],
+        output: Annotated[Path | None, typer.Option(
+            "--output", "-o", dir_okay=False,
+            help="Zieldatei (Standard: aus dem Namen der Kommune).")] = None,
+        force: Annotated[bool, typer.Option("--force", help="Vorhandene Datei "
+                                            "überschreiben.")] = False,
+        questionnaires_dir: Annotated[Path | None, typer.Option(
+            "--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
+            help="Ordner mit eigenen Fragebögen.")] = None,
+    ) -> None:
+        """Legt eine leere, gültige Antwortdatei an; jede Frage steht als Kommentar darin."""
+        from ozgkompass.fsutil import atomic_write_text, refuse_overwrite
+        from ozgkompass.interview.blank import blank_answers, file_name_for, new_answer_set
+        from ozgkompass.model.answers import Interview, Municipality
+
+        if not kommune.strip():
+            raise UserError("--kommune ist leer; bitte den Namen der Kommune angeben.")
+        qn = resolve_questionnaire(questionnaire, questionnaires_dir)
+        target = output or Path(file_name_for(kommune))
+        refuse_overwrite(target, [], force)
+        aset = new_answer_set(qn, Municipality(kommune.strip()),
+                              Interview(dt.date.today().isoformat()))
+        atomic_write_text(target, blank_answers(qn, aset))
+        console.print(f"{esc(display_path(target))}: {len(qn.questions)} Fragen aus "
+                      f"{esc(qn.id)} {esc(qn.version)} als Kommentare.", highlight=False)
+        console.print(f"Ausfüllen, dann: ozgkompass score {esc(display_path(target))}",
+                      highlight=False)
+
+
+def _report_change(fe: Any, change: Any) -> None:
+    fe.say(f"Der Fragebogen hat sich geändert (Version {change.old_version or '?'} → "
+           f"{change.new_version}).")
+    if change.removed:
+        fe.say(f"  Entfallene Fragen: {', '.join(change.removed)}")
+    if change.changed:
+        fe.say(f"  Geänderte Fragen (Antwort passt nicht mehr, wird neu gefragt): "
+               f"{', '.join(change.changed)}")
+    if change.any:
+        fe.say("  Die alten Antworten bleiben in der Datei unter `superseded_answers` und "
+               "werden nicht gewertet.")
+    else:
+        fe.say("  Alle bisherigen Antworten passen weiterhin; neue Fragen werden gestellt.")
+
+
+def _finish(session: Any) -> None:
+    from ozgkompass.cli import render
+    from ozgkompass.model.maturity import get_model
+    from ozgkompass.scoring.assessment import assess
+
+    qn, path = session.qn, session.path
+    result = assess(qn, session.aset, get_model(qn.maturity_model))
+    if any(i.severity == "error" for i in result.issues):
+        raise DataError(result.issues, f"Die Antworten in {display_path(path)} sind gespeichert, "
+                        "lassen sich aber nicht bewerten.")
+    render.assessment_summary(result)
+    shown = display_path(path)
+    console.print("\nWeiter mit:", highlight=False)
+    for cmd in (f"ozgkompass score {shown}",
+                f"ozgkompass explain {shown}",
+                f"ozgkompass interview --answers {shown}   (Antworten ändern)"):
+        console.print(f"  {esc(cmd)}", highlight=False)

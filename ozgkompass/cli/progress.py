@@ -1,0 +1,317 @@
+"""Over time and across municipalities: `compare`, `plan`, `convoy`, `peers`
+(docs/archive.md, docs/plan-format.md, docs/convoy.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ozgkompass.cli import archive as archive_cli
+from ozgkompass.cli.archive import ArchiveOpt, CatalogueOpt, JsonOpt, ModelOpt
+from ozgkompass.cli.errors import handle_errors
+from ozgkompass.cli.output import console, dump_json, esc, print_issues
+from ozgkompass.cli.render import cut, say, short_title
+from ozgkompass.cli.render import text_table as T
+from ozgkompass.errors import DataError, UserError
+
+
+def _pct(v: float | None) -> str:
+    from ozgkompass.cli.render import pct
+
+    return pct(v)
+
+
+def _delta(v: float | None) -> str:
+    return "–" if v is None else f"{v:+.0f}"
+
+
+def load_result(ref: str, archive: Path | None, model: str | None, catalogue: str) -> Any:
+    """An answers file (scored now) or an archive number: the result as stored."""
+    path = Path(ref)
+    if not path.exists() and ref.isdigit():
+        from ozgkompass.archive.store import result_of
+
+        return result_of(archive_cli.open_archive(archive), int(ref))
+    if not path.exists():
+        raise UserError(f"{ref} ist weder eine Antwortdatei noch eine Archivnummer.",
+                        hint="Pfad prüfen oder Nummern mit `ozgkompass archive list` suchen.")
+    from ozgkompass.scoring.summary import summarise
+
+    return summarise(archive_cli.score_file(path, model, catalogue)[0])
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(archive_cli.app, name="archive")
+
+    @app.command()
+    @handle_errors
+    def compare(
+        old: Annotated[str, typer.Argument(help="Frühere Bewertung: Antwortdatei oder "
+                                           "Archivnummer.")],
+        new: Annotated[str, typer.Argument(help="Neuere Bewertung: Antwortdatei oder "
+                                           "Archivnummer.")],
+        archive: ArchiveOpt = None,
+        catalogue: CatalogueOpt = "kommunal",
+        model: ModelOpt = None,
+        short: Annotated[bool, typer.Option("--short", help="Kurzfassung für die "
+                                            "Verwaltungsspitze.")] = False,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Fortschritt einer Kommune: was sich je Frage, Bereich und Themenfeld geändert hat."""
+        from ozgkompass.scoring.progress import compare as compare_results
+
+        p = compare_results(load_result(old, archive, model, catalogue),
+                            load_result(new, archive, model, catalogue))
+        if json_out:
+            dump_json(p.to_dict())
+            return
+        _render_progress(p, short)
+
+    @app.command()
+    @handle_errors
+    def plan(
+        answers: Annotated[Path, typer.Argument(help="Heutige Antworten (YAML).",
+                                                dir_okay=False)],
+        plan_file: Annotated[Path, typer.Argument(help="Plandatei mit Phasen (YAML).",
+                                                  dir_okay=False)],
+        catalogue: CatalogueOpt = "kommunal",
+        model: ModelOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Roadmap: Index, Kriterien und Leistungen am Ziel je geplanter Phase."""
+        from ozgkompass.catalogue.store import resolve_catalogue
+        from ozgkompass.model.maturity import get_model
+        from ozgkompass.model.plan import load_plan
+        from ozgkompass.model.registry import find_questionnaire, load_answer_set
+        from ozgkompass.scoring.plan import check_plan, project
+
+        aset = load_answer_set(answers)
+        pl, issues = load_plan(plan_file)
+        if pl is None:
+            raise DataError(issues, f"Plandatei {plan_file} ist fehlerhaft.")
+        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version)
+        issues = check_plan(qn, aset, pl)
+        if any(i.severity == "error" for i in issues):
+            raise DataError(issues, f"Die geplanten Antworten in {plan_file} passen nicht zum "
+                            f"Fragebogen {qn.id} {qn.version}; bitte korrigieren.")
+        archive_cli.score_file(answers, model, catalogue)  # today's answers must be valid too
+        proj = project(qn, aset, pl, get_model(model or qn.maturity_model),
+                       resolve_catalogue(catalogue))
+        if json_out:
+            dump_json(proj.to_dict())
+            return
+        print_issues(issues)
+        _render_plan(proj)
+
+    @app.command()
+    @handle_errors
+    def convoy(
+        answers: Annotated[list[Path] | None, typer.Argument(
+            help="Antwortdateien der Mitglieder.", dir_okay=False)] = None,
+        archive_filter: Annotated[str | None, typer.Option(
+            "--archive-filter", help="Mitglieder aus dem Archiv: Land oder Kreis-Namensteil "
+            "(neueste Bewertung je Kommune).")] = None,
+        capacity: Annotated[list[str] | None, typer.Option(
+            "--capacity", help="Kapazität eines Mitglieds statt Einwohnerzahl, "
+            "z. B. \"Gemeinde Lindenau=2.5\" (mehrfach).")] = None,
+        archive: ArchiveOpt = None,
+        catalogue: CatalogueOpt = "kommunal",
+        model: ModelOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Geleitzug: Stärken, geteilte Infrastruktur, Aufteilung der Themenfelder."""
+        from ozgkompass.scoring.convoy import convoy as run_convoy
+
+        results = [load_result(str(p), archive, model, catalogue) for p in answers or []]
+        if archive_filter:
+            results += _from_archive(archive, archive_filter)
+        if not results:
+            raise UserError("Keine Mitglieder angegeben.",
+                            hint="Antwortdateien oder --archive-filter angeben.")
+        caps: dict[str, float] = {}
+        for item in capacity or []:
+            name, sep, value = item.rpartition("=")
+            try:
+                caps[name.strip()] = float(value.replace(",", "."))
+            except ValueError:
+                name, sep = "", ""
+            if not sep or not name.strip():
+                raise UserError(f"--capacity {item!r}: erwartet NAME=ZAHL, z. B. "
+                                "\"Gemeinde Lindenau=2.5\".")
+        res = run_convoy(results, caps or None)
+        if json_out:
+            dump_json(res.to_dict())
+            return
+        _render_convoy(res)
+
+    @app.command()
+    @handle_errors
+    def peers(
+        subject: Annotated[str, typer.Argument(help="Antwortdatei oder Archivnummer.")],
+        archive: ArchiveOpt = None,
+        catalogue: CatalogueOpt = "kommunal",
+        model: ModelOpt = None,
+        named: Annotated[bool, typer.Option("--named", help="Die Vergleichskommunen "
+                                            "namentlich nennen.")] = False,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Vergleich mit Kommunen gleicher Größenklasse im selben Land (aus dem Archiv)."""
+        from ozgkompass.archive.db import SIZE_CLASS_LABELS, size_class
+        from ozgkompass.archive.store import peer_names, peer_rows
+        from ozgkompass.model.laender import land_code
+        from ozgkompass.scoring.peers import compare_peers
+
+        result = load_result(subject, archive, model, catalogue)
+        m = result["municipality"]
+        land, size = land_code(m.get("land"), m.get("ars")), size_class(m.get("population"))
+        if land is None or size is None:
+            raise UserError(f"Für {m['name']} fehlen Land/ARS oder Einwohnerzahl; ohne sie "
+                            "gibt es keine Vergleichsgruppe.",
+                            hint="In der Antwortdatei municipality.land und population angeben.")
+        conn = archive_cli.open_archive(archive)
+        rows = peer_rows(conn, land, size, result["questionnaire"]["id"],
+                         (m.get("ars"), m["name"]))
+        cmp = compare_peers(result, rows, land, size, SIZE_CLASS_LABELS[size])
+        if named:
+            cmp.named = sorted(peer_names(conn, [r.id for r in rows]).values())
+        if json_out:
+            dump_json(cmp.to_dict())
+            return
+        _render_peers(cmp)
+
+
+def _from_archive(archive: Path | None, text: str) -> list[dict[str, Any]]:
+    from ozgkompass.archive.store import list_assessments, result_of
+
+    conn = archive_cli.open_archive(archive)
+    latest: dict[str, Any] = {}
+    for a in list_assessments(conn, land=text) or [
+            a for a in list_assessments(conn)
+            if text.casefold() in (result_of(conn, a.id)["municipality"].get("kreis")
+                                   or "").casefold()]:
+        latest[a.municipality] = a  # oldest first: the last one wins
+    if not latest:
+        raise UserError(f"Keine archivierte Kommune passt auf {text!r}.",
+                        hint="Land (z. B. NI) oder einen Teil des Kreisnamens angeben.")
+    return [result_of(conn, a.id) for a in latest.values()]
+
+
+def _render_progress(p: Any, short: bool) -> None:
+    console.print(f"[bold]Fortschrittsbericht: {esc(p.municipality)}[/bold]", highlight=False)
+    for side, label in ((p.old, "vorher"), (p.new, "jetzt")):
+        say(f"{label}: {side['date'] or 'ohne Datum'} · Fragebogen {side['questionnaire']} · "
+            f"Modell {side['model']} · Katalog {side['catalogue'] or '–'} · ozgkompass "
+            f"{side['tool_version']}", "dim")
+    for note in p.notes:
+        console.print(f"[yellow]Hinweis:[/yellow] {esc(note)}", highlight=False)
+    s = p.score
+    if short:
+        console.print("\n[bold]Was hat sich seit dem letzten Gespräch getan?[/bold]")
+        console.print(f"- OZG-Reifeindex: {_pct(s.old)} → {_pct(s.new)} ({_delta(s.delta)} "
+                      "Punkte)", highlight=False)
+        better = [a for a in p.areas if (a.delta or 0) > 0]
+        worse = [a for a in p.areas if (a.delta or 0) < 0]
+        if better:
+            best = max(better, key=lambda a: a.delta)
+            console.print(f"- Größter Fortschritt: {esc(best.title)} ({_delta(best.delta)})",
+                          highlight=False)
+        if worse:
+            console.print(f"- Zurückgefallen: {esc(', '.join(a.title for a in worse))}",
+                          highlight=False)
+        console.print(f"- {len(p.reached_target)} Leistung(en) neu am Ziel, "
+                      f"{len(p.new_gaps)} zurückgefallen", highlight=False)
+        if p.new_in_scope:
+            console.print(f"- {len(p.new_in_scope)} Leistung(en) neu im Katalog bzw. "
+                          "Zuständigkeitsbereich, noch nicht am Ziel", highlight=False)
+        console.print(f"- {sum(1 for q in p.questions if q.kind == 'geändert')} Antwort(en) "
+                      "haben sich geändert", highlight=False)
+        return
+    console.print(f"\nOZG-Reifeindex: {_pct(s.old)} → [bold]{_pct(s.new)}[/bold] "
+                  f"({_delta(s.delta)})", highlight=False)
+    T("Bereiche", [("Bereich", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"),
+                   ("±", 5, "r")],
+      [[short_title(a.title), _pct(a.old), _pct(a.new), _delta(a.delta)] for a in p.areas])
+    moved = [t for t in p.themenfelder if t.delta]
+    if moved:
+        T("Themenfelder (Anteil der Leistungen am Ziel)",
+          [("Themenfeld", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"), ("±", 5, "r")],
+          [[t.title, _pct(t.old), _pct(t.new), _delta(t.delta)] for t in moved])
+    if p.questions:
+        T("Geänderte Antworten", [("Frage", 24, "l"), ("vorher", None, "l"),
+                                  ("jetzt", 20, "l"), ("Art", 8, "l")],
+          [[q.id, q.old or "–", q.new or "–", q.kind] for q in p.questions])
+    for title, items in (("Neu am Ziel", p.reached_target),
+                         ("Neue Lücken (waren am Ziel)", p.new_gaps),
+                         ("Neu im Umfang, noch nicht am Ziel", p.new_in_scope)):
+        if items:
+            console.print(f"\n[bold]{title}[/bold] ({len(items)})")
+            for oid, name in items:
+                console.print(f"  {esc(oid)} {esc(name)}", highlight=False)
+
+
+def _render_plan(proj: Any) -> None:
+    console.print(f"[bold]Roadmap: {esc(proj.municipality)}[/bold]"
+                  + (f" – {esc(proj.title)}" if proj.title else ""), highlight=False)
+    cat = proj.catalogue
+    say(f"Fragebogen {proj.questionnaire['id']} {proj.questionnaire['version']} · Modell "
+        f"{proj.model['id']} · Katalog {cat['id'] + ' ' + cat['version'] if cat else '–'} · "
+        f"ozgkompass {proj.tool_version}", "dim")
+    rows = [[ph.name, _pct(ph.score), _delta(ph.score_gain),
+             f"{ph.at_target}/{ph.in_scope}" if ph.at_target is not None else "–",
+             _delta(ph.services_gain)] for ph in proj.phases]
+    T("Phasen (projiziert)", [("Phase", None, "l"), ("Index", 6, "r"), ("±", 5, "r"),
+                              ("Leist. am Ziel", 14, "r"), ("±", 5, "r")], rows)
+    crit_ids = list(proj.phases[0].criteria)
+    T("Kriterienstufen", [("Kriterium", None, "l"),
+                          *[(cut(p.name, 12), 12, "r") for p in proj.phases]],
+      [[c, *["–" if p.criteria[c] is None else str(p.criteria[c]) for p in proj.phases]]
+       for c in crit_ids])
+    last = proj.phases[-1]
+    if last.blocking:
+        console.print("[bold]Was nach der letzten Phase noch bremst[/bold]")
+        for _, name, n in last.blocking[:3]:
+            console.print(f"  {esc(name)}: hält {n} Leistung(en) unter dem Ziel",
+                          highlight=False)
+    if last.open_required:
+        console.print(f"  {len(last.open_required)} Pflichtfrage(n) offen", highlight=False)
+
+
+def _render_convoy(res: Any) -> None:
+    console.print(f"[bold]Geleitzug mit {len(res.members)} Mitgliedern[/bold] "
+                  f"(Kapazität: {esc(res.capacity_basis)})", highlight=False)
+    for note in res.notes:
+        console.print(f"[yellow]Hinweis:[/yellow] {esc(note)}", highlight=False)
+    T("Mitglieder", [("Kommune", None, "l"), ("Einwohner", 10, "r"), ("Index", 6, "r"),
+                     ("Quote", 6, "r")],
+      [[m.name, f"{m.population:,}".replace(",", ".") if m.population else "–",
+        _pct(m.score), str(m.quota)] for m in res.members])
+    T("Stärkste je Bereich", [("Bereich", 24, "l"), ("Kommune", None, "l"), ("Wert", 6, "r")],
+      [[short_title(a.title), a.member or "–", _pct(a.value)] for a in res.areas])
+    if res.infrastructure:
+        console.print("\n[bold]Infrastruktur zum Teilen[/bold]")
+        for i in res.infrastructure:
+            say(f"{i.label}: vorhanden bei {', '.join(i.have)}; fehlt bei "
+                f"{', '.join(i.lack)}", indent=2)
+    console.print("\n[bold]Vorschlag: Aufteilung der Themenfelder[/bold]")
+    for a in res.allocation:
+        console.print(f"[bold]{esc(a.themenfeld)}[/bold] → {esc(a.member)}", highlight=False)
+        say(a.reason, indent=2)
+
+
+def _render_peers(c: Any) -> None:
+    console.print(f"[bold]Vergleich: {esc(c.municipality)}[/bold] mit {c.peers} Kommune(n) "
+                  f"in {esc(c.land)}, {esc(c.size_class)} ({esc(c.size_label)})",
+                  highlight=False)
+    if not c.peers:
+        console.print("Keine Vergleichskommunen im Archiv.")
+        return
+    rows = [[short_title(f.title), _pct(f.value), _pct(f.median),
+             "–" if f.percentile is None else f"{f.percentile:.0f}", str(f.peers)]
+            for f in (c.overall, c.services, *c.areas)]
+    T("Perzentile (50 = Mitte der Vergleichsgruppe)",
+      [("Kennzahl", None, "l"), ("Wert", 6, "r"), ("Median", 6, "r"), ("Perzentil", 9, "r"),
+       ("n", 5, "r")], rows)
+    if c.named:
+        console.print("Vergleichskommunen: " + esc(", ".join(c.named)), highlight=False)

@@ -1,0 +1,81 @@
+"""`ozgkompass report`: Excel, HTML and PDF gap reports, and the mayor's briefing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ozgkompass.cli.commands import (
+    CatalogueOpt,
+    ModelOpt,
+    QuestionnaireOpt,
+    QuestionnairesDirOpt,
+    TargetOpt,
+    _score,
+)
+from ozgkompass.cli.errors import handle_errors
+from ozgkompass.cli.output import console, esc
+from ozgkompass.errors import display_path
+
+DEFAULT_OUT = Path("reports")
+
+FormatOpt = Annotated[str, typer.Option(
+    "--format", "-f", help="Formate, mit Komma getrennt: xlsx, html, pdf (pdf braucht das "
+    "Extra „pdf“ von ozgkompass).")]
+AudienceOpt = Annotated[str, typer.Option(
+    "--audience", "-a", help="fach: vollständiger Lückenbericht; leitung: zwei Seiten für "
+    "die Verwaltungsleitung (HTML/PDF).")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", file_okay=False,
+                                      help="Zielordner (Standard: reports/).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Berichte überschreiben.")]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def report(
+        answers: Annotated[list[Path], typer.Argument(metavar="ANTWORTDATEI…",
+                                                      help="Antwortdatei(en) (YAML).",
+                                                      dir_okay=False)],
+        format: FormatOpt = "xlsx,html",
+        audience: AudienceOpt = "fach",
+        catalogue: CatalogueOpt = "kommunal",
+        model: ModelOpt = None,
+        target: TargetOpt = None,
+        questionnaire: QuestionnaireOpt = None,
+        questionnaires_dir: QuestionnairesDirOpt = None,
+        out: OutOpt = DEFAULT_OUT,
+        force: ForceOpt = False,
+    ) -> None:
+        """Schreibt Lückenberichte (Excel, HTML, PDF) je Antwortdatei in einen Ordner.
+
+        Dateinamen entstehen aus dem Namen der Kommune; vorhandene Dateien bleiben
+        unangetastet, außer mit --force.
+        """
+        from ozgkompass.reports import parse_audience, parse_formats, write_reports
+
+        formats = parse_formats(format)
+        aud = parse_audience(audience)
+        for path in answers:
+            result = _score(path, questionnaire, questionnaires_dir, model, catalogue, target)
+            for written in write_reports(result, formats, aud, out, inputs=list(answers),
+                                         force=force):
+                console.print(display_path(written), highlight=False, soft_wrap=True)
+
+
+def write_demo_reports(result: Any, out: Path, force: bool) -> None:
+    """The example municipality's reports for `demo`; existing ones are kept unless --force."""
+    from ozgkompass.reports import Audience, Format, target_path, write_reports
+
+    plan = [([Format.XLSX, Format.HTML], Audience.FACH), ([Format.HTML], Audience.LEITUNG)]
+    paths = [target_path(result, f, aud, out) for formats, aud in plan for f in formats]
+    if not force and any(p.exists() for p in paths):
+        console.print(f"\nBeispielberichte liegen bereits in {esc(display_path(out))} "
+                      "(mit --force neu schreiben).", highlight=False, soft_wrap=True)
+        return
+    console.print("\nBeispielberichte:")
+    for formats, aud in plan:
+        for written in write_reports(result, formats, aud, out, inputs=[], force=force):
+            console.print(f"  {esc(display_path(written))}", highlight=False, soft_wrap=True)

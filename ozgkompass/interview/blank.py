@@ -1,0 +1,66 @@
+"""A new answers file: master data, file name from the municipality's name, and the
+blank file of `new-answers` that lists every question as a comment."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+
+from ozgkompass.model.answers import AnswerSet, Interview, Municipality, QuestionnaireRef
+from ozgkompass.model.questionnaire import QType, Question, Questionnaire
+from ozgkompass.sources.answers_file import dump_answers
+
+
+def file_name_for(name: str) -> str:
+    """`Gemeinde Müllheim/Baden` -> `gemeinde-muellheim-baden.answers.yaml` (no path parts)."""
+    text = name.strip().lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+    return f"{slug or 'kommune'}.answers.yaml"
+
+
+def new_answer_set(qn: Questionnaire, municipality: Municipality,
+                   interview: Interview | None = None) -> AnswerSet:
+    return AnswerSet(QuestionnaireRef(qn.id, qn.version, qn.hash), municipality,
+                     interview or Interview())
+
+
+def describe_values(q: Question) -> str:
+    """What an answer to the question looks like, in one line."""
+    if q.type in (QType.SINGLE, QType.MULTIPLE, QType.YES_NO):
+        values = " | ".join(o.value for o in q.effective_options())
+        return f"[{values}]" if q.type is QType.MULTIPLE else values
+    if q.type is QType.SCALE:
+        return f"ganze Zahl {q.min}–{q.max}"
+    if q.type is QType.NUMBER:
+        return "Zahl ≥ 0" + (f" ({q.unit})" if q.unit else "")
+    return "Text"
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+def blank_answers(qn: Questionnaire, aset: AnswerSet) -> str:
+    """A valid answers file without answers; every question is a comment to fill in."""
+    text = dump_answers(aset).rstrip("\n")
+    assert text.endswith("answers: {}")
+    lines = [text.removesuffix(" {}")]
+    lines.append("  # Antwort eintragen: Kommentarzeichen entfernen, Wert nach dem Doppelpunkt.")
+    lines.append("  # Langform mit Notiz, „trifft nicht zu“ oder „weiß nicht“: siehe")
+    lines.append("  # docs/answers-format.md.")
+    for area in qn.areas:
+        lines.append(f"  # ── {_comment(area.title.de)} ({area.id})")
+        for q in area.questions:
+            lines.extend(textwrap.wrap(_comment(q.text.de), 86, initial_indent="  # ",
+                                       subsequent_indent="  # "))
+            extra = ["trifft nicht zu erlaubt"] if q.na_allowed else []
+            if q.when is not None:
+                extra.append(f"nur wenn {q.when.source}")
+            if extra:
+                lines.append(f"  #   ({'; '.join(extra)})")
+            lines.append(f"  # {q.id}:    # {describe_values(q)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,31 @@
+"""PDF of the HTML report through WeasyPrint, an optional extra (`ozgkompass[pdf]`)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from ozgkompass.errors import UserError
+from ozgkompass.reports import html
+
+
+def render(a: Any, audience: Any, today: _dt.date) -> bytes:
+    return document(a, audience, today).write_pdf()  # type: ignore[no-any-return]
+
+
+def document(a: Any, audience: Any, today: _dt.date) -> Any:
+    """The laid-out WeasyPrint document (its `pages` are the printed A4 pages)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):  # OSError: installed, but Pango is missing from the system
+        raise UserError(
+            "PDF-Berichte brauchen WeasyPrint, das nicht (vollständig) installiert ist.",
+            hint="pip install 'ozgkompass[pdf]' ausführen; unter Linux zusätzlich Pango "
+                 "installieren (Debian/Ubuntu: apt-get install libpango-1.0-0 "
+                 "libpangoft2-1.0-0). Oder --format xlsx,html wählen.") from None
+    # no base_url and a fetcher that refuses everything: the report fetches nothing
+    return HTML(string=html.render_text(a, audience, today), url_fetcher=_refuse).render()
+
+
+def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:
+    raise ValueError(f"Externe Ressource abgelehnt: {url}")

@@ -1,0 +1,301 @@
+"""Excel gap report (openpyxl): the consultant's working copy.
+
+Values, not formulas: every figure is written as a number with a German-friendly format,
+and every text from outside (names, notes, answers) is written as text even when it starts
+with = + - @, so a hostile answers file cannot smuggle a formula into the workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from copy import copy
+from typing import Any
+
+from ozgkompass.reports.context import (
+    INDICATIVE_NOTE,
+    WEIGHTING,
+    provenance,
+    responsibility_label,
+    responsible_label,
+)
+from ozgkompass.scoring.assessment import OPEN
+
+PCT = '0" %"'  # the figure is 0–100, shown as "73 %" without Excel's ×100
+MAX_CELL = 32_767  # Excel's limit for the text of one cell
+
+
+def _text(value: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # control characters other than tab/newline are not allowed in the file format
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL]
+
+
+class _Styles:
+    """The few cell styles of the workbook, built once and copied to each cell: assigning
+    style objects cell by cell took half of the report's time for 600 services."""
+
+    def __init__(self, wb: Any) -> None:
+        from openpyxl.styles import Alignment
+
+        scratch = wb.create_sheet("_styles")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        self.text = self._make(scratch, 1, alignment=wrap)
+        self.quoted = self._make(scratch, 2, alignment=wrap, quotePrefix=True)
+        self.pct = self._make(scratch, 3, number_format=PCT)
+        wb.remove(scratch)
+
+    @staticmethod
+    def _make(ws: Any, row: int, **attrs: Any) -> Any:
+        cell = ws.cell(row, 1)
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        return cell._style
+
+
+class _Book:
+    """The workbook being written and its prepared styles."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.styles = _Styles(wb)
+
+
+class _Sheet:
+    """A sheet written row by row: bold frozen header, autofilter, widths, print area."""
+
+    def __init__(self, book: _Book, title: str, headers: list[str], widths: list[int],
+                 pct_cols: tuple[int, ...] = ()) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.styles = book.styles
+        self.ws = book.wb.create_sheet(title)
+        self.pct_cols = pct_cols
+        self.headers = headers
+        self.ws.append(headers)
+        self.last_row = 1  # counted here: Worksheet.max_row scans every cell on each call
+        for i, cell in enumerate(self.ws[1], start=1):
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="1F4E79")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            self.ws.column_dimensions[cell.column_letter].width = widths[i - 1]
+        self.ws.freeze_panes = "A2"
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_title_rows = "1:1"
+
+    def row(self, *values: Any, number_format: str | None = None) -> None:
+        self.last_row = r = self.last_row + 1
+        st = self.styles
+        for c, value in enumerate(values, start=1):
+            cell = self.ws.cell(r, c)
+            if isinstance(value, str):
+                cell.value = _text(value)
+                cell.data_type = "s"  # text stays text, even "=…", "+…", "-…", "@…"
+                cell._style = copy(st.quoted if value and value[0] in "=+-@\t\r" else st.text)
+            else:
+                cell.value = value
+                if value is None:
+                    continue
+                if number_format:
+                    cell.number_format = number_format
+                elif c in self.pct_cols:
+                    cell._style = copy(st.pct)
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        last = f"{get_column_letter(len(self.headers))}{self.last_row}"
+        self.ws.auto_filter.ref = f"A1:{last}"
+        self.ws.print_area = f"A1:{last}"
+
+
+def render(a: Any, audience: Any, today: _dt.date) -> bytes:
+    """The workbook as bytes (the audience does not change the Excel report)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    wb = _Book(book)
+    prov = provenance(a, today)
+    _overview(wb, a, prov)
+    _areas(wb, a)
+    if a.catalogue is not None:
+        _services(wb, a)
+        _out_of_scope(wb, a)
+        _levers(wb, a)
+    _actions(wb, a)
+    _followups(wb, a)
+    _method(wb, a, prov)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _overview(wb: Any, a: Any, prov: Any) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    s = _Sheet(wb, "Übersicht", ["Kennzahl", "Wert", "Hinweis"], [44, 14, 70], pct_cols=(2,))
+    s.row("Kommune", a.municipality.name, "")
+    s.row("OZG-Reifeindex", a.score, a.band or "nicht bewertbar")
+    s.row("Vollständigkeit der Antworten", a.completeness,
+          f"{a.answered} von {a.applicable} zutreffenden Fragen beantwortet")
+    c = a.catalogue
+    if c is not None:
+        s.row("Anteil der OZG-Leistungen auf Zielstufe", c.share_at_target,
+              f"{c.at_target} von {c.in_scope} Leistungen im Umfang")
+        if c.weighted_share_at_target is not None:
+            s.row("Anteil gewichtet", c.weighted_share_at_target,
+                  f"Gewichtung {WEIGHTING.get(c.weighting, c.weighting)}")
+        for m in c.other_models:
+            s.row(f"Auf Zielstufe nach {m.title}", m.at_target,
+                  f"von {m.in_scope} Leistungen"
+                  + ("" if m.complete or "vorläufig" in m.title else " (Modell vorläufig)"),
+                  number_format="0")
+        if c.in_person:
+            s.row("Leistungen mit persönlichem Erscheinen", c.in_person,
+                  "gesetzlich vorgeschrieben; Stufe und Ziel sind begrenzt", number_format="0")
+        if c.out_of_scope:
+            s.row("Leistungen außerhalb des Umfangs", len(c.out_of_scope),
+                  "siehe Blatt „Nicht im Umfang“", number_format="0")
+        if c.model_notice:
+            s.row("Hinweis zum Modell", None, c.model_notice)
+        if prov.indicative:
+            s.row("Hinweis", None, INDICATIVE_NOTE)
+    s.row("", None, "")
+    s.row("Bereich", None, "Bewertung")
+    first = s.last_row + 1
+    for area in a.areas:
+        s.row(area.title, area.score, area.band or "nicht bewertbar")
+    last = s.last_row
+    s.finish()
+    if last >= first:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Reifegrad je Bereich (%)"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.legend = None
+        chart.add_data(Reference(s.ws, min_col=2, min_row=first, max_row=last),
+                       titles_from_data=False)
+        chart.set_categories(Reference(s.ws, min_col=1, min_row=first, max_row=last))
+        chart.width, chart.height = 18, 2 + 0.9 * (last - first + 1)
+        s.ws.add_chart(chart, "E2")
+
+
+def _areas(wb: Any, a: Any) -> None:
+    s = _Sheet(wb, "Bereiche",
+               ["Bereich", "Frage-ID", "Frage", "Status", "Antwort", "Bewertung", "Notiz",
+                "Quelle", "Empfehlung", "Zuständig"],
+               [22, 22, 50, 16, 30, 11, 40, 24, 50, 16], pct_cols=(6,))
+    for area in a.areas:
+        for q in area.questions:
+            s.row(area.title, q.id, q.text, q.status, q.answer_label or "", q.score,
+                  q.note or "", q.source or "", q.recommendation or "",
+                  responsible_label(q.responsible) if q.responsible else "")
+    s.finish()
+
+
+def _services(wb: Any, a: Any) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+
+    c = a.catalogue
+    s = _Sheet(wb, "Leistungen",
+               ["OZG-ID", "Leistung", "Themenfeld", "Lage", "Zuständigkeit", "Erreichbar",
+                "Stufe", "Ziel", "Zielstufe", "Lücke", "Engpass-Kriterien",
+                "Unbekannte Kriterien", "EfA verfügbar", "EfA-Schnellgewinn",
+                "Persönliches Erscheinen", "Stufe Frontend", "Stufe Backoffice"],
+               [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10])
+    for r in c.services:
+        s.row(r.ozg_id, r.name, r.themenfeld, r.lage or "", responsibility_label(r.responsibility),
+              r.level,
+              r.level_name, r.target, r.target_name, r.gap, ", ".join(r.bottlenecks),
+              ", ".join(r.unknown_criteria),
+              {True: "ja", False: "nein", None: "unbekannt"}[r.efa_available],
+              "ja" if r.efa_quick_win else "nein",
+              (r.in_person_note or "ja") if r.in_person else "nein",
+              r.frontend_level, r.backoffice_level)
+    s.finish()
+    if c.services:
+        rng = f"J2:J{s.last_row}"
+        s.ws.conditional_formatting.add(rng, CellIsRule(
+            operator="greaterThan", formula=["0"],
+            fill=PatternFill("solid", fgColor="F8CBAD")))
+        s.ws.conditional_formatting.add(rng, CellIsRule(
+            operator="equal", formula=["0"], fill=PatternFill("solid", fgColor="C6EFCE")))
+
+
+def _out_of_scope(wb: Any, a: Any) -> None:
+    c = a.catalogue
+    s = _Sheet(wb, "Nicht im Umfang",
+               ["OZG-ID", "Leistung", "Themenfeld", "Ausgeführt von", "Grund"],
+               [10, 44, 20, 24, 60])
+    for o in c.out_of_scope:
+        s.row(o.ozg_id, o.name, o.themenfeld, o.executed_by or "", o.reason)
+    s.finish()
+
+
+def _levers(wb: Any, a: Any) -> None:
+    c = a.catalogue
+    s = _Sheet(wb, "Hebel",
+               ["Art", "Kriterien", "Heute", "Nötig", "Leistungen freigeschaltet",
+                "davon mit EfA", "Empfehlung", "Zuständig"],
+               [14, 40, 12, 12, 14, 12, 60, 16])
+    for kind, levers in (("einzeln", c.levers), ("kombiniert", c.combinations)):
+        for lv in levers:
+            s.row(kind, " + ".join(lv.criterion_names),
+                  ", ".join("?" if x is None else str(x) for x in lv.current_levels),
+                  ", ".join(str(x) for x in lv.needed_levels), lv.unlocked, lv.efa_available,
+                  lv.recommendation or "", lv.responsible_label or "")
+    s.finish()
+
+
+def _actions(wb: Any, a: Any) -> None:
+    s = _Sheet(wb, "Maßnahmenplan",
+               ["Nr.", "Maßnahme", "Frage", "Bereich", "Heute", "Wirkung (Indexpunkte)",
+                "Zuständig", "Verantwortlich (Name)", "Termin"],
+               [6, 60, 40, 18, 10, 14, 16, 24, 14], pct_cols=(5,))
+    for i, r in enumerate(a.recommendations, start=1):
+        s.row(i, r.text, r.question, r.area_id, r.score, round(r.gain, 2),
+              r.responsible_label or "", "", "")
+        s.ws.cell(s.last_row, 6).number_format = "0.00"
+    s.finish()
+
+
+def _followups(wb: Any, a: Any) -> None:
+    s = _Sheet(wb, "Rückfragen",
+               ["Frage-ID", "Bereich", "Frage", "Klären mit", "Pflichtfrage", "Notiz"],
+               [22, 18, 60, 30, 12, 40])
+    listed = set()
+    for f in a.followups:
+        listed.add(f.question_id)
+        s.row(f.question_id, f.area_id, f.question, f.clarify_with,
+              "ja" if f.required else "nein", f.note or "")
+    for area in a.areas:
+        for q in area.questions:
+            if q.id in listed or q.status != OPEN:
+                continue
+            s.row(q.id, area.id, q.text, "", "ja", q.note or "")
+    s.finish()
+
+
+def _method(wb: Any, a: Any, prov: Any) -> None:
+    s = _Sheet(wb, "Methodik", ["Angabe", "Wert"], [30, 100])
+    for label, value in prov.rows():
+        s.row(label, value)
+    s.row("Bewertung", "Jede Frage 0–100 %, Bereiche gewichtet gemittelt; offene Pflichtfragen "
+          "zählen 0 %. Kriterien: die schwächste Antwort entscheidet. Je OZG-Leistung die "
+          "höchste Stufe, deren nötige Kriterien alle erfüllt sind (docs/scoring.md).")
+    c = a.catalogue
+    if c is not None:
+        if c.scope_note:
+            s.row("Umfang der Leistungen", c.scope_note)
+        if c.model_notice:
+            s.row("Hinweis zum Modell", c.model_notice)
+    if prov.indicative:
+        s.row("Hinweis", INDICATIVE_NOTE)
+    s.finish()

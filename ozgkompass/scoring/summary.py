@@ -1,0 +1,42 @@
+"""The stored form of a scored result: the figures that progress, convoy, peers and the
+archive read (docs/archive.md). A projection of an `Assessment`, never a new calculation;
+the full detail (evidence, levers, per-service criteria) is scored again from the answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUMMARY_FORMAT = 1
+
+
+def summarise(a: Any) -> dict[str, Any]:
+    """A plain, JSON-ready dict of an `Assessment` (with its catalogue result, if any)."""
+    cat = a.catalogue
+    return {
+        "summary_format": SUMMARY_FORMAT,
+        "tool_version": a.tool_version, "questionnaire": dict(a.questionnaire),
+        "model": dict(a.model), "municipality": dict(vars(a.municipality)),
+        "interview": dict(vars(a.interview)), "answers_file": a.answers_file,
+        "score": a.score, "band": a.band, "completeness": a.completeness,
+        "answered": a.answered, "applicable": a.applicable,
+        "open_required": list(a.open_required),
+        "areas": [{"id": ar.id, "title": ar.title, "weight": ar.weight, "score": ar.score,
+                   "band": ar.band, "questions": [
+                       {"id": q.id, "area_id": q.area_id, "status": q.status,
+                        "score": q.score, "answer_label": q.answer_label}
+                       for q in ar.questions]} for ar in a.areas],
+        "criteria": [{"id": c.id, "name": c.name, "level": c.level} for c in a.criteria],
+        "followups": len(a.followups),
+        "catalogue": None if cat is None else {
+            "catalogue": dict(cat.catalogue), "model": cat.model, "in_scope": cat.in_scope,
+            "at_target": cat.at_target, "share_at_target": cat.share_at_target,
+            "by_themenfeld": [{"name": g.name, "services": g.services,
+                               "at_target": g.at_target, "share": g.share,
+                               "weighted_share": g.weighted_share}
+                              for g in cat.by_themenfeld],
+            "blocking": [list(b) for b in cat.blocking],
+            "services": [{"ozg_id": s.ozg_id, "name": s.name, "themenfeld": s.themenfeld,
+                          "level": s.level, "target": s.target, "at_target": s.at_target}
+                         for s in cat.services]},
+    }

@@ -1,0 +1,71 @@
+"""The HTML reports in a real headless Chromium: no console error, no network request,
+the briefing prints on at most two A4 pages, and axe-core finds no serious or critical
+accessibility violation (WCAG 2.1 AA rules).
+
+Needs Debian's `chromium`, playwright-python (test extra; its own browser download is never
+used) and axe-core from npm (.ci/run installs it into .cache/axe). Skipped with a reason
+when one of them is absent on a developer's machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from reports_helpers import TODAY, scored
+
+from ozgkompass.reports import Audience, Format, renderer
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("OZGKOMPASS_CHROMIUM") or shutil.which("chromium") or ""
+AXE = Path(os.environ.get("OZGKOMPASS_AXE_JS")
+           or ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright nicht installiert")
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM, reason="Debian-Paket chromium nicht installiert"),
+    pytest.mark.skipif(not AXE.is_file(), reason=f"axe-core fehlt ({AXE})"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_report_in_chromium(browser, tmp_path, audience):
+    html = renderer(Format.HTML)(scored(), audience, TODAY)
+    page_file = tmp_path / "report.html"
+    page_file.write_bytes(html)
+    page = browser.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri())
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+    assert requests == [page_file.as_uri()]  # the file itself and nothing else
+
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+    if audience is Audience.LEITUNG:
+        pdf = page.pdf(format="A4", print_background=True)
+        pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+        assert 1 <= pages <= 2, f"briefing prints on {pages} A4 pages"
+    page.close()

@@ -1,0 +1,322 @@
+"""Reports: registry, file names, Excel structure, HTML golden files, briefing glossary,
+hostile text round trips, and the `report` command."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from reports_helpers import TODAY, scored
+
+from ozgkompass.reports import RENDERERS, Audience, Format, glossary, renderer
+from ozgkompass.reports.naming import report_stem
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EXAMPLE = ROOT / "questionnaires" / "examples" / "stadt-falkenberg.answers.yaml"
+# Refresh the golden files after an intended change:
+#   OZGKOMPASS_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_reports.py
+UPDATE = os.environ.get("OZGKOMPASS_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def falkenberg():
+    return scored()
+
+
+def xlsx_of(a) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(renderer(Format.XLSX)(a, Audience.FACH, TODAY)))
+
+
+def html_of(a, audience=Audience.FACH) -> str:
+    return renderer(Format.HTML)(a, audience, TODAY).decode("utf-8")
+
+
+class _Text(HTMLParser):
+    """The text a reader sees (outside <style>), with entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag == "style"
+
+    def handle_endtag(self, tag):
+        self._skip -= tag == "style"
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    p = _Text()
+    p.feed(html)
+    return "".join(p.parts)
+
+
+def test_every_format_has_a_renderer():
+    for fmt in Format:
+        assert fmt in RENDERERS
+        assert callable(renderer(fmt))
+
+
+@pytest.mark.parametrize(("name", "stem"), [
+    ("Stadt Bad Münster am Stein", "stadt-bad-muenster-am-stein"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("C:\\Windows\\System32", "c-windows-system32"),
+    ("CON", "kommune-con"),
+    ("nul", "kommune-nul"),
+    ("<script>", "script"),
+    ("\u202eevil\u200f", "evil"),
+    ("...", "kommune"),
+    ("Groß-Gerau " * 30, None),
+])
+def test_file_names_are_safe(name, stem):
+    got = report_stem(name)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", got)
+    assert len(got) <= 80
+    if stem is not None:
+        assert got == stem
+
+
+def test_workbook_structure(falkenberg):
+    a = falkenberg
+    wb = xlsx_of(a)
+    assert wb.sheetnames == ["Übersicht", "Bereiche", "Leistungen", "Nicht im Umfang", "Hebel",
+                             "Maßnahmenplan", "Rückfragen", "Methodik"]
+    over = wb["Übersicht"]
+    assert len(over._charts) == 1
+    rows = {r[0].value: r[1] for r in over.iter_rows(min_row=2) if r[0].value}
+    assert rows["OZG-Reifeindex"].value == pytest.approx(a.score)
+    assert rows["OZG-Reifeindex"].number_format == '0" %"'
+    assert rows["Anteil der OZG-Leistungen auf Zielstufe"].value == pytest.approx(
+        a.catalogue.share_at_target)
+    for area in a.areas:
+        assert rows[area.title].value == pytest.approx(area.score)
+    services = wb["Leistungen"]
+    assert [c.value for c in services[1]][:4] == ["OZG-ID", "Leistung", "Themenfeld", "Lage"]
+    assert services.max_row - 1 == a.catalogue.in_scope
+    assert {services.cell(r, 1).value for r in range(2, services.max_row + 1)} == {
+        s.ozg_id for s in a.catalogue.services}
+    assert services.conditional_formatting
+    in_person = [services.cell(r, 15).value for r in range(2, services.max_row + 1)]
+    assert sum(v != "nein" for v in in_person) == a.catalogue.in_person
+    outside = wb["Nicht im Umfang"]
+    assert [outside.cell(r, 1).value for r in range(2, outside.max_row + 1)] == [
+        o.ozg_id for o in a.catalogue.out_of_scope]
+    plan = wb["Maßnahmenplan"]
+    assert plan.max_row - 1 == len(a.recommendations)
+    assert [c.value for c in plan[1]][-2:] == ["Verantwortlich (Name)", "Termin"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref and ws.print_area
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+    method = {r[0].value: r[1].value for r in wb["Methodik"].iter_rows(min_row=2)}
+    assert a.questionnaire["id"] in method["Fragebogen"]
+    assert a.questionnaire["version"] in method["Fragebogen"]
+    assert a.model["id"] in method["Reifegradmodell"]
+    assert a.catalogue.catalogue["version"] in method["OZG-Katalog"]
+    assert a.tool_version in method["Werkzeug"]
+
+
+def test_workbook_without_catalogue_has_no_service_sheets():
+    wb = xlsx_of(scored(catalogue=None))
+    assert "Leistungen" not in wb.sheetnames and "Hebel" not in wb.sheetnames
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_html_matches_golden_file(falkenberg, audience):
+    html = html_of(falkenberg, audience)
+    golden = GOLDEN / f"stadt-falkenberg-{audience.value}.html"
+    if UPDATE or not golden.exists():
+        golden.write_text(html, encoding="utf-8")
+    assert html == golden.read_text(encoding="utf-8"), (
+        "HTML report changed; if intended, refresh with OZGKOMPASS_UPDATE_GOLDEN=1")
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_html_is_self_contained_and_states_its_basis(falkenberg, audience):
+    html = html_of(falkenberg, audience)
+    assert '<html lang="de">' in html
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=|url\(|@import""", html)
+    text = visible_text(html)
+    a = falkenberg
+    for needle in (a.municipality.name, a.questionnaire["id"], a.questionnaire["version"],
+                   a.model["id"], a.catalogue.catalogue["id"], a.catalogue.catalogue["version"],
+                   f"ozgkompass {a.tool_version}", "Richtwerte"):
+        assert needle in text
+    # every chart is an accessible image with a title and a description
+    for svg in re.findall(r"<svg[^>]*>", html):
+        assert 'role="img"' in svg and "aria-labelledby" in svg
+    assert html.count("<title id=") == html.count("<desc id=") == html.count("<svg")
+
+
+def test_fach_report_lists_every_service_and_followup(falkenberg):
+    text = visible_text(html_of(falkenberg))
+    for s in falkenberg.catalogue.services:
+        assert s.name in text
+    for f in falkenberg.followups:
+        assert f.clarify_with in text
+
+
+@pytest.mark.parametrize("example", ["stadt-falkenberg.answers.yaml",
+                                     "gemeinde-lindenau.answers.yaml",
+                                     "landkreis-nordwald.answers.yaml"])
+def test_briefing_explains_every_term_it_uses(example):
+    terms, jargon = glossary.load()
+    html = html_of(scored(example), Audience.LEITUNG)
+    body, _, gloss = html.partition('<h2 id="glossar">')
+    body_text, gloss_text = visible_text(body), visible_text(gloss)
+    explained = {t.term for t in terms if f"<dt>{t.term}</dt>" in gloss}
+    for t in terms:
+        if glossary.mentions(body_text, t.term):
+            assert t.term in explained, f"{t.term} is used but not explained"
+    for word in jargon:
+        if glossary.mentions(body_text, word):
+            assert word in explained, f"jargon {word!r} appears unexplained in {example}"
+    assert gloss_text.strip()
+
+
+def test_briefing_steps_come_from_the_scored_levers(falkenberg):
+    text = visible_text(html_of(falkenberg, Audience.LEITUNG))
+    c = falkenberg.catalogue
+    first = [*c.levers, *c.combinations][0]
+    assert f"Damit erreichen {first.unlocked} OZG-Leistungen ihre Zielstufe" in text
+    assert 3 <= text.count("Wer: ") <= 5
+
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "formula": '=HYPERLINK("http://x","y")',
+    "plus": "+cmd",
+    "at": "@SUM(1)",
+    "minus": "-2+3",
+    "tabs": "a\tb\nc\r\nd",
+    "rtl": "\u202eabc\u200f",
+    "long": "Ä" * 10_000,
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["municipality"]["name"] = HOSTILE["script"] + " " + HOSTILE["formula"]
+    answered = [k for k, v in data["answers"].items() if not isinstance(v, dict)]
+    for (_, text), qid in zip(HOSTILE.items(), answered, strict=False):
+        data["answers"][qid] = {"value": data["answers"][qid], "note": text}
+    path = tmp_path_factory.mktemp("hostile") / "hostile.answers.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return scored(path), dict(zip(answered, HOSTILE.values(), strict=False))
+
+
+def test_hostile_text_stays_text_in_the_workbook(hostile):
+    a, notes = hostile
+    wb = xlsx_of(a)
+    over = wb["Übersicht"]
+    assert over["B2"].value == a.municipality.name and over["B2"].data_type == "s"
+    ws = wb["Bereiche"]
+    by_id = {ws.cell(r, 2).value: ws.cell(r, 7) for r in range(2, ws.max_row + 1)}
+    for qid, text in notes.items():
+        cell = by_id[qid]
+        assert cell.data_type == "s"
+        # Excel shows a leading =, +, - or @ as text and keeps it text when edited
+        assert cell.quotePrefix == (text[0] in "=+-@")
+        # the file format stores \r\n as \n; everything else comes back exactly
+        assert cell.value == text.replace("\r\n", "\n") or cell.value == text
+
+
+def test_hostile_text_is_escaped_in_html(hostile):
+    a, notes = hostile
+    for audience in Audience:
+        html = html_of(a, audience)
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert a.municipality.name in visible_text(html)
+    text = visible_text(html_of(a))
+    for note in notes.values():
+        assert note.replace("\r\n", "\n") in text.replace("\r\n", "\n")
+
+
+def test_report_command_writes_and_refuses_to_overwrite(cli, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = cli("report", str(EXAMPLE), "--out", str(out))
+    assert code == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["stadt-falkenberg.html", "stadt-falkenberg.xlsx"]
+    before = (out / "stadt-falkenberg.html").read_bytes()
+    code, _, stderr = cli("report", str(EXAMPLE), "--out", str(out), "--format", "html")
+    assert code == 2
+    assert "existiert bereits" in stderr and "--force" in stderr
+    assert (out / "stadt-falkenberg.html").read_bytes() == before
+    code, _, _ = cli("report", str(EXAMPLE), "--out", str(out), "--format", "html", "--force")
+    assert code == 0
+    code, stdout, _ = cli("report", str(EXAMPLE), "--out", str(out), "--audience", "leitung",
+                          "--format", "html")
+    assert code == 0 and "stadt-falkenberg-briefing.html" in stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "docx"], "unbekanntes Format „docx“"),
+    (["--audience", "presse"], "unbekannte Zielgruppe „presse“"),
+])
+def test_report_command_usage_errors(cli, tmp_path, args, message):
+    code, _, stderr = cli("report", str(EXAMPLE), "--out", str(tmp_path), *args)
+    assert code == 2
+    assert message in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_without_weasyprint_is_a_usage_error(cli, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
+    code, _, stderr = cli("report", str(EXAMPLE), "--out", str(tmp_path), "--format", "pdf")
+    assert code == 2
+    assert "ozgkompass[pdf]" in stderr and "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("example", ["stadt-falkenberg.answers.yaml",
+                                     "gemeinde-lindenau.answers.yaml",
+                                     "landkreis-nordwald.answers.yaml"])
+def test_briefing_pdf_has_at_most_two_pages(example):
+    pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
+    from ozgkompass.reports.pdf import document
+
+    a = scored(example)
+    assert renderer(Format.PDF)(a, Audience.LEITUNG, TODAY).startswith(b"%PDF")
+    assert 1 <= len(document(a, Audience.LEITUNG, TODAY).pages) <= 2
+
+
+def test_briefing_says_what_the_it_provider_already_covers(falkenberg):
+    from ozgkompass.scoring.assessment import covered_by
+
+    covered = covered_by(falkenberg, "it_dienstleister")
+    assert covered  # the example's provider runs BundID, forms server, backups
+    text = visible_text(html_of(falkenberg, Audience.LEITUNG))
+    assert f"Bei {len(covered)} Punkten, für die der IT-Dienstleister zuständig ist" in text
+
+
+def test_reports_get_the_usual_file_permissions(tmp_path):
+    import stat
+
+    from ozgkompass.reports import write_reports
+
+    old = os.umask(0o022)
+    try:
+        (path,) = write_reports(scored(), [Format.HTML], Audience.FACH, tmp_path, inputs=[])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # readable by colleagues, not 0600
