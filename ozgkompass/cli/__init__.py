@@ -16,15 +16,11 @@ german.install()  # before any command is built: Typer's own texts in German
 from typer.core import TyperGroup  # noqa: E402
 
 from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
-<<<<<<< HEAD
 from ozgkompass.cli import commands, spreadsheets  # noqa: E402
-=======
-from ozgkompass.cli import commands  # noqa: E402
 from ozgkompass.cli import interview as interview_cli  # noqa: E402
 from ozgkompass.cli import progress as progress_cli  # noqa: E402
 from ozgkompass.cli import questionnaires as questionnaires_cli  # noqa: E402
 from ozgkompass.cli import report as report_cli  # noqa: E402
->>>>>>> main
 from ozgkompass.cli.errors import state  # noqa: E402
 
 
@@ -76,11 +72,8 @@ def _root(
 
 
 commands.register(app)
-<<<<<<< HEAD
-spreadsheets.register(app)
-=======
 report_cli.register(app)
->>>>>>> main
+spreadsheets.register(app)
 app.add_typer(catalogue_cli.app, name="catalogue")
 interview_cli.register(app)
 app.add_typer(questionnaires_cli.app, name="questionnaires")

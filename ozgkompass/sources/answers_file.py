@@ -61,11 +61,7 @@ def answers_to_dict(aset: AnswerSet) -> dict[str, Any]:
 def dump_answers(aset: AnswerSet) -> str:
     """The answers file as YAML text (strings that look like numbers, such as an ARS with a
     leading zero, are quoted by the dumper, so they come back unchanged)."""
-<<<<<<< HEAD
-    # libyaml's emitter when present: ~10x faster, which matters when a batch writes thousands
-=======
     # the C emitter where PyYAML has it: the interview saves after every answer
->>>>>>> main
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return HEADER + yaml.dump(answers_to_dict(aset), Dumper=dumper, allow_unicode=True,
                               sort_keys=False, width=88, default_flow_style=False)
