@@ -60,8 +60,17 @@ class MaturityModel:
     def highest_level(self) -> int:
         return self.levels[-1].level
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Criterion]:
+        return {c.id: c for c in self.criteria}
+
+    @functools.cached_property
+    def _needed_levels(self) -> dict[tuple[str, int], int]:
+        return {(c.id, t): self._compute_needed_level(c.id, t)
+                for c in self.criteria for t in range(self.highest_level + 1)}
+
     def criterion(self, cid: str) -> Criterion | None:
-        return next((c for c in self.criteria if c.id == cid), None)
+        return self._by_id.get(cid)
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:
@@ -82,6 +91,10 @@ class MaturityModel:
 
     def needed_level(self, criterion_id: str, target: int) -> int:
         """The lowest support a criterion needs so that nothing below `target` is blocked by it."""
+        found = self._needed_levels.get((criterion_id, target))
+        return found if found is not None else self._compute_needed_level(criterion_id, target)
+
+    def _compute_needed_level(self, criterion_id: str, target: int) -> int:
         need = 0
         for lv, crits in self.requires:
             if lv <= target and criterion_id in crits:
