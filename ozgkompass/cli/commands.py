@@ -51,7 +51,7 @@ def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir:
     from ozgkompass.model.maturity import get_model
     from ozgkompass.model.questionnaire import load_questionnaire
     from ozgkompass.model.registry import find_questionnaire, load_answer_set
-    from ozgkompass.scoring.assessment import assess
+    from ozgkompass.scoring.catalogue import score_answers
 
     if builtin_example is not None:
         aset = load_answer_set(builtin_example, builtin=True)
@@ -63,27 +63,18 @@ def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir:
         qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
                                 questionnaires_dir)
     mm = get_model(model or qn.maturity_model)
-    result = assess(qn, aset, mm)
-    errors = [i for i in result.issues if i.severity == "error"]
-    if errors:
-        raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
-                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
+    cat = None
     if catalogue is not None:
         from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.scoring.catalogue import score_catalogue
 
         cat = resolve_catalogue(catalogue)
         if target is not None and not mm.lowest_level <= target <= mm.highest_level:
             raise UserError(f"--target {target} liegt außerhalb der Stufen von {mm.id} "
                             f"({mm.lowest_level}–{mm.highest_level}).")
-        result.catalogue = score_catalogue(result, cat, mm, qn, target=target)
-        if mm.replaced_by:  # say what the current model would give (docs/scoring.md §6)
-            from ozgkompass.scoring.catalogue import figures_under
-
-            successor = get_model(mm.replaced_by)
-            if target is None or target <= successor.highest_level:
-                result.catalogue.other_models.append(
-                    figures_under(qn, aset, cat, successor, target))
+    result = score_answers(qn, aset, mm, cat, target=target, with_successor=True)
+    if any(i.severity == "error" for i in result.issues):
+        raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
+                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
     return result
 
 

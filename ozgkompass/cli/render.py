@@ -435,7 +435,9 @@ def explanation_data(a: Any, *, area: str | None = None, question: str | None = 
         s = a.catalogue.service(service) if a.catalogue is not None else None
         if s is None:
             raise UserError(f"OZG-Leistung {service!r} ist nicht unter den bewerteten "
-                            "Leistungen.")
+                            "Leistungen.", hint="OZG-ID prüfen (ozgkompass catalogue search "
+                            "TEXT); ohne --json nennt explain den Grund, wenn die Leistung "
+                            "nicht zum Aufgabenbereich der Kommune gehört.")
         return {**head, "service": asdict(s)}
     return {**head, "score": a.score, "band": a.band, "completeness": a.completeness,
             "areas": [{"id": x.id, "title": x.title, "weight": x.weight, "score": x.score,

@@ -505,11 +505,29 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
 
 
 
+def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
+                  catalogue: Catalogue | None = None, *, target: int | None = None,
+                  with_successor: bool = False) -> Any:
+    """The one scored `Assessment` every command reads: questionnaire scores, and with a
+    catalogue the services; `with_successor` adds the headline figures of the model that
+    replaced `model` (docs/scoring.md §6)."""
+    from ozgkompass.model.maturity import get_model
+    from ozgkompass.scoring.assessment import assess
+
+    result = assess(qn, aset, model)
+    if catalogue is not None:
+        result.catalogue = score_catalogue(result, catalogue, model, qn, target=target)
+        if with_successor and model.replaced_by:
+            successor = get_model(model.replaced_by)
+            if target is None or target <= successor.highest_level:
+                result.catalogue.other_models.append(
+                    figures_under(qn, aset, catalogue, successor, target))
+    return result
+
+
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
                   target: int | None = None) -> ModelFigures:
     """Score the same answers under another model and keep the headline figures."""
-    from ozgkompass.scoring.assessment import assess
-
-    result = score_catalogue(assess(qn, aset, model), catalogue, model, qn, target=target)
+    result = score_answers(qn, aset, model, catalogue, target=target).catalogue
     return ModelFigures(model.id, model.title, model.complete, result.in_scope,
                         result.at_target, result.frontend_complete, result.level_counts)

@@ -1,7 +1,7 @@
 """Roadmap projection: what a municipality's figures would be after each planned phase.
 
 Phases are cumulative: phase 2 starts from today's answers with phase 1's planned answers
-applied. Each phase is scored with `assess` and `score_catalogue`, like a real answers file.
+applied. Each phase is scored with `score_answers`, like a real answers file.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from ozgkompass.model.catalogue import Catalogue
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.plan import Plan
 from ozgkompass.model.questionnaire import Questionnaire
-from ozgkompass.scoring.assessment import Assessment, assess
-from ozgkompass.scoring.catalogue import score_catalogue
+from ozgkompass.scoring.assessment import Assessment
+from ozgkompass.scoring.catalogue import score_answers
 
 
 @dataclass
@@ -85,10 +85,8 @@ def project(qn: Questionnaire, aset: AnswerSet, plan: Plan, model: MaturityModel
             catalogue: Catalogue | None, target: int | None = None) -> PlanProjection:
     """Today's figures and the projected figures after each phase."""
     def score(s: AnswerSet) -> Assessment:
-        a = assess(qn, s, model)
-        if catalogue is not None:
-            a.catalogue = score_catalogue(a, catalogue, model, qn, target=target)
-        return a
+        result: Assessment = score_answers(qn, s, model, catalogue, target=target)
+        return result
 
     today = score(aset)
     out = PlanProjection(aset.municipality.name, today.questionnaire, today.model,

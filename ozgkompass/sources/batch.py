@@ -161,8 +161,7 @@ def _failed(rel: str, key: str | None, issues: list[Issue]) -> dict[str, Any]:
 
 
 def _score_file(path: Path, rel: str, digest: str, key: str) -> dict[str, Any]:
-    from ozgkompass.scoring.assessment import assess
-    from ozgkompass.scoring.catalogue import score_catalogue
+    from ozgkompass.scoring.catalogue import score_answers
     from ozgkompass.sources.answers_file import write_answers
     from ozgkompass.sources.workbook_import import import_workbook
 
@@ -176,8 +175,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str) -> dict[str, Any]:
     if any(i.severity == "error" for i in issues):
         return _failed(rel, key, issues)
     mm = _model(cfg.model or qn.maturity_model)
-    result = assess(qn, aset, mm)
-    result.catalogue = score_catalogue(result, _W["catalogue"], mm, qn)
+    result = score_answers(qn, aset, mm, _W["catalogue"])
     if result.open_required:
         shown = ", ".join(result.open_required[:5]) + (" …" if len(result.open_required) > 5
                                                        else "")
