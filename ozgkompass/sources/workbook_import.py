@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +28,13 @@ from ozgkompass.model.answers import (
 )
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.sources import template as T
-from ozgkompass.sources.file_guard import check_file
+from ozgkompass.sources.file_guard import check_file, formula_cells
 
 QuestionnaireLookup = Callable[[str, "str | None"], Questionnaire]
 DEFAULT_CSV_QUESTIONNAIRE = "ozg-kommune"
+MAX_CSV_ROWS = 20_000  # a questionnaire has a few hundred questions and options
+# `1.234` or `12.345,5`: German thousands separators (dots in groups of three)
+_GERMAN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
 @dataclass
@@ -72,6 +76,7 @@ class _Reader:
         self.issues: list[Issue] = []
         self.cells: dict[str, Location] = {}
         self.answers: dict[str, Answer] = {}
+        self.formulas: set[tuple[str, str]] = set()  # (sheet, cell) holding a formula
 
     def loc(self, sheet: str | None = None, row: int | None = None,
             col: int | None = None) -> Location:
@@ -87,8 +92,10 @@ class _Reader:
         self.answers[qid] = Answer(qid, line=len(self.cells), **kw)
 
     # ------------------------------------------------------------------ values
-    def value(self, q: Question, raw: Any, where: Location) -> tuple[Any, bool]:
-        """Canonical value of a typed or chosen cell; (None, False) when it is unusable."""
+    def value(self, q: Question, raw: Any, where: Location,
+              csv: bool = False) -> tuple[Any, bool]:
+        """Canonical value of a typed or chosen cell; (None, False) when it is unusable.
+        In a CSV every value is text, so a number written as text is no problem there."""
         if q.type in (QType.SINGLE, QType.YES_NO):
             text = _text(raw)
             by_label = {c.label.casefold(): c.value for c in T.choices(q)}
@@ -102,16 +109,28 @@ class _Reader:
             return None, False
         if q.type in (QType.SCALE, QType.NUMBER):
             number = raw
+            if isinstance(raw, dt.date | dt.datetime | dt.time | dt.timedelta):
+                self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein, gefunden "
+                           f"ein Datum oder eine Uhrzeit („{_text(raw)}“, von Excel "
+                           "umgewandelt?); bitte die Zahl als Zahl eintragen.", where)
+                return None, False
             if isinstance(raw, str):
+                text = raw.strip()
+                if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text):
+                    self.issue("ambiguous-number", f"„{text}“ bei {q.id} ist mehrdeutig "
+                               "(Tausenderpunkt oder Dezimalpunkt?); bitte als Zahl "
+                               "eintragen, nicht als Text.", where)
+                    return None, False
                 try:
-                    number = float(raw.strip().replace(".", "").replace(",", ".")
-                                   if "," in raw else raw.strip())
+                    number = float(text.replace(".", "").replace(",", ".")
+                                   if "," in text or _GERMAN_THOUSANDS.match(text) else text)
                 except ValueError:
                     self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein, "
                                f"gefunden „{raw.strip()}“.", where)
                     return None, False
-                self.issue("number-as-text", f"Zahl bei {q.id} ist als Text gespeichert; "
-                           "übernommen, bitte als Zahl eintragen.", where, "warning")
+                if not csv:
+                    self.issue("number-as-text", f"Zahl bei {q.id} ist als Text gespeichert; "
+                               "übernommen, bitte als Zahl eintragen.", where, "warning")
             if isinstance(number, bool) or not isinstance(number, int | float):
                 self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein.", where)
                 return None, False
@@ -140,22 +159,25 @@ def _cell(rows: list[list[Any]], row: int, col: int) -> Any:
     return None
 
 
-def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, bool]]:
-    """All sheets as rows of Python values, and which sheets have merged cells."""
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]  # 0-based (row, col) corners
+
+
+def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
+    """All sheets as rows of Python values, and the merged ranges of each sheet."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
     try:
         sheets: dict[str, list[list[Any]]] = {}
-        merged: dict[str, bool] = {}
+        merged: dict[str, Merged] = {}
         for name in wb.sheet_names:
             sh = wb.get_sheet_by_name(name)
             rows = sh.to_python(skip_empty_area=False)
             sheets[name] = rows
             try:
-                merged[name] = bool(sh.merged_cell_ranges)
+                merged[name] = list(sh.merged_cell_ranges or [])
             except Exception:  # not every format reports merged ranges
-                merged[name] = False
+                merged[name] = []
         return sheets, merged
     finally:
         wb.close()
@@ -225,7 +247,7 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
 
 
 def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list[Any]]],
-          merged: dict[str, bool]) -> None:
+          merged: dict[str, Merged]) -> None:
     area = qn.areas[index - 1]
     name = T.sheet_title(index, area.title.de)
     if name not in sheets:
@@ -233,9 +255,16 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                 f"{len(area.questions)} Fragen von {area.id} bleiben offen.", r.loc())
         return
     rows = sheets[name]
-    if merged.get(name):
-        r.issue("merged-cells", "Das Blatt enthält verbundene Zellen; bitte die Verbindung "
-                "aufheben und Werte in die Antwortzellen schreiben.", r.loc(name), "warning")
+    for (top, left), (bottom, right) in merged.get(name, []):
+        # a merged range across rows hides the answers of all but its first row
+        answer_cols = T.COL_ANSWER - 1 <= right and left <= len(T.COLUMNS) - 1
+        covers_answers = answer_cols and bottom > top and bottom >= T.HEADER_ROW
+        cells = f"{col_letter(left + 1)}{top + 1}:{col_letter(right + 1)}{bottom + 1}"
+        r.issue("merged-cells", f"Verbundene Zellen {cells}"
+                + ("; Antworten darunter gehen verloren. Bitte die Verbindung aufheben und "
+                   "jede Antwort in ihre Zeile schreiben." if covers_answers else
+                   "; bitte die Verbindung aufheben."),
+                r.loc(name, top + 1, left + 1), "error" if covers_answers else "warning")
     for col, head in enumerate(T.COLUMNS, start=1):
         if _text(_cell(rows, T.HEADER_ROW, col)) != head:
             r.issue("moved-cells", f"Spalten sind verschoben: in {col_letter(col)}"
@@ -282,6 +311,8 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                             "bitte „ja“ oder „nein“ wählen.", r.loc(name, orow, T.COL_ANSWER))
             value: Any = chosen if seen else None
             ok = True
+        elif (name, answer_at.cell) in r.formulas:
+            continue  # reported with the other formulas
         else:
             raw_value = _cell(rows, row, T.COL_ANSWER)
             value, ok = (None, True) if raw_value is None else r.value(q, raw_value, answer_at)
@@ -325,6 +356,12 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         r.issue("unreadable", "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
+    for sheet, cell in formula_cells(path):
+        if sheet == T.MASTER_SHEET or sheet[:1].isdigit():  # where users type
+            r.formulas.add((sheet, cell))
+            r.issue("formula", "Die Zelle enthält eine Formel; bitte den Wert selbst "
+                    "eintragen (Formeln werden nicht ausgewertet).",
+                    Location(r.display, sheet=sheet, cell=cell))
     meta = sheets.get(T.META_SHEET)
     if meta is None:
         r.issue("not-a-template", f"Keine ozgkompass-Mappe: das verborgene Blatt "
@@ -369,10 +406,20 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     `kommune.name`, `kommune.ars`, … carry the questionnaire id and master data."""
     from ozgkompass.errors import UserError
 
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        r.issue("encoding", "Die CSV-Datei ist als UTF-16 („Unicode-Text“) gespeichert; bitte "
+                "als „CSV UTF-8“ speichern.", Location(r.display, row=1))
+        return ImportResult(None, None, r.issues)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_bytes().decode("cp1252", errors="replace")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # Excel's "CSV (Trennzeichen-getrennt)" on Windows
+        text = raw.decode("cp1252", errors="replace")
+    if text.count("\n") > MAX_CSV_ROWS:
+        r.issue("too-many-rows", f"Die CSV-Datei hat {text.count(chr(10)):,} Zeilen; ein "
+                f"Fragebogen hat höchstens einige hundert (erlaubt {MAX_CSV_ROWS:,}). Ist das "
+                "die richtige Datei?".replace(",", "."), Location(r.display))
+        return ImportResult(None, None, r.issues)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
@@ -380,7 +427,8 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     rows = list(csv.reader(io.StringIO(text), dialect))
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["frage_id", "antwort"]:
         r.issue("csv-header", "Die erste Zeile muss die Spalten „frage_id“ und „antwort“ "
-                "nennen.", Location(r.display, row=1))
+                "nennen, getrennt durch Semikolon, Komma oder Tabulator.",
+                Location(r.display, row=1))
         return ImportResult(None, None, r.issues)
     header = [c.strip().lower() for c in rows[0]]
     col = {name: header.index(name) for name in header}
@@ -433,13 +481,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
                     chosen.append(v)
             r.add(q.id, where, value=[o.value for o in q.options if o.value in chosen], **extra)
             continue
-        raw_value: Any = raw
-        if q.type in (QType.SCALE, QType.NUMBER):
-            try:
-                raw_value = float(raw.replace(",", "."))
-            except ValueError:
-                pass
-        value, ok = r.value(q, raw_value, where)
+        value, ok = r.value(q, raw, where, csv=True)
         if ok:
             r.add(q.id, where, value=value, **extra)
     pop = master.get("population")
