@@ -265,15 +265,16 @@ def _decode(raw: bytes, shown: str) -> str | Issue:
         if raw.startswith(bom):
             return Issue("encoding", f"Datei ist als {name} gespeichert; bitte als UTF-8 "
                          "speichern.", Location(shown, 1, 1))
+    head = raw[:200]
+    if head.count(0) * 4 > len(head):  # ASCII text as UTF-16: every other byte is zero
+        return Issue("encoding", "Datei ist nicht UTF-8-kodiert (sieht nach UTF-16 aus); "
+                     "bitte als UTF-8 speichern.", Location(shown, 1, 1))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        if b"\x00" in raw[:200]:
-            how = "sieht nach UTF-16 aus"
-        else:
-            how = f"Byte 0x{raw[exc.start]:02X}, vermutlich Latin-1 oder Windows-1252"
+        how = f"Byte 0x{raw[exc.start]:02X}, vermutlich Latin-1 oder Windows-1252"
         return Issue("encoding", f"Datei ist nicht UTF-8-kodiert ({how}); bitte als UTF-8 "
                      "speichern.", Location(shown, line, col))
 

@@ -61,9 +61,12 @@ def register(app: typer.Typer) -> None:
             dir_okay=False)] = None,
         questionnaires_dir: QuestionnairesDirOpt = None,
         force: ForceOpt = False,
+        partial: Annotated[bool, typer.Option(
+            "--partial", help="Bei fehlerhaften Zellen die übrigen Antworten trotzdem "
+            "schreiben (Exit-Code 1).")] = False,
     ) -> None:
         """Macht aus einer ausgefüllten Mappe eine Antwortdatei; meldet Probleme mit Blatt
-        und Zelle. Exit-Code 1, wenn Antworten nicht übernommen werden konnten."""
+        und Zelle. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit --partial."""
         from ozgkompass.fsutil import refuse_overwrite
         from ozgkompass.sources.answers_file import write_answers
         from ozgkompass.sources.workbook_import import import_workbook
@@ -75,6 +78,12 @@ def register(app: typer.Typer) -> None:
         if res.answers is None:
             err_console.print(f"[red]{esc(display_path(file))} ist nicht lesbar; nichts "
                               "geschrieben.[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_PROBLEMS)
+        if not res.ok and not partial:
+            err_console.print(f"[red]{esc(display_path(file))}: nichts geschrieben; die Zellen "
+                              "korrigieren und erneut importieren oder mit --partial die "
+                              "übrigen Antworten übernehmen.[/red]", highlight=False,
+                              soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS)
         write_answers(target, res.answers)
         console.print(f"{len(res.answers.answers)} Antworten geschrieben: "
