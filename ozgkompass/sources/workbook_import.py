@@ -91,11 +91,9 @@ class _Reader:
         """Canonical value of a typed or chosen cell; (None, False) when it is unusable."""
         if q.type in (QType.SINGLE, QType.YES_NO):
             text = _text(raw)
-            by_label = {c.label.casefold(): c.value for c in T.choices(q)}
-            by_value = {c.value.casefold(): c.value for c in T.choices(q)}
-            key = (text or "").casefold()
-            if key in by_label or key in by_value:
-                return by_label.get(key) or by_value[key], True
+            found = _choice_map(q).get((text or "").casefold())
+            if found is not None:
+                return found, True
             allowed = ", ".join(f"„{c.label}“" for c in T.choices(q))
             self.issue("not-in-list", f"„{text}“ steht nicht in der Auswahlliste von {q.id} "
                        f"(von Hand eingetragen?). Erlaubt: {allowed}.", where)
@@ -119,6 +117,24 @@ class _Reader:
                 number = int(number)
             return number, True
         return _text(raw), True
+
+
+_CHOICE_MAPS: dict[int, tuple[Question, dict[str, str]]] = {}
+
+
+def _choice_map(q: Question) -> dict[str, str]:
+    """Casefolded label or value → value, built once per question (a batch reads the same
+    questionnaire thousands of times); the entry holds the question, so its id stays its own."""
+    hit = _CHOICE_MAPS.get(id(q))
+    if hit is not None and hit[0] is q:
+        return hit[1]
+    options = T.choices(q)
+    by_key = {c.value.casefold(): c.value for c in options}
+    by_key.update({c.label.casefold(): c.value for c in options})  # a label wins over a value
+    if len(_CHOICE_MAPS) > 10_000:
+        _CHOICE_MAPS.clear()
+    _CHOICE_MAPS[id(q)] = (q, by_key)
+    return by_key
 
 
 def _parse_date(text: str | None) -> str | None:
@@ -149,6 +165,8 @@ def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, bool]]
         sheets: dict[str, list[list[Any]]] = {}
         merged: dict[str, bool] = {}
         for name in wb.sheet_names:
+            if name == T.INSTRUCTIONS_SHEET:
+                continue  # text for people; nothing in it is read
             sh = wb.get_sheet_by_name(name)
             rows = sh.to_python(skip_empty_area=False)
             sheets[name] = rows
