@@ -433,6 +433,10 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     results: list[ServiceResult] = []
     needs: list[tuple[ServiceResult, frozenset[str]]] = []
     support_cache: dict[Any, dict[str, int | None]] = {}
+    restricted = [c for c in assessment.criteria if any(e.applies_to for e in c.evidence)]
+    if not restricted:  # no answer is restricted to some services: one support for all
+        same = service_support(assessment, services[0]) if services else {}
+        support_cache = {svc.attributes: same for svc in services}
     for svc in services:
         if svc.attributes not in support_cache:
             support_cache[svc.attributes] = service_support(assessment, svc)

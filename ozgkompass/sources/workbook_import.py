@@ -53,7 +53,12 @@ def col_letter(col: int) -> str:
     return out
 
 
+_LETTERS = {c: col_letter(c) for c in range(1, 27)}
+
+
 def _text(value: Any) -> str | None:
+    if type(value) is str:  # the common case first: a batch calls this 200 times a file
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -75,7 +80,7 @@ class _Reader:
 
     def loc(self, sheet: str | None = None, row: int | None = None,
             col: int | None = None) -> Location:
-        cell = f"{col_letter(col)}{row}" if row and col else None
+        cell = f"{_LETTERS.get(col) or col_letter(col)}{row}" if row and col else None
         return Location(self.display, sheet=sheet, cell=cell)
 
     def issue(self, code: str, message: str, where: Location, severity: str = "error") -> None:
@@ -261,8 +266,12 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                     "übertragen.", r.loc(name, T.HEADER_ROW, col))
             return
     by_key: dict[str, int] = {}
+    width = len(T.COLUMNS)
     for n in range(T.HEADER_ROW + 1, len(rows) + 1):
-        key = _text(_cell(rows, n, T.COL_ID))
+        cells = rows[n - 1]
+        if len(cells) < width:  # short rows (some writers end a row at its last value)
+            rows[n - 1] = cells = [*cells, *([None] * (width - len(cells)))]
+        key = _text(cells[T.COL_ID - 1])
         if key:
             by_key.setdefault(key, n)
     for q in area.questions:
@@ -271,11 +280,12 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                     "oder Frage-ID geändert).", r.loc(name, None))
             continue
         row = by_key[q.id]
+        cells = rows[row - 1]
         answer_at = r.loc(name, row, T.COL_ANSWER)
-        extra = {k: _text(_cell(rows, row, c)) for k, c in (
-            ("reason", T.COL_REASON), ("note", T.COL_NOTE), ("source", T.COL_SOURCE))}
-        unclear = _text(_cell(rows, row, T.COL_UNCLEAR))
-        na_mark = _text(_cell(rows, row, T.COL_NA))
+        extra = {"reason": _text(cells[T.COL_REASON - 1]), "note": _text(cells[T.COL_NOTE - 1]),
+                 "source": _text(cells[T.COL_SOURCE - 1])}
+        unclear = _text(cells[T.COL_UNCLEAR - 1])
+        na_mark = _text(cells[T.COL_NA - 1])
         if na_mark and na_mark.casefold() not in (T.NA_MARK, T.YES, "x"):
             r.issue("not-in-list", f"„{na_mark}“ in „Trifft nicht zu“ bei {q.id}: erlaubt ist "
                     f"nur „{T.NA_MARK}“.", r.loc(name, row, T.COL_NA))
@@ -289,7 +299,7 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                     r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
                             r.loc(name))
                     continue
-                raw = _text(_cell(rows, orow, T.COL_ANSWER))
+                raw = _text(rows[orow - 1][T.COL_ANSWER - 1])
                 if raw is None:
                     continue
                 seen = True
@@ -301,7 +311,9 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
             value: Any = chosen if seen else None
             ok = True
         else:
-            raw_value = _cell(rows, row, T.COL_ANSWER)
+            raw_value = cells[T.COL_ANSWER - 1]
+            if raw_value == "":
+                raw_value = None
             value, ok = (None, True) if raw_value is None else r.value(q, raw_value, answer_at)
         if not ok:
             continue
