@@ -345,12 +345,12 @@ def small_files() -> dict[str, bytes]:
         "latin1.answers.yaml": ("questionnaire: {id: ozg-kommune}\nmunicipality: {name: "
                                 "Gemeinde Müritz}\nanswers: {}\n").encode("cp1252"),
         "nan.answers.yaml": (ANS + "answers:\n  staff_trained_share: .nan\n").encode(),
-        "bad_date.answers.yaml": ("questionnaire: {id: ozg-kommune}\nmunicipality: {name: X}\n"
-                                  "interview: {date: 2026-02-30}\nanswers: {}\n").encode(),
+        "bad_date.answers.yaml": (b"questionnaire: {id: ozg-kommune}\nmunicipality: {name: X}\n"
+                                  b"interview: {date: 2026-02-30}\nanswers: {}\n"),
         "tabs.answers.yaml": (ANS + "answers:\n\tportal_type: keins\n").encode(),
         "empty.xlsx": b"",
         "truncated.xlsx": _filled()[:20_000],
-        "not_a_zip.xlsx": "Kommune;Portal\nMusterau;ja\n".encode(),
+        "not_a_zip.xlsx": b"Kommune;Portal\nMusterau;ja\n",
         "html_export.xls": b"<html><body><table><tr><td>Musterau</td></tr></table></body></html>",
         "ods_as_xlsx.xlsx": _ods(),
         "zip_bomb.xlsx": _zip_bomb(),
@@ -369,10 +369,10 @@ def small_files() -> dict[str, bytes]:
         "date_for_text.xlsx": _edit(_filled(), _date_ars),
         "~$lock.xlsx": b"\x0bFrau Beispiel" + b"\x20" * 40 + b"\x00" * 100,
         ".~lock.mappe.xlsx#": b",Frau Beispiel,rechner,23.11.2026 10:00,file:///home/b;\n",
-        "pipe_delimiter.csv": "frage_id|antwort\nportal_type|keins\n".encode(),
+        "pipe_delimiter.csv": b"frage_id|antwort\nportal_type|keins\n",
         "utf16.csv": "frage_id;antwort\nkommune.name;Gemeinde Müritz\n".encode("utf-16"),
-        "unknown_question.csv": "frage_id;antwort\nkommune.name;Musterau\nportal_typo;ja\n"
-                                .encode(),
+        "unknown_question.csv": b"frage_id;antwort\nkommune.name;Musterau\nportal_typo;ja\n"
+,
     }
 
 

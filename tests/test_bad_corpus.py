@@ -106,12 +106,13 @@ def test_console_script_ends_without_traceback(corpus, tmp_path):
 
 
 def test_batch_over_corpus_scores_the_good_files(corpus, tmp_path, cli):
+    from workbooks import MASTER, choose, expected_answers, fill
+
     from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.model.maturity import get_model
     from ozgkompass.model.registry import find_questionnaire
     from ozgkompass.scoring.catalogue import score_answers
-    from ozgkompass.model.maturity import get_model
     from ozgkompass.sources.template import build_template
-    from workbooks import MASTER, choose, expected_answers, fill
 
     folder = tmp_path / "eingang"
     folder.mkdir()

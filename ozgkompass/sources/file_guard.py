@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled template is ~30 KB
@@ -23,6 +24,9 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d+:?[A-Z]*(\d*)"')
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"'
                   rb'|<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+# what a damaged zip raises while its directory or a part is read
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
+               NotImplementedError, RuntimeError)
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 
 
@@ -60,8 +64,7 @@ def check_file(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as zf:
             return _check_zip(zf)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
-            RuntimeError):
+    except _ZIP_ERRORS:
         return ("Die Datei ist beschädigt oder unvollständig übertragen (kein lesbares "
                 "Zip-Verzeichnis); bitte erneut senden.")
 
@@ -145,6 +148,6 @@ def formula_cells(path: Path) -> list[tuple[str, str]]:
                 if b"<f" not in xml:
                     continue
                 found += [(name, m.group(1).decode()) for m in _FORMULA.finditer(xml)]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         return []
     return found

@@ -282,8 +282,8 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
         # a merged range across rows hides the answers of all but its first row
         answer_cols = T.COL_ANSWER - 1 <= right and left <= len(T.COLUMNS) - 1
         covers_answers = answer_cols and bottom > top and bottom >= T.HEADER_ROW
-        cells = f"{col_letter(left + 1)}{top + 1}:{col_letter(right + 1)}{bottom + 1}"
-        r.issue("merged-cells", f"Verbundene Zellen {cells}"
+        span = f"{col_letter(left + 1)}{top + 1}:{col_letter(right + 1)}{bottom + 1}"
+        r.issue("merged-cells", f"Verbundene Zellen {span}"
                 + ("; Antworten darunter gehen verloren. Bitte die Verbindung aufheben und "
                    "jede Antwort in ihre Zeile schreiben." if covers_answers else
                    "; bitte die Verbindung aufheben."),
@@ -371,8 +371,6 @@ def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipa
 def import_workbook(path: Path, lookup: QuestionnaireLookup,
                     display: str | None = None) -> ImportResult:
     """Read one returned workbook or CSV. Never raises for bad input: problems are issues."""
-    from ozgkompass.errors import UserError
-
     r = _Reader(display or str(path))
     why = check_file(path)
     if why:
@@ -386,7 +384,17 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         r.issue("unreadable", "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
-    for sheet, cell in formula_cells(path):
+    return import_sheets(sheets, merged, lookup, r.display, formula_cells(path))
+
+
+def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
+                  lookup: QuestionnaireLookup, display: str,
+                  formulas: list[tuple[str, str]] | None = None) -> ImportResult:
+    """The answers in a workbook's cell values (as python-calamine returns them)."""
+    from ozgkompass.errors import UserError
+
+    r = _Reader(display)
+    for sheet, cell in formulas or []:
         if sheet == T.MASTER_SHEET or sheet[:1].isdigit():  # where users type
             r.formulas.add((sheet, cell))
             r.issue("formula", "Die Zelle enthält eine Formel; bitte den Wert selbst "
@@ -436,15 +444,15 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     `kommune.name`, `kommune.ars`, … carry the questionnaire id and master data."""
     from ozgkompass.errors import UserError
 
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         r.issue("encoding", "Die CSV-Datei ist als UTF-16 („Unicode-Text“) gespeichert; bitte "
                 "als „CSV UTF-8“ speichern.", Location(r.display, row=1))
         return ImportResult(None, None, r.issues)
     try:
-        text = raw.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:  # Excel's "CSV (Trennzeichen-getrennt)" on Windows
-        text = raw.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
     if text.count("\n") > MAX_CSV_ROWS:
         r.issue("too-many-rows", f"Die CSV-Datei hat {text.count(chr(10)):,} Zeilen; ein "
                 f"Fragebogen hat höchstens einige hundert (erlaubt {MAX_CSV_ROWS:,}). Ist das "
@@ -454,7 +462,14 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)  # "" keeps CR inside cells
+    try:
+        rows = list(reader)
+    except csv.Error:  # e.g. a cell of more than 128 KB
+        r.issue("csv-syntax", "Die CSV-Datei ist hier nicht lesbar (Anführungszeichen nicht "
+                "geschlossen oder Zelle zu lang); bitte in Excel oder LibreOffice neu als CSV "
+                "speichern.", Location(r.display, row=reader.line_num))
+        return ImportResult(None, None, r.issues)
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["frage_id", "antwort"]:
         r.issue("csv-header", "Die erste Zeile muss die Spalten „frage_id“ und „antwort“ "
                 "nennen, getrennt durch Semikolon, Komma oder Tabulator.",
