@@ -221,3 +221,39 @@ def test_every_written_file_gets_the_users_normal_permissions(cli, tmp_path):
              and p != answers}
     assert len(modes) >= 10, modes
     assert {k: oct(v) for k, v in modes.items() if v != 0o644} == {}
+
+
+def test_interrupted_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    """Ctrl-C (or a full disk) in the middle of writing: the old report stays as it was."""
+    from ozgkompass import fsutil
+
+    target = tmp_path / "bericht.html"
+    target.write_text("alt", encoding="utf-8")
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fsutil.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fsutil.atomic_write_bytes(target, b"neu" * 100_000)
+    assert target.read_text(encoding="utf-8") == "alt"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_chart_labels_from_a_questionnaire_are_escaped(cli, tmp_path):
+    """Area titles become the labels of the SVG bar charts: escaped there too."""
+    evil = "<script>alert(4)</script> & =1+1"
+    q = tmp_path / "q.yaml"
+    q.write_text(yaml.safe_dump({"id": "testq", "version": "1", "title": "T", "areas": [
+        {"id": "a", "title": evil, "questions": [
+            {"id": "yn", "type": "yes_no", "text": "Portal?"}]}]}, allow_unicode=True),
+        encoding="utf-8")
+    a = tmp_path / "a.answers.yaml"
+    a.write_text("questionnaire: {id: testq}\nmunicipality: {name: Nord}\nanswers: {yn: ja}\n",
+                 encoding="utf-8")
+    code, out, err = cli("report", str(a), "--questionnaire", str(q), "--format", "html",
+                         "--out", "r")
+    assert code == 0, err
+    html = (tmp_path / "r" / "nord.html").read_text(encoding="utf-8")
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert "<script" not in html and "&lt;script&gt;alert(4)&lt;/script&gt;" in svg
