@@ -1,8 +1,8 @@
 """The corpus of bad inputs (tests/data/bad/): how each file is made and what the program
-must say about it. `python tests/bad_corpus.py` rewrites the small files; the three large
+must say about it. `python tests/bad_corpus.py [--all]` writes the small files; the three large
 ones (huge YAML, 1,000,000 rows as xlsx and CSV) are made in a temporary folder at test time
 (committed they would add ~3 MB). Workbooks start from the template of ozg-kommune: when
-its version changes, run the script again.
+its version changes, run the script again with --all.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ CASES = [
          "zip_bomb_total.xlsx"),
     Case("xxe.xlsx", "externe XML-Entität (file:///etc/passwd)", 1, "DOCTYPE", "xxe.xlsx"),
     Case("xml_bomb.xlsx", "Entitäten-Bombe im Blatt-XML", 1, "DOCTYPE", "xml_bomb.xlsx"),
-    Case("password.xlsx", "verschlüsselt (OLE-Container)", 1, "passwortgeschützt",
+    Case("password.xlsx", "mit Kennwort gespeichert (verschlüsselt)", 1, "passwortgeschützt",
          "password.xlsx"),
     Case("foreign.xlsx", "fremde Mappe ohne Blatt _ozgkompass", 1, "Keine ozgkompass-Mappe",
          "foreign.xlsx"),
@@ -357,7 +357,7 @@ def small_files() -> dict[str, bytes]:
         "zip_bomb_total.xlsx": _zip_bomb_total(),
         "xxe.xlsx": _xxe(),
         "xml_bomb.xlsx": _xml_bomb(),
-        "password.xlsx": OLE_CONTAINER,
+        "password.xlsx": _encrypted(),
         "foreign.xlsx": _foreign(),
         "renamed_sheet.xlsx": _edit(_filled(), _rename),
         "old_version.xlsx": _edit(_filled(), _old_version),
@@ -382,12 +382,16 @@ def _set_answer_date():  # type: ignore[no-untyped-def]
     return _set_answer("staff_trained_share", 6, dt.datetime(2026, 1, 5))
 
 
-# The first 512 bytes of a CFB container as Excel writes for a password-protected xlsx
-# (header with magic, version 3, sector shift 9, "EncryptionInfo" stream follows).
-OLE_CONTAINER = (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900")
-                 + bytes.fromhex("0600000000000000000000000100000001000000000000000010000002000000")
-                 + bytes(4) + bytes.fromhex("feffffff") + bytes(4) + bytes.fromhex("00000000")
-                 + b"\xff" * 436)
+def _encrypted() -> bytes:
+    """A workbook saved with a password (Excel's agile encryption, password „geheim“), made
+    with msoffcrypto-tool; without that tool the committed file is kept."""
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError:
+        return (BAD / "password.xlsx").read_bytes()
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_filled())).encrypt("geheim", out)
+    return out.getvalue()
 
 
 COMMANDS = {"validate": "`validate`", "score": "`score`", "import": "`import --out …`"}
@@ -401,10 +405,10 @@ def readme() -> str:
         "Eine Datei je Fehler. `tests/test_bad_corpus.py` ruft für jede den genannten Befehl "
         "auf und prüft: eine deutsche Zeile mit Ort (Datei, Zeile oder Blatt/Zelle), den "
         "Exit-Code, keinen Traceback, keine geschriebene Datei, höchstens 20 s und 1 GB "
-        "Adressraum (RLIMIT_AS). Erzeugt mit `python tests/bad_corpus.py`; die mit „(groß)“ "
+        "Adressraum (RLIMIT_AS). Erzeugt mit `python tests/bad_corpus.py` (`--all` schreibt alle neu, `password.xlsx` braucht dafür msoffcrypto-tool); die mit „(groß)“ "
         "markierten Dateien entstehen erst im Test in einem temporären Ordner (zusammen "
         "etwa 3 MB gepackt). Die Mappen gehen von der Vorlage für `ozg-kommune` aus: nach "
-        "einer neuen Version des Fragebogens das Skript erneut ausführen.",
+        "einer neuen Version des Fragebogens das Skript mit `--all` erneut ausführen.",
         "",
         "| Datei | Fehler | Befehl | Exit | Meldung enthält | Ort |",
         "|---|---|---|---|---|---|",
@@ -418,13 +422,16 @@ def readme() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_small(folder: Path = BAD) -> None:
+def write_small(folder: Path = BAD, every: bool = False) -> None:
+    """Missing files (all with `every`: workbooks carry a timestamp, so rewriting them all
+    changes every file) and the README."""
     for name, data in small_files().items():
-        (folder / name).write_bytes(data)
+        if every or not (folder / name).exists():
+            (folder / name).write_bytes(data)
     (folder / "README.md").write_text(readme(), encoding="utf-8")
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    write_small()
-    print(f"{len(small_files())} Dateien in {BAD} geschrieben")
+    write_small(every="--all" in sys.argv)
+    print(f"{BAD}: fehlende Dateien und README.md geschrieben (alle mit --all)")
