@@ -405,7 +405,8 @@ def readme() -> str:
         "Eine Datei je Fehler. `tests/test_bad_corpus.py` ruft für jede den genannten Befehl "
         "auf und prüft: eine deutsche Zeile mit Ort (Datei, Zeile oder Blatt/Zelle), den "
         "Exit-Code, keinen Traceback, keine geschriebene Datei, höchstens 20 s und 1 GB "
-        "Adressraum (RLIMIT_AS). Erzeugt mit `python tests/bad_corpus.py` (`--all` schreibt alle neu, `password.xlsx` braucht dafür msoffcrypto-tool); die mit „(groß)“ "
+        "Adressraum (RLIMIT_AS). Erzeugt mit `python tests/bad_corpus.py` (`--all` schreibt "
+        "alle neu, `password.xlsx` braucht dafür msoffcrypto-tool); die mit „(groß)“ "
         "markierten Dateien entstehen erst im Test in einem temporären Ordner (zusammen "
         "etwa 3 MB gepackt). Die Mappen gehen von der Vorlage für `ozg-kommune` aus: nach "
         "einer neuen Version des Fragebogens das Skript mit `--all` erneut ausführen.",

@@ -17,6 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bad_corpus import BAD, CASES, EXCLUDED, LARGE  # noqa: E402
+from conftest import SHELL_VARIABLES  # noqa: E402
 
 MAX_SECONDS = 20
 MAX_RSS_KB = 1024 * 1024
@@ -48,7 +49,9 @@ def results(corpus, tmp_path_factory) -> dict:
         cases.append({"file": case.file, "args": args, "work": str(work)})
     spec, out = base / "cases.json", base / "results.json"
     spec.write_text(json.dumps(cases), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OZGKOMPASS_")}
+    # module-scoped: runs before conftest's clean_environment, so it cleans for itself
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("OZGKOMPASS_") and k not in SHELL_VARIABLES}
     env.update(COLUMNS="200", OZGKOMPASS_DATA_DIR=str(base / "data"))
     proc = subprocess.run([sys.executable, str(Path(__file__).parent / "corpus_runner.py"),
                            str(spec), str(out)], capture_output=True, text=True, env=env,

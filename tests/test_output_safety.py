@@ -257,3 +257,31 @@ def test_chart_labels_from_a_questionnaire_are_escaped(cli, tmp_path):
     html = (tmp_path / "r" / "nord.html").read_text(encoding="utf-8")
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert "<script" not in html and "&lt;script&gt;alert(4)&lt;/script&gt;" in svg
+
+
+def test_catalogue_workbook_with_external_entity_is_refused(cli, tmp_path):
+    """Catalogue tables are read with openpyxl (defusedxml installed): an XML entity that
+    points at a local file never reaches the catalogue."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["OZG-ID", "Leistung"])
+    wb.active.append(["10001", "Secret"])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    evil = tmp_path / "katalog.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(evil, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM '
+                        b'"file:///etc/passwd">]>' + data.split(b"?>", 1)[-1])
+            out.writestr(info, data)
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+    code, out, err = cli("catalogue", "import", str(evil), "--id", "boese")
+    assert code in (1, 2) and "DOCTYPE" in err and "katalog.xlsx" in err
+    assert "root:" not in out + err

@@ -63,13 +63,15 @@ def check_file(path: Path) -> str | None:
         return "Keine Tabellendatei (.xlsx oder .ods); Inhalt passt nicht zur Endung."
     try:
         with zipfile.ZipFile(path) as zf:
-            return _check_zip(zf)
+            return check_zip(zf)
     except _ZIP_ERRORS:
         return ("Die Datei ist beschädigt oder unvollständig übertragen (kein lesbares "
                 "Zip-Verzeichnis); bitte erneut senden.")
 
 
-def _check_zip(zf: zipfile.ZipFile) -> str | None:
+def check_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS) -> str | None:
+    """Why the zip must not be read (German), or None. `max_rows=None` skips the limits on
+    sheet size (catalogues are large tables; filled templates are small)."""
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
@@ -91,14 +93,14 @@ def _check_zip(zf: zipfile.ZipFile) -> str | None:
             return (f"{where} enthält eine XML-Dokumenttypdefinition (DOCTYPE/ENTITY), wie sie "
                     "Tabellenprogramme nie schreiben (externe Entitäten, Entitäten-Bombe); "
                     "die Datei wird aus Sicherheitsgründen nicht gelesen.")
-        if i.filename in names:
+        if i.filename in names and max_rows is not None:
             dim = _DIMENSION.search(head)
             rows = int(dim.group(1)) if dim and dim.group(1) else 0
-            if rows > MAX_ROWS or i.file_size > MAX_SHEET_BYTES:
-                size = f"{rows:,} Zeilen".replace(",", ".") if rows > MAX_ROWS else \
+            if rows > max_rows or i.file_size > MAX_SHEET_BYTES:
+                size = f"{rows:,} Zeilen".replace(",", ".") if rows > max_rows else \
                     f"{i.file_size / 1e6:.0f} MB"
                 return (f"{where} ist mit {size} viel zu groß für eine ausgefüllte Vorlage "
-                        f"(höchstens {MAX_ROWS:,} Zeilen); bitte die ausgefüllte Mappe "
+                        f"(höchstens {max_rows:,} Zeilen); bitte die ausgefüllte Mappe "
                         "senden.".replace(",", "."))
     return None
 
