@@ -28,7 +28,7 @@ from ozgkompass.model.answers import (
 )
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.sources import template as T
-from ozgkompass.sources.file_guard import check_file, formula_cells
+from ozgkompass.sources.file_guard import inspect
 
 QuestionnaireLookup = Callable[[str, "str | None"], Questionnaire]
 DEFAULT_CSV_QUESTIONNAIRE = "ozg-kommune"
@@ -368,13 +368,18 @@ def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipa
     return ImportResult(aset, qn, r.issues, r.cells)
 
 
+def _typed_in(sheet: str) -> bool:
+    """Sheets where users type answers: master data and the numbered area sheets."""
+    return sheet == T.MASTER_SHEET or sheet[:1].isdigit()
+
+
 def import_workbook(path: Path, lookup: QuestionnaireLookup,
                     display: str | None = None) -> ImportResult:
     """Read one returned workbook or CSV. Never raises for bad input: problems are issues."""
     r = _Reader(display or str(path))
-    why = check_file(path)
-    if why:
-        r.issue("unreadable", why, r.loc())
+    checked = inspect(path, _typed_in)
+    if checked.problem:
+        r.issue("unreadable", checked.problem, r.loc())
         return ImportResult(None, None, r.issues)
     if path.suffix.lower() == ".csv":
         return _import_csv(path, lookup, r)
@@ -384,7 +389,7 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         r.issue("unreadable", "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
-    return import_sheets(sheets, merged, lookup, r.display, formula_cells(path))
+    return import_sheets(sheets, merged, lookup, r.display, checked.formulas)
 
 
 def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
@@ -395,7 +400,7 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
 
     r = _Reader(display)
     for sheet, cell in formulas or []:
-        if sheet == T.MASTER_SHEET or sheet[:1].isdigit():  # where users type
+        if _typed_in(sheet):
             r.formulas.add((sheet, cell))
             r.issue("formula", "Die Zelle enthält eine Formel; bitte den Wert selbst "
                     "eintragen (Formeln werden nicht ausgewertet).",
