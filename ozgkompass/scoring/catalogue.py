@@ -214,6 +214,34 @@ def service_support(assessment: Any, svc: OzgService) -> dict[str, int | None]:
     return support
 
 
+def _supports(assessment: Any, services: list[OzgService]) -> dict[Any, dict[str, int | None]]:
+    """`service_support` for every service, keyed by its attributes: criteria without
+    answers restricted by `applies_to` hold alike for all services and are worked out
+    once; only the restricted ones are matched per kind of service."""
+    base: dict[str, int | None] = {}
+    restricted: list[tuple[str, list[tuple[int, Any]]]] = []
+    for crit in assessment.criteria:
+        if any(e.applies_to for e in crit.evidence):
+            restricted.append((crit.id, [(e.level, tuple((a, tuple(v)) for a, v in e.applies_to))
+                                         for e in crit.evidence]))
+            base[crit.id] = None
+        else:
+            base[crit.id] = min((e.level for e in crit.evidence), default=None)
+    if not restricted:  # one support for all services
+        return {svc.attributes: base for svc in services}
+    out: dict[Any, dict[str, int | None]] = {}
+    for svc in services:
+        attrs = svc.attributes
+        if attrs in out:
+            continue
+        support = dict(base)
+        for cid, evidence in restricted:
+            levels = [lv for lv, scope in evidence if not scope or attrs.matches(scope)]
+            support[cid] = min(levels) if levels else None
+        out[attrs] = support
+    return out
+
+
 def achievable_level(model: MaturityModel, applies: dict[str, bool],
                      support: dict[str, int | None]) -> tuple[int, list[str]]:
     """Highest level whose needed, applying criteria are all supported at ≥ that level.
@@ -432,14 +460,8 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     weighting, weights = _weights(services)
     results: list[ServiceResult] = []
     needs: list[tuple[ServiceResult, frozenset[str]]] = []
-    support_cache: dict[Any, dict[str, int | None]] = {}
-    restricted = [c for c in assessment.criteria if any(e.applies_to for e in c.evidence)]
-    if not restricted:  # no answer is restricted to some services: one support for all
-        same = service_support(assessment, services[0]) if services else {}
-        support_cache = {svc.attributes: same for svc in services}
+    support_cache = _supports(assessment, services)
     for svc in services:
-        if svc.attributes not in support_cache:
-            support_cache[svc.attributes] = service_support(assessment, svc)
         res, need = _cached_service_result(model, svc, support_cache[svc.attributes], target,
                                            weights[svc.ozg_id])
         results.append(res)
