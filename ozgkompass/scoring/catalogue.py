@@ -202,22 +202,11 @@ def _in_person_cap(model: MaturityModel, svc: OzgService) -> int | None:
     return min(cap, model.compliant_level)
 
 
-def service_support(assessment: Any, svc: OzgService) -> dict[str, int | None]:
-    """Criteria levels that hold for one service: the weakest answer among those that apply
-    to it (answers restricted with `applies_to` count only for matching services)."""
-    support: dict[str, int | None] = {}
-    for crit in assessment.criteria:
-        levels = [e.level for e in crit.evidence
-                  if not e.applies_to or svc.attributes.matches(
-                      (a, tuple(v)) for a, v in e.applies_to)]
-        support[crit.id] = min(levels) if levels else None
-    return support
-
-
 def _supports(assessment: Any, services: list[OzgService]) -> dict[Any, dict[str, int | None]]:
-    """`service_support` for every service, keyed by its attributes: criteria without
-    answers restricted by `applies_to` hold alike for all services and are worked out
-    once; only the restricted ones are matched per kind of service."""
+    """Criteria levels that hold for each service, keyed by its attributes: the weakest
+    answer among those that apply to it (answers restricted with `applies_to` count only
+    for matching services). Criteria without restricted answers hold alike for all
+    services and are worked out once; only the restricted ones are matched per kind."""
     base: dict[str, int | None] = {}
     restricted: list[tuple[str, list[tuple[int, Any]]]] = []
     for crit in assessment.criteria:
