@@ -285,3 +285,17 @@ def test_catalogue_workbook_with_external_entity_is_refused(cli, tmp_path):
     code, out, err = cli("catalogue", "import", str(evil), "--id", "boese")
     assert code in (1, 2) and "DOCTYPE" in err and "katalog.xlsx" in err
     assert "root:" not in out + err
+
+
+def test_batch_does_not_overwrite_an_earlier_run_unasked(cli, tmp_path):
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    _payload_workbook(folder / "mappe.xlsx")
+    out = tmp_path / "aus"
+    assert cli("batch", str(folder), "--out", str(out), "--jobs", "1")[0] == 0
+    before = (out / "uebersicht.json").read_bytes()
+    code, _, err = cli("batch", str(folder), "--out", str(out), "--jobs", "1")
+    assert code == 2 and "früheren Laufs" in err and "--force" in err
+    assert (out / "uebersicht.json").read_bytes() == before
+    assert cli("batch", str(folder), "--out", str(out), "--jobs", "1", "--resume")[0] == 0
+    assert cli("batch", str(folder), "--out", str(out), "--jobs", "1", "--force")[0] == 0

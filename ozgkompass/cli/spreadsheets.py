@@ -128,6 +128,9 @@ def register(app: typer.Typer) -> None:
         questionnaires_dir: QuestionnairesDirOpt = None,
         archive: ArchiveFlagOpt = False,
         archive_file: ArchiveFileOpt = None,
+        force: Annotated[bool, typer.Option(
+            "--force", help="Ergebnisse eines früheren Laufs im Ergebnisordner überschreiben.")
+        ] = False,
     ) -> None:
         """Bewertet alle Mappen eines Ordners und schreibt eine Übersicht (xlsx, CSV, JSON).
 
@@ -137,11 +140,16 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.sources.batch import BatchConfig, run_batch
+        from ozgkompass.sources.batch import RESULTS_DIR, BatchConfig, run_batch
         from ozgkompass.sources.overview import write_overview
 
         here = folder.resolve()
         target = out or here.parent / f"{here.name}-auswertung"
+        earlier = [p for p in (target / "uebersicht.json", target / RESULTS_DIR) if p.exists()]
+        if earlier and not (force or resume):  # never overwrite a finished run unasked
+            raise UserError(f"{display_path(target)}: enthält schon Ergebnisse eines früheren "
+                            "Laufs.", hint="Mit --resume fortsetzen, mit --force überschreiben "
+                            "oder mit --out einen anderen Ordner wählen.")
         resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
         archive_path = archive_target(archive, archive_file)
         config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume,
