@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,17 +29,25 @@ def atomic_open(path: Path | str, mode: str = "w", *, durable: bool = True
     and renamed over `path`, on any error (Ctrl-C included) removed: readers never see a
     half-written file. Text mode writes UTF-8 with "\n" line ends."""
     target = Path(path)
+    # the name is chosen before the file is created (mkstemp would create it first): a
+    # Ctrl-C at any moment finds the name here and the file is removed
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
     except OSError as exc:
+        _unlink(tmp)
         raise UserError(
             f"{display_path(target)}: kann nicht geschrieben werden ({exc.strerror}).",
             hint="Schreibrechte und freien Platz prüfen oder mit --output einen anderen Ort "
                  "wählen.",
         ) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
     try:
-        # mkstemp creates 0600; the file gets the mode a normal write would give it (the
+        # created 0600; the file gets the mode a normal write would give it (the
         # existing file's, else 0666 minus the umask), so colleagues can read reports
         os.chmod(tmp, _mode_for(target))
         kw: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
@@ -50,11 +58,15 @@ def atomic_open(path: Path | str, mode: str = "w", *, durable: bool = True
                 os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
+
+
+def _unlink(tmp: Path) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def _mode_for(target: Path) -> int:

@@ -299,3 +299,74 @@ def test_batch_does_not_overwrite_an_earlier_run_unasked(cli, tmp_path):
     assert (out / "uebersicht.json").read_bytes() == before
     assert cli("batch", str(folder), "--out", str(out), "--jobs", "1", "--resume")[0] == 0
     assert cli("batch", str(folder), "--out", str(out), "--jobs", "1", "--force")[0] == 0
+
+
+@pytest.mark.parametrize("moment", ["loaded", "first-file"])
+def test_ctrl_c_while_reports_are_written_leaves_no_half_file(tmp_path, moment):
+    """A real Ctrl-C during `report` (once loaded, as soon as the first file is being
+    written): exit 130 with one German line (or 0 when it had finished), and in the
+    folder only complete reports, never a temporary or half-written file. (Start-up is
+    covered by test_first_hour; before the interpreter runs our code a signal is its own.)"""
+    import signal
+    import subprocess
+    import time
+
+    from test_first_hour import _run_module, _wait_until_loading
+
+    answers = _answers_file(tmp_path / "a.answers.yaml")
+    out = tmp_path / "berichte"
+    proc = _run_module("report", str(answers), "--format", "xlsx,html", "--out", str(out),
+                       cwd=tmp_path, env={**os.environ, "OZGKOMPASS_DATA_DIR": str(tmp_path)})
+    _wait_until_loading(proc.pid)
+    if moment == "first-file":  # the folder appears with the first temporary file
+        deadline = time.monotonic() + 30
+        while not out.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    text = err.decode()
+    assert "Traceback" not in text
+    assert proc.returncode == 0 or (proc.returncode == 130 and text.strip() == "Abgebrochen.")
+    written = sorted(out.iterdir()) if out.exists() else []
+    assert [p.name for p in written if p.name.startswith(".")] == [], (proc.returncode, text)
+    for path in written:
+        if path.suffix == ".html":
+            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>")
+        else:
+            _xlsx_text(path)  # opens: complete
+
+
+def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path):
+    """KeyboardInterrupt raised by a timer at random moments of many writes (with mkstemp,
+    about one write in a hundred left its temporary file behind): never a leftover, and the
+    target always holds one complete version."""
+    import random
+    import signal
+    import time
+
+    from ozgkompass.fsutil import atomic_write_bytes
+
+    target = tmp_path / "bericht.xlsx"
+    versions = {bytes([65 + n % 26]) * 200_000 for n in range(26)}
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
+    rng = random.Random(13)
+    interrupted = 0
+    try:
+        for n in range(400):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, rng.random() * 0.002)
+                atomic_write_bytes(target, bytes([65 + n % 26]) * 200_000, durable=False)
+                time.sleep(0.003)
+            except KeyboardInterrupt:
+                interrupted += 1
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert interrupted > 300
+    assert [p.name for p in tmp_path.iterdir()] == ["bericht.xlsx"]
+    assert target.read_bytes() in versions
