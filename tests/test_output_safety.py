@@ -210,6 +210,8 @@ def test_every_written_file_gets_the_users_normal_permissions(cli, tmp_path):
         assert cli("report", str(answers), "--out", "berichte")[0] == 0
         assert cli("batch", str(folder), "--out", "aus", "--jobs", "1")[0] == 0
         assert cli("archive", "add", str(answers), "--archive", "archiv.sqlite")[0] == 0
+        assert cli("archive", "export", "export", "--archive", "archiv.sqlite")[0] == 0
+        assert cli("archive", "rebuild", "export", "--archive", "neu.sqlite")[0] == 0
         if SHARED_2019.exists():
             code, out, err = cli("catalogue", "import", str(SHARED_2019 / "ozg_leistungen.csv"),
                                  str(SHARED_2019 / "leika_zu_ozg.csv"))
