@@ -14,7 +14,8 @@ from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, dump_json, esc, print_issues
 from ozgkompass.cli.render import cut, say, short_title
 from ozgkompass.cli.render import text_table as T
-from ozgkompass.errors import DataError, UserError
+from ozgkompass.cli.report import DEFAULT_OUT, ForceOpt, OutOpt
+from ozgkompass.errors import UserError, display_path
 
 
 def _pct(v: float | None) -> str:
@@ -56,14 +57,37 @@ def register(app: typer.Typer) -> None:
         catalogue: CatalogueOpt = "kommunal",
         model: ModelOpt = None,
         short: Annotated[bool, typer.Option("--short", help="Kurzfassung für die "
-                                            "Verwaltungsspitze.")] = False,
+                                            "Verwaltungsspitze (mit --format: wie "
+                                            "--audience leitung).")] = False,
+        format: Annotated[str | None, typer.Option(
+            "--format", "-f", help="Fortschrittsbericht als Datei(en) statt im Terminal: "
+            "xlsx, html, pdf (mit Komma getrennt).")] = None,
+        audience: Annotated[str | None, typer.Option(
+            "--audience", "-a", help="Mit --format: fach (vollständig) oder leitung "
+            "(„Was hat sich seit dem letzten Gespräch getan?“, höchstens zwei Seiten).")
+        ] = None,
+        out: OutOpt = DEFAULT_OUT,
+        force: ForceOpt = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Fortschritt einer Kommune: was sich je Frage, Bereich und Themenfeld geändert hat."""
+        """Fortschritt einer Kommune: was sich je Frage, Bereich und Themenfeld geändert hat.
+
+        Mit --format entsteht der Fortschrittsbericht als Datei(en) in --out
+        (<kommune>-fortschritt.xlsx/.html/.pdf, Kurzfassung …-fortschritt-briefing.html).
+        """
         from ozgkompass.scoring.progress import compare as compare_results
 
-        p = compare_results(load_result(old, archive, model, catalogue),
-                            load_result(new, archive, model, catalogue))
+        if format is None and (audience is not None or force):
+            raise UserError("--audience und --force gelten nur zusammen mit --format.",
+                            hint="Zum Beispiel --format html --audience leitung.")
+        old_result = load_result(old, archive, model, catalogue)
+        new_result = load_result(new, archive, model, catalogue)
+        p = compare_results(old_result, new_result)
+        if format is not None:
+            _write_progress(p, old_result, new_result, archive, format,
+                            audience or ("leitung" if short else "fach"), out, force,
+                            [Path(x) for x in (old, new) if Path(x).exists()])
+            return
         if json_out:
             dump_json(p.to_dict())
             return
@@ -81,24 +105,10 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Roadmap: Index, Kriterien und Leistungen am Ziel je geplanter Phase."""
-        from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.model.maturity import get_model
-        from ozgkompass.model.plan import load_plan
-        from ozgkompass.model.registry import find_questionnaire, load_answer_set
-        from ozgkompass.scoring.plan import check_plan, project
+        from ozgkompass.cli.commands import _projection
 
-        aset = load_answer_set(answers)
-        pl, issues = load_plan(plan_file)
-        if pl is None:
-            raise DataError(issues, f"Plandatei {plan_file} ist fehlerhaft.")
-        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version)
-        issues = check_plan(qn, aset, pl)
-        if any(i.severity == "error" for i in issues):
-            raise DataError(issues, f"Die geplanten Antworten in {plan_file} passen nicht zum "
-                            f"Fragebogen {qn.id} {qn.version}; bitte korrigieren.")
+        proj, issues = _projection(answers, plan_file, None, None, model, catalogue)
         archive_cli.score_file(answers, model, catalogue)  # today's answers must be valid too
-        proj = project(qn, aset, pl, get_model(model or qn.maturity_model),
-                       resolve_catalogue(catalogue))
         if json_out:
             dump_json(proj.to_dict())
             return
@@ -119,9 +129,18 @@ def register(app: typer.Typer) -> None:
         archive: ArchiveOpt = None,
         catalogue: CatalogueOpt = "kommunal",
         model: ModelOpt = None,
+        format: Annotated[str | None, typer.Option(
+            "--format", "-f", help="Geleitzug-Bericht als Datei(en) statt im Terminal: "
+            "xlsx, html, pdf (mit Komma getrennt).")] = None,
+        out: OutOpt = DEFAULT_OUT,
+        force: ForceOpt = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Geleitzug: Stärken, geteilte Infrastruktur, Aufteilung der Themenfelder."""
+        """Geleitzug: Stärken, geteilte Infrastruktur, Aufteilung der Themenfelder.
+
+        Mit --format entsteht der Bericht für die Mitglieder als Datei(en) in --out
+        (geleitzug-<mitglieder>.xlsx/.html/.pdf).
+        """
         from ozgkompass.scoring.convoy import convoy as run_convoy
 
         results = [load_result(str(p), archive, model, catalogue) for p in answers or []]
@@ -141,6 +160,15 @@ def register(app: typer.Typer) -> None:
                 raise UserError(f"--capacity {item!r}: erwartet NAME=ZAHL, z. B. "
                                 "\"Gemeinde Lindenau=2.5\".")
         res = run_convoy(results, caps or None)
+        if format is not None:
+            from ozgkompass.reports import parse_formats, write_convoy_reports
+            from ozgkompass.reports.over_time import ConvoyReport
+
+            for written in write_convoy_reports(ConvoyReport(res, results),
+                                                parse_formats(format), out,
+                                                inputs=list(answers or []), force=force):
+                console.print(display_path(written), highlight=False, soft_wrap=True)
+            return
         if json_out:
             dump_json(res.to_dict())
             return
@@ -180,6 +208,34 @@ def register(app: typer.Typer) -> None:
             dump_json(cmp.to_dict())
             return
         _render_peers(cmp)
+
+
+def _write_progress(p: Any, old: dict[str, Any], new: dict[str, Any], archive: Path | None,
+                    formats: str, audience: str, out: Path, force: bool,
+                    inputs: list[Path]) -> None:
+    from ozgkompass.reports import parse_audience, parse_formats, write_progress_reports
+    from ozgkompass.reports.over_time import ProgressReport, question_texts
+
+    fmts, aud = parse_formats(formats), parse_audience(audience)
+    report = ProgressReport(p, old, new, _history(new, archive), question_texts(new, old))
+    for written in write_progress_reports(report, fmts, aud, out, inputs=inputs, force=force):
+        console.print(display_path(written), highlight=False, soft_wrap=True)
+
+
+def _history(result: dict[str, Any], archive: Path | None) -> list[Any]:
+    """The municipality's archived rounds, if there is an archive (none: no history chart)."""
+    from ozgkompass.archive.db import default_path
+    from ozgkompass.archive.store import list_assessments
+    from ozgkompass.scoring.progress import history
+
+    if not default_path(archive).exists():
+        return []
+    m = result["municipality"]
+    conn = archive_cli.open_archive(archive)
+    try:
+        return history(result, list_assessments(conn, m.get("ars") or m["name"]))
+    finally:
+        conn.close()
 
 
 def _from_archive(archive: Path | None, text: str) -> list[dict[str, Any]]:

@@ -20,6 +20,15 @@ from ozgkompass.scoring.catalogue import score_answers
 
 
 @dataclass
+class PlannedAnswer:
+    """An answer a phase sets out to reach, as the phase's scoring labels it."""
+    id: str
+    question: str
+    answer: str
+    responsible: str | None
+
+
+@dataclass
 class PhaseFigures:
     name: str
     changed: list[str]  # question ids this phase changes
@@ -33,6 +42,7 @@ class PhaseFigures:
     newly_at_target: list[str]  # OZG-IDs
     blocking: list[tuple[str, str, int]]  # what still holds services back, most first
     open_required: list[str]
+    answers: list[PlannedAnswer] = field(default_factory=list)  # the changed ones
 
 
 @dataclass
@@ -77,7 +87,9 @@ def _figures(name: str, changed: list[str], a: Assessment,
                        and before.at_target is not None else None),
         newly_at_target=sorted(hits - before_hits) if before else [],
         blocking=list(cat.blocking[:5]) if cat else [],
-        open_required=list(a.open_required))
+        open_required=list(a.open_required),
+        answers=[PlannedAnswer(q.id, q.text, q.answer_label or q.status, q.responsible or q.owner)
+                 for ar in a.areas for q in ar.questions if q.id in changed])
     return fig, hits
 
 
