@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from ozgkompass.errors import UserError, display_path
 
 
-def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
-    """Write to a temporary file in the target folder, then rename over the target."""
+def atomic_write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -> Path:
+    """Write to a temporary file in the target folder, then rename over the target.
+
+    `durable=False` leaves out the fsync: for files derived from inputs that a rerun
+    recreates (a batch's per-file results, synced once at the end of the run)."""
+    with atomic_open(path, "wb", durable=durable) as fh:
+        fh.write(data)
+    return Path(path)
+
+
+@contextmanager
+def atomic_open(path: Path | str, mode: str = "w", *, durable: bool = True
+                ) -> Iterator[IO[Any]]:
+    """A file handle on a temporary file beside `path`; on success it is flushed, synced
+    and renamed over `path`, on any error (Ctrl-C included) removed: readers never see a
+    half-written file. Text mode writes UTF-8 with "\n" line ends."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -25,10 +42,12 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
         # mkstemp creates 0600; the file gets the mode a normal write would give it (the
         # existing file's, else 0666 minus the umask), so colleagues can read reports
         os.chmod(tmp, _mode_for(target))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        kw: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **kw) as fh:
+            yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -36,7 +55,6 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
         except OSError:
             pass
         raise
-    return target
 
 
 def _mode_for(target: Path) -> int:
@@ -48,8 +66,8 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write_text(path: Path | str, text: str) -> Path:
-    return atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path | str, text: str, *, durable: bool = True) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
 
 
 def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False) -> None:

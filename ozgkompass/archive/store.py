@@ -78,23 +78,24 @@ _INSERT = ("INSERT INTO assessments (municipality, ars, land, mtype, population,
            "answers_yaml, result, share_at_target) VALUES (" + ", ".join("?" * 20) + ")")
 
 
-def add_assessments(target: sqlite3.Connection | Path | str,
-                    items: list[tuple[Any, Any]]) -> list[int]:
-    """Archive scored assessments with their answer sets, in one write transaction.
-
-    An assessment already archived (same municipality, date, questionnaire and answers) is
-    not stored twice: its existing number is returned, so re-running a batch is harmless.
-    """
+def prepare(assessment: Any, answers_set: Any) -> tuple[tuple[Any, ...], list[tuple[str, Any]]]:
+    """The row of one assessment and its area scores, ready to insert: plain values, so a
+    batch worker can prepare them and the one writer only inserts."""
     from ozgkompass.sources.answers_file import answers_to_dict
 
-    records = [(_record(a, json.dumps(answers_to_dict(aset), ensure_ascii=False)), a)
-               for a, aset in items]
+    answers_json = json.dumps(answers_to_dict(answers_set), ensure_ascii=False)
+    return _record(assessment, answers_json), [(a.id, a.score) for a in assessment.areas]
+
+
+def insert_prepared(target: sqlite3.Connection | Path | str,
+                    items: list[tuple[tuple[Any, ...], list[tuple[str, Any]]]]) -> list[int]:
+    """Insert prepared assessments in one write transaction (see `add_assessments`)."""
     conn, own = _open(target)
     ids: list[int] = []
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for rec, a in records:
+            for rec, areas in items:
                 same = conn.execute(
                     "SELECT id FROM assessments WHERE municipality = ? AND ars IS ? AND "
                     "questionnaire_id = ? AND questionnaire_version IS ? AND "
@@ -108,7 +109,7 @@ def add_assessments(target: sqlite3.Connection | Path | str,
                 ids.append(aid)
                 conn.executemany(
                     "INSERT INTO area_scores (assessment_id, area_id, score) VALUES (?, ?, ?)",
-                    [(aid, area.id, area.score) for area in a.areas])
+                    [(aid, area, score) for area, score in areas])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -117,6 +118,16 @@ def add_assessments(target: sqlite3.Connection | Path | str,
         if own:
             conn.close()
     return ids
+
+
+def add_assessments(target: sqlite3.Connection | Path | str,
+                    items: list[tuple[Any, Any]]) -> list[int]:
+    """Archive scored assessments with their answer sets, in one write transaction.
+
+    An assessment already archived (same municipality, date, questionnaire and answers) is
+    not stored twice: its existing number is returned, so re-running a batch is harmless.
+    """
+    return insert_prepared(target, [prepare(a, aset) for a, aset in items])
 
 
 def add_assessment(target: sqlite3.Connection | Path | str, assessment: Any,

@@ -22,6 +22,43 @@ ArchiveOpt = Annotated[
                  help="Archivdatei (Standard: im Benutzer-Datenordner; auch per "
                       "OZGKOMPASS_ARCHIVE)."),
 ]
+# for interview, import and batch: `--archive` adds the result, `--archive-file` says where
+ArchiveFileOpt = Annotated[
+    Path | None,
+    typer.Option("--archive-file", dir_okay=False,
+                 help="Archivdatei für --archive (Standard: OZGKOMPASS_ARCHIVE, sonst im "
+                      "Benutzer-Datenordner)."),
+]
+ArchiveFlagOpt = Annotated[bool, typer.Option(
+    "--archive", help="Das Ergebnis auch im Archiv ablegen (siehe `ozgkompass archive`).")]
+
+
+def archive_target(flag: bool, path: Path | None) -> Path | None:
+    """Where --archive adds results, or None without it (--archive-file alone implies it)."""
+    if not flag and path is None:
+        return None
+    from ozgkompass.archive.db import default_path
+
+    return default_path(path)
+
+
+def archive_one(flag: bool, path: Path | None, assessment: Any, answers_set: Any) -> None:
+    """Add one scored assessment when asked and say where it went (interview, import)."""
+    target = archive_target(flag, path)
+    if target is None:
+        return
+    from ozgkompass.archive.db import connect
+    from ozgkompass.archive.store import add_assessment
+
+    conn = connect(target)
+    try:
+        aid = add_assessment(conn, assessment, answers_set)
+    finally:
+        conn.close()
+    console.print(f"Im Archiv abgelegt als Nr. {aid} ({esc(display_path(target))}).",
+                  highlight=False, soft_wrap=True)
+
+
 CatalogueOpt = Annotated[
     str, typer.Option("--catalogue", "-c", help="OZG-Katalog für die Leistungen: `kommunal` "
                       "(eingebaut), ID eines importierten Katalogs oder Pfad.")]
@@ -36,12 +73,14 @@ def open_archive(path: Path | None, *, create: bool = False) -> Any:
     return connect(default_path(path), create=create)
 
 
-def score_file(path: Path, model: str | None, catalogue: str | None) -> Any:
+def score_file(path: Path, model: str | None, catalogue: str | None,
+               questionnaires_dir: Path | None = None) -> Any:
     """Score an answers file as `ozgkompass score` does (with the catalogue)."""
     from ozgkompass.cli.commands import _score
     from ozgkompass.model.registry import load_answer_set
 
-    return _score(path, None, None, model, catalogue, None), load_answer_set(path)
+    return (_score(path, None, questionnaires_dir, model, catalogue, None),
+            load_answer_set(path))
 
 
 def _rows(items: list[Any]) -> list[list[Any]]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
 from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, err_console, esc
 from ozgkompass.errors import DataError, UserError, display_path
@@ -115,6 +116,8 @@ def register(app: typer.Typer) -> None:
         plain: Annotated[bool, typer.Option(
             "--plain", help="Nummerierte Eingaben Zeile für Zeile (ohne Pfeiltasten); "
             "automatisch, wenn die Eingabe kein Terminal ist.")] = False,
+        archive: ArchiveFlagOpt = False,
+        archive_file: ArchiveFileOpt = None,
     ) -> None:
         """Interview führen: Fragen stellen, jede Antwort sofort speichern, fortsetzen.
 
@@ -176,8 +179,23 @@ def register(app: typer.Typer) -> None:
                               highlight=False)
             err_console.print(esc(_resume_hint(session.path)), highlight=False,
                               soft_wrap=True)
+            if archive_target(archive, archive_file) is not None:
+                err_console.print("Ins Archiv kommt die Bewertung, wenn das Interview "
+                                  "abgeschlossen ist (beim Fortsetzen wieder --archive).",
+                                  highlight=False)
             return
         _finish(session)
+        if archive_target(archive, archive_file) is not None:
+            from ozgkompass.catalogue.store import resolve_catalogue
+            from ozgkompass.cli.archive import archive_one
+            from ozgkompass.model.maturity import get_model
+            from ozgkompass.scoring.catalogue import score_answers
+
+            qn = session.qn
+            scored = score_answers(qn, session.aset, get_model(qn.maturity_model),
+                                   resolve_catalogue("kommunal"), with_successor=True)
+            scored.answers_file = str(session.path)
+            archive_one(archive, archive_file, scored, session.aset)
 
     @app.command("new-answers")
     @handle_errors

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
 from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
 from ozgkompass.cli.output import console, err_console, esc, print_issues, simple_table
 from ozgkompass.errors import UserError, display_path
@@ -61,6 +62,8 @@ def register(app: typer.Typer) -> None:
             dir_okay=False)] = None,
         questionnaires_dir: QuestionnairesDirOpt = None,
         force: ForceOpt = False,
+        archive: ArchiveFlagOpt = False,
+        archive_file: ArchiveFileOpt = None,
     ) -> None:
         """Macht aus einer ausgefüllten Mappe eine Antwortdatei; meldet Probleme mit Blatt
         und Zelle. Exit-Code 1, wenn Antworten nicht übernommen werden konnten."""
@@ -82,7 +85,16 @@ def register(app: typer.Typer) -> None:
         if not res.ok:
             err_console.print("[yellow]Fehlerhafte Zellen wurden nicht übernommen (siehe "
                               "oben).[/yellow]", highlight=False)
+            if archive_target(archive, archive_file) is not None:
+                err_console.print("Nicht archiviert: erst die Fehler beheben, dann "
+                                  f"`ozgkompass archive add {esc(display_path(target))}`.",
+                                  highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS)
+        if archive_target(archive, archive_file) is not None:
+            from ozgkompass.cli.archive import archive_one, score_file
+
+            archive_one(archive, archive_file,
+                        *score_file(target, None, "kommunal", questionnaires_dir))
 
     @app.command()
     @handle_errors
@@ -105,6 +117,8 @@ def register(app: typer.Typer) -> None:
             "--service-sheet-limit", min=0, help="Bis zu so vielen Kommunen das Blatt "
             "„Leistungen“ in der Übersicht; darüber nur leistungen.csv.")] = 500,
         questionnaires_dir: QuestionnairesDirOpt = None,
+        archive: ArchiveFlagOpt = False,
+        archive_file: ArchiveFileOpt = None,
     ) -> None:
         """Bewertet alle Mappen eines Ordners und schreibt eine Übersicht (xlsx, CSV, JSON).
 
@@ -120,7 +134,9 @@ def register(app: typer.Typer) -> None:
         here = folder.resolve()
         target = out or here.parent / f"{here.name}-auswertung"
         resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
-        config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume)
+        archive_path = archive_target(archive, archive_file)
+        config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume,
+                             archive_path)
 
         def on_term(signum, frame):  # type: ignore[no-untyped-def]
             raise KeyboardInterrupt
@@ -147,6 +163,10 @@ def register(app: typer.Typer) -> None:
                       + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
                       + f"; Übersicht: {esc(display_path(written[0]))}",
                       highlight=False, soft_wrap=True)
+        if archive_path is not None:
+            console.print(f"Im Archiv: {result.archived} Bewertung(en) "
+                          f"({esc(display_path(archive_path))}).", highlight=False,
+                          soft_wrap=True)
         if result.problems:
             shown = sorted(result.problems, key=lambda p: p.severity != "error")[:TABLE_LIMIT]
             rows = [[p.location.file, p.location.sheet or "", p.location.cell or "",

@@ -72,7 +72,7 @@ class MaturityModel:
     def criterion(self, cid: str) -> Criterion | None:
         return self._by_id.get(cid)
 
-    @property
+    @functools.cached_property
     def criterion_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.criteria)
 

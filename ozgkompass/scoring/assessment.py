@@ -232,16 +232,12 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
             f"Mit --model {qn.maturity_model} bewerten.", Location(aset.path), "warning"))
     areas: list[AreaResult] = []
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in model.criteria}
-    asked: dict[str, list[str]] = {}  # criterion → questions whose options speak to it
+    asked = _asked(qn, model)  # criterion → questions whose options speak to it
     total_area_weight = 0.0
     weighted_sum = 0.0
     for area in qn.areas:
         results: list[QuestionResult] = []
         for q in area.questions:
-            for opt in (*q.effective_options(), *q.thresholds):
-                for cid in opt.criteria_for(model, qn.maturity_model):
-                    if q.id not in asked.setdefault(cid, []):
-                        asked[cid].append(q.id)
             results.append(_question_result(qn, model, q, aset, resolved.values,
                                             resolved.visible[q.id], evidence))
         counted = [r for r in results if r.counted]
@@ -283,6 +279,28 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
         followups=[FollowUp(q.id, q.area_id, q.text, q.unclear, q.note, q.status == OPEN)
                    for ar in areas for q in ar.questions if q.unclear],
     )
+
+
+_ASKED: dict[tuple[int, int], tuple[Questionnaire, MaturityModel, dict[str, list[str]]]] = {}
+
+
+def _asked(qn: Questionnaire, model: MaturityModel) -> dict[str, list[str]]:
+    """Criterion → the questions whose options speak to it; fixed for a questionnaire and
+    model, so worked out once (a batch assesses thousands of answer sets). The entry holds
+    both objects, so their ids cannot be reused while it lives. Callers only read it."""
+    hit = _ASKED.get((id(qn), id(model)))
+    if hit is not None and hit[0] is qn and hit[1] is model:
+        return hit[2]
+    asked: dict[str, list[str]] = {}
+    for q in qn.questions:
+        for opt in (*q.effective_options(), *q.thresholds):
+            for cid in opt.criteria_for(model, qn.maturity_model):
+                if q.id not in asked.setdefault(cid, []):
+                    asked[cid].append(q.id)
+    if len(_ASKED) > 256:
+        _ASKED.clear()
+    _ASKED[(id(qn), id(model))] = (qn, model, asked)
+    return asked
 
 
 def _speaks_to(qn: Questionnaire, model: MaturityModel) -> bool:

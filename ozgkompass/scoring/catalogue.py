@@ -295,6 +295,31 @@ def _service_result(model: MaturityModel, svc: OzgService, support: dict[str, in
     return result, frozenset(bottlenecks) | frozenset(unknown_for_target)
 
 
+SERVICE_CACHE_LIMIT = 50_000
+
+
+def _cached_service_result(model: MaturityModel, svc: OzgService,
+                           support: dict[str, int | None], override: int | None,
+                           weight: float) -> tuple[ServiceResult, frozenset[str]]:
+    """`_service_result`, remembered per model: a batch scores the same services against
+    the same few criteria levels thousands of times. The cache holds the service object,
+    so its id cannot be reused while the entry lives; results are never modified."""
+    cache: dict[tuple[Any, ...], tuple[OzgService, ServiceResult, frozenset[str]]]
+    cache = model.__dict__.get("_service_cache")  # type: ignore[assignment]
+    if cache is None:
+        cache = {}
+        object.__setattr__(model, "_service_cache", cache)
+    key = (id(svc), tuple(support.items()), override, weight)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is svc:
+        return hit[1], hit[2]
+    res, need = _service_result(model, svc, support, override, weight)
+    if len(cache) >= SERVICE_CACHE_LIMIT:
+        cache.clear()
+    cache[key] = (svc, res, need)
+    return res, need
+
+
 def _weights(services: list[OzgService]) -> tuple[str | None, dict[str, float]]:
     if services and all(s.case_volume is not None for s in services):
         return "case_volume", {s.ozg_id: float(s.case_volume or 0) for s in services}
@@ -334,14 +359,31 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
+_SCOPES: dict[tuple[Any, ...], tuple[Catalogue, list[OzgService], list[OutOfScope], str]] = {}
+
+
 def select_scope(catalogue: Catalogue, municipality: Any, scope: str = "kommunal"
                  ) -> tuple[list[OzgService], list[OutOfScope], str]:
     """The services a municipality executes, those it does not (with the reason), and a
     sentence saying how they were chosen (docs/scoring.md, section 6)."""
     mtype = getattr(municipality, "type", None)
     land = land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None))
-    add = set(getattr(municipality, "scope_add", ()) or ())
-    remove = set(getattr(municipality, "scope_remove", ()) or ())
+    add = frozenset(getattr(municipality, "scope_add", ()) or ())
+    remove = frozenset(getattr(municipality, "scope_remove", ()) or ())
+    # the same for every municipality of a type and Land: worked out once per catalogue
+    key = (id(catalogue), mtype, land, add, remove, scope)
+    hit = _SCOPES.get(key)
+    if hit is None or hit[0] is not catalogue:
+        if len(_SCOPES) > 1024:
+            _SCOPES.clear()
+        hit = _SCOPES[key] = (catalogue, *_select_scope(catalogue, mtype, land, add, remove,
+                                                        scope))
+    return list(hit[1]), list(hit[2]), hit[3]
+
+
+def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
+                  add: frozenset[str], remove: frozenset[str], scope: str
+                  ) -> tuple[list[OzgService], list[OutOfScope], str]:
     in_scope: list[OzgService] = []
     out: list[OutOfScope] = []
     typed = any(s.executed_by is not None for s in catalogue.services)
@@ -391,11 +433,15 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     results: list[ServiceResult] = []
     needs: list[tuple[ServiceResult, frozenset[str]]] = []
     support_cache: dict[Any, dict[str, int | None]] = {}
+    restricted = [c for c in assessment.criteria if any(e.applies_to for e in c.evidence)]
+    if not restricted:  # no answer is restricted to some services: one support for all
+        same = service_support(assessment, services[0]) if services else {}
+        support_cache = {svc.attributes: same for svc in services}
     for svc in services:
         if svc.attributes not in support_cache:
             support_cache[svc.attributes] = service_support(assessment, svc)
-        res, need = _service_result(model, svc, support_cache[svc.attributes], target,
-                                    weights[svc.ozg_id])
+        res, need = _cached_service_result(model, svc, support_cache[svc.attributes], target,
+                                           weights[svc.ozg_id])
         results.append(res)
         if not res.at_target:
             needs.append((res, need))
@@ -464,8 +510,8 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
         if not unlocked:
             return None
         names = [model.criterion(c).name for c in combo]  # type: ignore[union-attr]
-        needed = [max((r.needed or 0) for s in unlocked for r in s.criteria if r.id == c)
-                  for c in combo]
+        at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
+        needed = [max((s.criteria[i].needed or 0) for s in unlocked) for i in at]
         recs = [_recommendation_for(assessment, qn, c) for c in combo]
         texts = [r[0] for r in recs if r[0]]
         resp = next((r[1] for r in recs if r[1]), None)

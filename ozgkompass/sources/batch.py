@@ -39,25 +39,38 @@ class BatchConfig:
     questionnaires_dir: Path | None = None
     jobs: int | None = None
     resume: bool = False
+    archive: Path | None = None  # also add every scored file to this archive
 
 
 @dataclass
 class BatchResult:
+    """What the driver keeps of a run: a small summary per file (file, status, ARS) and the
+    problems. The rows themselves stay in the per-file results on disk and are streamed
+    into the overview, so memory does not grow with the number of files."""
     records: list[dict[str, Any]]  # one per input file, sorted by file name
     problems: list[Issue]
     skipped: int  # results reused by --resume
     catalogue: dict[str, Any] = field(default_factory=dict)
-    # OZG-IDs in catalogue order; each record's "services" holds its levels in this order
-    # (a tuple instead of a dict per municipality keeps memory flat for 10,000 files)
-    service_ids: list[str] = field(default_factory=list)
-
-    def services_of(self, record: dict[str, Any]) -> dict[str, int]:
-        return {s: v for s, v in zip(self.service_ids, record["services"], strict=False)
-                if v is not None}
+    service_ids: list[str] = field(default_factory=list)  # OZG-IDs, sorted
+    areas: list[str] = field(default_factory=list)  # area ids, questionnaire order
+    themenfelder: list[str] = field(default_factory=list)  # sorted
+    questionnaires: list[str] = field(default_factory=list)  # "id version", sorted
+    models: list[str] = field(default_factory=list)
+    out: Path = Path(".")
+    archived: int = 0  # assessments added to (or already in) the archive
 
     @property
     def failed(self) -> list[dict[str, Any]]:
         return [r for r in self.records if r["status"] != "ok"]
+
+    @property
+    def ok(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["status"] == "ok"]
+
+    def full_record(self, summary: dict[str, Any]) -> dict[str, Any]:
+        """The complete result of one file, read back from its result file."""
+        path = result_path(self.out, summary["file"])
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
@@ -134,25 +147,54 @@ def _process_chunk(items: list[tuple[str, str]]) -> list[tuple[dict[str, Any], b
 
 
 def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
-    """Read, score and write one file; returns its record and whether it was reused."""
+    """Read, score and write one file; returns its summary and whether it was reused."""
     cfg: BatchConfig = _W["config"]
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
-        return _failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen werden "
-                                         f"({exc.strerror}).", Location(rel))]), False
+        return _summary(_failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen "
+                                                  f"werden ({exc.strerror}).",
+                                                  Location(rel))])), False
     key = _input_key(digest)
     target = result_path(cfg.out, rel)
     if cfg.resume and target.exists():
         try:
             old = json.loads(target.read_text(encoding="utf-8"))
-            if old.get("input_key") == key:
-                return old, True
+            if old.get("input_key") == key and (old.get("status") != "ok" or _nonempty(
+                    answers_path(cfg.out, rel))):
+                summary = _summary(old)
+                if cfg.archive is not None and old.get("status") == "ok":
+                    summary["archive"] = _score_file(path, rel, digest, key, write=False)[1]
+                return summary, True
         except (OSError, ValueError):
-            pass
-    record = _score_file(path, rel, digest, key)
-    atomic_write_text(target, json.dumps(record, ensure_ascii=False, default=str))
-    return record, False
+            pass  # unreadable or cut off (power failure before the final sync): score again
+    record, archive = _score_file(path, rel, digest, key)
+    # derived from the input, recreated by a rerun: synced once at the end of the batch
+    atomic_write_text(target, json.dumps(record, ensure_ascii=False, default=str),
+                      durable=False)
+    summary = _summary(record)
+    summary["archive"] = archive
+    return summary, False
+
+
+def _nonempty(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _summary(record: dict[str, Any]) -> dict[str, Any]:
+    """What the driver keeps of one file (the full record stays in its result file)."""
+    row = record.get("row") or {}
+    q = record.get("questionnaire") or {}
+    return {"file": record["file"], "status": record["status"], "ars": row.get("ars"),
+            "problems": record["problems"],
+            "areas": tuple(row.get("areas") or ()),
+            "themenfelder": tuple(row.get("themenfelder") or ()),
+            "services": tuple(record.get("services") or ()),
+            "questionnaire": f"{q.get('id')} {q.get('version')}" if q else None,
+            "model": str((record.get("model") or {}).get("id")) if record.get("model") else None}
 
 
 def _failed(rel: str, key: str | None, issues: list[Issue]) -> dict[str, Any]:
@@ -160,7 +202,9 @@ def _failed(rel: str, key: str | None, issues: list[Issue]) -> dict[str, Any]:
             "problems": [i.to_dict() for i in issues], "row": None, "services": {}}
 
 
-def _score_file(path: Path, rel: str, digest: str, key: str) -> dict[str, Any]:
+def _score_file(path: Path, rel: str, digest: str, key: str, *, write: bool = True
+                ) -> tuple[dict[str, Any], Any]:
+    """The result record of one file and, with --archive, its prepared archive entry."""
     from ozgkompass.scoring.catalogue import score_answers
     from ozgkompass.sources.answers_file import write_answers
     from ozgkompass.sources.workbook_import import import_workbook
@@ -168,12 +212,13 @@ def _score_file(path: Path, rel: str, digest: str, key: str) -> dict[str, Any]:
     cfg: BatchConfig = _W["config"]
     imported = import_workbook(path, _lookup, rel)
     if imported.answers is None or imported.questionnaire is None:
-        return _failed(rel, key, imported.issues)
+        return _failed(rel, key, imported.issues), None
     qn, aset = imported.questionnaire, imported.answers
-    write_answers(answers_path(cfg.out, rel), aset)
+    if write:
+        write_answers(answers_path(cfg.out, rel), aset, durable=False)
     issues = list(imported.issues)
     if any(i.severity == "error" for i in issues):
-        return _failed(rel, key, issues)
+        return _failed(rel, key, issues), None
     mm = _model(cfg.model or qn.maturity_model)
     result = score_answers(qn, aset, mm, _W["catalogue"])
     if result.open_required:
@@ -181,6 +226,12 @@ def _score_file(path: Path, rel: str, digest: str, key: str) -> dict[str, Any]:
                                                        else "")
         issues.append(Issue("missing-required", f"{len(result.open_required)} Pflichtfrage(n) "
                             f"ohne Antwort: {shown}.", Location(rel), "warning"))
+    archive = None
+    if cfg.archive is not None:
+        from ozgkompass.archive.store import prepare
+
+        result.answers_file = str(answers_path(cfg.out, rel))
+        archive = prepare(result, aset)
     return {
         "file": rel, "status": "ok", "input_key": key, "sha256": digest,
         "tool_version": __version__,
@@ -191,7 +242,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str) -> dict[str, Any]:
         "services": {s.ozg_id: s.level for s in result.catalogue.services},
         "followups": [{"question": f.question_id, "clarify_with": f.clarify_with}
                       for f in result.followups],
-    }
+    }, archive
 
 
 def _row(result: Any) -> dict[str, Any]:
@@ -221,70 +272,114 @@ def _round(v: float | None) -> float | None:
 
 # ----------------------------------------------------------------------------- driver
 
+ARCHIVE_CHUNK = 500  # results per archive transaction
+
+
 def run_batch(config: BatchConfig,
               progress: Callable[[int, int], None] | None = None) -> BatchResult:
     """Score every spreadsheet under `config.folder`; `progress(done, total)` after each file.
     KeyboardInterrupt (Ctrl-C, or SIGTERM turned into it by the CLI) stops the pool cleanly;
-    finished results stay on disk for --resume."""
+    finished results stay on disk for --resume. With `config.archive`, this process is the
+    archive's one writer: workers prepare the entries, it inserts them in chunks."""
     files, notes = find_inputs(config.folder, config.out)
     items = [(str(p), str(p.relative_to(config.folder))) for p in files]
     jobs = max(1, config.jobs or os.cpu_count() or 1)
     records: list[dict[str, Any]] = []
-    ids: dict[str, int] = {}
+    area_orders: dict[tuple[str, ...], str] = {}  # each area order, first file that has it
+    fields: set[str] = set()
+    ids: set[str] = set()
+    kinds: dict[str, set[str]] = {"questionnaire": set(), "model": set()}
+    pending: list[Any] = []
+    archived = [0]
+    conn = None
+    if config.archive is not None:
+        from ozgkompass.archive.db import connect
 
-    def keep(rec: dict[str, Any]) -> None:
-        for sid in rec["services"]:
-            ids.setdefault(sid, len(ids))
-        levels: list[int | None] = [None] * len(ids)
-        for sid, level in rec["services"].items():
-            levels[ids[sid]] = level
-        rec["services"] = tuple(levels)
-        records.append(rec)
+        conn = connect(config.archive)
+
+    def flush() -> None:
+        if conn is not None and pending:
+            from ozgkompass.archive.store import insert_prepared
+
+            archived[0] += len(insert_prepared(conn, pending))
+            pending.clear()
+
+    def keep(summary: dict[str, Any]) -> None:
+        entry = summary.pop("archive", None)
+        if entry is not None:
+            pending.append(entry)
+            if len(pending) >= ARCHIVE_CHUNK:
+                flush()
+        areas = summary.pop("areas")
+        if areas and (areas not in area_orders or summary["file"] < area_orders[areas]):
+            area_orders[areas] = summary["file"]
+        fields.update(summary.pop("themenfelder"))
+        ids.update(summary.pop("services"))
+        for kind, found in kinds.items():
+            value = summary.pop(kind)
+            if value:
+                found.add(value)
+        records.append(summary)
 
     skipped = 0
     total = len(items)
     if progress:
         progress(0, total)
-    if jobs == 1 or total <= 2:
-        _init_worker(config)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        for item in items:
-            rec, reused = _process(Path(item[0]), item[1])
-            keep(rec)
-            skipped += reused
-            if progress:
-                progress(len(records), total)
-    else:
-        size = max(1, min(32, total // (jobs * 8)))
-        chunks = [items[i:i + size] for i in range(0, total, size)]
-        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
-        try:
-            futures = [pool.submit(_process_chunk, c) for c in chunks]
-            for fut in as_completed(futures):
-                for rec, reused in fut.result():
-                    keep(rec)
-                    skipped += reused
+    try:
+        if jobs == 1 or total <= 2:
+            _init_worker(config)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            for item in items:
+                rec, reused = _process(Path(item[0]), item[1])
+                keep(rec)
+                skipped += reused
                 if progress:
                     progress(len(records), total)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown()
+        else:
+            size = max(1, min(32, total // (jobs * 8)))
+            chunks = [items[i:i + size] for i in range(0, total, size)]
+            pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
+            try:
+                futures = [pool.submit(_process_chunk, c) for c in chunks]
+                for fut in as_completed(futures):
+                    for rec, reused in fut.result():
+                        keep(rec)
+                        skipped += reused
+                    if progress:
+                        progress(len(records), total)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown()
+        flush()
+    finally:
+        if conn is not None:
+            conn.close()
+    _sync()
     records.sort(key=lambda r: r["file"])
-    service_ids = sorted(ids)  # the same columns whatever order the workers finished in
-    where = [ids[sid] for sid in service_ids]
-    for rec in records:
-        levels = rec["services"]
-        rec["services"] = tuple(levels[i] if i < len(levels) else None for i in where)
+    areas: list[str] = []
+    for order, _ in sorted(area_orders.items(), key=lambda kv: kv[1]):
+        areas.extend(a for a in order if a not in areas)
     problems = list(notes)
     for rec in records:
-        problems.extend(_issue(d) for d in rec["problems"])
+        problems.extend(_issue(d) for d in rec.pop("problems"))
     problems.extend(_duplicates(records))
     from ozgkompass.catalogue.store import resolve_catalogue
 
     cat = resolve_catalogue(config.catalogue)
     return BatchResult(records, problems, skipped,
-                       {"id": cat.id, "version": cat.version, "title": cat.title}, service_ids)
+                       {"id": cat.id, "version": cat.version, "title": cat.title},
+                       sorted(ids), areas, sorted(fields), sorted(kinds["questionnaire"]),
+                       sorted(kinds["model"]), config.out, archived[0])
+
+
+def _sync() -> None:
+    """Per-file results are written without fsync each (a rerun recreates them); one sync
+    puts them all on disk before the overview names them."""
+    try:
+        os.sync()
+    except (AttributeError, OSError):  # pragma: no cover - platforms without sync()
+        pass
 
 
 def _issue(d: dict[str, Any]) -> Issue:
@@ -295,7 +390,7 @@ def _duplicates(records: list[dict[str, Any]]) -> list[Issue]:
     """The same ARS in several files: each of them is reported (all stay in the overview)."""
     by_ars: dict[str, list[str]] = {}
     for rec in records:
-        ars = (rec.get("row") or {}).get("ars")
+        ars = rec.get("ars")
         if ars:
             by_ars.setdefault(ars, []).append(rec["file"])
     out = []

@@ -1,17 +1,22 @@
 """The batch overview: one row per municipality as workbook, CSV and JSON, the service-level
 Reifegrad per municipality, and the problems. Values only, never live formulas, and no
-cell a spreadsheet program would run as a formula (formula injection)."""
+cell a spreadsheet program would run as a formula (formula injection).
+
+Everything is streamed: the rows are read back one municipality at a time from the
+per-file results and written to all outputs at once (openpyxl in write-only mode), so
+memory stays flat for 10,000 municipalities. Each output appears only when complete."""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from ozgkompass import __version__
-from ozgkompass.fsutil import atomic_write_bytes, atomic_write_text
+from ozgkompass.fsutil import atomic_open
 from ozgkompass.sources.batch import BatchResult
 
 SERVICE_SHEET_LIMIT = 500  # municipalities; beyond it the service levels go to CSV only
@@ -34,32 +39,13 @@ def safe_text(value: Any) -> Any:
     return value
 
 
-def overview_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
-    ok = [r for r in result.records if r["row"]]
-    areas = list(dict.fromkeys(a for r in ok for a in r["row"]["areas"]))  # questionnaire order
-    fields = sorted({t for r in ok for t in r["row"]["themenfelder"]})
-    header = [h for _, h in BASE_COLUMNS] + [f"Bereich {a}" for a in areas] + \
-        [f"Am Ziel: {t} %" for t in fields] + [h for _, h in TAIL_COLUMNS]
-    counts: dict[str, int] = {}
-    for p in result.problems:
-        counts[p.location.file or ""] = counts.get(p.location.file or "", 0) + 1
-    rows = []
-    for r in ok:
-        row = {**r["row"], "file": r["file"], "problems": counts.get(r["file"], 0)}
-        rows.append([row.get(k) for k, _ in BASE_COLUMNS]
-                    + [row["areas"].get(a) for a in areas]
-                    + [row["themenfelder"].get(t) for t in fields]
-                    + [row.get(k) for k, _ in TAIL_COLUMNS])
-    return header, rows
+def overview_header(result: BatchResult) -> list[str]:
+    return [h for _, h in BASE_COLUMNS] + [f"Bereich {a}" for a in result.areas] + \
+        [f"Am Ziel: {t} %" for t in result.themenfelder] + [h for _, h in TAIL_COLUMNS]
 
 
-def services_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
-    ok = [r for r in result.records if r["row"]]
-    ids = result.service_ids
-    header = ["Datei", "Kommune", "ARS", *ids]
-    return header, [[r["file"], r["row"]["name"], r["row"]["ars"],
-                     *[r["services"][i] if i < len(r["services"]) else None
-                       for i in range(len(ids))]] for r in ok]
+def services_header(result: BatchResult) -> list[str]:
+    return ["Datei", "Kommune", "ARS", *result.service_ids]
 
 
 def problems_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
@@ -70,108 +56,143 @@ def problems_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
                     for p in result.problems]
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow(header)
-    w.writerows([[safe_text(v) for v in row] for row in rows])
-    return buf.getvalue()
+def _full_records(result: BatchResult) -> Iterator[dict[str, Any]]:
+    """Every file's full record in file order; failed files as their summary."""
+    for summary in result.records:
+        yield result.full_record(summary) if summary["status"] == "ok" else summary
+
+
+def _rows(result: BatchResult, record: dict[str, Any], counts: dict[str, int]
+          ) -> tuple[list[Any], list[Any]]:
+    """The overview row and the service-level row of one scored municipality."""
+    row = {**record["row"], "file": record["file"], "problems": counts.get(record["file"], 0)}
+    services = record["services"]
+    return ([row.get(k) for k, _ in BASE_COLUMNS]
+            + [row["areas"].get(a) for a in result.areas]
+            + [row["themenfelder"].get(t) for t in result.themenfelder]
+            + [row.get(k) for k, _ in TAIL_COLUMNS],
+            [record["file"], row["name"], row["ars"],
+             *[services.get(s) for s in result.service_ids]])
 
 
 def _provenance(result: BatchResult) -> list[str]:
-    ok = [r for r in result.records if r["row"]]
-    qs = sorted({f"{r['questionnaire'].get('id')} {r['questionnaire'].get('version')}"
-                 for r in ok})
-    models = sorted({str(r["model"].get("id")) for r in ok})
     cat = result.catalogue
-    return [f"Fragebogen: {', '.join(qs) or '–'}", f"Reifegradmodell: {', '.join(models) or '–'}",
+    return [f"Fragebogen: {', '.join(result.questionnaires) or '–'}",
+            f"Reifegradmodell: {', '.join(result.models) or '–'}",
             f"OZG-Katalog: {cat.get('id')} {cat.get('version')}",
             f"ozgkompass {__version__}"]
 
 
-def build_workbook(result: BatchResult, service_limit: int = SERVICE_SHEET_LIMIT) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+class _Workbook:
+    """The overview workbook in openpyxl's write-only mode (rows go straight to disk)."""
 
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
+    def __init__(self, result: BatchResult, n_ok: int, with_services: bool) -> None:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.formatting.rule import ColorScaleRule
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
 
-    def text_cell(value: str) -> Any:
-        c = WriteOnlyCell(wb.worksheets[-1], value=value)
+        self._cell, self._letter = WriteOnlyCell, get_column_letter
+        self.wb = Workbook(write_only=True)
+        self.bold = Font(bold=True)
+        header = overview_header(result)
+        self.overview = self._sheet("Übersicht", header, n_ok)
+        if n_ok:
+            pct_cols = [i for i, h in enumerate(header, start=1)
+                        if h.endswith("%") or h.startswith("Bereich ") or h == "Index"]
+            for i in pct_cols:
+                col = get_column_letter(i)
+                self.overview.conditional_formatting.add(
+                    f"{col}2:{col}{n_ok + 1}",
+                    ColorScaleRule(start_type="num", start_value=0, start_color="F8696B",
+                                   mid_type="num", mid_value=50, mid_color="FFEB84",
+                                   end_type="num", end_value=100, end_color="63BE7B"))
+        self.services = (self._sheet("Leistungen", services_header(result), n_ok, 8)
+                         if with_services else None)
+
+    def _sheet(self, title: str, header: list[str], n_rows: int, width: int = 14) -> Any:
+        ws = self.wb.create_sheet(title)
+        for i in range(1, len(header) + 1):
+            ws.column_dimensions[self._letter(i)].width = width
+        ws.freeze_panes = "A2"
+        if n_rows:
+            ws.auto_filter.ref = f"A1:{self._letter(len(header))}{n_rows + 1}"
+        head = []
+        for h in header:
+            c = self._cell(ws, value=h)
+            c.font = self.bold
+            head.append(c)
+        ws.append(head)
+        return ws
+
+    def append(self, ws: Any, row: list[Any]) -> None:
+        ws.append([self._text(ws, v) if isinstance(v, str) and v.startswith("=") else v
+                   for v in row])
+
+    def _text(self, ws: Any, value: str) -> Any:
+        c = self._cell(ws, value=value)
         c.data_type = "s"  # text stays text: openpyxl would write "=…" as a live formula
         return c
 
-    def sheet(title: str, header: list[str], rows: list[list[Any]], widths: int = 14) -> Any:
-        ws = wb.create_sheet(title)
-        for i in range(1, len(header) + 1):
-            ws.column_dimensions[get_column_letter(i)].width = widths
-        ws.freeze_panes = "A2"
-        if rows:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-        head = []
-        for h in header:
-            c = WriteOnlyCell(ws, value=h)
-            c.font = bold
-            head.append(c)
-        ws.append(head)
-        for row in rows:
-            ws.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v
-                       for v in row])
-        return ws
-
-    header, rows = overview_table(result)
-    ws = sheet("Übersicht", header, rows)
-    if rows:
-        pct_cols = [i for i, h in enumerate(header, start=1)
-                    if h.endswith("%") or h.startswith("Bereich ") or h == "Index"]
-        for i in pct_cols:
-            col = get_column_letter(i)
-            ws.conditional_formatting.add(
-                f"{col}2:{col}{len(rows) + 1}",
-                ColorScaleRule(start_type="num", start_value=0, start_color="F8696B",
-                               mid_type="num", mid_value=50, mid_color="FFEB84",
-                               end_type="num", end_value=100, end_color="63BE7B"))
-    s_header, s_rows = services_table(result)
-    if len(s_rows) <= service_limit:
-        sheet("Leistungen", s_header, s_rows, 8)
-    p_header, p_rows = problems_table(result)
-    sheet("Probleme", p_header, p_rows, 30)
-    info = wb.create_sheet("Info")
-    for line in [*_provenance(result),
-                 "Leistungen: erreichbare Reifegradstufe je OZG-Leistung"
-                 + ("" if len(s_rows) <= service_limit else
-                    f" nur in leistungen.csv (mehr als {service_limit} Kommunen)")]:
-        info.append([line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    def finish(self, result: BatchResult, problems: tuple[list[str], list[list[Any]]],
+               with_services: bool, service_limit: int) -> None:
+        p_header, p_rows = problems
+        ws = self._sheet("Probleme", p_header, len(p_rows), 30)
+        for row in p_rows:
+            self.append(ws, row)
+        info = self.wb.create_sheet("Info")
+        for line in [*_provenance(result),
+                     "Leistungen: erreichbare Reifegradstufe je OZG-Leistung"
+                     + ("" if with_services else
+                        f" nur in leistungen.csv (mehr als {service_limit} Kommunen)")]:
+            self.append(info, [line])
 
 
 def write_overview(result: BatchResult, out: Path,
                    service_limit: int = SERVICE_SHEET_LIMIT) -> list[Path]:
-    """Write uebersicht.xlsx/.csv/.json, leistungen.csv and probleme.csv into `out`."""
-    header, rows = overview_table(result)
-    s_header, s_rows = services_table(result)
-    p_header, p_rows = problems_table(result)
-    head = json.dumps({"tool_version": __version__, "catalogue": result.catalogue,
-                       "provenance": _provenance(result)}, ensure_ascii=False, default=str)
-    # written piece by piece: one municipality at a time, never the whole document as objects
-    parts = [head[:-1], ', "municipalities": [\n']
-    for n, r in enumerate(result.records):
-        item = {"file": r["file"], "status": r["status"], **(r["row"] or {}),
-                "services": result.services_of(r)}
-        parts.append(("" if n == 0 else ",\n") + json.dumps(item, ensure_ascii=False,
+    """Write uebersicht.xlsx/.csv/.json, leistungen.csv and probleme.csv into `out`, in one
+    pass over the municipalities."""
+    n_ok = len(result.ok)
+    with_services = n_ok <= service_limit
+    counts: dict[str, int] = {}
+    for p in result.problems:
+        counts[p.location.file or ""] = counts.get(p.location.file or "", 0) + 1
+    problems = problems_table(result)
+    names = ["uebersicht.xlsx", "uebersicht.csv", "leistungen.csv", "probleme.csv",
+             "uebersicht.json"]
+    with ExitStack() as stack:
+        xlsx, ov_csv, sv_csv, pr_csv, js = (
+            stack.enter_context(atomic_open(out / n, "wb" if n.endswith("xlsx") else "w"))
+            for n in names)
+        book = _Workbook(result, n_ok, with_services)
+        ov = csv.writer(ov_csv, delimiter=";", lineterminator="\n")
+        sv = csv.writer(sv_csv, delimiter=";", lineterminator="\n")
+        ov.writerow(overview_header(result))
+        sv.writerow(services_header(result))
+        head = json.dumps({"tool_version": __version__, "catalogue": result.catalogue,
+                           "provenance": _provenance(result)}, ensure_ascii=False, default=str)
+        js.write(head[:-1] + ', "municipalities": [\n')
+        for n, record in enumerate(_full_records(result)):
+            services = record.get("services") or {}
+            item = {"file": record["file"], "status": record["status"],
+                    **(record.get("row") or {}), "services": services}
+            js.write(("" if n == 0 else ",\n") + json.dumps(item, ensure_ascii=False,
                                                             default=str))
-    parts.append('],\n"problems": ')
-    parts.append(json.dumps([p.to_dict() for p in result.problems], ensure_ascii=False))
-    parts.append("}\n")
-    return [
-        atomic_write_bytes(out / "uebersicht.xlsx", build_workbook(result, service_limit)),
-        atomic_write_text(out / "uebersicht.csv", _csv(header, rows)),
-        atomic_write_text(out / "leistungen.csv", _csv(s_header, s_rows)),
-        atomic_write_text(out / "probleme.csv", _csv(p_header, p_rows)),
-        atomic_write_text(out / "uebersicht.json", "".join(parts)),
-    ]
+            if record["status"] != "ok":
+                continue
+            row, service_row = _rows(result, record, counts)
+            ov.writerow([safe_text(v) for v in row])
+            sv.writerow([safe_text(v) for v in service_row])
+            book.append(book.overview, row)
+            if book.services is not None:
+                book.append(book.services, service_row)
+        js.write('],\n"problems": ')
+        js.write(json.dumps([p.to_dict() for p in result.problems], ensure_ascii=False))
+        js.write("}\n")
+        pr = csv.writer(pr_csv, delimiter=";", lineterminator="\n")
+        pr.writerow(problems[0])
+        pr.writerows([[safe_text(v) for v in row] for row in problems[1]])
+        book.finish(result, problems, with_services, service_limit)
+        book.wb.save(xlsx)
+    return [out / n for n in names]

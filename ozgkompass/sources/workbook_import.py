@@ -53,7 +53,12 @@ def col_letter(col: int) -> str:
     return out
 
 
+_LETTERS = {c: col_letter(c) for c in range(1, 27)}
+
+
 def _text(value: Any) -> str | None:
+    if type(value) is str:  # the common case first: a batch calls this 200 times a file
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -75,7 +80,7 @@ class _Reader:
 
     def loc(self, sheet: str | None = None, row: int | None = None,
             col: int | None = None) -> Location:
-        cell = f"{col_letter(col)}{row}" if row and col else None
+        cell = f"{_LETTERS.get(col) or col_letter(col)}{row}" if row and col else None
         return Location(self.display, sheet=sheet, cell=cell)
 
     def issue(self, code: str, message: str, where: Location, severity: str = "error") -> None:
@@ -91,11 +96,9 @@ class _Reader:
         """Canonical value of a typed or chosen cell; (None, False) when it is unusable."""
         if q.type in (QType.SINGLE, QType.YES_NO):
             text = _text(raw)
-            by_label = {c.label.casefold(): c.value for c in T.choices(q)}
-            by_value = {c.value.casefold(): c.value for c in T.choices(q)}
-            key = (text or "").casefold()
-            if key in by_label or key in by_value:
-                return by_label.get(key) or by_value[key], True
+            found = _choice_map(q).get((text or "").casefold())
+            if found is not None:
+                return found, True
             allowed = ", ".join(f"„{c.label}“" for c in T.choices(q))
             self.issue("not-in-list", f"„{text}“ steht nicht in der Auswahlliste von {q.id} "
                        f"(von Hand eingetragen?). Erlaubt: {allowed}.", where)
@@ -119,6 +122,24 @@ class _Reader:
                 number = int(number)
             return number, True
         return _text(raw), True
+
+
+_CHOICE_MAPS: dict[int, tuple[Question, dict[str, str]]] = {}
+
+
+def _choice_map(q: Question) -> dict[str, str]:
+    """Casefolded label or value → value, built once per question (a batch reads the same
+    questionnaire thousands of times); the entry holds the question, so its id stays its own."""
+    hit = _CHOICE_MAPS.get(id(q))
+    if hit is not None and hit[0] is q:
+        return hit[1]
+    options = T.choices(q)
+    by_key = {c.value.casefold(): c.value for c in options}
+    by_key.update({c.label.casefold(): c.value for c in options})  # a label wins over a value
+    if len(_CHOICE_MAPS) > 10_000:
+        _CHOICE_MAPS.clear()
+    _CHOICE_MAPS[id(q)] = (q, by_key)
+    return by_key
 
 
 def _parse_date(text: str | None) -> str | None:
@@ -149,6 +170,8 @@ def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, bool]]
         sheets: dict[str, list[list[Any]]] = {}
         merged: dict[str, bool] = {}
         for name in wb.sheet_names:
+            if name == T.INSTRUCTIONS_SHEET:
+                continue  # text for people; nothing in it is read
             sh = wb.get_sheet_by_name(name)
             rows = sh.to_python(skip_empty_area=False)
             sheets[name] = rows
@@ -243,8 +266,12 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                     "übertragen.", r.loc(name, T.HEADER_ROW, col))
             return
     by_key: dict[str, int] = {}
+    width = len(T.COLUMNS)
     for n in range(T.HEADER_ROW + 1, len(rows) + 1):
-        key = _text(_cell(rows, n, T.COL_ID))
+        cells = rows[n - 1]
+        if len(cells) < width:  # short rows (some writers end a row at its last value)
+            rows[n - 1] = cells = [*cells, *([None] * (width - len(cells)))]
+        key = _text(cells[T.COL_ID - 1])
         if key:
             by_key.setdefault(key, n)
     for q in area.questions:
@@ -253,11 +280,12 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                     "oder Frage-ID geändert).", r.loc(name, None))
             continue
         row = by_key[q.id]
+        cells = rows[row - 1]
         answer_at = r.loc(name, row, T.COL_ANSWER)
-        extra = {k: _text(_cell(rows, row, c)) for k, c in (
-            ("reason", T.COL_REASON), ("note", T.COL_NOTE), ("source", T.COL_SOURCE))}
-        unclear = _text(_cell(rows, row, T.COL_UNCLEAR))
-        na_mark = _text(_cell(rows, row, T.COL_NA))
+        extra = {"reason": _text(cells[T.COL_REASON - 1]), "note": _text(cells[T.COL_NOTE - 1]),
+                 "source": _text(cells[T.COL_SOURCE - 1])}
+        unclear = _text(cells[T.COL_UNCLEAR - 1])
+        na_mark = _text(cells[T.COL_NA - 1])
         if na_mark and na_mark.casefold() not in (T.NA_MARK, T.YES, "x"):
             r.issue("not-in-list", f"„{na_mark}“ in „Trifft nicht zu“ bei {q.id}: erlaubt ist "
                     f"nur „{T.NA_MARK}“.", r.loc(name, row, T.COL_NA))
@@ -271,7 +299,7 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                     r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
                             r.loc(name))
                     continue
-                raw = _text(_cell(rows, orow, T.COL_ANSWER))
+                raw = _text(rows[orow - 1][T.COL_ANSWER - 1])
                 if raw is None:
                     continue
                 seen = True
@@ -283,7 +311,9 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
             value: Any = chosen if seen else None
             ok = True
         else:
-            raw_value = _cell(rows, row, T.COL_ANSWER)
+            raw_value = cells[T.COL_ANSWER - 1]
+            if raw_value == "":
+                raw_value = None
             value, ok = (None, True) if raw_value is None else r.value(q, raw_value, answer_at)
         if not ok:
             continue
