@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -91,12 +93,14 @@ def rows(ws) -> list[tuple]:
     return list(ws.iter_rows(values_only=True))
 
 
-def assert_no_formula(wb: openpyxl.Workbook) -> None:
+def assert_no_formula(wb: openpyxl.Workbook, quoted: bool = True) -> None:
+    """No formula cell; with `quoted`, text starting with = also carries Excel's quote
+    prefix, so that editing the cell keeps it text."""
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"formula in {ws.title}!{cell.coordinate}"
-                assert not (isinstance(cell.value, str) and cell.value.startswith("=")
+                assert not (quoted and isinstance(cell.value, str) and cell.value.startswith("=")
                             and not cell.quotePrefix), f"{ws.title}!{cell.coordinate}"
 
 
@@ -358,8 +362,8 @@ def test_report_with_plan_follows_the_phases(cli, tmp_path):
     assert table[0][:4] == ("Phase", "Frage-ID", "Frage", "Zu erreichende Antwort")
     results = [r for r in table[1:] if r[2] == "Ergebnis der Phase (projiziert)"]
     assert [r[0] for r in results] == [ph["name"] for ph in projected[1:]]
-    assert [r[5] for r in results] == pytest.approx([ph["score"] for ph in projected[1:]])
-    assert [r[7] for r in results] == [ph["at_target"] for ph in projected[1:]]
+    assert [r[6] for r in results] == pytest.approx([ph["score"] for ph in projected[1:]])
+    assert [r[8] for r in results] == [ph["at_target"] for ph in projected[1:]]
     planned = [(r[0], r[1]) for r in table[1:] if r[1]]
     assert planned == [("bis Q2 2027", "backoffice_status"), ("bis Q2 2027", "backoffice_decision"),
                        ("bis Q4 2027", "backoffice_eakte")]
@@ -380,3 +384,45 @@ def test_report_plan_errors_are_located_and_nothing_is_written(cli, tmp_path):
     assert not (tmp_path / "r").exists()
     code, _, err = cli("report", str(FALKENBERG), str(FALKENBERG), "--plan", str(plan))
     assert code == 2 and "genau eine Antwortdatei" in err
+
+
+def test_briefing_with_plan_shows_the_phases_on_two_pages(tmp_path):
+    from ozgkompass.cli.commands import _projection
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    projection, _ = _projection(FALKENBERG, plan, None, None, None, "kommunal")
+    a = scored()
+    html = renderer(Format.HTML)(a, Audience.LEITUNG, TODAY, plan=projection).decode("utf-8")
+    text = visible_text(html)
+    assert "Unser Fahrplan: Fahrplan 2027" in text
+    assert "Die wichtigsten nächsten Schritte" not in text
+    first = projection.phases[1]
+    assert first.answers and all(x.recommendation for x in first.answers)
+    for x in first.answers:  # the measure to take: today's recommendation for the question
+        assert x.recommendation in text
+    assert text.index("bis Q2 2027") < text.index("bis Q4 2027")
+    pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
+    from ozgkompass.reports.pdf import document
+
+    assert 1 <= len(document(a, Audience.LEITUNG, TODAY, projection).pages) <= 2
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) fehlt")
+def test_libreoffice_keeps_hostile_names_as_text(tmp_path):
+    """Saved again by LibreOffice Calc, a member named like a formula is still text."""
+    formula = write_round(tmp_path, "2026-04-23", {}, name=HOSTILE["formula"])
+    results = [summarise(scored(formula)), summarise(scored("gemeinde-lindenau.answers.yaml"))]
+    report = ConvoyReport(convoy(results), results)
+    src = tmp_path / "in" / "geleitzug.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(renderer(Format.XLSX, Kind.CONVOY)(report, Audience.FACH, TODAY))
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    wb = openpyxl.load_workbook(out / "geleitzug.xlsx")
+    assert_no_formula(wb, quoted=False)  # LibreOffice stores text cells without the prefix
+    names = [r[0] for r in rows(wb["Mitglieder"])[1:3]]
+    assert names == [m.name for m in report.result.members]
+    assert HOSTILE["formula"] in names

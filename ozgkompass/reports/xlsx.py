@@ -284,19 +284,20 @@ def _actions(wb: Any, a: Any) -> None:
 def _plan_actions(wb: Any, plan: Any) -> None:
     """One block a phase: its answers to reach, then the projected figures."""
     s = _Sheet(wb, "Maßnahmenplan",
-               ["Phase", "Frage-ID", "Frage", "Zu erreichende Antwort", "Zuständig",
-                "Reifeindex danach", "Gewinn (Punkte)", "Leistungen auf Zielstufe",
-                "Gewinn (Leistungen)", "Was danach noch bremst", "Verantwortlich (Name)",
-                "Termin"],
-               [18, 22, 50, 30, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(6,))
+               ["Phase", "Frage-ID", "Frage", "Zu erreichende Antwort", "Maßnahme",
+                "Zuständig", "Reifeindex danach", "Gewinn (Punkte)",
+                "Leistungen auf Zielstufe", "Gewinn (Leistungen)", "Was danach noch bremst",
+                "Verantwortlich (Name)", "Termin"],
+               [18, 22, 50, 30, 50, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(7,))
     for ph in plan.phases[1:]:
-        blocking = "; ".join(f"{name} (hält {n} Leistung{'en' if n != 1 else ''} unter dem Ziel)"
-                             for _, name, n in ph.blocking[:3])
-        s.row(ph.name, "", "Ergebnis der Phase (projiziert)", "", "", ph.score,
+        blocking = "; ".join(
+            f"{name} (hält {n} Leistung{'en' if n != 1 else ''} unter dem Ziel)"
+            for _, name, n in ph.blocking[:3])
+        s.row(ph.name, "", "Ergebnis der Phase (projiziert)", "", "", "", ph.score,
               None if ph.score_gain is None else round(ph.score_gain, 1), ph.at_target,
               ph.services_gain, blocking, "", "")
         for x in ph.answers:
-            s.row(ph.name, x.id, x.question, x.answer,
+            s.row(ph.name, x.id, x.question, x.answer, x.recommendation or "",
                   responsible_label(x.responsible) if x.responsible else "", None, None, None,
                   None, "", "", "")
     s.finish()
@@ -394,6 +395,7 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
         for h in report.history:
             s.row(h.date, h.id, h.score, h.share_at_target)
         s.finish()
+        _history_chart(s)
     old_prov, new_prov = report.provenance(today)
     s = _Sheet(wb, "Methodik", ["Angabe", "Frühere Bewertung", "Neuere Bewertung"],
                [30, 60, 60])
@@ -407,6 +409,21 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
         s.row("Hinweis", INDICATIVE_NOTE, "")
     s.finish()
     return _bytes(wb)
+
+
+def _history_chart(s: _Sheet) -> None:
+    """Excel's own line chart of the Verlauf sheet (index and share per round)."""
+    from openpyxl.chart import LineChart, Reference
+
+    chart = LineChart()
+    chart.title = "Verlauf (%)"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.add_data(Reference(s.ws, min_col=3, max_col=4, min_row=1, max_row=s.last_row),
+                   titles_from_data=True)
+    chart.set_categories(Reference(s.ws, min_col=1, min_row=2, max_row=s.last_row))
+    chart.width, chart.height = 18, 9
+    s.ws.add_chart(chart, "F2")
 
 
 def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:

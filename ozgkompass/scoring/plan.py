@@ -26,6 +26,7 @@ class PlannedAnswer:
     question: str
     answer: str
     responsible: str | None
+    recommendation: str | None = None  # today's recommendation for the question, if any
 
 
 @dataclass
@@ -74,8 +75,9 @@ def check_plan(qn: Questionnaire, aset: AnswerSet, plan: Plan) -> list[Issue]:
     return issues
 
 
-def _figures(name: str, changed: list[str], a: Assessment,
-             before: PhaseFigures | None, before_hits: set[str]) -> tuple[PhaseFigures, set[str]]:
+def _figures(name: str, changed: list[str], a: Assessment, before: PhaseFigures | None,
+             before_hits: set[str], recs: dict[str, str | None] | None = None
+             ) -> tuple[PhaseFigures, set[str]]:
     cat = a.catalogue
     hits = {s.ozg_id for s in cat.services if s.at_target} if cat else set()
     fig = PhaseFigures(
@@ -88,7 +90,8 @@ def _figures(name: str, changed: list[str], a: Assessment,
         newly_at_target=sorted(hits - before_hits) if before else [],
         blocking=list(cat.blocking[:5]) if cat else [],
         open_required=list(a.open_required),
-        answers=[PlannedAnswer(q.id, q.text, q.answer_label or q.status, q.responsible or q.owner)
+        answers=[PlannedAnswer(q.id, q.text, q.answer_label or q.status,
+                               q.responsible or q.owner, (recs or {}).get(q.id))
                  for ar in a.areas for q in ar.questions if q.id in changed])
     return fig, hits
 
@@ -105,6 +108,7 @@ def project(qn: Questionnaire, aset: AnswerSet, plan: Plan, model: MaturityModel
                          today.catalogue.catalogue if today.catalogue else None,
                          today.tool_version, plan.title)
     prev, hits = _figures("heute", [], today, None, set())
+    recs = {q.id: q.recommendation for ar in today.areas for q in ar.questions}
     out.phases.append(prev)
     answers = dict(aset.answers)
     for phase in plan.phases:
@@ -112,6 +116,6 @@ def project(qn: Questionnaire, aset: AnswerSet, plan: Plan, model: MaturityModel
                    if qid not in answers or answers[qid].value != ans.value]
         answers.update(phase.answers)
         prev, hits = _figures(phase.name, changed, score(replace(aset, answers=dict(answers))),
-                              prev, hits)
+                              prev, hits, recs)
         out.phases.append(prev)
     return out
