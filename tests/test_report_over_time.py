@@ -258,9 +258,16 @@ def test_compare_without_archive_writes_no_history(cli, tmp_path, rounds):
     assert not (tmp_path / "none.sqlite").exists()  # reading a report creates no archive
 
 
-def test_compare_report_options_need_format(cli, rounds):
-    code, _, err = cli("compare", str(rounds[0]), str(rounds[2]), "--audience", "leitung")
-    assert code == 2 and "nur zusammen mit --format" in err
+@pytest.mark.parametrize(("args", "message"), [
+    (["--audience", "leitung"], "nur zusammen mit --format"),
+    (["--format", "html", "--json"], "--json und --format schließen sich aus"),
+    (["--format", "docx"], "unbekanntes Format „docx“"),
+    (["--format", "html", "--audience", "presse"], "unbekannte Zielgruppe „presse“"),
+])
+def test_compare_report_usage_errors(cli, tmp_path, rounds, args, message):
+    code, _, err = cli("compare", str(rounds[0]), str(rounds[2]), "--out", "r", *args)
+    assert code == 2 and message in err
+    assert not (tmp_path / "r").exists()
 
 
 # ---- Geleitzug ----------------------------------------------------------------------------

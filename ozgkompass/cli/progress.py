@@ -80,6 +80,7 @@ def register(app: typer.Typer) -> None:
         if format is None and (audience is not None or force):
             raise UserError("--audience und --force gelten nur zusammen mit --format.",
                             hint="Zum Beispiel --format html --audience leitung.")
+        _report_or_json(format, json_out)
         old_result = load_result(old, archive, model, catalogue)
         new_result = load_result(new, archive, model, catalogue)
         p = compare_results(old_result, new_result)
@@ -143,6 +144,9 @@ def register(app: typer.Typer) -> None:
         """
         from ozgkompass.scoring.convoy import convoy as run_convoy
 
+        if format is None and force:
+            raise UserError("--force gilt nur zusammen mit --format.")
+        _report_or_json(format, json_out)
         results = [load_result(str(p), archive, model, catalogue) for p in answers or []]
         if archive_filter:
             results += _from_archive(archive, archive_filter)
@@ -208,6 +212,18 @@ def register(app: typer.Typer) -> None:
             dump_json(cmp.to_dict())
             return
         _render_peers(cmp)
+
+
+def _report_or_json(formats: str | None, json_out: bool) -> None:
+    """Usage errors of the report options, before anything is scored or written."""
+    if formats is None:
+        return
+    if json_out:
+        raise UserError("--json und --format schließen sich aus.",
+                        hint="Entweder JSON im Terminal oder Berichtsdateien.")
+    from ozgkompass.reports import parse_formats
+
+    parse_formats(formats)
 
 
 def _write_progress(p: Any, old: dict[str, Any], new: dict[str, Any], archive: Path | None,
