@@ -167,16 +167,17 @@ def register(app: typer.Typer) -> None:
             console.print(f"Im Archiv: {result.archived} Bewertung(en) "
                           f"({esc(display_path(archive_path))}).", highlight=False,
                           soft_wrap=True)
-        if result.problems:
-            shown = sorted(result.problems, key=lambda p: p.severity != "error")[:TABLE_LIMIT]
+        total = result.problem_count
+        if total:
+            shown = result.shown(TABLE_LIMIT)
             rows = [[p.location.file, p.location.sheet or "", p.location.cell or "",
                      ("" if p.severity == "error" else "Warnung: ") + p.message]
                     for p in shown]
             console.print(simple_table("Probleme", ["Datei", "Blatt", "Zelle", "Meldung"],
                                        rows))
-            if len(result.problems) > len(shown):
-                console.print(f"… und {len(result.problems) - len(shown)} weitere; alle in "
+            if total > len(shown):
+                console.print(f"… und {total - len(shown)} weitere; alle in "
                               f"{esc(display_path(target / 'probleme.csv'))} und im Blatt "
                               "„Probleme“ der Übersicht.", highlight=False, soft_wrap=True)
-        if result.failed or any(p.severity == "error" for p in result.problems):
+        if result.failed or result.has_errors:
             raise typer.Exit(EXIT_PROBLEMS)

@@ -42,13 +42,19 @@ class BatchConfig:
     archive: Path | None = None  # also add every scored file to this archive
 
 
+SAMPLE = 40  # problems of each severity kept for the terminal; all are in the outputs
+
+
 @dataclass
 class BatchResult:
-    """What the driver keeps of a run: a small summary per file (file, status, ARS) and the
-    problems. The rows themselves stay in the per-file results on disk and are streamed
-    into the overview, so memory does not grow with the number of files."""
+    """What the driver keeps of a run: a small summary per file (file, status, ARS, number
+    of problems) and the problems not tied to one result. Rows and per-file problems stay
+    in the result files on disk and are streamed into the overview, so memory does not
+    grow with the number of files."""
     records: list[dict[str, Any]]  # one per input file, sorted by file name
-    problems: list[Issue]
+    notes: list[Issue]  # files not read (lock files, other files), found before scoring
+    duplicates: list[Issue]  # the same ARS in several files
+    sample: list[Issue]  # the first SAMPLE errors and SAMPLE warnings of the files
     skipped: int  # results reused by --resume
     catalogue: dict[str, Any] = field(default_factory=dict)
     service_ids: list[str] = field(default_factory=list)  # OZG-IDs, sorted
@@ -66,6 +72,20 @@ class BatchResult:
     @property
     def ok(self) -> list[dict[str, Any]]:
         return [r for r in self.records if r["status"] == "ok"]
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.notes) + len(self.duplicates) + sum(r["problems"] for r in self.records)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r["errors"] for r in self.records) or any(
+            p.severity == "error" for p in (*self.notes, *self.duplicates))
+
+    def shown(self, limit: int) -> list[Issue]:
+        """Problems for the terminal: errors first, at most `limit`."""
+        found = [*self.notes, *self.sample, *self.duplicates]
+        return sorted(found, key=lambda p: p.severity != "error")[:limit]
 
     def full_record(self, summary: dict[str, Any]) -> dict[str, Any]:
         """The complete result of one file, read back from its result file."""
@@ -149,14 +169,15 @@ def _process_chunk(items: list[tuple[str, str]]) -> list[tuple[dict[str, Any], b
 def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
     """Read, score and write one file; returns its summary and whether it was reused."""
     cfg: BatchConfig = _W["config"]
+    target = result_path(cfg.out, rel)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
-        return _summary(_failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen "
-                                                  f"werden ({exc.strerror}).",
-                                                  Location(rel))])), False
+        record = _failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen werden "
+                                           f"({exc.strerror}).", Location(rel))])
+        atomic_write_text(target, json.dumps(record, ensure_ascii=False), durable=False)
+        return _summary(record), False
     key = _input_key(digest)
-    target = result_path(cfg.out, rel)
     if cfg.resume and target.exists():
         try:
             old = json.loads(target.read_text(encoding="utf-8"))
@@ -291,6 +312,7 @@ def run_batch(config: BatchConfig,
     kinds: dict[str, set[str]] = {"questionnaire": set(), "model": set()}
     pending: list[Any] = []
     archived = [0]
+    samples: dict[bool, list[tuple[str, int, dict[str, Any]]]] = {True: [], False: []}
     conn = None
     if config.archive is not None:
         from ozgkompass.archive.db import connect
@@ -319,6 +341,15 @@ def run_batch(config: BatchConfig,
             value = summary.pop(kind)
             if value:
                 found.add(value)
+        problems = summary.pop("problems")
+        summary["problems"] = len(problems)
+        summary["errors"] = sum(1 for d in problems if d["severity"] == "error")
+        for i, d in enumerate(problems):
+            bucket = samples[d["severity"] == "error"]
+            bucket.append((summary["file"], i, d))
+            if len(bucket) > 2 * SAMPLE:  # keep those of the first files (any finish order)
+                bucket.sort(key=lambda t: t[:2])
+                del bucket[SAMPLE:]
         records.append(summary)
 
     skipped = 0
@@ -340,8 +371,8 @@ def run_batch(config: BatchConfig,
             chunks = [items[i:i + size] for i in range(0, total, size)]
             pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
             try:
-                futures = [pool.submit(_process_chunk, c) for c in chunks]
-                for fut in as_completed(futures):
+                # as_completed drops each future once yielded: finished results are freed
+                for fut in as_completed([pool.submit(_process_chunk, c) for c in chunks]):
                     for rec, reused in fut.result():
                         keep(rec)
                         skipped += reused
@@ -357,17 +388,15 @@ def run_batch(config: BatchConfig,
             conn.close()
     _sync()
     records.sort(key=lambda r: r["file"])
+    sample = [issue_from_dict(d) for bucket in samples.values()
+              for _, _, d in sorted(bucket, key=lambda t: t[:2])[:SAMPLE]]
     areas: list[str] = []
     for order, _ in sorted(area_orders.items(), key=lambda kv: kv[1]):
         areas.extend(a for a in order if a not in areas)
-    problems = list(notes)
-    for rec in records:
-        problems.extend(_issue(d) for d in rec.pop("problems"))
-    problems.extend(_duplicates(records))
     from ozgkompass.catalogue.store import resolve_catalogue
 
     cat = resolve_catalogue(config.catalogue)
-    return BatchResult(records, problems, skipped,
+    return BatchResult(records, notes, _duplicates(records), sample, skipped,
                        {"id": cat.id, "version": cat.version, "title": cat.title},
                        sorted(ids), areas, sorted(fields), sorted(kinds["questionnaire"]),
                        sorted(kinds["model"]), config.out, archived[0])
@@ -382,7 +411,7 @@ def _sync() -> None:
         pass
 
 
-def _issue(d: dict[str, Any]) -> Issue:
+def issue_from_dict(d: dict[str, Any]) -> Issue:
     return Issue(d["code"], d["message"], Location(**d["location"]), d["severity"])
 
 

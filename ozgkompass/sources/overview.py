@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass import __version__
+from ozgkompass.errors import Issue
 from ozgkompass.fsutil import atomic_open
-from ozgkompass.sources.batch import BatchResult
+from ozgkompass.sources.batch import BatchResult, issue_from_dict
 
 SERVICE_SHEET_LIMIT = 500  # municipalities; beyond it the service levels go to CSV only
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,18 +49,19 @@ def services_header(result: BatchResult) -> list[str]:
     return ["Datei", "Kommune", "ARS", *result.service_ids]
 
 
-def problems_table(result: BatchResult) -> tuple[list[str], list[list[Any]]]:
-    header = ["Datei", "Blatt", "Zelle", "Art", "Meldung"]
-    return header, [[p.location.file, p.location.sheet,
-                     p.location.cell or (f"Zeile {p.location.row}" if p.location.row else None),
-                     "Fehler" if p.severity == "error" else "Warnung", p.message]
-                    for p in result.problems]
+PROBLEM_HEADER = ["Datei", "Blatt", "Zelle", "Art", "Meldung"]
+
+
+def problem_row(p: Issue) -> list[Any]:
+    return [p.location.file, p.location.sheet,
+            p.location.cell or (f"Zeile {p.location.row}" if p.location.row else None),
+            "Fehler" if p.severity == "error" else "Warnung", p.message]
 
 
 def _full_records(result: BatchResult) -> Iterator[dict[str, Any]]:
-    """Every file's full record in file order; failed files as their summary."""
+    """Every file's full record (with its problems) in file order."""
     for summary in result.records:
-        yield result.full_record(summary) if summary["status"] == "ok" else summary
+        yield result.full_record(summary)
 
 
 def _rows(result: BatchResult, record: dict[str, Any], counts: dict[str, int]
@@ -135,12 +137,7 @@ class _Workbook:
         c.data_type = "s"  # text stays text: openpyxl would write "=…" as a live formula
         return c
 
-    def finish(self, result: BatchResult, problems: tuple[list[str], list[list[Any]]],
-               with_services: bool, service_limit: int) -> None:
-        p_header, p_rows = problems
-        ws = self._sheet("Probleme", p_header, len(p_rows), 30)
-        for row in p_rows:
-            self.append(ws, row)
+    def finish(self, result: BatchResult, with_services: bool, service_limit: int) -> None:
         info = self.wb.create_sheet("Info")
         for line in [*_provenance(result),
                      "Leistungen: erreichbare Reifegradstufe je OZG-Leistung"
@@ -152,28 +149,49 @@ class _Workbook:
 def write_overview(result: BatchResult, out: Path,
                    service_limit: int = SERVICE_SHEET_LIMIT) -> list[Path]:
     """Write uebersicht.xlsx/.csv/.json, leistungen.csv and probleme.csv into `out`, in one
-    pass over the municipalities."""
+    pass over the municipalities: problems of the files not read come first, then each
+    file's problems in file order, then duplicate municipalities."""
+    import tempfile
+
     n_ok = len(result.ok)
     with_services = n_ok <= service_limit
-    counts: dict[str, int] = {}
-    for p in result.problems:
+    counts: dict[str, int] = {r["file"]: r["problems"] for r in result.records}
+    for p in (*result.notes, *result.duplicates):
         counts[p.location.file or ""] = counts.get(p.location.file or "", 0) + 1
-    problems = problems_table(result)
     names = ["uebersicht.xlsx", "uebersicht.csv", "leistungen.csv", "probleme.csv",
              "uebersicht.json"]
     with ExitStack() as stack:
         xlsx, ov_csv, sv_csv, pr_csv, js = (
             stack.enter_context(atomic_open(out / n, "wb" if n.endswith("xlsx") else "w"))
             for n in names)
+        # the JSON's problem list follows the municipalities: collected aside meanwhile
+        js_problems = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
         book = _Workbook(result, n_ok, with_services)
-        ov = csv.writer(ov_csv, delimiter=";", lineterminator="\n")
-        sv = csv.writer(sv_csv, delimiter=";", lineterminator="\n")
+        pr_sheet = book._sheet("Probleme", PROBLEM_HEADER, result.problem_count, 30)
+        ov, sv, pr = (csv.writer(f, delimiter=";", lineterminator="\n")
+                      for f in (ov_csv, sv_csv, pr_csv))
         ov.writerow(overview_header(result))
         sv.writerow(services_header(result))
+        pr.writerow(PROBLEM_HEADER)
+        n_problems = 0
+
+        def problem(p: Issue) -> None:
+            nonlocal n_problems
+            row = problem_row(p)
+            pr.writerow([safe_text(v) for v in row])
+            book.append(pr_sheet, row)
+            js_problems.write(("" if n_problems == 0 else ",\n")
+                              + json.dumps(p.to_dict(), ensure_ascii=False))
+            n_problems += 1
+
+        for p in result.notes:
+            problem(p)
         head = json.dumps({"tool_version": __version__, "catalogue": result.catalogue,
                            "provenance": _provenance(result)}, ensure_ascii=False, default=str)
         js.write(head[:-1] + ', "municipalities": [\n')
         for n, record in enumerate(_full_records(result)):
+            for d in record.get("problems") or ():
+                problem(issue_from_dict(d))
             services = record.get("services") or {}
             item = {"file": record["file"], "status": record["status"],
                     **(record.get("row") or {}), "services": services}
@@ -187,12 +205,13 @@ def write_overview(result: BatchResult, out: Path,
             book.append(book.overview, row)
             if book.services is not None:
                 book.append(book.services, service_row)
-        js.write('],\n"problems": ')
-        js.write(json.dumps([p.to_dict() for p in result.problems], ensure_ascii=False))
-        js.write("}\n")
-        pr = csv.writer(pr_csv, delimiter=";", lineterminator="\n")
-        pr.writerow(problems[0])
-        pr.writerows([[safe_text(v) for v in row] for row in problems[1]])
-        book.finish(result, problems, with_services, service_limit)
+        for p in result.duplicates:
+            problem(p)
+        js.write('],\n"problems": [')
+        js_problems.seek(0)
+        while chunk := js_problems.read(1 << 16):
+            js.write(chunk)
+        js.write("]}\n")
+        book.finish(result, with_services, service_limit)
         book.wb.save(xlsx)
     return [out / n for n in names]

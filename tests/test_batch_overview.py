@@ -1,0 +1,53 @@
+"""The batch overview is written in one streamed pass: every output holds the same
+municipalities in file order, and beyond the size limit the service levels go to CSV only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+
+
+def test_overview_outputs_agree_and_the_service_sheet_limit_holds(cli, tmp_path):
+    from generate_workbooks import generate
+
+    folder = tmp_path / "eingang"
+    generate(folder, 12, variants=3)
+    out = tmp_path / "aus"
+    cli("batch", str(folder), "--out", str(out), "--jobs", "2", "--service-sheet-limit", "3")
+    data = json.loads((out / "uebersicht.json").read_text(encoding="utf-8"))
+    ok = [m for m in data["municipalities"] if m["status"] == "ok"]
+    files = [m["file"] for m in data["municipalities"]]
+    assert files == sorted(files) and len(ok) > 3
+    wb = load_workbook(out / "uebersicht.xlsx", read_only=True)
+    assert "Leistungen" not in wb.sheetnames  # more municipalities than the limit
+    info = [r[0] for r in wb["Info"].iter_rows(values_only=True)]
+    assert any("nur in leistungen.csv (mehr als 3 Kommunen)" in line for line in info)
+    sheet = list(wb["Übersicht"].iter_rows(values_only=True))
+    with (out / "uebersicht.csv").open(encoding="utf-8") as fh:
+        table = list(csv.reader(fh, delimiter=";"))
+    assert [r[0] for r in sheet[1:]] == [r[0] for r in table[1:]] == [m["file"] for m in ok]
+    header = list(sheet[0])
+    assert header == table[0]
+    for row, m in zip(sheet[1:], ok, strict=True):
+        assert row[header.index("Index")] == m["index"]
+        assert row[header.index("Leistungen am Ziel %")] == m["share_at_target"]
+    with (out / "leistungen.csv").open(encoding="utf-8") as fh:
+        services = list(csv.reader(fh, delimiter=";"))
+    ids = services[0][3:]
+    for row, m in zip(services[1:], ok, strict=True):
+        assert row[0] == m["file"]
+        assert {i: int(v) for i, v in zip(ids, row[3:], strict=True) if v} == m["services"]
+    # nothing half-written is left behind
+    assert not [p for p in out.rglob("*.tmp")]
+    # below the limit the sheet is there, one row per scored municipality
+    out2 = tmp_path / "aus2"
+    cli("batch", str(folder), "--out", str(out2), "--jobs", "1")
+    wb2 = load_workbook(out2 / "uebersicht.xlsx", read_only=True)
+    rows = list(wb2["Leistungen"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [m["file"] for m in ok]
