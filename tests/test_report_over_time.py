@@ -433,3 +433,26 @@ def test_libreoffice_keeps_hostile_names_as_text(tmp_path):
     names = [r[0] for r in rows(wb["Mitglieder"])[1:3]]
     assert names == [m.name for m in report.result.members]
     assert HOSTILE["formula"] in names
+
+
+def test_short_version_stays_on_two_pages_in_a_bad_case(progress_report):
+    """Many areas up and down, many services gained and lost, notes and a long history:
+    the lists are cut, so the mayor still gets at most two pages."""
+    pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
+    from weasyprint import HTML
+
+    old, new = copy.deepcopy(progress_report.old), copy.deepcopy(progress_report.new)
+    for i, area in enumerate(new["areas"]):
+        area["score"] = 100.0 if i % 2 else 0.0
+    for i, s in enumerate(new["catalogue"]["services"]):
+        s["at_target"] = bool(i % 2)
+    for i, s in enumerate(old["catalogue"]["services"]):
+        s["at_target"] = not i % 2
+    new["questionnaire"]["version"] = "9.9"
+    new["catalogue"]["catalogue"]["version"] = "2099"
+    p = compare(old, new)
+    assert len(p.reached_target) > 8 and len(p.new_gaps) > 8 and len(p.notes) >= 2
+    history = [HistoryPoint(i, f"20{10 + i}-01-01", 5.0 * i, 4.0 * i) for i in range(12)]
+    report = ProgressReport(p, old, new, history, progress_report.question_texts)
+    html = renderer(Format.HTML, Kind.PROGRESS)(report, Audience.LEITUNG, TODAY)
+    assert 1 <= len(HTML(string=html.decode("utf-8")).render().pages) <= 2
