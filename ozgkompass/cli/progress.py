@@ -14,8 +14,8 @@ from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, dump_json, esc, print_issues
 from ozgkompass.cli.render import cut, say, short_title
 from ozgkompass.cli.render import text_table as T
-from ozgkompass.cli.report import DEFAULT_OUT, ForceOpt, OutOpt
-from ozgkompass.errors import UserError, display_path
+from ozgkompass.cli.report import DEFAULT_OUT, ForceOpt, OutOpt, print_written
+from ozgkompass.errors import UserError
 
 
 def _pct(v: float | None) -> str:
@@ -168,10 +168,9 @@ def register(app: typer.Typer) -> None:
             from ozgkompass.reports import parse_formats, write_convoy_reports
             from ozgkompass.reports.over_time import ConvoyReport
 
-            for written in write_convoy_reports(ConvoyReport(res, results),
-                                                parse_formats(format), out,
-                                                inputs=list(answers or []), force=force):
-                console.print(display_path(written), highlight=False, soft_wrap=True)
+            print_written(write_convoy_reports(ConvoyReport(res, results),
+                                               parse_formats(format), out,
+                                               inputs=list(answers or []), force=force))
             return
         if json_out:
             dump_json(res.to_dict())
@@ -234,8 +233,7 @@ def _write_progress(p: Any, old: dict[str, Any], new: dict[str, Any], archive: P
 
     fmts, aud = parse_formats(formats), parse_audience(audience)
     report = ProgressReport(p, old, new, _history(new, archive), question_texts(new, old))
-    for written in write_progress_reports(report, fmts, aud, out, inputs=inputs, force=force):
-        console.print(display_path(written), highlight=False, soft_wrap=True)
+    print_written(write_progress_reports(report, fmts, aud, out, inputs=inputs, force=force))
 
 
 def _history(result: dict[str, Any], archive: Path | None) -> list[Any]:

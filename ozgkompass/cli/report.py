@@ -73,10 +73,15 @@ def register(app: typer.Typer) -> None:
                 projection, issues = _projection(path, plan, questionnaire, questionnaires_dir,
                                                  model, catalogue, target)
                 print_issues(issues)
-            for written in write_reports(result, formats, aud, out,
-                                         inputs=[*answers, *([plan] if plan else [])],
-                                         force=force, plan=projection):
-                console.print(display_path(written), highlight=False, soft_wrap=True)
+            print_written(write_reports(result, formats, aud, out,
+                                        inputs=[*answers, *([plan] if plan else [])],
+                                        force=force, plan=projection))
+
+
+def print_written(paths: list[Path]) -> None:
+    """One line a written report, as the user can pass it on."""
+    for path in paths:
+        console.print(esc(display_path(path)), highlight=False, soft_wrap=True)
 
 
 def write_demo_reports(result: Any, out: Path, force: bool) -> None:
