@@ -115,8 +115,8 @@ def test_every_kind_of_report_has_a_renderer_in_every_format():
 def test_progress_workbook_states_every_change(progress_report):
     p = progress_report.progress
     wb = workbook(renderer(Format.XLSX, Kind.PROGRESS)(progress_report, Audience.FACH, TODAY))
-    assert wb.sheetnames == ["Übersicht", "Bereiche", "Themenfelder", "Antworten",
-                             "Leistungen", "Verlauf", "Methodik"]
+    assert wb.sheetnames == ["Übersicht", "Bereiche", "Themenfelder", "Kriterien",
+                             "Antworten", "Leistungen", "Verlauf", "Methodik"]
     over = {r[0]: r[1:] for r in rows(wb["Übersicht"])}
     assert over["OZG-Reifeindex"][:2] == pytest.approx((p.score.old, p.score.new))
     old_cat, new_cat = progress_report.old["catalogue"], progress_report.new["catalogue"]
@@ -125,6 +125,11 @@ def test_progress_workbook_states_every_change(progress_report):
     areas = {r[0]: r[1:3] for r in rows(wb["Bereiche"])[1:]}
     for a in p.areas:
         assert areas[a.title] == pytest.approx((a.old, a.new))
+    levels = {r[0]: r[1:] for r in rows(wb["Kriterien"])[1:]}
+    before = {c["id"]: c["level"] for c in progress_report.old["criteria"]}
+    assert levels == {c["name"]: (before[c["id"]], c["level"])
+                      for c in progress_report.new["criteria"]}
+    assert any(b != n for b, n in levels.values())  # ePayment moved the payment criterion
     answers = {r[0]: r for r in rows(wb["Antworten"])[1:]}
     assert set(answers) == {q.id for q in p.questions}
     pay = answers["payment_platform"]

@@ -113,6 +113,7 @@ def render_progress_text(report: Any, audience: Any, today: _dt.date) -> str:
         "changed": [q for q in p.questions if q.kind == "geändert"],
         "version_changes": [q for q in p.questions if q.kind != "geändert"],
         "services_old": services_old, "services_new": services_new,
+        "criteria": report.criteria(),
         "figures": _progress_figures(report, services_old, services_new),
         "service_lists": [("neu-am-ziel", "Neu auf Zielstufe", p.reached_target),
                           ("neue-luecken", "Neue Lücken (waren auf Zielstufe)", p.new_gaps),
@@ -131,8 +132,11 @@ def render_progress_text(report: Any, audience: Any, today: _dt.date) -> str:
 def _progress_figures(report: Any, old: tuple[Any, ...], new: tuple[Any, ...]
                       ) -> list[dict[str, str]]:
     p = report.progress
+    o, n = report.old.get("completeness"), report.new.get("completeness")
     rows = [{"label": "OZG-Reifeindex", "old": pct(p.score.old), "new": pct(p.score.new),
-             "delta": delta(p.score.delta) + " Punkte"}]
+             "delta": delta(p.score.delta) + " Punkte"},
+            {"label": "Vollständigkeit der Antworten", "old": pct(o), "new": pct(n),
+             "delta": delta(None if o is None or n is None else n - o) + " Punkte"}]
     if old[0] is not None or new[0] is not None:
         rows.append({"label": "OZG-Leistungen auf Zielstufe",
                      "old": "–" if old[0] is None else f"{old[0]} von {old[1]}",

@@ -43,6 +43,14 @@ class ProgressReport:
     def area_titles(self) -> dict[str, str]:
         return {a.id: a.title for a in self.progress.areas}
 
+    def criteria(self) -> list[tuple[str, int | None, int | None]]:
+        """(criterion, level before, level now) of the Reifegrad criteria, as stored."""
+        before = {c["id"]: c["level"] for c in self.old.get("criteria", [])}
+        rows = [(c["name"], before.pop(c["id"], None), c["level"])
+                for c in self.new.get("criteria", [])]
+        names = {c["id"]: c["name"] for c in self.old.get("criteria", [])}
+        return rows + [(names[cid], level, None) for cid, level in before.items()]
+
 
 def question_texts(*results: dict[str, Any]) -> dict[str, str]:
     """Question texts from the questionnaires of the results, where still installed (an

@@ -351,6 +351,8 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
     s.row("Kommune", p.municipality, "", "")
     s.row("Datum der Bewertung", p.old["date"] or "", p.new["date"] or "", "")
     s.row("OZG-Reifeindex", p.score.old, p.score.new, _delta(p.score.new, p.score.old))
+    o, n = report.old.get("completeness"), report.new.get("completeness")
+    s.row("Vollständigkeit der Antworten", o, n, _delta(n, o))
     (oa, oi, os_), (na, ni, ns) = report.services("old"), report.services("new")
     if oa is not None or na is not None:
         s.row("Anteil der OZG-Leistungen auf Zielstufe", os_, ns, _delta(ns, os_))
@@ -369,6 +371,12 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
                    [40, 12, 12, 20], pct_cols=(2, 3))
         for f in rows:
             s.row(f.title, f.old, f.new, _delta(f.new, f.old))
+        s.finish()
+    criteria = report.criteria()
+    if criteria:
+        s = _Sheet(wb, "Kriterien", ["Kriterium", "Stufe vorher", "Stufe jetzt"], [40, 14, 14])
+        for name, before, now in criteria:
+            s.row(name, before, now)
         s.finish()
     areas = report.area_titles()
     s = _Sheet(wb, "Antworten", ["Frage-ID", "Frage", "Bereich", "Art", "vorher", "jetzt",
