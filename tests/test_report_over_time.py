@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -461,3 +462,17 @@ def test_short_version_stays_on_two_pages_in_a_bad_case(progress_report):
     report = ProgressReport(p, old, new, history, progress_report.question_texts)
     html = renderer(Format.HTML, Kind.PROGRESS)(report, Audience.LEITUNG, TODAY)
     assert 1 <= len(HTML(string=html.decode("utf-8")).render().pages) <= 2
+
+
+def test_changes_are_the_differences_of_the_shown_figures(progress_report):
+    """"61 % → 70 %" reads "+9", even when the unrounded figures differ by 8.6."""
+    html = renderer(Format.HTML, Kind.PROGRESS)(progress_report, Audience.FACH,
+                                                TODAY).decode("utf-8")
+    cells = re.findall(r'<td class="num">(\d+) %</td><td class="num">(\d+) %</td>'
+                       r'<td class="num">([+−±]\d+)', html)
+    assert len(cells) >= len(progress_report.progress.areas)
+    for old, new, shown in cells:
+        assert int(shown.replace("−", "-").replace("±", "")) == int(new) - int(old)
+    wb = workbook(renderer(Format.XLSX, Kind.PROGRESS)(progress_report, Audience.FACH, TODAY))
+    for _, old, new, d in rows(wb["Bereiche"])[1:]:  # Excel shows "0 %": half up
+        assert d == math.floor(new + 0.5) - math.floor(old + 0.5)

@@ -25,6 +25,18 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{math.floor(value + 0.5)} %"
 
 
+def rounded(value: float | None) -> int | None:
+    """A percentage as the reports show it (half up)."""
+    return None if value is None else math.floor(value + 0.5)
+
+
+def change(old: float | None, new: float | None) -> int | None:
+    """The change in points between two percentages as shown, so that "61 % → 70 %" reads
+    "+9" and never "+8" (the difference of the unrounded figures)."""
+    a, b = rounded(old), rounded(new)
+    return None if a is None or b is None else b - a
+
+
 def delta(value: float | None) -> str:
     """A change in points with its sign, German style: "+12", "−3", "±0"."""
     if value is None:

@@ -13,6 +13,7 @@ from typing import Any
 from ozgkompass.reports import glossary
 from ozgkompass.reports.context import (
     INDICATIVE_NOTE,
+    change,
     delta,
     pct,
     provenance,
@@ -33,6 +34,7 @@ def _env() -> Any:
     env.filters["pct"] = pct
     env.filters["who"] = responsible_label
     env.filters["delta"] = delta
+    env.filters["change"] = change
     env.filters["thousands"] = thousands
     return env
 
@@ -121,9 +123,9 @@ def render_progress_text(report: Any, audience: Any, today: _dt.date) -> str:
                            p.new_in_scope)],
     }
     if audience == "leitung":
-        ctx["better"] = sorted((a for a in p.areas if (a.delta or 0) > 0),
+        ctx["better"] = sorted((a for a in p.areas if (change(a.old, a.new) or 0) > 0),
                                key=lambda a: -a.delta)
-        ctx["worse"] = sorted((a for a in p.areas if (a.delta or 0) < 0),
+        ctx["worse"] = sorted((a for a in p.areas if (change(a.old, a.new) or 0) < 0),
                               key=lambda a: a.delta)
         return _with_glossary(_env(), "progress-leitung.html.j2", ctx)
     return _env().get_template("progress.html.j2").render(ctx)  # type: ignore[no-any-return]
@@ -134,18 +136,17 @@ def _progress_figures(report: Any, old: tuple[Any, ...], new: tuple[Any, ...]
     p = report.progress
     o, n = report.old.get("completeness"), report.new.get("completeness")
     rows = [{"label": "OZG-Reifeindex", "old": pct(p.score.old), "new": pct(p.score.new),
-             "delta": delta(p.score.delta) + " Punkte"},
+             "delta": delta(change(p.score.old, p.score.new)) + " Punkte"},
             {"label": "Vollständigkeit der Antworten", "old": pct(o), "new": pct(n),
-             "delta": delta(None if o is None or n is None else n - o) + " Punkte"}]
+             "delta": delta(change(o, n)) + " Punkte"}]
     if old[0] is not None or new[0] is not None:
         rows.append({"label": "OZG-Leistungen auf Zielstufe",
                      "old": "–" if old[0] is None else f"{old[0]} von {old[1]}",
                      "new": "–" if new[0] is None else f"{new[0]} von {new[1]}",
                      "delta": "–" if old[0] is None or new[0] is None
                      else delta(new[0] - old[0])})
-        d = None if old[2] is None or new[2] is None else new[2] - old[2]
         rows.append({"label": "Anteil auf Zielstufe", "old": pct(old[2]), "new": pct(new[2]),
-                     "delta": delta(d) + " Punkte"})
+                     "delta": delta(change(old[2], new[2])) + " Punkte"})
     return rows
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ozgkompass.reports.context import (
     INDICATIVE_NOTE,
     WEIGHTING,
+    change,
     provenance,
     responsibility_label,
     responsible_label,
@@ -289,12 +290,12 @@ def _plan_actions(wb: Any, plan: Any) -> None:
                 "Leistungen auf Zielstufe", "Gewinn (Leistungen)", "Was danach noch bremst",
                 "Verantwortlich (Name)", "Termin"],
                [18, 22, 50, 30, 50, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(7,))
-    for ph in plan.phases[1:]:
+    for prev, ph in zip(plan.phases, plan.phases[1:], strict=False):
         blocking = "; ".join(
             f"{name} (hält {n} Leistung{'en' if n != 1 else ''} unter dem Ziel)"
             for _, name, n in ph.blocking[:3])
         s.row(ph.name, "", "Ergebnis der Phase (projiziert)", "", "", "", ph.score,
-              None if ph.score_gain is None else round(ph.score_gain, 1), ph.at_target,
+              change(prev.score, ph.score), ph.at_target,
               ph.services_gain, blocking, "", "")
         for x in ph.answers:
             s.row(ph.name, x.id, x.question, x.answer, x.recommendation or "",
@@ -338,8 +339,8 @@ def _method(wb: Any, a: Any, prov: Any) -> None:
     s.finish()
 
 
-def _delta(new: float | None, old: float | None) -> float | None:
-    return None if new is None or old is None else round(new - old, 1)
+def _delta(new: float | None, old: float | None) -> int | None:
+    return change(old, new)  # of the percentages as the cells show them
 
 
 def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
