@@ -413,7 +413,7 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
     for label in dict.fromkeys([*old_rows, *new_rows]):
         s.row(label, old_rows.get(label, ""), new_rows.get(label, ""))
     s.row("Vergleich", "Beide Bewertungen so, wie sie gerechnet wurden; Fragen über ihre ID "
-          "zugeordnet; Veränderungen in Prozentpunkten.", "")
+          "zugeordnet; Veränderungen in Prozentpunkten zwischen den gerundeten Werten.", "")
     if old_prov.indicative or new_prov.indicative:
         s.row("Hinweis", INDICATIVE_NOTE, "")
     s.finish()
