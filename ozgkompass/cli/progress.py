@@ -28,6 +28,13 @@ def _delta(v: float | None) -> str:
     return "–" if v is None else f"{v:+.0f}"
 
 
+def _shift(old: float | None, new: float | None) -> str:
+    """The change between two percentages as shown (61 % → 70 % is +9, as in the reports)."""
+    from ozgkompass.reports.context import change
+
+    return _delta(change(old, new))
+
+
 def load_result(ref: str, archive: Path | None, model: str | None, catalogue: str) -> Any:
     """An answers file (scored now) or an archive number: the result as stored."""
     path = Path(ref)
@@ -279,14 +286,14 @@ def _render_progress(p: Any, short: bool) -> None:
     s = p.score
     if short:
         console.print("\n[bold]Was hat sich seit dem letzten Gespräch getan?[/bold]")
-        console.print(f"- OZG-Reifeindex: {_pct(s.old)} → {_pct(s.new)} ({_delta(s.delta)} "
+        console.print(f"- OZG-Reifeindex: {_pct(s.old)} → {_pct(s.new)} ({_shift(s.old, s.new)} "
                       "Punkte)", highlight=False)
         better = [a for a in p.areas if (a.delta or 0) > 0]
         worse = [a for a in p.areas if (a.delta or 0) < 0]
         if better:
             best = max(better, key=lambda a: a.delta)
-            console.print(f"- Größter Fortschritt: {esc(best.title)} ({_delta(best.delta)})",
-                          highlight=False)
+            console.print(f"- Größter Fortschritt: {esc(best.title)} "
+                          f"({_shift(best.old, best.new)})", highlight=False)
         if worse:
             console.print(f"- Zurückgefallen: {esc(', '.join(a.title for a in worse))}",
                           highlight=False)
@@ -299,15 +306,15 @@ def _render_progress(p: Any, short: bool) -> None:
                       "haben sich geändert", highlight=False)
         return
     console.print(f"\nOZG-Reifeindex: {_pct(s.old)} → [bold]{_pct(s.new)}[/bold] "
-                  f"({_delta(s.delta)})", highlight=False)
+                  f"({_shift(s.old, s.new)})", highlight=False)
     T("Bereiche", [("Bereich", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"),
                    ("±", 5, "r")],
-      [[short_title(a.title), _pct(a.old), _pct(a.new), _delta(a.delta)] for a in p.areas])
+      [[short_title(a.title), _pct(a.old), _pct(a.new), _shift(a.old, a.new)] for a in p.areas])
     moved = [t for t in p.themenfelder if t.delta]
     if moved:
         T("Themenfelder (Anteil der Leistungen am Ziel)",
           [("Themenfeld", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"), ("±", 5, "r")],
-          [[t.title, _pct(t.old), _pct(t.new), _delta(t.delta)] for t in moved])
+          [[t.title, _pct(t.old), _pct(t.new), _shift(t.old, t.new)] for t in moved])
     if p.questions:
         T("Geänderte Antworten", [("Frage", 24, "l"), ("vorher", None, "l"),
                                   ("jetzt", 20, "l"), ("Art", 8, "l")],
@@ -328,9 +335,10 @@ def _render_plan(proj: Any) -> None:
     say(f"Fragebogen {proj.questionnaire['id']} {proj.questionnaire['version']} · Modell "
         f"{proj.model['id']} · Katalog {cat['id'] + ' ' + cat['version'] if cat else '–'} · "
         f"ozgkompass {proj.tool_version}", "dim")
-    rows = [[ph.name, _pct(ph.score), _delta(ph.score_gain),
+    prev = [None, *proj.phases[:-1]]
+    rows = [[ph.name, _pct(ph.score), _shift(before.score, ph.score) if before else "–",
              f"{ph.at_target}/{ph.in_scope}" if ph.at_target is not None else "–",
-             _delta(ph.services_gain)] for ph in proj.phases]
+             _delta(ph.services_gain)] for before, ph in zip(prev, proj.phases, strict=True)]
     T("Phasen (projiziert)", [("Phase", None, "l"), ("Index", 6, "r"), ("±", 5, "r"),
                               ("Leist. am Ziel", 14, "r"), ("±", 5, "r")], rows)
     crit_ids = list(proj.phases[0].criteria)
