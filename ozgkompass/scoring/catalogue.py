@@ -202,16 +202,33 @@ def _in_person_cap(model: MaturityModel, svc: OzgService) -> int | None:
     return min(cap, model.compliant_level)
 
 
-def service_support(assessment: Any, svc: OzgService) -> dict[str, int | None]:
-    """Criteria levels that hold for one service: the weakest answer among those that apply
-    to it (answers restricted with `applies_to` count only for matching services)."""
-    support: dict[str, int | None] = {}
+def _supports(assessment: Any, services: list[OzgService]) -> dict[Any, dict[str, int | None]]:
+    """Criteria levels that hold for each service, keyed by its attributes: the weakest
+    answer among those that apply to it (answers restricted with `applies_to` count only
+    for matching services). Criteria without restricted answers hold alike for all
+    services and are worked out once; only the restricted ones are matched per kind."""
+    base: dict[str, int | None] = {}
+    restricted: list[tuple[str, list[tuple[int, Any]]]] = []
     for crit in assessment.criteria:
-        levels = [e.level for e in crit.evidence
-                  if not e.applies_to or svc.attributes.matches(
-                      (a, tuple(v)) for a, v in e.applies_to)]
-        support[crit.id] = min(levels) if levels else None
-    return support
+        if any(e.applies_to for e in crit.evidence):
+            restricted.append((crit.id, [(e.level, tuple((a, tuple(v)) for a, v in e.applies_to))
+                                         for e in crit.evidence]))
+            base[crit.id] = None
+        else:
+            base[crit.id] = min((e.level for e in crit.evidence), default=None)
+    if not restricted:  # one support for all services
+        return {svc.attributes: base for svc in services}
+    out: dict[Any, dict[str, int | None]] = {}
+    for svc in services:
+        attrs = svc.attributes
+        if attrs in out:
+            continue
+        support = dict(base)
+        for cid, evidence in restricted:
+            levels = [lv for lv, scope in evidence if not scope or attrs.matches(scope)]
+            support[cid] = min(levels) if levels else None
+        out[attrs] = support
+    return out
 
 
 def achievable_level(model: MaturityModel, applies: dict[str, bool],
@@ -432,14 +449,8 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     weighting, weights = _weights(services)
     results: list[ServiceResult] = []
     needs: list[tuple[ServiceResult, frozenset[str]]] = []
-    support_cache: dict[Any, dict[str, int | None]] = {}
-    restricted = [c for c in assessment.criteria if any(e.applies_to for e in c.evidence)]
-    if not restricted:  # no answer is restricted to some services: one support for all
-        same = service_support(assessment, services[0]) if services else {}
-        support_cache = {svc.attributes: same for svc in services}
+    support_cache = _supports(assessment, services)
     for svc in services:
-        if svc.attributes not in support_cache:
-            support_cache[svc.attributes] = service_support(assessment, svc)
         res, need = _cached_service_result(model, svc, support_cache[svc.attributes], target,
                                            weights[svc.ozg_id])
         results.append(res)
