@@ -234,16 +234,66 @@ def read_limited(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise UserError(f"{shown}: Datei kann nicht gelesen werden ({exc.strerror}).") from None
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+# PyYAML's most frequent complaints, in German (the rest keep PyYAML's wording)
+_PROBLEMS = {
+    "found character '\\t' that cannot start any token":
+        "Tabulator gefunden; YAML rückt nur mit Leerzeichen ein",
+    "found a tab character where an indentation space is expected":
+        "Tabulator gefunden; YAML rückt nur mit Leerzeichen ein",
+    "found a tab character that violates indentation":
+        "Tabulator gefunden; YAML rückt nur mit Leerzeichen ein",
+    "mapping values are not allowed here": "Doppelpunkt an unerwarteter Stelle",
+    "mapping values are not allowed in this context": "Doppelpunkt an unerwarteter Stelle",
+    "found character that cannot start any token": "Zeichen, mit dem kein Wert beginnen "
+                                                   "kann (z. B. @ oder `)",
+    "did not find expected key": "Schlüssel fehlt oder falsch eingerückt",
+    "did not find expected node content": "Wert fehlt",
+    "found unknown escape character": "unbekannte Escape-Sequenz in \"…\" (\\ verdoppeln "
+                                      "oder '…' verwenden)",
+    "could not find expected ':'": "Doppelpunkt fehlt",
+    "expected <block end>, but found '-'": "Listeneintrag falsch eingerückt",
+    "found unexpected end of stream": "Datei endet mitten in einem Wert",
+    "found undefined alias": "Alias ohne zugehörigen Anker (&name)",
+}
+
+
+def _decode(raw: bytes, shown: str) -> str | Issue:
+    """UTF-8 (with or without BOM) as text; anything else is one located issue."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return Issue("encoding", f"Datei ist als {name} gespeichert; bitte als UTF-8 "
+                         "speichern.", Location(shown, 1, 1))
+    head = raw[:200]
+    if head.count(0) * 4 > len(head):  # ASCII text as UTF-16: every other byte is zero
+        return Issue("encoding", "Datei ist nicht UTF-8-kodiert (sieht nach UTF-16 aus); "
+                     "bitte als UTF-8 speichern.", Location(shown, 1, 1))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        how = f"Byte 0x{raw[exc.start]:02X}, vermutlich Latin-1 oder Windows-1252"
+        return Issue("encoding", f"Datei ist nicht UTF-8-kodiert ({how}); bitte als UTF-8 "
+                     "speichern.", Location(shown, line, col))
+
+
 def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
     """Parse YAML text; syntax errors become issues (data is then None)."""
     if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return LoadedYaml(shown, None, [Issue(
-                "encoding",
-                f"Datei ist nicht UTF-8-kodiert (Byte {exc.start}). Als UTF-8 speichern.",
-                Location(shown))])
+        decoded = _decode(text, shown)
+        if isinstance(decoded, Issue):
+            return LoadedYaml(shown, None, [decoded])
+        text = decoded
+    text = text.removeprefix("\ufeff")
+    if "\ufeff" in text:  # two files pasted together, the second with its BOM
+        at = text.index("\ufeff")
+        line = text.count("\n", 0, at) + 1
+        return LoadedYaml(shown, None, [Issue(
+            "yaml-character", "Byte-Order-Mark (U+FEFF) mitten in der Datei, meist beim "
+            "Zusammenfügen zweier Dateien entstanden; das unsichtbare Zeichen löschen.",
+            Location(shown, line, at - (text.rfind("\n", 0, at) + 1) + 1))])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -271,11 +321,13 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _mark_pos(mark)
-        what = exc.problem or "ungültiges YAML"
+        what = _PROBLEMS.get(exc.problem or "", exc.problem or "ungültiges YAML")
+        if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+            what = "Tabulator gefunden; YAML rückt nur mit Leerzeichen ein"
         return LoadedYaml(shown, None, [Issue(
             "yaml-syntax",
             f"YAML-Syntaxfehler: {what}"
-            + (f" ({exc.context})" if exc.context else "")
+            + (f" ({exc.context})" if exc.context and what == exc.problem else "")
             + ". Einrückung, Doppelpunkte und Anführungszeichen prüfen.",
             Location(shown, line or None, col or None))])
     except yaml.reader.ReaderError as exc:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,16 @@ from typer.testing import CliRunner
 from ozgkompass.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
+
+try:  # property tests (test_fuzz.py): 500 examples each in CI; HYPOTHESIS_PROFILE=dev for 50
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", max_examples=500, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=50)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # hypothesis is a test extra; test_fuzz.py skips without it
+    pass
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_2019 = ROOT.parent / "shared" / "data" / "ozg-katalog-2019"
 

@@ -19,7 +19,7 @@ from ozgkompass.model.questionnaire import parse_questionnaire  # noqa: E402
 from ozgkompass.model.registry import find_questionnaire  # noqa: E402
 from ozgkompass.yamlio import parse_yaml  # noqa: E402
 
-FAST = settings(max_examples=150, deadline=None,
+FAST = settings(deadline=None,  # examples: the profile of conftest.py (500 in CI)
                 suppress_health_check=[HealthCheck.too_slow])
 
 TOKENS = st.sampled_from(["a", "b_1", "x", "==", "!=", "<", ">=", "in", "contains", "and",
@@ -98,3 +98,172 @@ def test_any_document_as_catalogue_gives_a_catalogue_or_problems(doc):
 def test_any_bytes_as_yaml_never_crash_the_loader(raw):
     doc = parse_yaml(raw, "x.yaml")
     assert doc.data is not None or doc.issues  # nothing readable is always said
+
+
+def test_ci_profile_runs_500_examples_per_property():
+    import os
+
+    if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci":
+        assert settings().max_examples >= 500
+
+
+# ----------------------------------------------------------------------------- answers files
+
+QN = find_questionnaire("ozg-kommune")
+# text as people type it (umlauts, quotes, YAML look-alikes, formula starts, line breaks);
+# the loader strips surrounding blanks, so the generated text is stripped already
+TEXT = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30),
+    st.sampled_from(["no", "yes", "~", "null", "1e3", "0x1F", "034510001001", "- a", "a: b",
+                     "&a", "*a", "!!python/object", "=1+1", "@SUM(A1)", "+49 30", "-1",
+                     '"', "'", "#", "a # b", "ä\nö", "\t=x", "%TAG", "---", "..."]),
+).map(str.strip).filter(bool)
+
+
+def _value(q):
+    t = q.type.value
+    if t in ("single_choice", "yes_no"):
+        return st.sampled_from([o.value for o in q.effective_options()])
+    if t == "multiple_choice":
+        return st.lists(st.sampled_from([o.value for o in q.options]), unique=True, max_size=3)
+    if t == "scale":
+        return st.integers(q.min, q.max)
+    if t == "number":
+        return st.integers(0, 10**6) | st.floats(0, 1e6, allow_nan=False)
+    return TEXT
+
+
+@st.composite
+def answer_sets(draw):
+    from ozgkompass.model.answers import (
+        Answer,
+        AnswerSet,
+        Interview,
+        Municipality,
+        QuestionnaireRef,
+    )
+
+    answers = {}
+    for q in draw(st.lists(st.sampled_from(QN.questions), unique_by=lambda q: q.id,
+                           max_size=8)):
+        kind = draw(st.sampled_from(["value", "value+note", "na", "unclear"]))
+        if kind == "na":
+            answers[q.id] = Answer(q.id, na=True, reason=draw(st.none() | TEXT))
+        elif kind == "unclear":
+            answers[q.id] = Answer(q.id, unclear=draw(TEXT), note=draw(st.none() | TEXT))
+        else:
+            answers[q.id] = Answer(q.id, draw(_value(q)),
+                                   note=draw(TEXT) if kind == "value+note" else None,
+                                   source=draw(st.none() | TEXT))
+    muni = Municipality(draw(TEXT), draw(st.none() | st.from_regex(r"\A03\d{10}\Z")),
+                        None, draw(st.none() | TEXT),
+                        draw(st.none() | st.sampled_from(["gemeinde", "stadt"])),
+                        draw(st.none() | st.integers(0, 4_000_000)))
+    interview = Interview(draw(st.none() | st.dates().map(lambda d: d.isoformat())),
+                          draw(st.none() | TEXT), tuple(draw(st.lists(TEXT, max_size=3))),
+                          draw(st.none() | TEXT))
+    return AnswerSet(QuestionnaireRef(QN.id, QN.version, QN.hash), muni, interview, answers)
+
+
+@FAST
+@given(answer_sets())
+def test_answers_file_load_save_load_is_the_identity(aset):
+    from ozgkompass.sources.answers_file import answers_to_dict, dump_answers
+
+    text = dump_answers(aset)
+    loaded, issues = parse_answers(parse_yaml(text.encode(), "a.yaml"))
+    assert [str(i) for i in issues if i.severity == "error"] == []
+    assert answers_to_dict(loaded) == answers_to_dict(aset)  # everything written comes back
+    again, _ = parse_answers(parse_yaml(dump_answers(loaded).encode(), "a.yaml"))
+    assert dump_answers(again) == dump_answers(loaded) == text
+
+
+# ----------------------------------------------------------------------------- spreadsheets
+
+CELL = st.one_of(st.none(), st.text(max_size=20), st.integers(-10**12, 10**12),
+                 st.floats(), st.booleans(), st.datetimes(), st.dates(), st.times(),
+                 st.timedeltas(), TEXT)
+
+
+@pytest.fixture(scope="module")
+def template_cells(tmp_path_factory):
+    """The cell values of a real template as python-calamine returns them."""
+    from ozgkompass.sources import template as T
+    from ozgkompass.sources.workbook_import import _read_book
+
+    path = tmp_path_factory.mktemp("vorlage") / "vorlage.xlsx"
+    path.write_bytes(T.build_template(QN))
+    return path, _read_book(path)[0]
+
+
+def _lookup(qid, version):
+    return find_questionnaire(qid, version)
+
+
+@FAST
+@given(changes=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 60), st.integers(0, 11),
+                                  CELL), max_size=12),
+       merged=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 10), st.integers(0, 5),
+                                 st.integers(0, 3)), max_size=2),
+       formulas=st.lists(st.tuples(st.integers(0, 11), st.from_regex(r"\A[A-J][1-9]\d?\Z")),
+                         max_size=2))
+def test_any_cell_values_are_read_without_crashing(template_cells, changes, merged, formulas):
+    import copy
+
+    from ozgkompass.sources.workbook_import import import_sheets
+
+    _, sheets = template_cells
+    sheets = copy.deepcopy(sheets)
+    names = list(sheets)
+    for sheet, row, col, value in changes:
+        rows = sheets[names[sheet % len(names)]]
+        while len(rows) <= row:
+            rows.append([])
+        rows[row].extend([""] * (col + 1 - len(rows[row])))
+        rows[row][col] = value
+    ranges = {names[2]: [((r, c), (r + h, c + w)) for r, c, h, w in merged]}
+    res = import_sheets(sheets, ranges, _lookup, "m.xlsx",
+                        [(names[s % len(names)], cell) for s, cell in formulas])
+    for issue in res.issues:
+        assert issue.message and issue.location.file == "m.xlsx"
+    if res.answers is not None:  # what was read can be written and read back
+        from ozgkompass.sources.answers_file import dump_answers
+
+        assert parse_yaml(dump_answers(res.answers), "a.yaml").data is not None
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(0, 40_000), st.integers(0, 255)), max_size=6),
+       st.none() | st.integers(100, 50_000))
+def test_damaged_workbook_bytes_never_crash_the_reader(template_cells, tmp_path_factory, flips,
+                                                       keep):
+    """Truncated (keep) or with changed bytes (flips): a located problem, never a crash."""
+    from ozgkompass.sources.workbook_import import import_workbook
+
+    path, _ = template_cells
+    data = bytearray(path.read_bytes()[:keep])
+    for pos, byte in flips:
+        if pos < len(data):
+            data[pos] = byte
+    target = tmp_path_factory.getbasetemp() / "kaputt.xlsx"
+    target.write_bytes(bytes(data))
+    res = import_workbook(target, _lookup, "kaputt.xlsx")
+    assert res.answers is not None or res.issues
+
+
+@FAST
+@given(st.lists(st.lists(st.one_of(TEXT, st.sampled_from(
+    ["frage_id", "antwort", "na", "klaeren_mit", "fragebogen", "kommune.name", "portal_type",
+     "payment_methods", "staff_trained_share", "ja", "x", "1.234", "1,5", "", "a|b"])),
+    max_size=5), max_size=8), st.sampled_from([";", ",", "\t", "|"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+def test_any_csv_is_read_without_crashing(tmp_path_factory, rows, sep, encoding):
+    from ozgkompass.sources.workbook_import import import_workbook
+
+    text = "\n".join(sep.join(r) for r in [["frage_id", "antwort"], *rows])
+    target = tmp_path_factory.getbasetemp() / "antworten.csv"
+    target.write_bytes(text.encode(encoding, errors="replace"))
+    res = import_workbook(target, _lookup, "antworten.csv")
+    assert res.answers is not None or res.issues
+    for issue in res.issues:
+        assert issue.message and issue.location.file == "antworten.csv"

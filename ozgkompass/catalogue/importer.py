@@ -307,6 +307,16 @@ def _read_xlsx(path: Path, shown: str, raw: bytes, sheet: str | None,
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from ozgkompass.sources.file_guard import check_zip
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            why = check_zip(zf, max_rows=None)  # zip bombs, DOCTYPE/entities
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        why = None  # openpyxl says what is wrong below
+    if why:
+        raise UserError(f"{shown}: {why}", hint="Die Tabelle in Excel oder LibreOffice neu als "
+                        ".xlsx speichern.")
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -241,9 +241,11 @@ def export(
 
     conn = open_archive(archive)
     items = list_assessments(conn, municipality)
-    for a in items:
-        target = folder / f"{a.id:05d}-{safe_stem(a.municipality)}.answers.yaml"
+    targets = [(a, folder / f"{a.id:05d}-{safe_stem(a.municipality)}.answers.yaml")
+               for a in items]
+    for _, target in targets:  # all checked first: a refusal leaves nothing half-exported
         refuse_overwrite(target, [], force)
+    for a, target in targets:
         write_answers(target, answers_of(conn, a.id))
     console.print(f"{len(items)} Antwortdatei(en) nach {esc(display_path(folder))} geschrieben.",
                   highlight=False)

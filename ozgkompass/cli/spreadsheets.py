@@ -62,11 +62,14 @@ def register(app: typer.Typer) -> None:
             dir_okay=False)] = None,
         questionnaires_dir: QuestionnairesDirOpt = None,
         force: ForceOpt = False,
+        partial: Annotated[bool, typer.Option(
+            "--partial", help="Bei fehlerhaften Zellen die übrigen Antworten trotzdem "
+            "schreiben (Exit-Code 1).")] = False,
         archive: ArchiveFlagOpt = False,
         archive_file: ArchiveFileOpt = None,
     ) -> None:
         """Macht aus einer ausgefüllten Mappe eine Antwortdatei; meldet Probleme mit Blatt
-        und Zelle. Exit-Code 1, wenn Antworten nicht übernommen werden konnten."""
+        und Zelle. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit --partial."""
         from ozgkompass.fsutil import refuse_overwrite
         from ozgkompass.sources.answers_file import write_answers
         from ozgkompass.sources.workbook_import import import_workbook
@@ -78,6 +81,12 @@ def register(app: typer.Typer) -> None:
         if res.answers is None:
             err_console.print(f"[red]{esc(display_path(file))} ist nicht lesbar; nichts "
                               "geschrieben.[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_PROBLEMS)
+        if not res.ok and not partial:
+            err_console.print(f"[red]{esc(display_path(file))}: nichts geschrieben; die Zellen "
+                              "korrigieren und erneut importieren oder mit --partial die "
+                              "übrigen Antworten übernehmen.[/red]", highlight=False,
+                              soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS)
         write_answers(target, res.answers)
         console.print(f"{len(res.answers.answers)} Antworten geschrieben: "
@@ -119,6 +128,9 @@ def register(app: typer.Typer) -> None:
         questionnaires_dir: QuestionnairesDirOpt = None,
         archive: ArchiveFlagOpt = False,
         archive_file: ArchiveFileOpt = None,
+        force: Annotated[bool, typer.Option(
+            "--force", help="Ergebnisse eines früheren Laufs im Ergebnisordner überschreiben.")
+        ] = False,
     ) -> None:
         """Bewertet alle Mappen eines Ordners und schreibt eine Übersicht (xlsx, CSV, JSON).
 
@@ -128,11 +140,16 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.sources.batch import BatchConfig, run_batch
+        from ozgkompass.sources.batch import RESULTS_DIR, BatchConfig, run_batch
         from ozgkompass.sources.overview import write_overview
 
         here = folder.resolve()
         target = out or here.parent / f"{here.name}-auswertung"
+        earlier = [p for p in (target / "uebersicht.json", target / RESULTS_DIR) if p.exists()]
+        if earlier and not (force or resume):  # never overwrite a finished run unasked
+            raise UserError(f"{display_path(target)}: enthält schon Ergebnisse eines früheren "
+                            "Laufs.", hint="Mit --resume fortsetzen, mit --force überschreiben "
+                            "oder mit --out einen anderen Ordner wählen.")
         resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
         archive_path = archive_target(archive, archive_file)
         config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +28,13 @@ from ozgkompass.model.answers import (
 )
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.sources import template as T
-from ozgkompass.sources.file_guard import check_file
+from ozgkompass.sources.file_guard import inspect
 
 QuestionnaireLookup = Callable[[str, "str | None"], Questionnaire]
 DEFAULT_CSV_QUESTIONNAIRE = "ozg-kommune"
+MAX_CSV_ROWS = 20_000  # a questionnaire has a few hundred questions and options
+# `1.234` or `12.345,5`: German thousands separators (dots in groups of three)
+_GERMAN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
 @dataclass
@@ -77,6 +81,7 @@ class _Reader:
         self.issues: list[Issue] = []
         self.cells: dict[str, Location] = {}
         self.answers: dict[str, Answer] = {}
+        self.formulas: set[tuple[str, str]] = set()  # (sheet, cell) holding a formula
 
     def loc(self, sheet: str | None = None, row: int | None = None,
             col: int | None = None) -> Location:
@@ -92,8 +97,10 @@ class _Reader:
         self.answers[qid] = Answer(qid, line=len(self.cells), **kw)
 
     # ------------------------------------------------------------------ values
-    def value(self, q: Question, raw: Any, where: Location) -> tuple[Any, bool]:
-        """Canonical value of a typed or chosen cell; (None, False) when it is unusable."""
+    def value(self, q: Question, raw: Any, where: Location,
+              csv: bool = False) -> tuple[Any, bool]:
+        """Canonical value of a typed or chosen cell; (None, False) when it is unusable.
+        In a CSV every value is text, so a number written as text is no problem there."""
         if q.type in (QType.SINGLE, QType.YES_NO):
             text = _text(raw)
             found = _choice_map(q).get((text or "").casefold())
@@ -105,16 +112,28 @@ class _Reader:
             return None, False
         if q.type in (QType.SCALE, QType.NUMBER):
             number = raw
+            if isinstance(raw, dt.date | dt.datetime | dt.time | dt.timedelta):
+                self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein, gefunden "
+                           f"ein Datum oder eine Uhrzeit („{_text(raw)}“, von Excel "
+                           "umgewandelt?); bitte die Zahl als Zahl eintragen.", where)
+                return None, False
             if isinstance(raw, str):
+                text = raw.strip()
+                if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text):
+                    self.issue("ambiguous-number", f"„{text}“ bei {q.id} ist mehrdeutig "
+                               "(Tausenderpunkt oder Dezimalpunkt?); bitte als Zahl "
+                               "eintragen, nicht als Text.", where)
+                    return None, False
                 try:
-                    number = float(raw.strip().replace(".", "").replace(",", ".")
-                                   if "," in raw else raw.strip())
+                    number = float(text.replace(".", "").replace(",", ".")
+                                   if "," in text or _GERMAN_THOUSANDS.match(text) else text)
                 except ValueError:
                     self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein, "
                                f"gefunden „{raw.strip()}“.", where)
                     return None, False
-                self.issue("number-as-text", f"Zahl bei {q.id} ist als Text gespeichert; "
-                           "übernommen, bitte als Zahl eintragen.", where, "warning")
+                if not csv:
+                    self.issue("number-as-text", f"Zahl bei {q.id} ist als Text gespeichert; "
+                               "übernommen, bitte als Zahl eintragen.", where, "warning")
             if isinstance(number, bool) or not isinstance(number, int | float):
                 self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein.", where)
                 return None, False
@@ -161,14 +180,17 @@ def _cell(rows: list[list[Any]], row: int, col: int) -> Any:
     return None
 
 
-def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, bool]]:
-    """All sheets as rows of Python values, and which sheets have merged cells."""
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]  # 0-based (row, col) corners
+
+
+def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
+    """All sheets as rows of Python values, and the merged ranges of each sheet."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
     try:
         sheets: dict[str, list[list[Any]]] = {}
-        merged: dict[str, bool] = {}
+        merged: dict[str, Merged] = {}
         for name in wb.sheet_names:
             if name == T.INSTRUCTIONS_SHEET:
                 continue  # text for people; nothing in it is read
@@ -176,9 +198,9 @@ def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, bool]]
             rows = sh.to_python(skip_empty_area=False)
             sheets[name] = rows
             try:
-                merged[name] = bool(sh.merged_cell_ranges)
+                merged[name] = list(sh.merged_cell_ranges or [])
             except Exception:  # not every format reports merged ranges
-                merged[name] = False
+                merged[name] = []
         return sheets, merged
     finally:
         wb.close()
@@ -248,7 +270,7 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
 
 
 def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list[Any]]],
-          merged: dict[str, bool]) -> None:
+          merged: dict[str, Merged]) -> None:
     area = qn.areas[index - 1]
     name = T.sheet_title(index, area.title.de)
     if name not in sheets:
@@ -256,9 +278,16 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                 f"{len(area.questions)} Fragen von {area.id} bleiben offen.", r.loc())
         return
     rows = sheets[name]
-    if merged.get(name):
-        r.issue("merged-cells", "Das Blatt enthält verbundene Zellen; bitte die Verbindung "
-                "aufheben und Werte in die Antwortzellen schreiben.", r.loc(name), "warning")
+    for (top, left), (bottom, right) in merged.get(name, []):
+        # a merged range across rows hides the answers of all but its first row
+        answer_cols = T.COL_ANSWER - 1 <= right and left <= len(T.COLUMNS) - 1
+        covers_answers = answer_cols and bottom > top and bottom >= T.HEADER_ROW
+        span = f"{col_letter(left + 1)}{top + 1}:{col_letter(right + 1)}{bottom + 1}"
+        r.issue("merged-cells", f"Verbundene Zellen {span}"
+                + ("; Antworten darunter gehen verloren. Bitte die Verbindung aufheben und "
+                   "jede Antwort in ihre Zeile schreiben." if covers_answers else
+                   "; bitte die Verbindung aufheben."),
+                r.loc(name, top + 1, left + 1), "error" if covers_answers else "warning")
     for col, head in enumerate(T.COLUMNS, start=1):
         if _text(_cell(rows, T.HEADER_ROW, col)) != head:
             r.issue("moved-cells", f"Spalten sind verschoben: in {col_letter(col)}"
@@ -310,6 +339,8 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                             "bitte „ja“ oder „nein“ wählen.", r.loc(name, orow, T.COL_ANSWER))
             value: Any = chosen if seen else None
             ok = True
+        elif (name, answer_at.cell) in r.formulas:
+            continue  # reported with the other formulas
         else:
             raw_value = cells[T.COL_ANSWER - 1]
             if raw_value == "":
@@ -337,15 +368,18 @@ def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipa
     return ImportResult(aset, qn, r.issues, r.cells)
 
 
+def _typed_in(sheet: str) -> bool:
+    """Sheets where users type answers: master data and the numbered area sheets."""
+    return sheet == T.MASTER_SHEET or sheet[:1].isdigit()
+
+
 def import_workbook(path: Path, lookup: QuestionnaireLookup,
                     display: str | None = None) -> ImportResult:
     """Read one returned workbook or CSV. Never raises for bad input: problems are issues."""
-    from ozgkompass.errors import UserError
-
     r = _Reader(display or str(path))
-    why = check_file(path)
-    if why:
-        r.issue("unreadable", why, r.loc())
+    checked = inspect(path, _typed_in)
+    if checked.problem:
+        r.issue("unreadable", checked.problem, r.loc())
         return ImportResult(None, None, r.issues)
     if path.suffix.lower() == ".csv":
         return _import_csv(path, lookup, r)
@@ -355,6 +389,22 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         r.issue("unreadable", "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
+    return import_sheets(sheets, merged, lookup, r.display, checked.formulas)
+
+
+def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
+                  lookup: QuestionnaireLookup, display: str,
+                  formulas: list[tuple[str, str]] | None = None) -> ImportResult:
+    """The answers in a workbook's cell values (as python-calamine returns them)."""
+    from ozgkompass.errors import UserError
+
+    r = _Reader(display)
+    for sheet, cell in formulas or []:
+        if _typed_in(sheet):
+            r.formulas.add((sheet, cell))
+            r.issue("formula", "Die Zelle enthält eine Formel; bitte den Wert selbst "
+                    "eintragen (Formeln werden nicht ausgewertet).",
+                    Location(r.display, sheet=sheet, cell=cell))
     meta = sheets.get(T.META_SHEET)
     if meta is None:
         r.issue("not-a-template", f"Keine ozgkompass-Mappe: das verborgene Blatt "
@@ -399,18 +449,36 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     `kommune.name`, `kommune.ars`, … carry the questionnaire id and master data."""
     from ozgkompass.errors import UserError
 
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        r.issue("encoding", "Die CSV-Datei ist als UTF-16 („Unicode-Text“) gespeichert; bitte "
+                "als „CSV UTF-8“ speichern.", Location(r.display, row=1))
+        return ImportResult(None, None, r.issues)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_bytes().decode("cp1252", errors="replace")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # Excel's "CSV (Trennzeichen-getrennt)" on Windows
+        text = data.decode("cp1252", errors="replace")
+    if text.count("\n") > MAX_CSV_ROWS:
+        r.issue("too-many-rows", f"Die CSV-Datei hat {text.count(chr(10)):,} Zeilen; ein "
+                f"Fragebogen hat höchstens einige hundert (erlaubt {MAX_CSV_ROWS:,}). Ist das "
+                "die richtige Datei?".replace(",", "."), Location(r.display))
+        return ImportResult(None, None, r.issues)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)  # "" keeps CR inside cells
+    try:
+        rows = list(reader)
+    except csv.Error:  # e.g. a cell of more than 128 KB
+        r.issue("csv-syntax", "Die CSV-Datei ist hier nicht lesbar (Anführungszeichen nicht "
+                "geschlossen oder Zelle zu lang); bitte in Excel oder LibreOffice neu als CSV "
+                "speichern.", Location(r.display, row=reader.line_num))
+        return ImportResult(None, None, r.issues)
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["frage_id", "antwort"]:
         r.issue("csv-header", "Die erste Zeile muss die Spalten „frage_id“ und „antwort“ "
-                "nennen.", Location(r.display, row=1))
+                "nennen, getrennt durch Semikolon, Komma oder Tabulator.",
+                Location(r.display, row=1))
         return ImportResult(None, None, r.issues)
     header = [c.strip().lower() for c in rows[0]]
     col = {name: header.index(name) for name in header}
@@ -463,13 +531,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
                     chosen.append(v)
             r.add(q.id, where, value=[o.value for o in q.options if o.value in chosen], **extra)
             continue
-        raw_value: Any = raw
-        if q.type in (QType.SCALE, QType.NUMBER):
-            try:
-                raw_value = float(raw.replace(",", "."))
-            except ValueError:
-                pass
-        value, ok = r.value(q, raw_value, where)
+        value, ok = r.value(q, raw, where, csv=True)
         if ok:
             r.add(q.id, where, value=value, **extra)
     pop = master.get("population")
