@@ -1,5 +1,7 @@
 """Benchmark: one municipality's full report (Excel + HTML, and the briefing) against a
-catalogue of 600 OZG-Leistungen, printed against the bare scoring time of the same run.
+catalogue of 600 OZG-Leistungen, printed against the bare scoring time of the same run;
+likewise the Fortschrittsbericht (two rounds, ten archived points) and a Geleitzug report
+of five members over the same catalogue.
 
 The catalogue is the 2019 OZG catalogue (557 services, imported from ../shared/data),
 topped up to 600 with renamed copies, all scored (scope "alle") so every service is in the
@@ -70,6 +72,38 @@ def main() -> None:
     print(f"Kurzfassung (HTML):      {t_brief * 1000:7.0f} ms ({t_brief / t_score:.1f}× Bewertung)")
     print(f"Excel + HTML zusammen:   {total * 1000:7.0f} ms ({total / t_score:.1f}× Bewertung; "
           f"Ziel < 1000 ms)")
+    over_time(a, t_score, today)
+
+
+def over_time(a, t_score: float, today: dt.date) -> None:
+    """The Fortschrittsbericht and the Geleitzug report of the same scored result."""
+    import copy
+
+    from ozgkompass.reports import Audience, Format, Kind, renderer
+    from ozgkompass.reports.over_time import ConvoyReport, ProgressReport
+    from ozgkompass.scoring.convoy import convoy
+    from ozgkompass.scoring.progress import HistoryPoint, compare
+    from ozgkompass.scoring.summary import summarise
+
+    new = summarise(a)
+    old = copy.deepcopy(new)
+    for s in old["catalogue"]["services"][::2]:  # half the services were below target before
+        s["at_target"] = False
+    history = [HistoryPoint(i, f"20{16 + i}-01-01", 5.0 * i, 4.0 * i) for i in range(10)]
+    report = ProgressReport(compare(old, new), old, new, history)
+    members = []
+    for i in range(5):
+        m = copy.deepcopy(new)
+        m["municipality"] = {**m["municipality"], "name": f"Gemeinde {i}", "ars": str(i)}
+        members.append(m)
+    crep = ConvoyReport(convoy(members), members)
+    for label, kind, subject in (("Fortschritt", Kind.PROGRESS, report),
+                                 ("Geleitzug (5)", Kind.CONVOY, crep)):
+        for fmt in (Format.XLSX, Format.HTML):
+            t = best_of(lambda fmt=fmt, kind=kind, subject=subject:
+                        renderer(fmt, kind)(subject, Audience.FACH, today))
+            print(f"{label + ' ' + fmt.value.upper() + ':':<25}{t * 1000:7.0f} ms "
+                  f"({t / t_score:.1f}× Bewertung)")
 
 
 if __name__ == "__main__":

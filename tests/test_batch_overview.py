@@ -51,3 +51,21 @@ def test_overview_outputs_agree_and_the_service_sheet_limit_holds(cli, tmp_path)
     wb2 = load_workbook(out2 / "uebersicht.xlsx", read_only=True)
     rows = list(wb2["Leistungen"].iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == [m["file"] for m in ok]
+
+
+def test_batch_problems_fit_80_columns_and_name_every_file_whole(cli, tmp_path,
+                                                                monkeypatch):
+    from generate_workbooks import generate
+
+    folder = tmp_path / "eingang-mit-einem-recht-langen-namen"
+    generate(folder, 30, variants=3)
+    out = tmp_path / "aus"
+    monkeypatch.setenv("COLUMNS", "80")
+    code, stdout, _ = cli("batch", str(folder), "--out", str(out), "--jobs", "1")
+    assert code == 1
+    assert [line for line in stdout.splitlines() if len(line) > 80] == []
+    data = json.loads((out / "uebersicht.json").read_text(encoding="utf-8"))
+    failed = [m["file"] for m in data["municipalities"] if m["status"] != "ok"]
+    assert failed
+    for name in failed:  # errors come first; each names its file in full
+        assert f"Fehler {name}" in stdout

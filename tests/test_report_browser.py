@@ -16,8 +16,15 @@ from pathlib import Path
 
 import pytest
 from reports_helpers import TODAY, scored
+from test_report_over_time import (
+    FALKENBERG,
+    PLAN,
+    make_convoy_report,
+    make_progress_report,
+    write_rounds,
+)
 
-from ozgkompass.reports import Audience, Format, renderer
+from ozgkompass.reports import Audience, Format, Kind, renderer
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("OZGKOMPASS_CHROMIUM") or shutil.which("chromium") or ""
@@ -41,9 +48,9 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("audience", list(Audience))
-def test_report_in_chromium(browser, tmp_path, audience):
-    html = renderer(Format.HTML)(scored(), audience, TODAY)
+def open_checked(browser, tmp_path, html: bytes):
+    """The page loaded from a file: no console error, no request but the file itself, and
+    no serious or critical axe-core violation."""
     page_file = tmp_path / "report.html"
     page_file.write_bytes(html)
     page = browser.new_page()
@@ -63,9 +70,48 @@ def test_report_in_chromium(browser, tmp_path, audience):
     bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
            if v["impact"] in ("serious", "critical")]
     assert bad == []
+    return page
 
+
+def printed_pages(page) -> int:
+    pdf = page.pdf(format="A4", print_background=True)
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_report_in_chromium(browser, tmp_path, audience):
+    page = open_checked(browser, tmp_path, renderer(Format.HTML)(scored(), audience, TODAY))
     if audience is Audience.LEITUNG:
-        pdf = page.pdf(format="A4", print_background=True)
-        pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+        pages = printed_pages(page)
         assert 1 <= pages <= 2, f"briefing prints on {pages} A4 pages"
+    page.close()
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_progress_report_in_chromium(browser, tmp_path, audience):
+    report = make_progress_report(write_rounds(tmp_path))
+    page = open_checked(browser, tmp_path, renderer(Format.HTML, Kind.PROGRESS)(
+        report, audience, TODAY))
+    assert page.locator("svg[role=img]").count() == 1  # the history chart
+    if audience is Audience.LEITUNG:
+        pages = printed_pages(page)
+        assert 1 <= pages <= 2, f"short version prints on {pages} A4 pages"
+    page.close()
+
+
+def test_convoy_report_in_chromium(browser, tmp_path):
+    page = open_checked(browser, tmp_path, renderer(Format.HTML, Kind.CONVOY)(
+        make_convoy_report(), Audience.FACH, TODAY))
+    page.close()
+
+
+def test_report_with_plan_in_chromium(browser, tmp_path):
+    from ozgkompass.cli.commands import _projection
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    projection, _ = _projection(FALKENBERG, plan, None, None, None, "kommunal")
+    page = open_checked(browser, tmp_path, renderer(Format.HTML)(
+        scored(), Audience.FACH, TODAY, plan=projection))
+    assert page.locator("#massnahmen ~ h3").count() == 2
     page.close()

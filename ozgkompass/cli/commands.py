@@ -78,6 +78,36 @@ def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir:
     return result
 
 
+def _projection(answers: Path, plan_file: Path, questionnaire: Path | None,
+                questionnaires_dir: Path | None, model: str | None, catalogue: str | None,
+                target: int | None = None) -> tuple[Any, list[Issue]]:
+    """A plan file's phases projected on today's answers (`plan`, `report --plan`); the
+    plan's answers are checked like an answers file, located in the plan file."""
+    from ozgkompass.model.maturity import get_model
+    from ozgkompass.model.plan import load_plan
+    from ozgkompass.model.questionnaire import load_questionnaire
+    from ozgkompass.model.registry import find_questionnaire, load_answer_set
+    from ozgkompass.scoring.plan import check_plan, project
+
+    aset = load_answer_set(answers)
+    pl, issues = load_plan(plan_file)
+    if pl is None:
+        raise DataError(issues, f"Plandatei {plan_file} ist fehlerhaft.")
+    qn = (load_questionnaire(questionnaire) if questionnaire is not None else
+          find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
+                             questionnaires_dir))
+    issues = check_plan(qn, aset, pl)
+    if any(i.severity == "error" for i in issues):
+        raise DataError(issues, f"Die geplanten Antworten in {plan_file} passen nicht zum "
+                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren.")
+    cat = None
+    if catalogue is not None:
+        from ozgkompass.catalogue.store import resolve_catalogue
+
+        cat = resolve_catalogue(catalogue)
+    return project(qn, aset, pl, get_model(model or qn.maturity_model), cat, target), issues
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors

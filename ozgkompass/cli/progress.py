@@ -14,7 +14,8 @@ from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, dump_json, esc, print_issues
 from ozgkompass.cli.render import cut, say, short_title
 from ozgkompass.cli.render import text_table as T
-from ozgkompass.errors import DataError, UserError
+from ozgkompass.cli.report import DEFAULT_OUT, ForceOpt, OutOpt, print_written
+from ozgkompass.errors import UserError
 
 
 def _pct(v: float | None) -> str:
@@ -25,6 +26,13 @@ def _pct(v: float | None) -> str:
 
 def _delta(v: float | None) -> str:
     return "–" if v is None else f"{v:+.0f}"
+
+
+def _shift(old: float | None, new: float | None) -> str:
+    """The change between two percentages as shown (61 % → 70 % is +9, as in the reports)."""
+    from ozgkompass.reports.context import change
+
+    return _delta(change(old, new))
 
 
 def load_result(ref: str, archive: Path | None, model: str | None, catalogue: str) -> Any:
@@ -56,14 +64,38 @@ def register(app: typer.Typer) -> None:
         catalogue: CatalogueOpt = "kommunal",
         model: ModelOpt = None,
         short: Annotated[bool, typer.Option("--short", help="Kurzfassung für die "
-                                            "Verwaltungsspitze.")] = False,
+                                            "Verwaltungsspitze (mit --format: wie "
+                                            "--audience leitung).")] = False,
+        format: Annotated[str | None, typer.Option(
+            "--format", "-f", help="Fortschrittsbericht als Datei(en) statt im Terminal: "
+            "xlsx, html, pdf (mit Komma getrennt).")] = None,
+        audience: Annotated[str | None, typer.Option(
+            "--audience", "-a", help="Mit --format: fach (vollständig) oder leitung "
+            "(„Was hat sich seit dem letzten Gespräch getan?“, höchstens zwei Seiten).")
+        ] = None,
+        out: OutOpt = DEFAULT_OUT,
+        force: ForceOpt = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Fortschritt einer Kommune: was sich je Frage, Bereich und Themenfeld geändert hat."""
+        """Fortschritt einer Kommune: was sich je Frage, Bereich und Themenfeld geändert hat.
+
+        Mit --format entsteht der Fortschrittsbericht als Datei(en) in --out
+        (<kommune>-fortschritt.xlsx/.html/.pdf, Kurzfassung …-fortschritt-briefing.html).
+        """
         from ozgkompass.scoring.progress import compare as compare_results
 
-        p = compare_results(load_result(old, archive, model, catalogue),
-                            load_result(new, archive, model, catalogue))
+        if format is None and (audience is not None or force):
+            raise UserError("--audience und --force gelten nur zusammen mit --format.",
+                            hint="Zum Beispiel --format html --audience leitung.")
+        _report_or_json(format, json_out)
+        old_result = load_result(old, archive, model, catalogue)
+        new_result = load_result(new, archive, model, catalogue)
+        p = compare_results(old_result, new_result)
+        if format is not None:
+            _write_progress(p, old_result, new_result, archive, format,
+                            audience or ("leitung" if short else "fach"), out, force,
+                            [Path(x) for x in (old, new) if Path(x).exists()])
+            return
         if json_out:
             dump_json(p.to_dict())
             return
@@ -81,24 +113,10 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Roadmap: Index, Kriterien und Leistungen am Ziel je geplanter Phase."""
-        from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.model.maturity import get_model
-        from ozgkompass.model.plan import load_plan
-        from ozgkompass.model.registry import find_questionnaire, load_answer_set
-        from ozgkompass.scoring.plan import check_plan, project
+        from ozgkompass.cli.commands import _projection
 
-        aset = load_answer_set(answers)
-        pl, issues = load_plan(plan_file)
-        if pl is None:
-            raise DataError(issues, f"Plandatei {plan_file} ist fehlerhaft.")
-        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version)
-        issues = check_plan(qn, aset, pl)
-        if any(i.severity == "error" for i in issues):
-            raise DataError(issues, f"Die geplanten Antworten in {plan_file} passen nicht zum "
-                            f"Fragebogen {qn.id} {qn.version}; bitte korrigieren.")
+        proj, issues = _projection(answers, plan_file, None, None, model, catalogue)
         archive_cli.score_file(answers, model, catalogue)  # today's answers must be valid too
-        proj = project(qn, aset, pl, get_model(model or qn.maturity_model),
-                       resolve_catalogue(catalogue))
         if json_out:
             dump_json(proj.to_dict())
             return
@@ -119,11 +137,23 @@ def register(app: typer.Typer) -> None:
         archive: ArchiveOpt = None,
         catalogue: CatalogueOpt = "kommunal",
         model: ModelOpt = None,
+        format: Annotated[str | None, typer.Option(
+            "--format", "-f", help="Geleitzug-Bericht als Datei(en) statt im Terminal: "
+            "xlsx, html, pdf (mit Komma getrennt).")] = None,
+        out: OutOpt = DEFAULT_OUT,
+        force: ForceOpt = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Geleitzug: Stärken, geteilte Infrastruktur, Aufteilung der Themenfelder."""
+        """Geleitzug: Stärken, geteilte Infrastruktur, Aufteilung der Themenfelder.
+
+        Mit --format entsteht der Bericht für die Mitglieder als Datei(en) in --out
+        (geleitzug-<mitglieder>.xlsx/.html/.pdf).
+        """
         from ozgkompass.scoring.convoy import convoy as run_convoy
 
+        if format is None and force:
+            raise UserError("--force gilt nur zusammen mit --format.")
+        _report_or_json(format, json_out)
         results = [load_result(str(p), archive, model, catalogue) for p in answers or []]
         if archive_filter:
             results += _from_archive(archive, archive_filter)
@@ -141,6 +171,14 @@ def register(app: typer.Typer) -> None:
                 raise UserError(f"--capacity {item!r}: erwartet NAME=ZAHL, z. B. "
                                 "\"Gemeinde Lindenau=2.5\".")
         res = run_convoy(results, caps or None)
+        if format is not None:
+            from ozgkompass.reports import parse_formats, write_convoy_reports
+            from ozgkompass.reports.over_time import ConvoyReport
+
+            print_written(write_convoy_reports(ConvoyReport(res, results),
+                                               parse_formats(format), out,
+                                               inputs=list(answers or []), force=force))
+            return
         if json_out:
             dump_json(res.to_dict())
             return
@@ -182,6 +220,45 @@ def register(app: typer.Typer) -> None:
         _render_peers(cmp)
 
 
+def _report_or_json(formats: str | None, json_out: bool) -> None:
+    """Usage errors of the report options, before anything is scored or written."""
+    if formats is None:
+        return
+    if json_out:
+        raise UserError("--json und --format schließen sich aus.",
+                        hint="Entweder JSON im Terminal oder Berichtsdateien.")
+    from ozgkompass.reports import parse_formats
+
+    parse_formats(formats)
+
+
+def _write_progress(p: Any, old: dict[str, Any], new: dict[str, Any], archive: Path | None,
+                    formats: str, audience: str, out: Path, force: bool,
+                    inputs: list[Path]) -> None:
+    from ozgkompass.reports import parse_audience, parse_formats, write_progress_reports
+    from ozgkompass.reports.over_time import ProgressReport, question_texts
+
+    fmts, aud = parse_formats(formats), parse_audience(audience)
+    report = ProgressReport(p, old, new, _history(new, archive), question_texts(new, old))
+    print_written(write_progress_reports(report, fmts, aud, out, inputs=inputs, force=force))
+
+
+def _history(result: dict[str, Any], archive: Path | None) -> list[Any]:
+    """The municipality's archived rounds, if there is an archive (none: no history chart)."""
+    from ozgkompass.archive.db import default_path
+    from ozgkompass.archive.store import list_assessments
+    from ozgkompass.scoring.progress import history
+
+    if not default_path(archive).exists():
+        return []
+    m = result["municipality"]
+    conn = archive_cli.open_archive(archive)
+    try:
+        return history(result, list_assessments(conn, m.get("ars") or m["name"]))
+    finally:
+        conn.close()
+
+
 def _from_archive(archive: Path | None, text: str) -> list[dict[str, Any]]:
     from ozgkompass.archive.store import list_assessments, result_of
 
@@ -209,14 +286,14 @@ def _render_progress(p: Any, short: bool) -> None:
     s = p.score
     if short:
         console.print("\n[bold]Was hat sich seit dem letzten Gespräch getan?[/bold]")
-        console.print(f"- OZG-Reifeindex: {_pct(s.old)} → {_pct(s.new)} ({_delta(s.delta)} "
+        console.print(f"- OZG-Reifeindex: {_pct(s.old)} → {_pct(s.new)} ({_shift(s.old, s.new)} "
                       "Punkte)", highlight=False)
         better = [a for a in p.areas if (a.delta or 0) > 0]
         worse = [a for a in p.areas if (a.delta or 0) < 0]
         if better:
             best = max(better, key=lambda a: a.delta)
-            console.print(f"- Größter Fortschritt: {esc(best.title)} ({_delta(best.delta)})",
-                          highlight=False)
+            console.print(f"- Größter Fortschritt: {esc(best.title)} "
+                          f"({_shift(best.old, best.new)})", highlight=False)
         if worse:
             console.print(f"- Zurückgefallen: {esc(', '.join(a.title for a in worse))}",
                           highlight=False)
@@ -229,15 +306,15 @@ def _render_progress(p: Any, short: bool) -> None:
                       "haben sich geändert", highlight=False)
         return
     console.print(f"\nOZG-Reifeindex: {_pct(s.old)} → [bold]{_pct(s.new)}[/bold] "
-                  f"({_delta(s.delta)})", highlight=False)
+                  f"({_shift(s.old, s.new)})", highlight=False)
     T("Bereiche", [("Bereich", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"),
                    ("±", 5, "r")],
-      [[short_title(a.title), _pct(a.old), _pct(a.new), _delta(a.delta)] for a in p.areas])
+      [[short_title(a.title), _pct(a.old), _pct(a.new), _shift(a.old, a.new)] for a in p.areas])
     moved = [t for t in p.themenfelder if t.delta]
     if moved:
         T("Themenfelder (Anteil der Leistungen am Ziel)",
           [("Themenfeld", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"), ("±", 5, "r")],
-          [[t.title, _pct(t.old), _pct(t.new), _delta(t.delta)] for t in moved])
+          [[t.title, _pct(t.old), _pct(t.new), _shift(t.old, t.new)] for t in moved])
     if p.questions:
         T("Geänderte Antworten", [("Frage", 24, "l"), ("vorher", None, "l"),
                                   ("jetzt", 20, "l"), ("Art", 8, "l")],
@@ -258,9 +335,10 @@ def _render_plan(proj: Any) -> None:
     say(f"Fragebogen {proj.questionnaire['id']} {proj.questionnaire['version']} · Modell "
         f"{proj.model['id']} · Katalog {cat['id'] + ' ' + cat['version'] if cat else '–'} · "
         f"ozgkompass {proj.tool_version}", "dim")
-    rows = [[ph.name, _pct(ph.score), _delta(ph.score_gain),
+    prev = [None, *proj.phases[:-1]]
+    rows = [[ph.name, _pct(ph.score), _shift(before.score, ph.score) if before else "–",
              f"{ph.at_target}/{ph.in_scope}" if ph.at_target is not None else "–",
-             _delta(ph.services_gain)] for ph in proj.phases]
+             _delta(ph.services_gain)] for before, ph in zip(prev, proj.phases, strict=True)]
     T("Phasen (projiziert)", [("Phase", None, "l"), ("Index", 6, "r"), ("±", 5, "r"),
                               ("Leist. am Ziel", 14, "r"), ("±", 5, "r")], rows)
     crit_ids = list(proj.phases[0].criteria)

@@ -39,7 +39,9 @@ def width() -> int:
 
 def lines(text: str, indent: int = 0, max_lines: int = 3) -> str:
     """Wrap text to the terminal; at most `max_lines` lines, cut with an ellipsis."""
-    wrapped = textwrap.wrap(text, width() - indent) or [""]
+    # paths and ids stay whole (they are copied into the next command)
+    wrapped = textwrap.wrap(text, width() - indent, break_long_words=False,
+                            break_on_hyphens=False) or [""]
     if len(wrapped) > max_lines:
         wrapped = wrapped[:max_lines]
         wrapped[-1] = wrapped[-1][: width() - indent - 2].rstrip() + " …"

@@ -13,11 +13,12 @@ from ozgkompass.cli.commands import (
     QuestionnaireOpt,
     QuestionnairesDirOpt,
     TargetOpt,
+    _projection,
     _score,
 )
 from ozgkompass.cli.errors import handle_errors
-from ozgkompass.cli.output import console, esc
-from ozgkompass.errors import display_path
+from ozgkompass.cli.output import console, esc, print_issues
+from ozgkompass.errors import UserError, display_path
 
 DEFAULT_OUT = Path("reports")
 
@@ -48,21 +49,39 @@ def register(app: typer.Typer) -> None:
         questionnaires_dir: QuestionnairesDirOpt = None,
         out: OutOpt = DEFAULT_OUT,
         force: ForceOpt = False,
+        plan: Annotated[Path | None, typer.Option(
+            "--plan", dir_okay=False, help="Plandatei (YAML): der Maßnahmenplan folgt ihren "
+            "Phasen (nur mit einer Antwortdatei).")] = None,
     ) -> None:
         """Schreibt Lückenberichte (Excel, HTML, PDF) je Antwortdatei in einen Ordner.
 
         Dateinamen entstehen aus dem Namen der Kommune; vorhandene Dateien bleiben
-        unangetastet, außer mit --force.
+        unangetastet, außer mit --force. Mit --plan folgt der Maßnahmenplan den Phasen
+        der Plandatei statt der allgemeinen Reihenfolge nach Wirkung.
         """
         from ozgkompass.reports import parse_audience, parse_formats, write_reports
 
         formats = parse_formats(format)
         aud = parse_audience(audience)
+        if plan is not None and len(answers) > 1:
+            raise UserError("--plan gilt für eine Kommune: bitte genau eine Antwortdatei "
+                            "angeben.", hint="Für mehrere Kommunen ohne --plan aufrufen.")
         for path in answers:
             result = _score(path, questionnaire, questionnaires_dir, model, catalogue, target)
-            for written in write_reports(result, formats, aud, out, inputs=list(answers),
-                                         force=force):
-                console.print(display_path(written), highlight=False, soft_wrap=True)
+            projection = None
+            if plan is not None:
+                projection, issues = _projection(path, plan, questionnaire, questionnaires_dir,
+                                                 model, catalogue, target)
+                print_issues(issues)
+            print_written(write_reports(result, formats, aud, out,
+                                        inputs=[*answers, *([plan] if plan else [])],
+                                        force=force, plan=projection))
+
+
+def print_written(paths: list[Path]) -> None:
+    """One line a written report, as the user can pass it on."""
+    for path in paths:
+        console.print(esc(display_path(path)), highlight=False, soft_wrap=True)
 
 
 def write_demo_reports(result: Any, out: Path, force: bool) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
 from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
-from ozgkompass.cli.output import console, err_console, esc, print_issues, simple_table
+from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 
 QuestionnairesDirOpt = Annotated[
@@ -18,7 +18,7 @@ QuestionnairesDirOpt = Annotated[
     typer.Option("--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
                  help="Ordner mit eigenen Fragebögen (auch per OZGKOMPASS_QUESTIONNAIRES)."),
 ]
-TABLE_LIMIT = 40  # problems shown in the terminal; all of them are in probleme.csv
+SHOWN_PROBLEMS = 25  # problems listed in the terminal; all of them are in probleme.csv
 ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Zieldatei überschreiben.")]
 
 
@@ -176,25 +176,36 @@ def register(app: typer.Typer) -> None:
             signal.signal(signal.SIGTERM, previous)
         written = write_overview(result, target, service_limit)
         ok = len(result.records) - len(result.failed)
-        console.print(f"{ok} von {len(result.records)} Dateien bewertet"
-                      + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
-                      + f"; Übersicht: {esc(display_path(written[0]))}",
-                      highlight=False, soft_wrap=True)
+        from ozgkompass.cli.render import say
+
+        say(f"{ok} von {len(result.records)} Dateien bewertet"
+            + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
+            + f"; Übersicht: {display_path(written[0])}")
         if archive_path is not None:
-            console.print(f"Im Archiv: {result.archived} Bewertung(en) "
-                          f"({esc(display_path(archive_path))}).", highlight=False,
-                          soft_wrap=True)
-        total = result.problem_count
-        if total:
-            shown = result.shown(TABLE_LIMIT)
-            rows = [[p.location.file, p.location.sheet or "", p.location.cell or "",
-                     ("" if p.severity == "error" else "Warnung: ") + p.message]
-                    for p in shown]
-            console.print(simple_table("Probleme", ["Datei", "Blatt", "Zelle", "Meldung"],
-                                       rows))
-            if total > len(shown):
-                console.print(f"… und {total - len(shown)} weitere; alle in "
-                              f"{esc(display_path(target / 'probleme.csv'))} und im Blatt "
-                              "„Probleme“ der Übersicht.", highlight=False, soft_wrap=True)
+            say(f"Im Archiv: {result.archived} Bewertung(en) ({display_path(archive_path)}).")
+        _print_problems(result, target)
         if result.failed or result.has_errors:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _print_problems(result: Any, target: Path) -> None:
+    """The batch's problems as a list that fits 80 columns: the place on one line (file
+    names are never cut), the message wrapped below it; errors first."""
+    from ozgkompass.cli.render import say
+
+    total = result.problem_count
+    if not total:
+        return
+    errors = result.error_count
+    console.print()
+    say(f"Probleme: {errors} Fehler, {total - errors} Warnung(en); alle in "
+        f"{display_path(target / 'probleme.csv')} und im Blatt „Probleme“ der Übersicht.",
+        style="bold")
+    shown = result.shown(SHOWN_PROBLEMS)
+    for p in shown:
+        style, label = ("red", "Fehler") if p.severity == "error" else ("yellow", "Warnung")
+        console.print(f"[{style}]{label}[/{style}] {esc(p.location)}", highlight=False,
+                      soft_wrap=True)
+        say(p.message, indent=2, max_lines=4)
+    if total > len(shown):
+        console.print(f"… und {total - len(shown)} weitere.", highlight=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -30,17 +31,26 @@ class Audience(StrEnum):
     LEITUNG = "leitung"  # the mayor's two-page briefing
 
 
-# one renderer module a format; each has `render(assessment, audience, today) -> bytes`
+class Kind(StrEnum):
+    GAP = "gap"  # the gap report of one assessment (`report`)
+    PROGRESS = "progress"  # Fortschrittsbericht between two rounds (`compare --format`)
+    CONVOY = "convoy"  # Geleitzug of several municipalities (`convoy --format`)
+
+
+# one renderer module a format; each has one function a kind of report, all of the form
+# `(subject, audience, today) -> bytes` (plus `plan=` for the gap report)
 RENDERERS: dict[Format, str] = {
     Format.XLSX: "ozgkompass.reports.xlsx",
     Format.HTML: "ozgkompass.reports.html",
     Format.PDF: "ozgkompass.reports.pdf",
 }
+FUNCTIONS: dict[Kind, str] = {Kind.GAP: "render", Kind.PROGRESS: "render_progress",
+                              Kind.CONVOY: "render_convoy"}
 SUFFIX = {Format.XLSX: ".xlsx", Format.HTML: ".html", Format.PDF: ".pdf"}
 
 
-def renderer(fmt: Format) -> Callable[[Any, Audience, _dt.date], bytes]:
-    return import_module(RENDERERS[fmt]).render  # type: ignore[no-any-return]
+def renderer(fmt: Format, kind: Kind = Kind.GAP) -> Callable[..., bytes]:
+    return getattr(import_module(RENDERERS[fmt]), FUNCTIONS[kind])  # type: ignore[no-any-return]
 
 
 def parse_formats(text: str) -> list[Format]:
@@ -70,20 +80,61 @@ def parse_audience(text: str) -> Audience:
                         hint="Erlaubt sind: fach, leitung.") from None
 
 
+def _briefing(fmt: Format, audience: Audience) -> str:
+    return "-briefing" if audience is Audience.LEITUNG and fmt is not Format.XLSX else ""
+
+
 def target_path(assessment: Any, fmt: Format, audience: Audience, out_dir: Path) -> Path:
     stem = report_stem(assessment.municipality.name)
-    extra = "-briefing" if audience is Audience.LEITUNG and fmt is not Format.XLSX else ""
-    return out_dir / f"{stem}{extra}{SUFFIX[fmt]}"
+    return out_dir / f"{stem}{_briefing(fmt, audience)}{SUFFIX[fmt]}"
+
+
+def progress_path(report: Any, fmt: Format, audience: Audience, out_dir: Path) -> Path:
+    stem = report_stem(report.progress.municipality)
+    return out_dir / f"{stem}-fortschritt{_briefing(fmt, audience)}{SUFFIX[fmt]}"
+
+
+def convoy_path(report: Any, fmt: Format, out_dir: Path) -> Path:
+    stem = report_stem("geleitzug " + " ".join(m.name for m in report.result.members))
+    return out_dir / f"{stem}{SUFFIX[fmt]}"
+
+
+def _write(targets: list[tuple[Path, Callable[[], bytes]]], inputs: list[Path],
+           force: bool) -> list[Path]:
+    """Check every target first, so that a refused overwrite leaves nothing half-done; then
+    render all, then write each file atomically."""
+    for path, _ in targets:
+        refuse_overwrite(path, inputs, force)
+    rendered = [(path, render()) for path, render in targets]
+    return [atomic_write_bytes(path, data) for path, data in rendered]
 
 
 def write_reports(assessment: Any, formats: list[Format], audience: Audience, out_dir: Path,
                   *, inputs: list[Path], force: bool = False,
-                  today: _dt.date | None = None) -> list[Path]:
-    """Render every format, then write each file atomically; checks all targets first so
-    that a refused overwrite leaves nothing half-done."""
-    today = today or _dt.date.today()
-    targets = [(fmt, target_path(assessment, fmt, audience, out_dir)) for fmt in formats]
-    for _, path in targets:
-        refuse_overwrite(path, inputs, force)
-    rendered = [(path, renderer(fmt)(assessment, audience, today)) for fmt, path in targets]
-    return [atomic_write_bytes(path, data) for path, data in rendered]
+                  today: _dt.date | None = None, plan: Any = None) -> list[Path]:
+    """The gap reports of one assessment; `plan` (a `PlanProjection`) makes the
+    Maßnahmenplan follow the plan's phases."""
+    day = today or _dt.date.today()
+    return _write([(target_path(assessment, fmt, audience, out_dir),
+                    partial(renderer(fmt), assessment, audience, day, plan=plan))
+                   for fmt in formats], inputs, force)
+
+
+def write_progress_reports(report: Any, formats: list[Format], audience: Audience,
+                           out_dir: Path, *, inputs: list[Path], force: bool = False,
+                           today: _dt.date | None = None) -> list[Path]:
+    """The Fortschrittsbericht (`reports.over_time.ProgressReport`) in each format."""
+    day = today or _dt.date.today()
+    return _write([(progress_path(report, fmt, audience, out_dir),
+                    partial(renderer(fmt, Kind.PROGRESS), report, audience, day))
+                   for fmt in formats], inputs, force)
+
+
+def write_convoy_reports(report: Any, formats: list[Format], out_dir: Path, *,
+                         inputs: list[Path], force: bool = False,
+                         today: _dt.date | None = None) -> list[Path]:
+    """The Geleitzug report (`reports.over_time.ConvoyReport`) in each format."""
+    day = today or _dt.date.today()
+    return _write([(convoy_path(report, fmt, out_dir),
+                    partial(renderer(fmt, Kind.CONVOY), report, Audience.FACH, day))
+                   for fmt in formats], inputs, force)

@@ -25,6 +25,35 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{math.floor(value + 0.5)} %"
 
 
+def rounded(value: float | None) -> int | None:
+    """A percentage as the reports show it (half up)."""
+    return None if value is None else math.floor(value + 0.5)
+
+
+def change(old: float | None, new: float | None) -> int | None:
+    """The change in points between two percentages as shown, so that "61 % → 70 %" reads
+    "+9" and never "+8" (the difference of the unrounded figures)."""
+    a, b = rounded(old), rounded(new)
+    return None if a is None or b is None else b - a
+
+
+def delta(value: float | None) -> str:
+    """A change in points with its sign, German style: "+12", "−3", "±0"."""
+    if value is None:
+        return "–"
+    n = math.floor(abs(value) + 0.5)
+    return "±0" if n == 0 else ("+" if value > 0 else "−") + str(n)
+
+
+def thousands(value: float | None) -> str:
+    """12345 → "12.345"; fractions keep one decimal with a comma."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 WEIGHTING = {"case_volume": "nach Fallzahlen", "priority": "nach Priorität"}
 
 
@@ -71,22 +100,36 @@ class Provenance:
 
 
 def provenance(a: Any, today: _dt.date) -> Provenance:
-    m = a.municipality
-    where = ", ".join(x for x in (m.ars and f"ARS {m.ars}", m.kreis, m.land) if x)
-    qn = a.questionnaire
-    model = a.model
     cat = a.catalogue.catalogue if a.catalogue is not None else None
+    return _provenance(vars(a.municipality), a.interview.date, a.questionnaire, a.model, cat,
+                       a.tool_version, today)
+
+
+def provenance_of_result(r: dict[str, Any], today: _dt.date) -> Provenance:
+    """The same rows for a stored result (`scoring.summary.summarise`, e.g. from the archive)."""
+    cat = (r.get("catalogue") or {}).get("catalogue")
+    return _provenance(r["municipality"], (r.get("interview") or {}).get("date"),
+                       r["questionnaire"], r["model"], cat, r.get("tool_version") or "?", today)
+
+
+def _provenance(m: dict[str, Any], interview_date: Any, qn: dict[str, Any],
+                model: dict[str, Any], cat: dict[str, Any] | None, tool_version: str,
+                today: _dt.date) -> Provenance:
+    where = ", ".join(x for x in (m.get("ars") and f"ARS {m['ars']}", m.get("kreis"),
+                                  m.get("land")) if x)
     return Provenance(
-        municipality=m.name + (f" ({where})" if where else ""),
+        municipality=m["name"] + (f" ({where})" if where else ""),
         report_date=today.isoformat(),
-        interview_date=str(a.interview.date) if a.interview.date else None,
-        questionnaire=f"{qn['title']} ({qn['id']} {qn['version']})",
+        interview_date=str(interview_date) if interview_date else None,
+        questionnaire=f"{qn.get('title') or qn['id']} ({qn['id']} {qn['version']})",
         questionnaire_hash=str(qn.get("hash") or "–"),
-        model=f"{model['title']} ({model['id']} {model['version']})"
+        model=f"{model.get('title') or model['id']} ({model['id']} {model.get('version', '')})"
+        .replace(" )", ")")
         + ("" if model.get("complete", True) else ", vorläufig"),
         model_note=model.get("note") or None,
-        catalogue=(f"{cat['title']} ({cat['id']} {cat['version']})" if cat else None),
+        catalogue=(f"{cat.get('title') or cat['id']} ({cat['id']} {cat['version']})"
+                   if cat else None),
         catalogue_source=(cat.get("source") or None) if cat else None,
-        tool=f"ozgkompass {a.tool_version}",
+        tool=f"ozgkompass {tool_version}",
         indicative=cat is not None and cat["id"] in INDICATIVE_CATALOGUES,
     )

@@ -11,7 +11,15 @@ import re
 from typing import Any
 
 from ozgkompass.reports import glossary
-from ozgkompass.reports.context import INDICATIVE_NOTE, pct, provenance, responsible_label
+from ozgkompass.reports.context import (
+    INDICATIVE_NOTE,
+    change,
+    delta,
+    pct,
+    provenance,
+    responsible_label,
+    thousands,
+)
 from ozgkompass.scoring.assessment import covered_by
 
 BRIEFING_STEPS = 5
@@ -25,6 +33,9 @@ def _env() -> Any:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = pct
     env.filters["who"] = responsible_label
+    env.filters["delta"] = delta
+    env.filters["change"] = change
+    env.filters["thousands"] = thousands
     return env
 
 
@@ -58,14 +69,22 @@ def _visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", body)
 
 
-def render(a: Any, audience: Any, today: _dt.date) -> bytes:
-    return render_text(a, audience, today).encode("utf-8")
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
+    return render_text(a, audience, today, plan).encode("utf-8")
 
 
-def render_text(a: Any, audience: Any, today: _dt.date) -> str:
+def _with_glossary(env: Any, template: str, ctx: dict[str, Any]) -> str:
+    """Render a briefing twice: the glossary lists the terms the first draft uses."""
+    ctx["glossary"] = None
+    draft = env.get_template(template).render(ctx)
+    ctx["glossary"] = glossary.used_terms(_visible_text(draft))
+    return env.get_template(template).render(ctx)  # type: ignore[no-any-return]
+
+
+def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> str:
     env = _env()
     ctx = {"a": a, "c": a.catalogue, "prov": provenance(a, today),
-           "indicative_note": INDICATIVE_NOTE,
+           "indicative_note": INDICATIVE_NOTE, "plan": plan,
            "area_rows": [(ar.title, ar.score) for ar in a.areas],
            "tf_rows": ([(g.name, g.share) for g in a.catalogue.by_themenfeld]
                        if a.catalogue is not None else [])}
@@ -76,8 +95,73 @@ def render_text(a: Any, audience: Any, today: _dt.date) -> str:
         ctx["provider_covers"] = covered
         ctx["provider_areas"] = list(dict.fromkeys(
             ar.title for ar in a.areas for q in covered if q.area_id == ar.id))
-        ctx["glossary"] = None
-        draft = env.get_template("leitung.html.j2").render(ctx)
-        ctx["glossary"] = glossary.used_terms(_visible_text(draft))
-        return env.get_template("leitung.html.j2").render(ctx)
-    return env.get_template("fach.html.j2").render(ctx)
+        return _with_glossary(env, "leitung.html.j2", ctx)
+    return env.get_template("fach.html.j2").render(ctx)  # type: ignore[no-any-return]
+
+
+def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
+    return render_progress_text(report, audience, today).encode("utf-8")
+
+
+def render_progress_text(report: Any, audience: Any, today: _dt.date) -> str:
+    """The Fortschrittsbericht (`reports.over_time.ProgressReport`); `leitung`: the short
+    version for the mayor."""
+    p = report.progress
+    old_prov, new_prov = report.provenance(today)
+    services_old, services_new = report.services("old"), report.services("new")
+    ctx: dict[str, Any] = {
+        "r": report, "p": p, "old_prov": old_prov, "new_prov": new_prov,
+        "indicative_note": INDICATIVE_NOTE, "areas": report.area_titles(),
+        "changed": [q for q in p.questions if q.kind == "geändert"],
+        "version_changes": [q for q in p.questions if q.kind != "geändert"],
+        "services_old": services_old, "services_new": services_new,
+        "criteria": report.criteria(),
+        "figures": _progress_figures(report, services_old, services_new),
+        "service_lists": [("neu-am-ziel", "Neu auf Zielstufe", p.reached_target),
+                          ("neue-luecken", "Neue Lücken (waren auf Zielstufe)", p.new_gaps),
+                          ("neu-im-umfang", "Neu im Umfang, noch nicht auf Zielstufe",
+                           p.new_in_scope)],
+    }
+    if audience == "leitung":
+        ctx["better"] = sorted((a for a in p.areas if (change(a.old, a.new) or 0) > 0),
+                               key=lambda a: -a.delta)
+        ctx["worse"] = sorted((a for a in p.areas if (change(a.old, a.new) or 0) < 0),
+                              key=lambda a: a.delta)
+        return _with_glossary(_env(), "progress-leitung.html.j2", ctx)
+    return _env().get_template("progress.html.j2").render(ctx)  # type: ignore[no-any-return]
+
+
+def _progress_figures(report: Any, old: tuple[Any, ...], new: tuple[Any, ...]
+                      ) -> list[dict[str, str]]:
+    p = report.progress
+    o, n = report.old.get("completeness"), report.new.get("completeness")
+    rows = [{"label": "OZG-Reifeindex", "old": pct(p.score.old), "new": pct(p.score.new),
+             "delta": delta(change(p.score.old, p.score.new)) + " Punkte"},
+            {"label": "Vollständigkeit der Antworten", "old": pct(o), "new": pct(n),
+             "delta": delta(change(o, n)) + " Punkte"}]
+    if old[0] is not None or new[0] is not None:
+        rows.append({"label": "OZG-Leistungen auf Zielstufe",
+                     "old": "–" if old[0] is None else f"{old[0]} von {old[1]}",
+                     "new": "–" if new[0] is None else f"{new[0]} von {new[1]}",
+                     "delta": "–" if old[0] is None or new[0] is None
+                     else delta(new[0] - old[0])})
+        rows.append({"label": "Anteil auf Zielstufe", "old": pct(old[2]), "new": pct(new[2]),
+                     "delta": delta(change(old[2], new[2])) + " Punkte"})
+    return rows
+
+
+def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
+    return render_convoy_text(report, today).encode("utf-8")
+
+
+def render_convoy_text(report: Any, today: _dt.date) -> str:
+    """The Geleitzug report (`reports.over_time.ConvoyReport`); names every member."""
+    res = report.result
+    provs = report.provenance(today)
+    ctx = {"res": res, "today": today.isoformat(), "provs": provs,
+           "indicative": any(pv.indicative for pv in provs), "indicative_note": INDICATIVE_NOTE,
+           "area_rows": [(s.title, s.member, res.area_values.get(s.id, {}))
+                         for s in res.areas],
+           "tf_rows": [(s.title, s.member, res.themenfeld_values.get(s.id, {}))
+                       for s in res.themenfelder]}
+    return _env().get_template("convoy.html.j2").render(ctx)  # type: ignore[no-any-return]

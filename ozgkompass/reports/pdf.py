@@ -9,12 +9,26 @@ from ozgkompass.errors import UserError
 from ozgkompass.reports import html
 
 
-def render(a: Any, audience: Any, today: _dt.date) -> bytes:
-    return document(a, audience, today).write_pdf()  # type: ignore[no-any-return]
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
+    return document(a, audience, today, plan).write_pdf()  # type: ignore[no-any-return]
 
 
-def document(a: Any, audience: Any, today: _dt.date) -> Any:
+def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
+    pdf: bytes = _layout(html.render_progress_text(report, audience, today)).write_pdf()
+    return pdf
+
+
+def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
+    pdf: bytes = _layout(html.render_convoy_text(report, today)).write_pdf()
+    return pdf
+
+
+def document(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> Any:
     """The laid-out WeasyPrint document (its `pages` are the printed A4 pages)."""
+    return _layout(html.render_text(a, audience, today, plan))
+
+
+def _layout(text: str) -> Any:
     try:
         from weasyprint import HTML
     except (ImportError, OSError):  # OSError: installed, but Pango is missing from the system
@@ -24,7 +38,7 @@ def document(a: Any, audience: Any, today: _dt.date) -> Any:
                  "installieren (Debian/Ubuntu: apt-get install libpango-1.0-0 "
                  "libpangoft2-1.0-0). Oder --format xlsx,html wählen.") from None
     # no base_url and a fetcher that refuses everything: the report fetches nothing
-    return HTML(string=html.render_text(a, audience, today), url_fetcher=_refuse).render()
+    return HTML(string=text, url_fetcher=_refuse).render()
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any) -> Any:

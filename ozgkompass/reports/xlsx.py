@@ -15,6 +15,7 @@ from typing import Any
 from ozgkompass.reports.context import (
     INDICATIVE_NOTE,
     WEIGHTING,
+    change,
     provenance,
     responsibility_label,
     responsible_label,
@@ -73,9 +74,12 @@ class _Sheet:
         self.ws = book.wb.create_sheet(title)
         self.pct_cols = pct_cols
         self.headers = headers
-        self.ws.append(headers)
         self.last_row = 1  # counted here: Worksheet.max_row scans every cell on each call
-        for i, cell in enumerate(self.ws[1], start=1):
+        for i, head in enumerate(headers, start=1):
+            # headers may carry names from outside (the convoy's members): text, never a formula
+            cell = self.ws.cell(1, i, _text(head))
+            cell.data_type = "s"
+            cell.quotePrefix = bool(head) and head[0] in "=+-@\t\r"
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="1F4E79")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -113,13 +117,24 @@ class _Sheet:
         self.ws.print_area = f"A1:{last}"
 
 
-def render(a: Any, audience: Any, today: _dt.date) -> bytes:
-    """The workbook as bytes (the audience does not change the Excel report)."""
+def _new_book() -> _Book:
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
-    wb = _Book(book)
+    return _Book(book)
+
+
+def _bytes(wb: _Book) -> bytes:
+    buf = io.BytesIO()
+    wb.wb.save(buf)
+    return buf.getvalue()
+
+
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
+    """The workbook as bytes (the audience does not change the Excel report); with `plan`
+    (a `PlanProjection`) the Maßnahmenplan follows the plan's phases."""
+    wb = _new_book()
     prov = provenance(a, today)
     _overview(wb, a, prov)
     _areas(wb, a)
@@ -127,12 +142,13 @@ def render(a: Any, audience: Any, today: _dt.date) -> bytes:
         _services(wb, a)
         _out_of_scope(wb, a)
         _levers(wb, a)
-    _actions(wb, a)
+    if plan is not None:
+        _plan_actions(wb, plan)
+    else:
+        _actions(wb, a)
     _followups(wb, a)
     _method(wb, a, prov)
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return _bytes(wb)
 
 
 def _overview(wb: Any, a: Any, prov: Any) -> None:
@@ -266,6 +282,28 @@ def _actions(wb: Any, a: Any) -> None:
     s.finish()
 
 
+def _plan_actions(wb: Any, plan: Any) -> None:
+    """One block a phase: its answers to reach, then the projected figures."""
+    s = _Sheet(wb, "Maßnahmenplan",
+               ["Phase", "Frage-ID", "Frage", "Zu erreichende Antwort", "Maßnahme",
+                "Zuständig", "Reifeindex danach", "Gewinn (Punkte)",
+                "Leistungen auf Zielstufe", "Gewinn (Leistungen)", "Was danach noch bremst",
+                "Verantwortlich (Name)", "Termin"],
+               [18, 22, 50, 30, 50, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(7,))
+    for prev, ph in zip(plan.phases, plan.phases[1:], strict=False):
+        blocking = "; ".join(
+            f"{name} (hält {n} Leistung{'en' if n != 1 else ''} unter dem Ziel)"
+            for _, name, n in ph.blocking[:3])
+        s.row(ph.name, "", "Ergebnis der Phase (projiziert)", "", "", "", ph.score,
+              change(prev.score, ph.score), ph.at_target,
+              ph.services_gain, blocking, "", "")
+        for x in ph.answers:
+            s.row(ph.name, x.id, x.question, x.answer, x.recommendation or "",
+                  responsible_label(x.responsible) if x.responsible else "", None, None, None,
+                  None, "", "", "")
+    s.finish()
+
+
 def _followups(wb: Any, a: Any) -> None:
     s = _Sheet(wb, "Rückfragen",
                ["Frage-ID", "Bereich", "Frage", "Klären mit", "Pflichtfrage", "Notiz"],
@@ -299,3 +337,144 @@ def _method(wb: Any, a: Any, prov: Any) -> None:
     if prov.indicative:
         s.row("Hinweis", INDICATIVE_NOTE)
     s.finish()
+
+
+def _delta(new: float | None, old: float | None) -> int | None:
+    return change(old, new)  # of the percentages as the cells show them
+
+
+def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
+    """The Fortschrittsbericht as a workbook (one version for every audience)."""
+    p = report.progress
+    wb = _new_book()
+    s = _Sheet(wb, "Übersicht", ["Kennzahl", "vorher", "jetzt", "Veränderung (Punkte)"],
+               [44, 14, 14, 20], pct_cols=(2, 3))
+    s.row("Kommune", p.municipality, "", "")
+    s.row("Datum der Bewertung", p.old["date"] or "", p.new["date"] or "", "")
+    s.row("OZG-Reifeindex", p.score.old, p.score.new, _delta(p.score.new, p.score.old))
+    o, n = report.old.get("completeness"), report.new.get("completeness")
+    s.row("Vollständigkeit der Antworten", o, n, _delta(n, o))
+    (oa, oi, os_), (na, ni, ns) = report.services("old"), report.services("new")
+    if oa is not None or na is not None:
+        s.row("Anteil der OZG-Leistungen auf Zielstufe", os_, ns, _delta(ns, os_))
+        s.row("OZG-Leistungen auf Zielstufe", oa, na, None if oa is None or na is None
+              else na - oa, number_format="0")
+        s.row("OZG-Leistungen im Umfang", oi, ni, None if oi is None or ni is None
+              else ni - oi, number_format="0")
+    for note in p.notes:
+        s.row("Hinweis", note, "", "")
+    s.finish()
+    for title, head, rows in (("Bereiche", "Bereich", p.areas),
+                              ("Themenfelder", "Themenfeld", p.themenfelder)):
+        if title == "Themenfelder" and not rows:
+            continue
+        s = _Sheet(wb, title, [head, "vorher", "jetzt", "Veränderung (Punkte)"],
+                   [40, 12, 12, 20], pct_cols=(2, 3))
+        for f in rows:
+            s.row(f.title, f.old, f.new, _delta(f.new, f.old))
+        s.finish()
+    criteria = report.criteria()
+    if criteria:
+        s = _Sheet(wb, "Kriterien", ["Kriterium", "Stufe vorher", "Stufe jetzt"], [40, 14, 14])
+        for name, before, now in criteria:
+            s.row(name, before, now)
+        s.finish()
+    areas = report.area_titles()
+    s = _Sheet(wb, "Antworten", ["Frage-ID", "Frage", "Bereich", "Art", "vorher", "jetzt",
+                                 "Bewertung vorher", "Bewertung jetzt"],
+               [22, 50, 22, 26, 30, 30, 12, 12], pct_cols=(7, 8))
+    kinds = {"geändert": "Antwort geändert",
+             "neu": f"Frage neu in {p.new['questionnaire']}",
+             "nur alt": f"Frage entfallen (nur in {p.old['questionnaire']})"}
+    for q in p.questions:
+        s.row(q.id, report.text_of(q.id), areas.get(q.area_id, q.area_id), kinds[q.kind],
+              q.old or "", q.new or "", q.old_score, q.new_score)
+    s.finish()
+    if p.reached_target or p.new_gaps or p.new_in_scope:
+        s = _Sheet(wb, "Leistungen", ["Veränderung", "OZG-ID", "Leistung"], [36, 10, 60])
+        for label, items in (("neu auf Zielstufe", p.reached_target),
+                             ("neue Lücke (war auf Zielstufe)", p.new_gaps),
+                             ("neu im Umfang, nicht auf Zielstufe", p.new_in_scope)):
+            for oid, name in items:
+                s.row(label, oid, name)
+        s.finish()
+    if report.show_history:
+        s = _Sheet(wb, "Verlauf", ["Datum", "Archivnummer", "OZG-Reifeindex",
+                                   "Anteil auf Zielstufe"], [14, 14, 16, 20], pct_cols=(3, 4))
+        for h in report.history:
+            s.row(h.date, h.id, h.score, h.share_at_target)
+        s.finish()
+        _history_chart(s)
+    old_prov, new_prov = report.provenance(today)
+    s = _Sheet(wb, "Methodik", ["Angabe", "Frühere Bewertung", "Neuere Bewertung"],
+               [30, 60, 60])
+    new_rows = dict(new_prov.rows())
+    old_rows = dict(old_prov.rows())
+    for label in dict.fromkeys([*old_rows, *new_rows]):
+        s.row(label, old_rows.get(label, ""), new_rows.get(label, ""))
+    s.row("Vergleich", "Beide Bewertungen so, wie sie gerechnet wurden; Fragen über ihre ID "
+          "zugeordnet; Veränderungen in Prozentpunkten zwischen den gerundeten Werten.", "")
+    if old_prov.indicative or new_prov.indicative:
+        s.row("Hinweis", INDICATIVE_NOTE, "")
+    s.finish()
+    return _bytes(wb)
+
+
+def _history_chart(s: _Sheet) -> None:
+    """Excel's own line chart of the Verlauf sheet (index and share per round)."""
+    from openpyxl.chart import LineChart, Reference
+
+    chart = LineChart()
+    chart.title = "Verlauf (%)"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.add_data(Reference(s.ws, min_col=3, max_col=4, min_row=1, max_row=s.last_row),
+                   titles_from_data=True)
+    chart.set_categories(Reference(s.ws, min_col=1, min_row=2, max_row=s.last_row))
+    chart.width, chart.height = 18, 9
+    s.ws.add_chart(chart, "F2")
+
+
+def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
+    """The Geleitzug report as a workbook: members named, every figure per member."""
+    res = report.result
+    names = [m.name for m in res.members]
+    wb = _new_book()
+    s = _Sheet(wb, "Mitglieder", ["Kommune", "Einwohner", "Kapazität", "OZG-Reifeindex",
+                                  "Themenfelder (Quote)"], [40, 12, 12, 16, 20], pct_cols=(4,))
+    for m in res.members:
+        s.row(m.name, m.population, m.capacity, m.score, m.quota)
+    s.row("Kapazität nach", res.capacity_basis, None, None, None)
+    for note in res.notes:
+        s.row("Hinweis", note, None, None, None)
+    s.finish()
+    for title, head, strongest, values in (
+            ("Stärken je Bereich", "Bereich", res.areas, res.area_values),
+            ("Stärken je Themenfeld", "Themenfeld", res.themenfelder, res.themenfeld_values)):
+        s = _Sheet(wb, title, [head, *names, "Stärkstes Mitglied"],
+                   [36, *[16] * len(names), 30], pct_cols=tuple(range(2, len(names) + 2)))
+        for st in strongest:
+            vals = values.get(st.id, {})
+            s.row(st.title, *[vals.get(n) for n in names], st.member or "")
+        s.finish()
+    s = _Sheet(wb, "Infrastruktur", ["Infrastruktur", "Vorhanden bei", "Fehlt bei"],
+               [40, 50, 50])
+    for i in res.infrastructure:
+        s.row(i.label, ", ".join(i.have), ", ".join(i.lack))
+    s.finish()
+    s = _Sheet(wb, "Aufteilung", ["Themenfeld", "Übernimmt", "Auf Zielstufe", "Begründung"],
+               [30, 36, 14, 90], pct_cols=(3,))
+    for a in res.allocation:
+        s.row(a.themenfeld, a.member, a.strength, a.reason)
+    s.finish()
+    s = _Sheet(wb, "Methodik", ["Kommune", "Datum der Erhebung", "Fragebogen", "Prüfsumme",
+                                "Reifegradmodell", "OZG-Katalog", "Werkzeug"],
+               [36, 14, 40, 20, 40, 40, 18])
+    provs = report.provenance(today)
+    for pv in provs:
+        s.row(pv.municipality, pv.interview_date or "", pv.questionnaire, pv.questionnaire_hash,
+              pv.model, pv.catalogue or "nicht verwendet", pv.tool)
+    if any(pv.indicative for pv in provs):
+        s.row("Hinweis", INDICATIVE_NOTE, "", "", "", "", "")
+    s.finish()
+    return _bytes(wb)

@@ -312,7 +312,7 @@ def _service_result(model: MaturityModel, svc: OzgService, support: dict[str, in
     return result, frozenset(bottlenecks) | frozenset(unknown_for_target)
 
 
-SERVICE_CACHE_LIMIT = 50_000
+SERVICE_CACHE_LIMIT = 5_000  # a batch of 2,000 varied files needs ~2,300
 
 
 def _cached_service_result(model: MaturityModel, svc: OzgService,

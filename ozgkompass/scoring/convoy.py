@@ -64,6 +64,9 @@ class ConvoyResult:
     allocation: list[Assignment]
     capacity_basis: str
     notes: list[str] = field(default_factory=list)
+    # every member's value (member name → value) per area id and per Themenfeld
+    area_values: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    themenfeld_values: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,11 +133,10 @@ def convoy(results: list[dict[str, Any]], capacity: dict[str, float] | None = No
                          "mit Kapazität 0 (Quote nur über Restsitze).")
     members = [Member(n, r["municipality"].get("population"), c, r.get("score"))
                for n, r, c in zip(names, results, caps, strict=True)]
-    areas = [_strongest(a["id"], a["title"],
-                        {r["municipality"]["name"]: next((x["score"] for x in r["areas"]
-                                                          if x["id"] == a["id"]), None)
-                         for r in results})
-             for a in results[0]["areas"]]
+    area_values = {a["id"]: {r["municipality"]["name"]: next(
+        (x["score"] for x in r["areas"] if x["id"] == a["id"]), None) for r in results}
+        for a in results[0]["areas"]}
+    areas = [_strongest(a["id"], a["title"], area_values[a["id"]]) for a in results[0]["areas"]]
     share: dict[str, dict[str, float | None]] = {}
     for r in results:
         for g in r["catalogue"]["by_themenfeld"]:
@@ -156,7 +158,8 @@ def convoy(results: list[dict[str, Any]], capacity: dict[str, float] | None = No
             infra.append(Infrastructure(qid, label, have, lack))
     for m, q in zip(members, quotas(caps, len(tfs)), strict=True):
         m.quota = q
-    return ConvoyResult(members, areas, themen, infra, allocate(members, share), basis, notes)
+    return ConvoyResult(members, areas, themen, infra, allocate(members, share), basis, notes,
+                        area_values, {t: share[t] for t in tfs})
 
 
 def allocate(members: list[Member], share: dict[str, dict[str, float | None]]

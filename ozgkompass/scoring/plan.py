@@ -20,6 +20,16 @@ from ozgkompass.scoring.catalogue import score_answers
 
 
 @dataclass
+class PlannedAnswer:
+    """An answer a phase sets out to reach, as the phase's scoring labels it."""
+    id: str
+    question: str
+    answer: str
+    responsible: str | None
+    recommendation: str | None = None  # today's recommendation for the question, if any
+
+
+@dataclass
 class PhaseFigures:
     name: str
     changed: list[str]  # question ids this phase changes
@@ -33,6 +43,7 @@ class PhaseFigures:
     newly_at_target: list[str]  # OZG-IDs
     blocking: list[tuple[str, str, int]]  # what still holds services back, most first
     open_required: list[str]
+    answers: list[PlannedAnswer] = field(default_factory=list)  # the changed ones
 
 
 @dataclass
@@ -64,8 +75,9 @@ def check_plan(qn: Questionnaire, aset: AnswerSet, plan: Plan) -> list[Issue]:
     return issues
 
 
-def _figures(name: str, changed: list[str], a: Assessment,
-             before: PhaseFigures | None, before_hits: set[str]) -> tuple[PhaseFigures, set[str]]:
+def _figures(name: str, changed: list[str], a: Assessment, before: PhaseFigures | None,
+             before_hits: set[str], recs: dict[str, str | None] | None = None
+             ) -> tuple[PhaseFigures, set[str]]:
     cat = a.catalogue
     hits = {s.ozg_id for s in cat.services if s.at_target} if cat else set()
     fig = PhaseFigures(
@@ -77,7 +89,10 @@ def _figures(name: str, changed: list[str], a: Assessment,
                        and before.at_target is not None else None),
         newly_at_target=sorted(hits - before_hits) if before else [],
         blocking=list(cat.blocking[:5]) if cat else [],
-        open_required=list(a.open_required))
+        open_required=list(a.open_required),
+        answers=[PlannedAnswer(q.id, q.text, q.answer_label or q.status,
+                               q.responsible or q.owner, (recs or {}).get(q.id))
+                 for ar in a.areas for q in ar.questions if q.id in changed])
     return fig, hits
 
 
@@ -93,6 +108,7 @@ def project(qn: Questionnaire, aset: AnswerSet, plan: Plan, model: MaturityModel
                          today.catalogue.catalogue if today.catalogue else None,
                          today.tool_version, plan.title)
     prev, hits = _figures("heute", [], today, None, set())
+    recs = {q.id: q.recommendation for ar in today.areas for q in ar.questions}
     out.phases.append(prev)
     answers = dict(aset.answers)
     for phase in plan.phases:
@@ -100,6 +116,6 @@ def project(qn: Questionnaire, aset: AnswerSet, plan: Plan, model: MaturityModel
                    if qid not in answers or answers[qid].value != ans.value]
         answers.update(phase.answers)
         prev, hits = _figures(phase.name, changed, score(replace(aset, answers=dict(answers))),
-                              prev, hits)
+                              prev, hits, recs)
         out.phases.append(prev)
     return out

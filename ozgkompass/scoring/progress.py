@@ -151,3 +151,27 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
     return Progress(new["municipality"]["name"], _side(old), _side(new),
                     FigureChange("gesamt", "Gesamtindex", old["score"], new["score"]),
                     areas, themenfelder, changes, reached, gaps, fresh, notes)
+
+
+@dataclass
+class HistoryPoint:
+    """One archived round of a municipality, as the history chart shows it."""
+    id: int
+    date: str
+    score: float | None
+    share_at_target: float | None
+
+
+def history(result: dict[str, Any], rows: list[Any]) -> list[HistoryPoint]:
+    """The archived rounds (`archive.store.list_assessments`, oldest first) of the
+    municipality and questionnaire of `result`; figures as stored, nothing rescored."""
+    m = result["municipality"]
+    qid = result["questionnaire"]["id"]
+    points = []
+    for row in rows:
+        same = (row.ars == m["ars"] if row.ars and m.get("ars")
+                else row.municipality.strip().casefold() == m["name"].strip().casefold())
+        if same and row.questionnaire.split(" ")[0] == qid:
+            points.append(HistoryPoint(row.id, (row.interview_date or row.added_at)[:10],
+                                       row.score, row.share_at_target))
+    return points

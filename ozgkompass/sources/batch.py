@@ -78,9 +78,13 @@ class BatchResult:
         return len(self.notes) + len(self.duplicates) + sum(r["problems"] for r in self.records)
 
     @property
+    def error_count(self) -> int:
+        return sum(r["errors"] for r in self.records) + sum(
+            1 for p in (*self.notes, *self.duplicates) if p.severity == "error")
+
+    @property
     def has_errors(self) -> bool:
-        return any(r["errors"] for r in self.records) or any(
-            p.severity == "error" for p in (*self.notes, *self.duplicates))
+        return self.error_count > 0
 
     def shown(self, limit: int) -> list[Issue]:
         """Problems for the terminal: errors first, at most `limit`."""

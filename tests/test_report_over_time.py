@@ -1,0 +1,478 @@
+"""Report renderings over time and across municipalities: the Fortschrittsbericht
+(`compare --format`, with the mayor's short version and the history chart from a real
+archive), the Geleitzug report (`convoy --format`) and the plan-driven Maßnahmenplan
+(`report --plan`). Workbooks are read back with openpyxl, HTML is parsed."""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from reports_helpers import TODAY, scored
+from test_reports import HOSTILE, visible_text
+
+from ozgkompass.reports import Audience, Format, Kind, glossary, renderer
+from ozgkompass.reports.over_time import ConvoyReport, ProgressReport, question_texts
+from ozgkompass.scoring.convoy import convoy
+from ozgkompass.scoring.progress import HistoryPoint, compare
+from ozgkompass.scoring.summary import summarise
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "questionnaires" / "examples"
+FALKENBERG = EXAMPLES / "stadt-falkenberg.answers.yaml"
+# the earlier rounds of the example town: no ePayment, evidence only handed in later
+ROUNDS = [("2024-03-01", {"payment_platform": "keine", "forms_evidence": "nachreichen"}),
+          ("2025-03-01", {"payment_platform": "keine"}),
+          ("2026-04-22", {})]
+PLAN = """title: Fahrplan 2027
+phases:
+  - name: bis Q2 2027
+    answers:
+      backoffice_status: automatisch
+      backoffice_decision: postfach
+  - name: bis Q4 2027
+    answers:
+      backoffice_eakte: flaechendeckend
+"""
+
+
+def write_round(folder: Path, date: str, changes: dict, name: str | None = None) -> Path:
+    data = yaml.safe_load(FALKENBERG.read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    data["interview"]["date"] = date
+    data["answers"].update(changes)
+    if name is not None:
+        data["municipality"]["name"] = name
+    path = folder / f"falkenberg-{date}.answers.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def write_rounds(folder: Path) -> list[Path]:
+    return [write_round(folder, d, c) for d, c in ROUNDS]
+
+
+def make_progress_report(rounds: list[Path]) -> ProgressReport:
+    """First against last round, with the history of all three (as the archive stores it)."""
+    results = [summarise(scored(p)) for p in rounds]
+    history = [HistoryPoint(i + 1, d, r["score"], r["catalogue"]["share_at_target"])
+               for i, ((d, _), r) in enumerate(zip(ROUNDS, results, strict=True))]
+    old, new = results[0], results[-1]
+    return ProgressReport(compare(old, new), old, new, history, question_texts(new, old))
+
+
+def make_convoy_report() -> ConvoyReport:
+    results = [summarise(scored(n)) for n in ("gemeinde-lindenau.answers.yaml",
+                                              "landkreis-nordwald.answers.yaml",
+                                              "stadt-falkenberg.answers.yaml")]
+    return ConvoyReport(convoy(results), results)
+
+
+@pytest.fixture(scope="module")
+def rounds(tmp_path_factory) -> list[Path]:
+    return write_rounds(tmp_path_factory.mktemp("rounds"))
+
+
+@pytest.fixture(scope="module")
+def progress_report(rounds) -> ProgressReport:
+    return make_progress_report(rounds)
+
+
+def workbook(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def rows(ws) -> list[tuple]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def assert_no_formula(wb: openpyxl.Workbook, quoted: bool = True) -> None:
+    """No formula cell; with `quoted`, text starting with = also carries Excel's quote
+    prefix, so that editing the cell keeps it text."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"formula in {ws.title}!{cell.coordinate}"
+                assert not (quoted and isinstance(cell.value, str) and cell.value.startswith("=")
+                            and not cell.quotePrefix), f"{ws.title}!{cell.coordinate}"
+
+
+def test_every_kind_of_report_has_a_renderer_in_every_format():
+    for kind in Kind:
+        for fmt in Format:
+            assert callable(renderer(fmt, kind))
+
+
+# ---- Fortschrittsbericht ------------------------------------------------------------------
+
+def test_progress_workbook_states_every_change(progress_report):
+    p = progress_report.progress
+    wb = workbook(renderer(Format.XLSX, Kind.PROGRESS)(progress_report, Audience.FACH, TODAY))
+    assert wb.sheetnames == ["Übersicht", "Bereiche", "Themenfelder", "Kriterien",
+                             "Antworten", "Leistungen", "Verlauf", "Methodik"]
+    over = {r[0]: r[1:] for r in rows(wb["Übersicht"])}
+    assert over["OZG-Reifeindex"][:2] == pytest.approx((p.score.old, p.score.new))
+    old_cat, new_cat = progress_report.old["catalogue"], progress_report.new["catalogue"]
+    assert over["OZG-Leistungen auf Zielstufe"][:2] == (old_cat["at_target"],
+                                                        new_cat["at_target"])
+    areas = {r[0]: r[1:3] for r in rows(wb["Bereiche"])[1:]}
+    for a in p.areas:
+        assert areas[a.title] == pytest.approx((a.old, a.new))
+    levels = {r[0]: r[1:] for r in rows(wb["Kriterien"])[1:]}
+    before = {c["id"]: c["level"] for c in progress_report.old["criteria"]}
+    assert levels == {c["name"]: (before[c["id"]], c["level"])
+                      for c in progress_report.new["criteria"]}
+    assert any(b != n for b, n in levels.values())  # ePayment moved the payment criterion
+    answers = {r[0]: r for r in rows(wb["Antworten"])[1:]}
+    assert set(answers) == {q.id for q in p.questions}
+    pay = answers["payment_platform"]
+    assert pay[3] == "Antwort geändert" and pay[1] != "payment_platform"  # the question's text
+    services = rows(wb["Leistungen"])[1:]
+    assert {r[1] for r in services if r[0] == "neu auf Zielstufe"} == {
+        oid for oid, _ in p.reached_target}
+    assert [r[0] for r in rows(wb["Verlauf"])[1:]] == [d for d, _ in ROUNDS]
+    method = {r[0]: r[1:] for r in rows(wb["Methodik"])}
+    assert "ozg-kommune 1.1.0" in method["Fragebogen"][0]
+    assert "ozg-kommune 1.1.0" in method["Fragebogen"][1]
+    assert method["OZG-Katalog"][0] and method["Werkzeug"][1].startswith("ozgkompass ")
+    assert_no_formula(wb)
+
+
+def test_progress_html_lists_changes_services_and_both_rounds(progress_report):
+    p = progress_report.progress
+    html = renderer(Format.HTML, Kind.PROGRESS)(progress_report, Audience.FACH,
+                                                TODAY).decode("utf-8")
+    text = visible_text(html)
+    assert "OZG-Fortschrittsbericht: Stadt Falkenberg" in text
+    for a in p.areas:
+        assert a.title in text
+    assert len(p.reached_target) > 0
+    assert f"Neu auf Zielstufe ({len(p.reached_target)})" in text
+    for _, name in p.reached_target:
+        assert name in text
+    assert "Frühere Bewertung" in text and "Neuere Bewertung" in text
+    assert text.count("ozg-kommune 1.1.0") >= 2
+    assert "http" not in re.sub(r'xmlns="[^"]+"', "", html)  # nothing fetched
+
+
+def test_history_chart_is_accessible_and_shows_every_round(progress_report):
+    html = renderer(Format.HTML, Kind.PROGRESS)(progress_report, Audience.FACH,
+                                                TODAY).decode("utf-8")
+    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg and 'aria-labelledby="verlauf-t verlauf-d"' in svg
+    assert '<title id="verlauf-t">Verlauf über 3 Bewertungen</title>' in svg
+    assert "<desc id=\"verlauf-d\">" in svg
+    assert svg.count("<circle") == 1 + 3  # legend + one a round
+    table = html[html.index("Verlauf über 3 Bewertungen (Tabelle)"):]
+    for h in progress_report.history:
+        assert f'<th scope="row">{h.date}</th>' in table
+
+
+def test_no_history_chart_with_two_rounds_or_fewer(progress_report):
+    two = ProgressReport(progress_report.progress, progress_report.old, progress_report.new,
+                         progress_report.history[:2])
+    for aud in Audience:
+        html = renderer(Format.HTML, Kind.PROGRESS)(two, aud, TODAY).decode("utf-8")
+        assert "<svg" not in html
+    wb = workbook(renderer(Format.XLSX, Kind.PROGRESS)(two, Audience.FACH, TODAY))
+    assert "Verlauf" not in wb.sheetnames
+
+
+def test_short_version_for_the_mayor(progress_report):
+    p = progress_report.progress
+    html = renderer(Format.HTML, Kind.PROGRESS)(progress_report, Audience.LEITUNG,
+                                                TODAY).decode("utf-8")
+    body, _, gloss = html.partition('<h2 id="glossar">')
+    text = visible_text(body)
+    assert "Was hat sich seit dem letzten Gespräch getan?" in text
+    assert f"{len(p.reached_target)} OZG-Leistungen haben seitdem ihre Zielstufe erreicht" in text
+    best = max(p.areas, key=lambda a: a.delta or 0)
+    assert best.title in text
+    terms, jargon = glossary.load()
+    for word in [t.term for t in terms] + list(jargon):
+        if glossary.mentions(text, word):
+            assert f"<dt>{word}</dt>" in gloss, f"{word!r} used but not explained"
+    # both rounds' basis, in one line at the end
+    basis = visible_text(gloss)
+    assert basis.count("ozg-kommune 1.1.0") == 2 and "ozgkompass" in basis
+
+
+def test_short_version_fits_two_pages(progress_report):
+    pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
+    from weasyprint import HTML
+
+    html = renderer(Format.HTML, Kind.PROGRESS)(progress_report, Audience.LEITUNG, TODAY)
+    assert 1 <= len(HTML(string=html.decode("utf-8")).render().pages) <= 2
+    pdf = renderer(Format.PDF, Kind.PROGRESS)(progress_report, Audience.LEITUNG, TODAY)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_questionnaire_version_change_is_listed_by_question_id():
+    from test_over_time import V2_EXTRA, answers, questionnaire
+
+    from ozgkompass.scoring.assessment import assess
+
+    old = summarise(assess(questionnaire("1.0"), answers(pay="none")))
+    new = summarise(assess(questionnaire("2.0", V2_EXTRA), answers(pay="partial",
+                                                                   version="2.0")))
+    report = ProgressReport(compare(old, new), old, new)
+    text = visible_text(renderer(Format.HTML, Kind.PROGRESS)(report, Audience.FACH,
+                                                             TODAY).decode("utf-8"))
+    assert "Änderungen des Fragebogens (klein 1.0 → klein 2.0)" in text
+    assert "q_hkr" in text and "neu in klein 2.0" in text
+    wb = workbook(renderer(Format.XLSX, Kind.PROGRESS)(report, Audience.FACH, TODAY))
+    kinds = {r[0]: r[3] for r in rows(wb["Antworten"])[1:]}
+    assert kinds == {"q_pay": "Antwort geändert", "q_hkr": "Frage neu in klein 2.0"}
+
+
+def test_compare_command_writes_reports_with_history_from_the_archive(cli, tmp_path, rounds):
+    archive = tmp_path / "a.sqlite"
+    code, _, err = cli("archive", "add", *map(str, rounds), "--archive", str(archive))
+    assert code == 0, err
+    out = tmp_path / "out"
+    code, stdout, err = cli("compare", "1", "3", "--archive", str(archive), "--format",
+                            "xlsx,html", "--out", str(out))
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["stadt-falkenberg-fortschritt.html",
+                                                     "stadt-falkenberg-fortschritt.xlsx"]
+    html = (out / "stadt-falkenberg-fortschritt.html").read_text(encoding="utf-8")
+    assert "Verlauf über 3 Bewertungen" in html
+    before = html
+    code, _, err = cli("compare", "1", "3", "--archive", str(archive), "--format", "html",
+                       "--out", str(out))
+    assert code == 2 and "existiert bereits" in err and "--force" in err
+    assert (out / "stadt-falkenberg-fortschritt.html").read_text(encoding="utf-8") == before
+    code, stdout, _ = cli("compare", str(rounds[1]), str(rounds[2]), "--archive",
+                          str(archive), "--format", "html", "--short", "--out", str(out))
+    assert code == 0 and "stadt-falkenberg-fortschritt-briefing.html" in stdout
+
+
+def test_compare_without_archive_writes_no_history(cli, tmp_path, rounds):
+    code, _, err = cli("compare", str(rounds[0]), str(rounds[2]), "--archive",
+                       str(tmp_path / "none.sqlite"), "--format", "html")
+    assert code == 0, err
+    html = (tmp_path / "reports" / "stadt-falkenberg-fortschritt.html").read_text("utf-8")
+    assert "<svg" not in html
+    assert not (tmp_path / "none.sqlite").exists()  # reading a report creates no archive
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--audience", "leitung"], "nur zusammen mit --format"),
+    (["--format", "html", "--json"], "--json und --format schließen sich aus"),
+    (["--format", "docx"], "unbekanntes Format „docx“"),
+    (["--format", "html", "--audience", "presse"], "unbekannte Zielgruppe „presse“"),
+])
+def test_compare_report_usage_errors(cli, tmp_path, rounds, args, message):
+    code, _, err = cli("compare", str(rounds[0]), str(rounds[2]), "--out", "r", *args)
+    assert code == 2 and message in err
+    assert not (tmp_path / "r").exists()
+
+
+# ---- Geleitzug ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def convoy_report() -> ConvoyReport:
+    return make_convoy_report()
+
+
+def test_convoy_workbook_names_members_and_explains_the_split(convoy_report):
+    res = convoy_report.result
+    names = [m.name for m in res.members]
+    wb = workbook(renderer(Format.XLSX, Kind.CONVOY)(convoy_report, Audience.FACH, TODAY))
+    assert wb.sheetnames == ["Mitglieder", "Stärken je Bereich", "Stärken je Themenfeld",
+                             "Infrastruktur", "Aufteilung", "Methodik"]
+    members = rows(wb["Mitglieder"])[1:]
+    assert [(r[0], r[4]) for r in members[:len(names)]] == [(m.name, m.quota)
+                                                            for m in res.members]
+    tf = rows(wb["Stärken je Themenfeld"])
+    assert list(tf[0]) == ["Themenfeld", *names, "Stärkstes Mitglied"]
+    for r, s in zip(tf[1:], res.themenfelder, strict=True):
+        assert r[0] == s.title and r[-1] == s.member
+        assert list(r[1:-1]) == pytest.approx([res.themenfeld_values[s.id].get(n)
+                                               for n in names])
+    split = {r[0]: r[1:] for r in rows(wb["Aufteilung"])[1:]}
+    assert len(split) == len(res.allocation)
+    for a in res.allocation:
+        member, strength, reason = split[a.themenfeld]
+        assert (member, reason) == (a.member, a.reason)
+        assert strength == pytest.approx(a.strength)
+    infra = rows(wb["Infrastruktur"])[1:]
+    assert [r[0] for r in infra] == [i.label for i in res.infrastructure]
+    assert len(rows(wb["Methodik"])) == 1 + len(names) + 1  # + the indicative note
+    assert_no_formula(wb)
+
+
+def test_convoy_html_shows_strengths_and_reasons(convoy_report):
+    res = convoy_report.result
+    text = visible_text(renderer(Format.HTML, Kind.CONVOY)(convoy_report, Audience.FACH,
+                                                           TODAY).decode("utf-8"))
+    assert f"OZG-Geleitzug: {len(res.members)} Kommunen" in text
+    for a in res.allocation:
+        assert a.reason in text
+    for s in res.areas:
+        assert s.title in text
+    assert text.count("(stärkstes)") >= len(res.areas)
+    for m in res.members:
+        assert m.name in text
+
+
+def test_convoy_command_writes_reports(cli, tmp_path):
+    files = [str(EXAMPLES / n) for n in ("gemeinde-lindenau.answers.yaml",
+                                        "stadt-falkenberg.answers.yaml")]
+    code, stdout, err = cli("convoy", *files, "--format", "xlsx,html", "--out", "g")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "g").iterdir()) == [
+        "geleitzug-gemeinde-lindenau-stadt-falkenberg.html",
+        "geleitzug-gemeinde-lindenau-stadt-falkenberg.xlsx"]
+    code, _, err = cli("convoy", *files, "--format", "xlsx", "--out", "g")
+    assert code == 2 and "--force" in err
+
+
+def test_hostile_member_names_stay_inert(tmp_path):
+    hostile = HOSTILE["script"] + " " + HOSTILE["formula"]
+    bad = write_round(tmp_path, "2026-04-22", {}, name=hostile)
+    formula = write_round(tmp_path, "2026-04-23", {}, name=HOSTILE["formula"])
+    results = [summarise(scored(bad)), summarise(scored(formula)),
+               summarise(scored("gemeinde-lindenau.answers.yaml"))]
+    for r, ars in zip(results, ("1", "2"), strict=False):
+        r["municipality"]["ars"] = ars  # three different municipalities
+    report = ConvoyReport(convoy(results), results)
+    wb = workbook(renderer(Format.XLSX, Kind.CONVOY)(report, Audience.FACH, TODAY))
+    assert_no_formula(wb)
+    head = {c.value: c for c in wb["Stärken je Bereich"][1]}
+    assert head[HOSTILE["formula"]].data_type == "s" and head[HOSTILE["formula"]].quotePrefix
+    html = renderer(Format.HTML, Kind.CONVOY)(report, Audience.FACH, TODAY).decode("utf-8")
+    assert "<script>alert" not in html and hostile in visible_text(html)
+    old, new = summarise(scored(bad)), summarise(scored(bad))
+    for aud in Audience:
+        page = renderer(Format.HTML, Kind.PROGRESS)(ProgressReport(compare(old, new), old, new),
+                                                    aud, TODAY).decode("utf-8")
+        assert "<script>alert" not in page and hostile in visible_text(page)
+
+
+# ---- plan-driven Maßnahmenplan ------------------------------------------------------------
+
+def test_report_with_plan_follows_the_phases(cli, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    code, _, err = cli("plan", str(FALKENBERG), str(plan), "--json")
+    assert code == 0, err
+    import json
+
+    projected = json.loads(_)["phases"]
+    code, _, err = cli("report", str(FALKENBERG), "--plan", str(plan), "--out", "r")
+    assert code == 0, err
+    ws = workbook((tmp_path / "r" / "stadt-falkenberg.xlsx").read_bytes())["Maßnahmenplan"]
+    table = rows(ws)
+    assert table[0][:4] == ("Phase", "Frage-ID", "Frage", "Zu erreichende Antwort")
+    results = [r for r in table[1:] if r[2] == "Ergebnis der Phase (projiziert)"]
+    assert [r[0] for r in results] == [ph["name"] for ph in projected[1:]]
+    assert [r[6] for r in results] == pytest.approx([ph["score"] for ph in projected[1:]])
+    assert [r[8] for r in results] == [ph["at_target"] for ph in projected[1:]]
+    planned = [(r[0], r[1]) for r in table[1:] if r[1]]
+    assert planned == [("bis Q2 2027", "backoffice_status"), ("bis Q2 2027", "backoffice_decision"),
+                       ("bis Q4 2027", "backoffice_eakte")]
+    html = (tmp_path / "r" / "stadt-falkenberg.html").read_text("utf-8")
+    section = visible_text(html[html.index('id="massnahmen"'):html.index('id="rueckfragen"')])
+    assert "Nach der Plandatei „Fahrplan 2027“" in section
+    assert section.index("1. bis Q2 2027") < section.index("2. bis Q4 2027")
+    assert "Bearbeitungsstand" in section  # the question's text, not just its id
+    assert "Wirkung (Indexpunkte)" not in section  # not the generic ordering
+
+
+def test_report_plan_errors_are_located_and_nothing_is_written(cli, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.replace("automatisch", "irgendwann"), encoding="utf-8")
+    code, _, err = cli("report", str(FALKENBERG), "--plan", str(plan), "--out", "r")
+    assert code == 1
+    assert "plan.yaml:5:" in err and "irgendwann" in err
+    assert not (tmp_path / "r").exists()
+    code, _, err = cli("report", str(FALKENBERG), str(FALKENBERG), "--plan", str(plan))
+    assert code == 2 and "genau eine Antwortdatei" in err
+
+
+def test_briefing_with_plan_shows_the_phases_on_two_pages(tmp_path):
+    from ozgkompass.cli.commands import _projection
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN, encoding="utf-8")
+    projection, _ = _projection(FALKENBERG, plan, None, None, None, "kommunal")
+    a = scored()
+    html = renderer(Format.HTML)(a, Audience.LEITUNG, TODAY, plan=projection).decode("utf-8")
+    text = visible_text(html)
+    assert "Unser Fahrplan: Fahrplan 2027" in text
+    assert "Die wichtigsten nächsten Schritte" not in text
+    first = projection.phases[1]
+    assert first.answers and all(x.recommendation for x in first.answers)
+    for x in first.answers:  # the measure to take: today's recommendation for the question
+        assert x.recommendation in text
+    assert text.index("bis Q2 2027") < text.index("bis Q4 2027")
+    pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
+    from ozgkompass.reports.pdf import document
+
+    assert 1 <= len(document(a, Audience.LEITUNG, TODAY, projection).pages) <= 2
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) fehlt")
+def test_libreoffice_keeps_hostile_names_as_text(tmp_path):
+    """Saved again by LibreOffice Calc, a member named like a formula is still text."""
+    formula = write_round(tmp_path, "2026-04-23", {}, name=HOSTILE["formula"])
+    results = [summarise(scored(formula)), summarise(scored("gemeinde-lindenau.answers.yaml"))]
+    report = ConvoyReport(convoy(results), results)
+    src = tmp_path / "in" / "geleitzug.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(renderer(Format.XLSX, Kind.CONVOY)(report, Audience.FACH, TODAY))
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    wb = openpyxl.load_workbook(out / "geleitzug.xlsx")
+    assert_no_formula(wb, quoted=False)  # LibreOffice stores text cells without the prefix
+    names = [r[0] for r in rows(wb["Mitglieder"])[1:3]]
+    assert names == [m.name for m in report.result.members]
+    assert HOSTILE["formula"] in names
+
+
+def test_short_version_stays_on_two_pages_in_a_bad_case(progress_report):
+    """Many areas up and down, many services gained and lost, notes and a long history:
+    the lists are cut, so the mayor still gets at most two pages."""
+    pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
+    from weasyprint import HTML
+
+    old, new = copy.deepcopy(progress_report.old), copy.deepcopy(progress_report.new)
+    for i, area in enumerate(new["areas"]):
+        area["score"] = 100.0 if i % 2 else 0.0
+    for i, s in enumerate(new["catalogue"]["services"]):
+        s["at_target"] = bool(i % 2)
+    for i, s in enumerate(old["catalogue"]["services"]):
+        s["at_target"] = not i % 2
+    new["questionnaire"]["version"] = "9.9"
+    new["catalogue"]["catalogue"]["version"] = "2099"
+    p = compare(old, new)
+    assert len(p.reached_target) > 8 and len(p.new_gaps) > 8 and len(p.notes) >= 2
+    history = [HistoryPoint(i, f"20{10 + i}-01-01", 5.0 * i, 4.0 * i) for i in range(12)]
+    report = ProgressReport(p, old, new, history, progress_report.question_texts)
+    html = renderer(Format.HTML, Kind.PROGRESS)(report, Audience.LEITUNG, TODAY)
+    assert 1 <= len(HTML(string=html.decode("utf-8")).render().pages) <= 2
+
+
+def test_changes_are_the_differences_of_the_shown_figures(progress_report):
+    """"61 % → 70 %" reads "+9", even when the unrounded figures differ by 8.6."""
+    html = renderer(Format.HTML, Kind.PROGRESS)(progress_report, Audience.FACH,
+                                                TODAY).decode("utf-8")
+    cells = re.findall(r'<td class="num">(\d+) %</td><td class="num">(\d+) %</td>'
+                       r'<td class="num">([+−±]\d+)', html)
+    assert len(cells) >= len(progress_report.progress.areas)
+    for old, new, shown in cells:
+        assert int(shown.replace("−", "-").replace("±", "")) == int(new) - int(old)
+    wb = workbook(renderer(Format.XLSX, Kind.PROGRESS)(progress_report, Audience.FACH, TODAY))
+    for _, old, new, d in rows(wb["Bereiche"])[1:]:  # Excel shows "0 %": half up
+        assert d == math.floor(new + 0.5) - math.floor(old + 0.5)
