@@ -6,6 +6,8 @@ the result is either a parsed object or located problems, never an unexpected ex
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -267,3 +269,25 @@ def test_any_csv_is_read_without_crashing(tmp_path_factory, rows, sep, encoding)
     assert res.answers is not None or res.issues
     for issue in res.issues:
         assert issue.message and issue.location.file == "antworten.csv"
+
+
+ODD_CELLS = [dt.datetime(2026, 3, 15), dt.date(2026, 3, 15), dt.time(12, 30),
+             dt.timedelta(days=2), True, float("inf"), float("nan"), -5, 10**30, "", " ", "=1+1"]
+
+
+@pytest.mark.parametrize("value", ODD_CELLS, ids=repr)
+def test_every_master_data_cell_takes_any_cell_type(template_cells, value):
+    """What Excel can put in a cell (dates, times, durations, booleans, infinity) in each
+    master data field: a located problem or a value, never an exception."""
+    import copy
+
+    from ozgkompass.sources import template as T
+    from ozgkompass.sources.workbook_import import import_sheets
+
+    for i in range(len(T.MASTER_FIELDS)):
+        sheets = copy.deepcopy(template_cells[1])
+        rows = sheets[T.MASTER_SHEET]
+        rows[T.MASTER_FIRST_ROW + i - 1][1:] = [value]
+        res = import_sheets(sheets, {}, _lookup, "m.xlsx")
+        for issue in res.issues:
+            assert issue.location.file == "m.xlsx"

@@ -252,13 +252,15 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
     population = None
     if pop_raw is not None:
         try:
+            if isinstance(pop_raw, bool) or (isinstance(pop_raw, int | float) and pop_raw < 0):
+                raise ValueError(pop_raw)
             population = int(float(str(pop_raw).replace(".", "") if isinstance(pop_raw, str)
                                    else pop_raw))
             if isinstance(pop_raw, str):
                 r.issue("number-as-text", "Einwohnerzahl ist als Text gespeichert; übernommen.",
                         values["population"][1], "warning")
-        except ValueError:
-            r.issue("not-a-number", f"Einwohnerzahl „{pop_raw}“ ist keine Zahl.",
+        except (ValueError, TypeError, OverflowError):  # text, a date, infinity
+            r.issue("not-a-number", f"Einwohnerzahl „{_text(pop_raw)}“ ist keine Zahl.",
                     values["population"][1])
     contact = _text(values["contact"][0])
     date = values["date"][0]
