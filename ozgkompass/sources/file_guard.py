@@ -20,6 +20,7 @@ MAX_SHEET_BYTES = 25 * 1024 * 1024  # one worksheet's XML (~250,000 short rows)
 MAX_ROWS = 20_000  # rows of one sheet; a template sheet has fewer than 100
 MAX_RATIO = 200  # uncompressed / compressed per part; XML of real workbooks stays far below
 HEAD_BYTES = 64 * 1024  # at most inflated from a non-sheet XML part to find its root element
+SHEET_HEAD_BYTES = 4 * 1024  # a worksheet's root element and <dimension> come first
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d+:?[A-Z]*(\d*)"')
@@ -53,8 +54,8 @@ def check_file(path: Path) -> str | None:
     return inspect(path).problem
 
 
-def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True
-            ) -> Inspection:
+def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True, *,
+            all_parts: bool = True) -> Inspection:
     """All checks of a returned spreadsheet, with one pass over the zip; formulas are
     looked for in the sheets `formulas_in` accepts (the others are read only in part)."""
     if is_lock_file(path):
@@ -85,7 +86,7 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True
                           "Endung.")
     try:
         with zipfile.ZipFile(path) as zf:
-            return inspect_zip(zf, formulas_in=formulas_in)
+            return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts)
     except _ZIP_ERRORS:
         return Inspection("Die Datei ist beschädigt oder unvollständig übertragen (kein "
                           "lesbares Zip-Verzeichnis); bitte erneut senden.")
@@ -98,7 +99,12 @@ def check_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS) -> str | Non
 
 
 def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
-                formulas_in: Callable[[str], bool] = lambda sheet: True) -> Inspection:
+                formulas_in: Callable[[str], bool] = lambda sheet: True, *,
+                all_parts: bool = True) -> Inspection:
+    """The checks of one zip. `all_parts=False` looks for a DOCTYPE only in the sheets
+    (which are opened anyway for their size and formulas): python-calamine rejects an
+    entity it does not know on its own, so the batch path then asks again with
+    `all_parts=True` only for a file the reader refused, for the precise message."""
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
@@ -115,9 +121,15 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
         if not i.filename.endswith((".xml", ".rels")) or i.is_dir():
             continue
         sheet = names.get(i.filename)
+        if sheet is None and not all_parts:
+            continue
         where = f"Blatt „{sheet}“" if sheet is not None else i.filename
         with zf.open(i) as fh:
-            head, prolog = _head(fh)
+            # one read of the first bytes: the prolog (where a DOCTYPE would stand) and a
+            # sheet's <dimension> come before any content
+            head = fh.read(SHEET_HEAD_BYTES if sheet is not None else HEAD_BYTES)
+            root = _ROOT.search(head)
+            prolog = head[:root.start()] if root else head
             if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                 return Inspection(f"{where} enthält eine XML-Dokumenttypdefinition "
                                   "(DOCTYPE/ENTITY), wie sie Tabellenprogramme nie schreiben "
@@ -135,24 +147,10 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
                     return Inspection(_too_big(where, f"{i.file_size / 1e6:.0f} MB", max_rows))
             if formulas_in(sheet):
                 data = head + fh.read()
-                if _FORMULA_TAG.search(data):
+                # a plain substring test first (C speed); the pattern only where it may hit
+                if (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data):
                     found += [(sheet, m.group(1).decode()) for m in _FORMULA.finditer(data)]
     return Inspection(None, found)
-
-
-def _head(fh) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
-    """The first bytes of a part (to a little past its root element, at most HEAD_BYTES)
-    and the prolog before the root element, where a DOCTYPE would stand."""
-    buf = b""
-    while len(buf) < HEAD_BYTES:
-        chunk = fh.read(4096)
-        if not chunk:
-            break
-        buf += chunk
-        root = _ROOT.search(buf)
-        if root:
-            return buf, buf[:root.start()]
-    return buf, buf
 
 
 def _too_big(where: str, size: str, max_rows: int) -> str:

@@ -379,7 +379,7 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
                     display: str | None = None) -> ImportResult:
     """Read one returned workbook or CSV. Never raises for bad input: problems are issues."""
     r = _Reader(display or str(path))
-    checked = inspect(path, _typed_in)
+    checked = inspect(path, _typed_in, all_parts=False)
     if checked.problem:
         r.issue("unreadable", checked.problem, r.loc())
         return ImportResult(None, None, r.issues)
@@ -388,7 +388,8 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
     try:
         sheets, merged = _read_book(path)
     except Exception as exc:  # calamine raises its own types for every kind of damage
-        r.issue("unreadable", "Die Datei ist beschädigt oder keine Tabellendatei "
+        why = inspect(path, _typed_in).problem  # e.g. a DOCTYPE outside the sheets
+        r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
     return import_sheets(sheets, merged, lookup, r.display, checked.formulas)
