@@ -224,6 +224,11 @@ def test_batch_locates_every_defect_and_scores_the_good_files(qn, template_bytes
         assert rows[name]["services"] == {s.ozg_id: s.level for s in result.catalogue.services}
         assert (out / "antworten" / f"{name}.answers.yaml").exists()
     assert "bombe.xlsx" in stdout
+    # as `import`: no half answers file from a workbook with errors
+    failed = [m["file"] for m in data["municipalities"] if m["status"] != "ok"]
+    assert failed
+    for name in failed:
+        assert not (out / "antworten" / f"{name}.answers.yaml").exists(), name
     wb = load_workbook(out / "uebersicht.xlsx")
     assert wb.sheetnames[:3] == ["Übersicht", "Leistungen", "Probleme"]
     assert wb["Probleme"].max_row == len(data["problems"]) + 1

@@ -236,14 +236,16 @@ def _score_file(path: Path, rel: str, digest: str, key: str, *, write: bool = Tr
 
     cfg: BatchConfig = _W["config"]
     imported = import_workbook(path, _lookup, rel)
-    if imported.answers is None or imported.questionnaire is None:
+    if not imported.ok or imported.questionnaire is None or imported.answers is None:
+        # as `import`: no answers file from a workbook with errors (nothing partial); one
+        # from an earlier run of this file would now be stale
+        if write:
+            answers_path(cfg.out, rel).unlink(missing_ok=True)
         return _failed(rel, key, imported.issues), None
     qn, aset = imported.questionnaire, imported.answers
     if write:
         write_answers(answers_path(cfg.out, rel), aset, durable=False)
     issues = list(imported.issues)
-    if any(i.severity == "error" for i in issues):
-        return _failed(rel, key, issues), None
     mm = _model(cfg.model or qn.maturity_model)
     result = score_answers(qn, aset, mm, _W["catalogue"])
     if result.open_required:
