@@ -104,6 +104,10 @@ CASES = [
          "zip_bomb_total.xlsx"),
     Case("xxe.xlsx", "externe XML-Entität (file:///etc/passwd)", 1, "DOCTYPE", "xxe.xlsx"),
     Case("xml_bomb.xlsx", "Entitäten-Bombe im Blatt-XML", 1, "DOCTYPE", "xml_bomb.xlsx"),
+    Case("far_cell.xlsx", "eine Zelle bei XFD1048576, ohne <dimension>", 1,
+         "reicht bis Zelle XFD1048576", "far_cell.xlsx"),
+    Case("far_cell.ods", "ODS: wiederholte leere Zeilen und Spalten bis zu einer fernen "
+         "Zelle (Rust-Panik im Leser)", 1, "beschädigt", "far_cell.ods"),
     Case("password.xlsx", "mit Kennwort gespeichert (verschlüsselt)", 1, "passwortgeschützt",
          "password.xlsx"),
     Case("foreign.xlsx", "fremde Mappe ohne Blatt _ozgkompass", 1, "Keine ozgkompass-Mappe",
@@ -212,6 +216,42 @@ def _xml_bomb() -> bytes:
     evil = (f'<?xml version="1.0"?>\n<!DOCTYPE w [{"".join(ents)}]>'.encode()
             + xml.replace(b"Gemeinde Musterau", b"&l9;"))
     return _zip_with(data, "xl/worksheets/sheet2.xml", evil)
+
+
+def _far_cell() -> bytes:
+    """One extra cell at XFD1048576 and no <dimension>: 11 KB that would make the reader
+    build a grid of 17 billion cells (seen to abort the process before the check)."""
+    import re
+
+    data = _filled()
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet3.xml")
+    xml = re.sub(rb"<dimension[^>]*/>", b"", xml).replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
+                         b"</c></row></sheetData>")
+    return _zip_with(data, "xl/worksheets/sheet3.xml", xml)
+
+
+def _far_cell_ods() -> bytes:
+    """An ODS whose repeated empty rows and columns end in one cell at the far corner:
+    python-calamine panics in Rust (a PanicException, not an Exception)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="A">'
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row><table:table-row>'
+        '<table:table-cell table:number-columns-repeated="16383"/><table:table-cell '
+        'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest '
+                    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+    return buf.getvalue()
 
 
 def _zip_bomb() -> bytes:
@@ -357,6 +397,8 @@ def small_files() -> dict[str, bytes]:
         "zip_bomb_total.xlsx": _zip_bomb_total(),
         "xxe.xlsx": _xxe(),
         "xml_bomb.xlsx": _xml_bomb(),
+        "far_cell.xlsx": _far_cell(),
+        "far_cell.ods": _far_cell_ods(),
         "password.xlsx": _encrypted(),
         "foreign.xlsx": _foreign(),
         "renamed_sheet.xlsx": _edit(_filled(), _rename),

@@ -18,6 +18,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled template is ~30 KB
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts of the zip together
 MAX_SHEET_BYTES = 25 * 1024 * 1024  # one worksheet's XML (~250,000 short rows)
 MAX_ROWS = 20_000  # rows of one sheet; a template sheet has fewer than 100
+MAX_CELLS = 2_000_000  # rows × columns up to the farthest cell of a sheet (the reader's grid)
 MAX_RATIO = 200  # uncompressed / compressed per part; XML of real workbooks stays far below
 HEAD_BYTES = 64 * 1024  # at most inflated from a non-sheet XML part to find its root element
 SHEET_HEAD_BYTES = 4 * 1024  # a worksheet's root element and <dimension> come first
@@ -31,6 +32,8 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
                NotImplementedError, RuntimeError)
 _ROOT = re.compile(rb"<[A-Za-z_]")  # the root element: a DOCTYPE can only stand before it
+_WIDE = re.compile(rb'\br="([A-Z]{2,3})\d')  # cell references from column AA on
+_DEEP = re.compile(rb'\br="[A-Z]{0,3}(\d{4,})"')  # cell and row references from row 1000 on
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # not <formula1> of data validations
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 
@@ -145,12 +148,52 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
                                                max_rows))
                 if i.file_size > MAX_SHEET_BYTES:
                     return Inspection(_too_big(where, f"{i.file_size / 1e6:.0f} MB", max_rows))
-            if formulas_in(sheet):
-                data = head + fh.read()
-                # a plain substring test first (C speed); the pattern only where it may hit
-                if (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data):
-                    found += [(sheet, m.group(1).decode()) for m in _FORMULA.finditer(data)]
+            scan = formulas_in(sheet)
+            if max_rows is None and not scan:
+                continue
+            data = head + fh.read()
+            if max_rows is not None:
+                # the reader makes a dense grid up to the farthest cell, whatever
+                # <dimension> says: one cell at XFD1048576 in an 11 KB file would need
+                # 17 billion cells and abort the process
+                cells = _extent(data)
+                if cells is not None:
+                    return Inspection(f"{where} reicht bis Zelle {cells}, weit über jede "
+                                      "ausgefüllte Vorlage hinaus; die Datei wird nicht "
+                                      "gelesen. Bitte die ausgefüllte Mappe senden.")
+            # a plain substring test first (C speed); the pattern only where it may hit
+            if scan and (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data):
+                found += [(sheet, m.group(1).decode()) for m in _FORMULA.finditer(data)]
     return Inspection(None, found)
+
+
+def _extent(data: bytes) -> str | None:
+    """The farthest cell reference of a sheet's XML when the grid up to it would exceed
+    MAX_CELLS (else None). Only references with a two- or three-letter column or a
+    four-digit row are looked at: a filled template has few or none."""
+    cols = [_column_number(m.group(1)) for m in _WIDE.finditer(data)]
+    rows = [int(m.group(1)) for m in _DEEP.finditer(data)]
+    if not cols and not rows:
+        return None
+    width, height = max(cols, default=26), max(rows, default=999)
+    if width * height <= MAX_CELLS and height <= MAX_ROWS:
+        return None
+    return f"{_column_name(width)}{height}"
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_name(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _too_big(where: str, size: str, max_rows: int) -> str:

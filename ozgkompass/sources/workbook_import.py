@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +184,29 @@ def _cell(rows: list[list[Any]], row: int, col: int) -> Any:
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]  # 0-based (row, col) corners
+
+
+@contextmanager
+def _rust_panics_quiet() -> Iterator[None]:
+    """The reader's Rust code prints a panic and its backtrace straight to file descriptor
+    2 before Python sees the exception; a damaged file gets our one German line instead,
+    so stderr is closed off while python-calamine reads (a few milliseconds)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    try:
+        sink = os.open(os.devnull, os.O_WRONLY)
+        try:
+            sys.stderr.flush()
+            os.dup2(sink, 2)
+        finally:
+            os.close(sink)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
@@ -386,8 +412,12 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
     if path.suffix.lower() == ".csv":
         return _import_csv(path, lookup, r)
     try:
-        sheets, merged = _read_book(path)
-    except Exception as exc:  # calamine raises its own types for every kind of damage
+        with _rust_panics_quiet():
+            sheets, merged = _read_book(path)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine raises its own types for every kind of damage,
+        # and a Rust panic (pyo3's PanicException) that is not an Exception at all
         why = inspect(path, _typed_in).problem  # e.g. a DOCTYPE outside the sheets
         r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
