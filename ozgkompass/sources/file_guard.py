@@ -32,8 +32,12 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
                NotImplementedError, RuntimeError)
 _ROOT = re.compile(rb"<[A-Za-z_]")  # the root element: a DOCTYPE can only stand before it
-_WIDE = re.compile(rb'\br="([A-Z]{2,3})\d')  # cell references from column AA on
-_DEEP = re.compile(rb'\br="[A-Z]{0,3}(\d{4,})"')  # cell and row references from row 1000 on
+# cell references from column AA on, and cell and row references from row 1000 on; the
+# patterns start with a literal (fast scanning), and an attribute merely ending in "r"
+# that looks like a far reference is counted too (conservative)
+_WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
+_DEEP = re.compile(rb'r="[A-Z]{0,3}(\d{4,})"')
+_FAR = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]{0,3}\d{4})')  # either of the two, one pass
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # not <formula1> of data validations
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 
@@ -162,8 +166,13 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
                                       "ausgefüllte Vorlage hinaus; die Datei wird nicht "
                                       "gelesen. Bitte die ausgefüllte Mappe senden.")
             # a plain substring test first (C speed); the pattern only where it may hit
-            if scan and (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data):
-                found += [(sheet, m.group(1).decode()) for m in _FORMULA.finditer(data)]
+            if scan:
+                # cells stand before </sheetData>; after it the dropdowns' <formula1>
+                end = data.rfind(b"sheetData>")
+                cells = data[:end] if end >= 0 else data
+                # a plain substring test first (C speed); the pattern only where it may hit
+                if (b"<f" in cells or b":f" in cells) and _FORMULA_TAG.search(cells):
+                    found += [(sheet, m.group(1).decode()) for m in _FORMULA.finditer(cells)]
     return Inspection(None, found)
 
 
@@ -171,10 +180,11 @@ def _extent(data: bytes) -> str | None:
     """The farthest cell reference of a sheet's XML when the grid up to it would exceed
     MAX_CELLS (else None). Only references with a two- or three-letter column or a
     four-digit row are looked at: a filled template has few or none."""
-    cols = [_column_number(m.group(1)) for m in _WIDE.finditer(data)]
-    rows = [int(m.group(1)) for m in _DEEP.finditer(data)]
-    if not cols and not rows:
-        return None
+    far = _FAR.search(data)
+    if far is None:
+        return None  # the usual case: one failed search, no list of matches
+    cols = [_column_number(m.group(1)) for m in _WIDE.finditer(data, far.start())]
+    rows = [int(m.group(1)) for m in _DEEP.finditer(data, far.start())]
     width, height = max(cols, default=26), max(rows, default=999)
     if width * height <= MAX_CELLS and height <= MAX_ROWS:
         return None
