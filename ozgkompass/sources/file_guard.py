@@ -188,7 +188,7 @@ def _extent(data: bytes) -> str | None:
     width, height = max(cols, default=26), max(rows, default=999)
     if width * height <= MAX_CELLS and height <= MAX_ROWS:
         return None
-    return f"{_column_name(width)}{height}"
+    return f"{col_letter(width)}{height}"
 
 
 def _column_number(letters: bytes) -> int:
@@ -198,10 +198,11 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _column_name(n: int) -> str:
+def col_letter(col: int) -> str:
+    """Spreadsheet column letters of a 1-based column number (1 → A, 27 → AA)."""
     out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
+    while col:
+        col, rem = divmod(col - 1, 26)
         out = chr(65 + rem) + out
     return out
 

@@ -31,7 +31,7 @@ from ozgkompass.model.answers import (
 )
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.sources import template as T
-from ozgkompass.sources.file_guard import inspect
+from ozgkompass.sources.file_guard import col_letter, inspect
 
 QuestionnaireLookup = Callable[[str, "str | None"], Questionnaire]
 DEFAULT_CSV_QUESTIONNAIRE = "ozg-kommune"
@@ -51,13 +51,6 @@ class ImportResult:
     def ok(self) -> bool:
         return self.answers is not None and not any(i.severity == "error" for i in self.issues)
 
-
-def col_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 _LETTERS = {c: col_letter(c) for c in range(1, 27)}
