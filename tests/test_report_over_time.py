@@ -196,6 +196,11 @@ def test_short_version_for_the_mayor(progress_report):
     assert f"{len(p.reached_target)} OZG-Leistungen haben seitdem ihre Zielstufe erreicht" in text
     best = max(p.areas, key=lambda a: a.delta or 0)
     assert best.title in text
+    # what comes next: the newer round's steps, as in its own briefing
+    steps = progress_report.new["next_steps"]
+    assert steps and "Was als Nächstes ansteht" in text
+    for step in steps:
+        assert visible_text(step["what"]) in text and f"Wer: {step['who']}" in text
     terms, jargon = glossary.load()
     for word in [t.term for t in terms] + list(jargon):
         if glossary.mentions(text, word):

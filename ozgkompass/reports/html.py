@@ -21,6 +21,7 @@ from ozgkompass.reports.context import (
     thousands,
 )
 from ozgkompass.scoring.assessment import covered_by
+from ozgkompass.scoring.summary import briefing_steps
 
 BRIEFING_STEPS = 5
 
@@ -37,31 +38,6 @@ def _env() -> Any:
     env.filters["change"] = change
     env.filters["thousands"] = thousands
     return env
-
-
-def _steps(a: Any) -> list[dict[str, Any]]:
-    """The briefing's next steps: the strongest levers when a catalogue was scored (they say
-    how many services each unlocks), else the recommendations with the largest index gain."""
-    steps: list[dict[str, Any]] = []
-    c = a.catalogue
-    if c is not None:
-        for lv in [*c.levers, *c.combinations]:
-            if len(steps) == BRIEFING_STEPS:
-                break
-            steps.append({
-                "what": lv.recommendation or ("Verbessern: " + ", ".join(lv.criterion_names)),
-                "who": lv.responsible_label or "Kommune",
-                "why": f"Damit erreichen {lv.unlocked} OZG-Leistungen ihre Zielstufe.",
-            })
-    for r in a.recommendations:
-        if len(steps) >= 3:
-            break
-        if any(r.text in s["what"] for s in steps):
-            continue
-        steps.append({"what": r.text, "who": r.responsible_label or "Kommune",
-                      "why": f"Hebt den Reifeindex um etwa {r.gain:.1f} Punkte."
-                      .replace(".", ",", 1)})
-    return steps
 
 
 def _visible_text(html: str) -> str:
@@ -89,7 +65,7 @@ def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> str
            "tf_rows": ([(g.name, g.share) for g in a.catalogue.by_themenfeld]
                        if a.catalogue is not None else [])}
     if audience == "leitung":
-        ctx["steps"] = _steps(a)
+        ctx["steps"] = briefing_steps(a, BRIEFING_STEPS)
         ctx["strengths"] = [ar for ar in a.areas if ar.score is not None and ar.score >= 75]
         covered = covered_by(a, "it_dienstleister")
         ctx["provider_covers"] = covered
