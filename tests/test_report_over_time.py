@@ -20,6 +20,7 @@ from reports_helpers import TODAY, scored
 from test_reports import HOSTILE, visible_text
 
 from ozgkompass.reports import Audience, Format, Kind, glossary, renderer
+from ozgkompass.reports.context import german_date
 from ozgkompass.reports.over_time import ConvoyReport, ProgressReport, question_texts
 from ozgkompass.scoring.convoy import convoy
 from ozgkompass.scoring.progress import HistoryPoint, compare
@@ -173,7 +174,7 @@ def test_history_chart_is_accessible_and_shows_every_round(progress_report):
     assert svg.count("<circle") == 1 + 3  # legend + one a round
     table = html[html.index("Verlauf über 3 Bewertungen (Tabelle)"):]
     for h in progress_report.history:
-        assert f'<th scope="row">{h.date}</th>' in table
+        assert f'<th scope="row">{german_date(h.date)}</th>' in table  # 22.04.2026
 
 
 def test_no_history_chart_with_two_rounds_or_fewer(progress_report):

@@ -99,6 +99,20 @@ class Provenance:
         return rows
 
 
+def german_date(value: Any) -> str:
+    """A date as German readers write it (2026-04-22 → 22.04.2026); text that is no ISO
+    date stays as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, _dt.date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value)
+    try:
+        return _dt.date.fromisoformat(text[:10]).strftime("%d.%m.%Y") + text[10:]
+    except ValueError:
+        return text
+
+
 def provenance(a: Any, today: _dt.date) -> Provenance:
     cat = a.catalogue.catalogue if a.catalogue is not None else None
     return _provenance(vars(a.municipality), a.interview.date, a.questionnaire, a.model, cat,
@@ -119,8 +133,8 @@ def _provenance(m: dict[str, Any], interview_date: Any, qn: dict[str, Any],
                                   m.get("land")) if x)
     return Provenance(
         municipality=m["name"] + (f" ({where})" if where else ""),
-        report_date=today.isoformat(),
-        interview_date=str(interview_date) if interview_date else None,
+        report_date=german_date(today),
+        interview_date=german_date(interview_date) if interview_date else None,
         questionnaire=f"{qn.get('title') or qn['id']} ({qn['id']} {qn['version']})",
         questionnaire_hash=str(qn.get("hash") or "–"),
         model=f"{model.get('title') or model['id']} ({model['id']} {model.get('version', '')})"

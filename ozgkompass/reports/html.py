@@ -15,6 +15,7 @@ from ozgkompass.reports.context import (
     INDICATIVE_NOTE,
     change,
     delta,
+    german_date,
     pct,
     provenance,
     responsible_label,
@@ -37,6 +38,7 @@ def _env() -> Any:
     env.filters["delta"] = delta
     env.filters["change"] = change
     env.filters["thousands"] = thousands
+    env.filters["datum"] = german_date
     return env
 
 
