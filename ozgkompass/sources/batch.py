@@ -373,21 +373,14 @@ def run_batch(config: BatchConfig,
                 if progress:
                     progress(len(records), total)
         else:
-            size = max(1, min(32, total // (jobs * 8)))
-            chunks = [items[i:i + size] for i in range(0, total, size)]
-            pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
-            try:
-                # as_completed drops each future once yielded: finished results are freed
-                for fut in as_completed([pool.submit(_process_chunk, c) for c in chunks]):
-                    for rec, reused in fut.result():
-                        keep(rec)
-                        skipped += reused
-                    if progress:
-                        progress(len(records), total)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-            pool.shutdown()
+            def done(rec: dict[str, Any], reused: bool) -> None:
+                nonlocal skipped
+                keep(rec)
+                skipped += reused
+                if progress:
+                    progress(len(records), total)
+
+            _run_pool(config, items, jobs, done)
         flush()
     finally:
         if conn is not None:
@@ -406,6 +399,57 @@ def run_batch(config: BatchConfig,
                        {"id": cat.id, "version": cat.version, "title": cat.title},
                        sorted(ids), areas, sorted(fields), sorted(kinds["questionnaire"]),
                        sorted(kinds["model"]), config.out, archived[0])
+
+
+def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
+              done: Callable[[dict[str, Any], bool], None]) -> None:
+    """Score `items` in a pool of `jobs` workers. A worker that dies (a crash inside a
+    native library, which no `except` can catch) breaks the pool. The pool works its chunks
+    in order, so the file to blame is among the first unfinished ones (as many as the pool
+    can have had in hand): those are run again one at a time in a single worker, the file
+    that kills it is reported as failed, and the rest goes on in parallel."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    todo = list(items)
+    isolate = 0  # how many of the first files in `todo` to run one at a time
+    while todo:
+        now, rest = (todo[:isolate], todo[isolate:]) if isolate else (todo, [])
+        size = 1 if isolate else max(1, min(32, len(now) // (jobs * 8)))
+        chunks = [now[i:i + size] for i in range(0, len(now), size)]
+        finished: set[str] = set()
+        pool = ProcessPoolExecutor(1 if isolate else jobs, initializer=_init_worker,
+                                   initargs=(config,))
+        try:
+            # as_completed drops each future once yielded: finished results are freed
+            for fut in as_completed([pool.submit(_process_chunk, c) for c in chunks]):
+                for rec, reused in fut.result():
+                    finished.add(rec["file"])
+                    done(rec, reused)
+            todo, isolate = rest, 0
+        except BrokenProcessPool:
+            unfinished = [item for item in now if item[1] not in finished]
+            if isolate:
+                if unfinished:  # one worker, files in order: the first unfinished one
+                    done(_crashed(config, unfinished.pop(0)[1]), False)
+                isolate = len(unfinished)
+            else:
+                isolate = min(len(unfinished), (jobs + 1) * size)
+            todo = unfinished + rest
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _crashed(config: BatchConfig, rel: str) -> dict[str, Any]:
+    """The result of a file whose reading killed the worker process."""
+    record = _failed(rel, None, [Issue(
+        "worker-crashed", "Beim Lesen dieser Datei ist der Arbeitsprozess abgestürzt (Fehler "
+        "in einer Bibliothek, vermutlich eine beschädigte oder manipulierte Datei); sie wird "
+        "übersprungen. Bitte erneut speichern und senden.", Location(rel))])
+    atomic_write_text(result_path(config.out, rel), json.dumps(record, ensure_ascii=False),
+                      durable=False)
+    return _summary(record)
 
 
 def _sync() -> None:
