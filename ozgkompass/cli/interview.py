@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
+from ozgkompass.cli.commands import QuestionnairesDirOpt
 from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, err_console, esc
 from ozgkompass.errors import DataError, UserError, display_path
@@ -110,9 +111,7 @@ def register(app: typer.Typer) -> None:
             "existiert, sonst neu anlegen (Standard: aus dem Namen der Kommune).")] = None,
         kommune: Annotated[str | None, typer.Option(
             "--kommune", "-k", help="Name der Kommune (neues Interview).")] = None,
-        questionnaires_dir: Annotated[Path | None, typer.Option(
-            "--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
-            help="Ordner mit eigenen Fragebögen.")] = None,
+        questionnaires_dir: QuestionnairesDirOpt = None,
         plain: Annotated[bool, typer.Option(
             "--plain", help="Nummerierte Eingaben Zeile für Zeile (ohne Pfeiltasten); "
             "automatisch, wenn die Eingabe kein Terminal ist.")] = False,
@@ -209,9 +208,7 @@ def register(app: typer.Typer) -> None:
             help="Zieldatei (Standard: aus dem Namen der Kommune).")] = None,
         force: Annotated[bool, typer.Option("--force", help="Vorhandene Datei "
                                             "überschreiben.")] = False,
-        questionnaires_dir: Annotated[Path | None, typer.Option(
-            "--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
-            help="Ordner mit eigenen Fragebögen.")] = None,
+        questionnaires_dir: QuestionnairesDirOpt = None,
     ) -> None:
         """Legt eine leere, gültige Antwortdatei an; jede Frage steht als Kommentar darin."""
         from ozgkompass.fsutil import atomic_write_text, refuse_overwrite

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ozgkompass.cli.commands import QuestionnairesDirOpt
 from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, dump_json, esc, simple_table
 
 app = typer.Typer(help="Eingebaute und eigene Fragebögen anzeigen.",
                   invoke_without_command=True, no_args_is_help=False)
 
-DirOpt = Annotated[
-    Path | None,
-    typer.Option("--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
-                 help="Ordner mit eigenen Fragebögen (auch per OZGKOMPASS_QUESTIONNAIRES)."),
-]
 
 
 @app.callback()
 @handle_errors
 def list_questionnaires_cmd(
     ctx: typer.Context,
-    questionnaires_dir: DirOpt = None,
+    questionnaires_dir: QuestionnairesDirOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
 ) -> None:
     """Listet die eingebauten und eigenen Fragebögen (Fragen: questionnaires show ID)."""
@@ -59,7 +54,7 @@ def list_questionnaires_cmd(
 def show(
     questionnaire: Annotated[str, typer.Argument(help="Fragebogen-ID oder -Datei.")],
     json_out: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
-    questionnaires_dir: DirOpt = None,
+    questionnaires_dir: QuestionnairesDirOpt = None,
 ) -> None:
     """Zeigt Bereiche, Fragen-IDs, Texte, Typen und Optionen (zum Ausfüllen von Hand)."""
     from ozgkompass.cli.interview import resolve_questionnaire

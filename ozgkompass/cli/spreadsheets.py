@@ -9,15 +9,11 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
+from ozgkompass.cli.commands import QuestionnairesDirOpt
 from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
 from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 
-QuestionnairesDirOpt = Annotated[
-    Path | None,
-    typer.Option("--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
-                 help="Ordner mit eigenen Fragebögen (auch per OZGKOMPASS_QUESTIONNAIRES)."),
-]
 SHOWN_PROBLEMS = 25  # problems listed in the terminal; all of them are in probleme.csv
 ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Zieldatei überschreiben.")]
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
+from ozgkompass.memo import IdentityCache
 from ozgkompass.model.answers import AnswerSet, Interview, Municipality, check_answers
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.maturity import MaturityModel, get_model
@@ -281,25 +282,22 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
     )
 
 
-_ASKED: dict[tuple[int, int], tuple[Questionnaire, MaturityModel, dict[str, list[str]]]] = {}
+# fixed for a questionnaire and model, so worked out once (a batch assesses thousands)
+_ASKED: IdentityCache[dict[str, list[str]]] = IdentityCache(256)
 
 
 def _asked(qn: Questionnaire, model: MaturityModel) -> dict[str, list[str]]:
-    """Criterion → the questions whose options speak to it; fixed for a questionnaire and
-    model, so worked out once (a batch assesses thousands of answer sets). The entry holds
-    both objects, so their ids cannot be reused while it lives. Callers only read it."""
-    hit = _ASKED.get((id(qn), id(model)))
-    if hit is not None and hit[0] is qn and hit[1] is model:
-        return hit[2]
+    """Criterion → the questions whose options speak to it (callers only read it)."""
+    return _ASKED.get((qn, model), None, lambda: _work_out_asked(qn, model))
+
+
+def _work_out_asked(qn: Questionnaire, model: MaturityModel) -> dict[str, list[str]]:
     asked: dict[str, list[str]] = {}
     for q in qn.questions:
         for opt in (*q.effective_options(), *q.thresholds):
             for cid in opt.criteria_for(model, qn.maturity_model):
                 if q.id not in asked.setdefault(cid, []):
                     asked[cid].append(q.id)
-    if len(_ASKED) > 256:
-        _ASKED.clear()
-    _ASKED[(id(qn), id(model))] = (qn, model, asked)
     return asked
 
 

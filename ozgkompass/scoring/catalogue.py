@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ozgkompass.memo import IdentityCache
 from ozgkompass.model.catalogue import EXECUTED_BY_LABELS, Catalogue, OzgService
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.laender import land_code
@@ -312,29 +313,18 @@ def _service_result(model: MaturityModel, svc: OzgService, support: dict[str, in
     return result, frozenset(bottlenecks) | frozenset(unknown_for_target)
 
 
-SERVICE_CACHE_LIMIT = 5_000  # a batch of 2,000 varied files needs ~2,300
+# a batch scores the same services against the same few criteria levels thousands of
+# times (2,000 varied files need ~2,300 entries)
+_SERVICE_RESULTS: IdentityCache[tuple[ServiceResult, frozenset[str]]] = IdentityCache(5_000)
 
 
 def _cached_service_result(model: MaturityModel, svc: OzgService,
                            support: dict[str, int | None], override: int | None,
                            weight: float) -> tuple[ServiceResult, frozenset[str]]:
-    """`_service_result`, remembered per model: a batch scores the same services against
-    the same few criteria levels thousands of times. The cache holds the service object,
-    so its id cannot be reused while the entry lives; results are never modified."""
-    cache: dict[tuple[Any, ...], tuple[OzgService, ServiceResult, frozenset[str]]]
-    cache = model.__dict__.get("_service_cache")  # type: ignore[assignment]
-    if cache is None:
-        cache = {}
-        object.__setattr__(model, "_service_cache", cache)
-    key = (id(svc), tuple(support.items()), override, weight)
-    hit = cache.get(key)
-    if hit is not None and hit[0] is svc:
-        return hit[1], hit[2]
-    res, need = _service_result(model, svc, support, override, weight)
-    if len(cache) >= SERVICE_CACHE_LIMIT:
-        cache.clear()
-    cache[key] = (svc, res, need)
-    return res, need
+    """`_service_result`, remembered per model and service (results are never modified)."""
+    return _SERVICE_RESULTS.get(
+        (model, svc), (tuple(support.items()), override, weight),
+        lambda: _service_result(model, svc, support, override, weight))
 
 
 def _weights(services: list[OzgService]) -> tuple[str | None, dict[str, float]]:
@@ -376,7 +366,8 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
-_SCOPES: dict[tuple[Any, ...], tuple[Catalogue, list[OzgService], list[OutOfScope], str]] = {}
+# the same for every municipality of a type and Land: worked out once per catalogue
+_SCOPES: IdentityCache[tuple[list[OzgService], list[OutOfScope], str]] = IdentityCache(1_024)
 
 
 def select_scope(catalogue: Catalogue, municipality: Any, scope: str = "kommunal"
@@ -387,15 +378,10 @@ def select_scope(catalogue: Catalogue, municipality: Any, scope: str = "kommunal
     land = land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None))
     add = frozenset(getattr(municipality, "scope_add", ()) or ())
     remove = frozenset(getattr(municipality, "scope_remove", ()) or ())
-    # the same for every municipality of a type and Land: worked out once per catalogue
-    key = (id(catalogue), mtype, land, add, remove, scope)
-    hit = _SCOPES.get(key)
-    if hit is None or hit[0] is not catalogue:
-        if len(_SCOPES) > 1024:
-            _SCOPES.clear()
-        hit = _SCOPES[key] = (catalogue, *_select_scope(catalogue, mtype, land, add, remove,
-                                                        scope))
-    return list(hit[1]), list(hit[2]), hit[3]
+    services, out, note = _SCOPES.get(
+        (catalogue,), (mtype, land, add, remove, scope),
+        lambda: _select_scope(catalogue, mtype, land, add, remove, scope))
+    return list(services), list(out), note
 
 
 def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
+from ozgkompass.memo import IdentityCache
 from ozgkompass.model.answers import (
     ARS_RE,
     Answer,
@@ -139,21 +140,19 @@ class _Reader:
         return _text(raw), True
 
 
-_CHOICE_MAPS: dict[int, tuple[Question, dict[str, str]]] = {}
+_CHOICE_MAPS: IdentityCache[dict[str, str]] = IdentityCache(10_000)
 
 
 def _choice_map(q: Question) -> dict[str, str]:
     """Casefolded label or value → value, built once per question (a batch reads the same
-    questionnaire thousands of times); the entry holds the question, so its id stays its own."""
-    hit = _CHOICE_MAPS.get(id(q))
-    if hit is not None and hit[0] is q:
-        return hit[1]
+    questionnaire thousands of times)."""
+    return _CHOICE_MAPS.get((q,), None, lambda: _work_out_choice_map(q))
+
+
+def _work_out_choice_map(q: Question) -> dict[str, str]:
     options = T.choices(q)
     by_key = {c.value.casefold(): c.value for c in options}
     by_key.update({c.label.casefold(): c.value for c in options})  # a label wins over a value
-    if len(_CHOICE_MAPS) > 10_000:
-        _CHOICE_MAPS.clear()
-    _CHOICE_MAPS[id(q)] = (q, by_key)
     return by_key
 
 
