@@ -29,7 +29,7 @@ def main() -> None:
     from bad_corpus import _filled, million_rows_xlsx
 
     from ozgkompass.model.registry import find_questionnaire
-    from ozgkompass.sources.file_guard import check_file, inspect
+    from ozgkompass.sources.file_guard import inspect
     from ozgkompass.sources.workbook_import import _read_book, _typed_in, import_workbook
 
     def lookup(qid: str, version: str | None):  # type: ignore[no-untyped-def]
@@ -46,9 +46,9 @@ def main() -> None:
               f"{whole * 1e3:.2f} ms, davon Prüfung {guard / whole:.0%}")
         big = Path(tmp) / "million.xlsx"
         million_rows_xlsx(big)
-        guard = best(lambda: check_file(big), 5)
+        guard = best(lambda: inspect(big), 5)
         print(f"1.000.000 Zeilen ({big.stat().st_size / 1e6:.1f} MB): abgelehnt nach "
-              f"{guard * 1e3:.2f} ms: {check_file(big)}")
+              f"{guard * 1e3:.2f} ms: {inspect(big).problem}")
 
 
 if __name__ == "__main__":

@@ -60,10 +60,11 @@ def test_import_archive_adds_the_scored_file_once(cli, tmp_path, qn):
     assert len(archived(db)) == 1
 
 
-def test_import_without_archive_leaves_the_archive_alone(cli, tmp_path, qn):
+def test_import_without_archive_leaves_the_archive_alone(cli, tmp_path, qn, monkeypatch):
     filled = tmp_path / "musterau.xlsx"
     filled.write_bytes(fill(T.build_template(qn), qn, MASTER, choose(qn, random.Random(4))))
     db = tmp_path / "archiv.sqlite"
+    monkeypatch.setenv("OZGKOMPASS_ARCHIVE", str(db))  # where an unasked add would go
     assert cli("import", str(filled))[0] == 0
     assert not db.exists()
 

@@ -56,11 +56,6 @@ class Inspection:
     formulas: list[tuple[str, str]] = field(default_factory=list)
 
 
-def check_file(path: Path) -> str | None:
-    """Why the file must not be parsed (German, one sentence), or None when it may."""
-    return inspect(path).problem
-
-
 def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True, *,
             all_parts: bool = True) -> Inspection:
     """All checks of a returned spreadsheet, with one pass over the zip; formulas are

@@ -99,7 +99,7 @@ class _Workbook:
         self.wb = Workbook(write_only=True)
         self.bold = Font(bold=True)
         header = overview_header(result)
-        self.overview = self._sheet("Übersicht", header, n_ok)
+        self.overview = self.sheet("Übersicht", header, n_ok)
         if n_ok:
             pct_cols = [i for i, h in enumerate(header, start=1)
                         if h.endswith("%") or h.startswith("Bereich ") or h == "Index"]
@@ -110,10 +110,10 @@ class _Workbook:
                     ColorScaleRule(start_type="num", start_value=0, start_color="F8696B",
                                    mid_type="num", mid_value=50, mid_color="FFEB84",
                                    end_type="num", end_value=100, end_color="63BE7B"))
-        self.services = (self._sheet("Leistungen", services_header(result), n_ok, 8)
+        self.services = (self.sheet("Leistungen", services_header(result), n_ok, 8)
                          if with_services else None)
 
-    def _sheet(self, title: str, header: list[str], n_rows: int, width: int = 14) -> Any:
+    def sheet(self, title: str, header: list[str], n_rows: int, width: int = 14) -> Any:
         ws = self.wb.create_sheet(title)
         for i in range(1, len(header) + 1):
             ws.column_dimensions[self._letter(i)].width = width
@@ -167,7 +167,7 @@ def write_overview(result: BatchResult, out: Path,
         # the JSON's problem list follows the municipalities: collected aside meanwhile
         js_problems = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
         book = _Workbook(result, n_ok, with_services)
-        pr_sheet = book._sheet("Probleme", PROBLEM_HEADER, result.problem_count, 30)
+        pr_sheet = book.sheet("Probleme", PROBLEM_HEADER, result.problem_count, 30)
         ov, sv, pr = (csv.writer(f, delimiter=";", lineterminator="\n")
                       for f in (ov_csv, sv_csv, pr_csv))
         ov.writerow(overview_header(result))
