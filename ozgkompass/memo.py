@@ -1,12 +1,61 @@
 """Remembering results worked out from long-lived objects (a questionnaire, a model, a
-catalogue, a service): a batch computes the same things for thousands of files."""
+catalogue, a service): a batch computes the same things for thousands of files.
+
+Every cache here is bounded (cleared when full), so memory stays flat however many files a
+batch scores, and `clear_all` empties them all: a file scores the same whatever was scored
+before it, and tests and benchmarks check that against a fresh start."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+_ALL: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def clear_all() -> None:
+    """Empty every cache (as in a fresh process)."""
+    for cache in list(_ALL):
+        cache.clear()
+
+
+class Memo(Generic[T]):
+    """Results keyed by plain hashable values (or objects hashed by identity that the key
+    itself holds, so their ids cannot be reused while the entry lives). Cleared when full;
+    callers treat the results as read-only."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: dict[Hashable, T] = {}
+        _ALL.add(self)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        hit = self._entries.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit  # type: ignore[return-value]
+        value = compute()
+        self.put(key, value)
+        return value
+
+    def lookup(self, key: Hashable) -> T | None:
+        return self._entries.get(key)
+
+    def put(self, key: Hashable, value: T) -> None:
+        if len(self._entries) >= self.limit:
+            self._entries.clear()
+        self._entries[key] = value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_MISSING = object()
 
 
 class IdentityCache(Generic[T]):
@@ -18,6 +67,7 @@ class IdentityCache(Generic[T]):
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._entries: dict[tuple[Any, ...], tuple[tuple[Any, ...], T]] = {}
+        _ALL.add(self)
 
     def get(self, objects: tuple[Any, ...], key: Hashable, compute: Callable[[], T]) -> T:
         ident = (*map(id, objects), key)
@@ -29,6 +79,9 @@ class IdentityCache(Generic[T]):
             self._entries.clear()
         self._entries[ident] = (objects, value)
         return value
+
+    def clear(self) -> None:
+        self._entries.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

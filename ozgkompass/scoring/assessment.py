@@ -11,11 +11,12 @@ from typing import Any
 
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
-from ozgkompass.memo import IdentityCache
-from ozgkompass.model.answers import AnswerSet, Interview, Municipality, check_answers
+from ozgkompass.memo import IdentityCache, Memo
+from ozgkompass.model.answers import (Answer, AnswerSet, Interview, Municipality,
+                                      check_answers)
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.maturity import MaturityModel, get_model
-from ozgkompass.model.questionnaire import Option, QType, Question, Questionnaire
+from ozgkompass.model.questionnaire import Area, Option, QType, Question, Questionnaire
 
 # status of a question in an assessment
 ANSWERED, NA, HIDDEN, OPEN, OPEN_OPTIONAL, RECORDED = (
@@ -233,30 +234,22 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
             f"Mit --model {qn.maturity_model} bewerten.", Location(aset.path), "warning"))
     areas: list[AreaResult] = []
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in model.criteria}
-    asked = _asked(qn, model)  # criterion → questions whose options speak to it
+    ctx = _context(qn, model)
     total_area_weight = 0.0
     weighted_sum = 0.0
+    values, visible = resolved.values, resolved.visible
     for area in qn.areas:
         results: list[QuestionResult] = []
         for q in area.questions:
-            results.append(_question_result(qn, model, q, aset, resolved.values,
-                                            resolved.visible[q.id], evidence))
-        counted = [r for r in results if r.counted]
-        weight = sum(r.weight for r in counted)
-        score = sum(r.weight * (r.score or 0.0) for r in counted) / weight if weight else None
-        applicable = [r for r in results if r.status in (ANSWERED, OPEN, OPEN_OPTIONAL, RECORDED)]
-        answered = [r for r in applicable if r.status in (ANSWERED, RECORDED)]
-        band = qn.band_for(score)
-        areas.append(AreaResult(
-            id=area.id, title=area.title.de, weight=area.weight, score=score,
-            band=band.name if band else None, answered=len(answered),
-            applicable=len(applicable),
-            completeness=_pct(len(answered), len(applicable)) if applicable else None,
-            open_required=[r.id for r in results if r.status == OPEN], questions=results,
-        ))
-        if score is not None:
+            r, found = _remembered_result(ctx, q, aset.answers.get(q.id), values, visible[q.id])
+            results.append(r)
+            for cid, e in found:
+                evidence[cid].append(e)
+        ar = _AREAS.get((ctx, *results), area.id, lambda: _area_result(qn, area, results))  # noqa: B023
+        areas.append(ar)
+        if ar.score is not None:
             total_area_weight += area.weight
-            weighted_sum += area.weight * score
+            weighted_sum += area.weight * ar.score
     overall = weighted_sum / total_area_weight if total_area_weight else None
     band = qn.band_for(overall)
     answered_n = sum(a.answered for a in areas)
@@ -273,7 +266,7 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
         completeness=_pct(answered_n, applicable_n) if applicable_n else None,
         answered=answered_n, applicable=applicable_n,
         open_required=[qid for a in areas for qid in a.open_required],
-        areas=areas, criteria=_criteria_results(model, evidence, asked, {
+        areas=areas, criteria=_criteria_results(model, evidence, ctx.asked, {
             q.id for ar in areas for q in ar.questions if q.status in (OPEN, OPEN_OPTIONAL)}),
         recommendations=_recommendations(areas, total_area_weight),
         issues=resolved.issues,
@@ -282,13 +275,62 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
     )
 
 
-# fixed for a questionnaire and model, so worked out once (a batch assesses thousands)
-_ASKED: IdentityCache[dict[str, list[str]]] = IdentityCache(256)
+class _Context:
+    """What is fixed for a questionnaire and a model, worked out once (a batch assesses
+    thousands of files); hashed by identity, so it can key the caches below."""
+
+    def __init__(self, qn: Questionnaire, model: MaturityModel) -> None:
+        self.qn, self.model = qn, model
+        self.asked = _work_out_asked(qn, model)  # criterion → questions that speak to it
 
 
-def _asked(qn: Questionnaire, model: MaturityModel) -> dict[str, list[str]]:
-    """Criterion → the questions whose options speak to it (callers only read it)."""
-    return _ASKED.get((qn, model), None, lambda: _work_out_asked(qn, model))
+_CONTEXTS: IdentityCache[_Context] = IdentityCache(256)
+
+
+def _context(qn: Questionnaire, model: MaturityModel) -> _Context:
+    return _CONTEXTS.get((qn, model), None, lambda: _Context(qn, model))
+
+
+# In a batch the same question gets the same answer in many municipalities: its result is
+# worked out once per answer (73 questions, a few answers each; numbers vary more). The
+# results are shared by the assessments, which only read them.
+_QUESTIONS: Memo[tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]] = Memo(20_000)
+_AREAS: IdentityCache[AreaResult] = IdentityCache(5_000)
+_AREA_RECOMMENDATIONS: IdentityCache[list[Recommendation]] = IdentityCache(5_000)
+
+
+def _remembered_result(ctx: _Context, q: Question, ans: Answer | None, values: dict[str, Any],
+                       shown: bool) -> tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]:
+    """`_question_result` for one answer, remembered per questionnaire, model and answer."""
+    value = values.get(q.id, _UNANSWERED)
+    key = (ctx, q.id, shown,
+           None if ans is None else (ans.na, ans.reason, ans.unclear, ans.note, ans.source),
+           # the type too: 1 and 1.0 are equal keys, but are written differently
+           value.__class__, tuple(value) if isinstance(value, list) else value)
+    hit = _QUESTIONS.lookup(key)
+    if hit is None:
+        hit = _question_result(ctx.qn, ctx.model, q, ans, values, shown)
+        _QUESTIONS.put(key, hit)
+    return hit
+
+
+_UNANSWERED = object()
+
+
+def _area_result(qn: Questionnaire, area: Area, results: list[QuestionResult]) -> AreaResult:
+    counted = [r for r in results if r.counted]
+    weight = sum(r.weight for r in counted)
+    score = sum(r.weight * (r.score or 0.0) for r in counted) / weight if weight else None
+    applicable = [r for r in results if r.status in (ANSWERED, OPEN, OPEN_OPTIONAL, RECORDED)]
+    answered = [r for r in applicable if r.status in (ANSWERED, RECORDED)]
+    band = qn.band_for(score)
+    return AreaResult(
+        id=area.id, title=area.title.de, weight=area.weight, score=score,
+        band=band.name if band else None, answered=len(answered),
+        applicable=len(applicable),
+        completeness=_pct(len(answered), len(applicable)) if applicable else None,
+        open_required=[r.id for r in results if r.status == OPEN], questions=results,
+    )
 
 
 def _work_out_asked(qn: Questionnaire, model: MaturityModel) -> dict[str, list[str]]:
@@ -307,20 +349,20 @@ def _speaks_to(qn: Questionnaire, model: MaturityModel) -> bool:
                for q in qn.questions for opt in (*q.effective_options(), *q.thresholds))
 
 
-def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset: AnswerSet,
-                     values: dict[str, Any], shown: bool,
-                     evidence: dict[str, list[Evidence]]) -> QuestionResult:
-    ans = aset.get(q.id)
+def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, ans: Answer | None,
+                     values: dict[str, Any], shown: bool
+                     ) -> tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]:
+    """The result of one question and the criteria evidence its answer gives."""
     r = QuestionResult(id=q.id, area_id=q.area_id, text=q.text.de, type=q.type.value,
                        status=OPEN, weight=q.weight,
                        condition=q.when.source if q.when else None, owner=q.responsible,
                        note=ans.note if ans else None, source=ans.source if ans else None)
     if not shown:
         r.status = HIDDEN
-        return r
+        return r, ()
     if ans is not None and ans.na and q.na_allowed:
         r.status, r.na_reason = NA, ans.reason
-        return r
+        return r, ()
     if q.id not in values:
         r.unclear = ans.unclear if ans is not None else None
         r.status = OPEN if (q.required and q.scored) else OPEN_OPTIONAL
@@ -329,23 +371,23 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
             r.recommendation = (f"Offene Frage klären: {q.text.de}"
                                 + (f" – {q.recommendation.de}" if q.recommendation else ""))
             r.responsible = q.responsible
-        return r
+        return r, ()
     value = values[q.id]
     score, chosen = question_score(q, value)
     r.value, r.answer_label = value, _answer_label(q, value, chosen)
     if score is None:
         r.status = RECORDED
-        return r
+        return r, ()
     r.status, r.score, r.counted = ANSWERED, score, True
     levels: dict[tuple[str, Any], int] = {}
     for opt in chosen:  # multiple choice: a chosen option adds capabilities → highest level
         for cid, level in opt.criteria_for(model, qn.maturity_model).items():
             key = (cid, opt.applies_to)
             levels[key] = max(level, levels.get(key, level))
-    for (cid, applies_to), level in levels.items():
-        if cid in evidence:
-            evidence[cid].append(Evidence(q.id, r.answer_label, level,
-                                          [(a, list(v)) for a, v in applies_to]))
+    known = model.criterion_ids
+    evidence = tuple((cid, Evidence(q.id, r.answer_label, level,
+                                    [(a, list(v)) for a, v in applies_to]))
+                     for (cid, applies_to), level in levels.items() if cid in known)
     r.criteria = {cid: min(lv for (c, _), lv in levels.items() if c == cid)
                   for cid, _ in levels}
     if score < 100:
@@ -354,7 +396,7 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, aset:
         resp_opt = next((o for o in chosen if o.responsible), None)
         r.recommendation = rec.de if rec else None
         r.responsible = resp_opt.responsible if resp_opt else q.responsible
-    return r
+    return r, evidence
 
 
 def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
@@ -392,19 +434,24 @@ def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
 
 
 def _recommendations(areas: list[AreaResult], total_area_weight: float) -> list[Recommendation]:
-    recs = []
-    for area in areas:
-        counted_weight = area.counted_weight
-        if not counted_weight or not total_area_weight or area.score is None:
-            continue
-        for q in area.questions:
-            if not q.counted or q.score is None or q.score >= 100 or not q.recommendation:
-                continue
-            gain = (area.weight / total_area_weight) * (q.weight / counted_weight) * (100 - q.score)
-            recs.append(Recommendation(
-                question_id=q.id, area_id=area.id, question=q.text, text=q.recommendation,
-                responsible=q.responsible,
-                responsible_label=RESPONSIBLE.get(q.responsible or "", None),
-                score=q.score, gain=gain, open=q.status == OPEN))
+    recs = [rec for area in areas for rec in _AREA_RECOMMENDATIONS.get(
+        (area,), total_area_weight, lambda: _area_recommendations(area, total_area_weight))]  # noqa: B023
     recs.sort(key=lambda r: (-r.gain, r.question_id))
+    return recs
+
+
+def _area_recommendations(area: AreaResult, total_area_weight: float) -> list[Recommendation]:
+    counted_weight = area.counted_weight
+    if not counted_weight or not total_area_weight or area.score is None:
+        return []
+    recs = []
+    for q in area.questions:
+        if not q.counted or q.score is None or q.score >= 100 or not q.recommendation:
+            continue
+        gain = (area.weight / total_area_weight) * (q.weight / counted_weight) * (100 - q.score)
+        recs.append(Recommendation(
+            question_id=q.id, area_id=area.id, question=q.text, text=q.recommendation,
+            responsible=q.responsible,
+            responsible_label=RESPONSIBLE.get(q.responsible or "", None),
+            score=q.score, gain=gain, open=q.status == OPEN))
     return recs
