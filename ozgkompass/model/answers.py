@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
+from ozgkompass.memo import IdentityCache
 from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane_number
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
@@ -320,8 +321,21 @@ class Resolved:
     issues: list[Issue]
 
 
+# import checks a workbook's answers and scoring checks them again: the second time is
+# looked up (the entry holds the questionnaire and the answers, which are frozen)
+_CHECKED: IdentityCache[Resolved] = IdentityCache(64)
+
+
 def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
     """Check answers against the questionnaire in question order; conditions see earlier answers."""
+    found = _CHECKED.get((qn, *aset.answers.values()),
+                         (aset.path, aset.questionnaire, tuple(aset.answers)),
+                         lambda: _check_answers(qn, aset))
+    # callers add their own issues to the list
+    return Resolved(dict(found.values), dict(found.visible), list(found.issues))
+
+
+def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
     issues: list[Issue] = []
 
     def loc(line: int | None, column: int | None = None) -> Location:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ozgkompass.memo import IdentityCache
+from ozgkompass.memo import IdentityCache, Memo
 from ozgkompass.model.catalogue import EXECUTED_BY_LABELS, Catalogue, OzgService
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.laender import land_code
@@ -203,32 +203,37 @@ def _in_person_cap(model: MaturityModel, svc: OzgService) -> int | None:
     return min(cap, model.compliant_level)
 
 
-def _supports(assessment: Any, services: list[OzgService]) -> dict[Any, dict[str, int | None]]:
-    """Criteria levels that hold for each service, keyed by its attributes: the weakest
-    answer among those that apply to it (answers restricted with `applies_to` count only
-    for matching services). Criteria without restricted answers hold alike for all
-    services and are worked out once; only the restricted ones are matched per kind."""
-    base: dict[str, int | None] = {}
-    restricted: list[tuple[str, list[tuple[int, Any]]]] = []
+def _evidence_summary(assessment: Any) -> tuple[tuple[tuple[str, int | None], ...],
+                                                 tuple[tuple[str, tuple[Any, ...]], ...]]:
+    """What the services' support depends on: the weakest level of each criterion without
+    restricted answers, and the (level, scope) of the answers of the other criteria."""
+    base: list[tuple[str, int | None]] = []
+    restricted: list[tuple[str, tuple[Any, ...]]] = []
     for crit in assessment.criteria:
         if any(e.applies_to for e in crit.evidence):
-            restricted.append((crit.id, [(e.level, tuple((a, tuple(v)) for a, v in e.applies_to))
-                                         for e in crit.evidence]))
-            base[crit.id] = None
+            restricted.append((crit.id, tuple(
+                (e.level, tuple((a, tuple(v)) for a, v in e.applies_to)) for e in crit.evidence)))
+            base.append((crit.id, None))
         else:
-            base[crit.id] = min((e.level for e in crit.evidence), default=None)
+            base.append((crit.id, min((e.level for e in crit.evidence), default=None)))
+    return tuple(base), tuple(restricted)
+
+
+def _supports(kinds: list[_Kind], base: tuple[tuple[str, int | None], ...],
+              restricted: tuple[tuple[str, tuple[Any, ...]], ...]) -> list[dict[str, int | None]]:
+    """Criteria levels that hold for each kind of service: the weakest answer among those
+    that apply to it (answers restricted with `applies_to` count only for matching
+    services). Criteria without restricted answers hold alike for all services."""
+    plain = dict(base)
     if not restricted:  # one support for all services
-        return {svc.attributes: base for svc in services}
-    out: dict[Any, dict[str, int | None]] = {}
-    for svc in services:
-        attrs = svc.attributes
-        if attrs in out:
-            continue
-        support = dict(base)
+        return [plain] * len(kinds)
+    out = []
+    for kind in kinds:
+        support = dict(plain)
         for cid, evidence in restricted:
-            levels = [lv for lv, scope in evidence if not scope or attrs.matches(scope)]
+            levels = [lv for lv, scope in evidence if not scope or kind.matches(scope)]
             support[cid] = min(levels) if levels else None
-        out[attrs] = support
+        out.append(support)
     return out
 
 
@@ -238,93 +243,149 @@ def achievable_level(model: MaturityModel, applies: dict[str, bool],
 
     Criteria with unknown support do not block but are returned: the level then is not
     confirmed."""
-    level = model.lowest_level
+    return _climb(model.lowest_level, _steps(model, applies), support)
+
+
+def _steps(model: MaturityModel, applies: dict[str, bool]) -> list[tuple[int, tuple[str, ...]]]:
+    """Each level above the lowest with the applying criteria it needs."""
+    return [(lv.level, tuple(c for c in model.needed(lv.level) if applies.get(c, True)))
+            for lv in model.levels[1:]]
+
+
+def _climb(level: int, steps: list[tuple[int, tuple[str, ...]]],
+           support: dict[str, int | None]) -> tuple[int, list[str]]:
     unknown: list[str] = []
-    for lv in model.levels[1:]:
+    for step, needed in steps:
         blocked = False
-        for cid in model.needed(lv.level):
-            if not applies.get(cid, True):
-                continue
+        for cid in needed:
             s = support.get(cid)
             if s is None:
                 if cid not in unknown:
                     unknown.append(cid)
-            elif s < lv.level:
+            elif s < step:
                 blocked = True
         if blocked:
             break
-        level = lv.level
+        level = step
     return level, unknown
 
 
-def _service_result(model: MaturityModel, svc: OzgService, support: dict[str, int | None],
-                    override: int | None, weight: float) -> tuple[ServiceResult, frozenset[str]]:
-    applies: dict[str, bool] = {}
-    rows: list[ServiceCriterion] = []
-    unknown_attrs: list[str] = []
-    target, reason = _target(model, svc, override)
-    for c in model.criteria:
-        ok, label, unknown_attr = _applies(model, c.id, svc)
-        applies[c.id] = ok
-        if unknown_attr and unknown_attr not in unknown_attrs:
-            unknown_attrs.append(unknown_attr)
-        need = model.needed_level(c.id, target) if ok else None
-        rows.append(ServiceCriterion(c.id, c.name, ok, label, support.get(c.id),
-                                     need if need else None))
-    level, unknown_up_to_level = achievable_level(model, applies, support)
-    cap = _in_person_cap(model, svc)
-    if cap is not None:
-        level = min(level, cap)
-    next_level = level + 1 if level < (cap if cap is not None else model.highest_level) else None
-    next_blockers = [r.id for r in rows if next_level is not None and r.applies
-                     and r.id in model.needed(next_level)
-                     and (r.supported is None or r.supported < next_level)]
-    bottlenecks = [r.id for r in rows if r.applies and r.needed and r.supported is not None
-                   and r.supported < r.needed]
-    unknown_for_target = [r.id for r in rows if r.applies and r.needed and r.supported is None]
-    confirmed = not [c for c in unknown_up_to_level if model.needed_level(c, level) > 0]
-    at_target = not bottlenecks and not unknown_for_target
-    for attr in ("sdg_annex2", "efa"):
-        if getattr(svc.attributes, attr) is None and attr not in unknown_attrs:
-            unknown_attrs.append(attr)
-    efa = svc.attributes.efa
-    result = ServiceResult(
-        ozg_id=svc.ozg_id, name=svc.name, themenfeld=svc.themenfeld, lage=svc.lage,
-        responsibility=svc.responsibility.value, level=level,
-        level_name=model.level_name(level) + ("" if confirmed else " (unbestätigt)"),
-        target=target, target_name=model.level_name(target), target_reason=reason,
-        gap=max(0, target - level), at_target=at_target, confirmed=confirmed,
-        bottlenecks=bottlenecks, unknown_criteria=unknown_for_target,
-        unknown_attributes=unknown_attrs, efa_available=efa,
-        efa_quick_win=bool(efa) and not at_target and bool(bottlenecks)
-        and set(bottlenecks) <= EFA_CLOSES,
-        weight=weight, criteria=rows, in_person=cap is not None,
-        in_person_note=(f"Persönliches Erscheinen ist gesetzlich vorgeschrieben; bewertet wird, "
-                        f"was online geht (höchstens Stufe {cap}: Information, Termin, "
-                        "Antragsdaten)." if cap is not None else None),
-        next_level=next_level, next_blockers=next_blockers,
-        frontend_level=(min(level, model.frontend_level)
-                        if model.frontend_level is not None
-                        and model.frontend_level < model.highest_level else None),
-        backoffice_level=(level if model.frontend_level is not None
-                          and model.frontend_level < model.highest_level
-                          and level > model.frontend_level else None),
-    )
-    return result, frozenset(bottlenecks) | frozenset(unknown_for_target)
+class _Kind:
+    """Services with the same attributes under one model and target share everything but
+    their name and weight: what is fixed for them is worked out once, and what the answers
+    make of them once per kind and support (a catalogue of 91 services has 44 kinds).
+    Hashed by identity."""
+
+    def __init__(self, model: MaturityModel, attrs: Any, override: int | None) -> None:
+        self.model, self.attrs = model, attrs
+        self._matches: dict[Any, bool] = {}
+        self._rows: dict[tuple[int, int | None], ServiceCriterion] = {}
+        svc = _AttributesOnly(attrs)
+        self.target, self.reason = _target(model, svc, override)  # type: ignore[arg-type]
+        self.applies: dict[str, bool] = {}
+        self.fixed_rows: list[tuple[str, bool, str, int | None]] = []  # id, applies, label, need
+        unknown_attrs: list[str] = []
+        for c in model.criteria:
+            ok, label, unknown_attr = _applies(model, c.id, svc)  # type: ignore[arg-type]
+            self.applies[c.id] = ok
+            if unknown_attr and unknown_attr not in unknown_attrs:
+                unknown_attrs.append(unknown_attr)
+            need = model.needed_level(c.id, self.target) if ok else None
+            self.fixed_rows.append((c.id, ok, label, need if need else None))
+        for attr in ("sdg_annex2", "efa"):
+            if getattr(attrs, attr) is None and attr not in unknown_attrs:
+                unknown_attrs.append(attr)
+        self.cap = _in_person_cap(model, svc)  # type: ignore[arg-type]
+        self.top = self.cap if self.cap is not None else model.highest_level
+        # the model's tables, looked up rather than worked out per support
+        self.criterion_ids = model.criterion_ids
+        self.lowest, self.steps = model.lowest_level, _steps(model, self.applies)
+        self.needs_at = {lv.level: frozenset(model.needed(lv.level)) for lv in model.levels}
+        self.needed_level = {(c, lv.level): model.needed_level(c, lv.level)
+                             for c in model.criterion_ids for lv in model.levels}
+        self.names = {lv.level: model.level_name(lv.level) for lv in model.levels}
+        self.frontend = (model.frontend_level if model.frontend_level is not None
+                         and model.frontend_level < model.highest_level else None)
+        self.fields = dict(
+            target=self.target, target_name=model.level_name(self.target),
+            target_reason=self.reason, unknown_attributes=unknown_attrs,
+            efa_available=attrs.efa, in_person=self.cap is not None,
+            in_person_note=(f"Persönliches Erscheinen ist gesetzlich vorgeschrieben; bewertet "
+                            f"wird, was online geht (höchstens Stufe {self.cap}: Information, "
+                            "Termin, Antragsdaten)." if self.cap is not None else None))
+
+    def matches(self, scope: Any) -> bool:
+        found = self._matches.get(scope)
+        if found is None:
+            found = self._matches[scope] = self.attrs.matches(scope)
+        return found
+
+    def core(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
+        """The fields of a ServiceResult that follow from the support, and the criteria
+        its target needs raised."""
+        supported = [support.get(cid) for cid in self.criterion_ids]
+        level, unknown_up_to_level = _climb(self.lowest, self.steps, support)
+        if self.cap is not None:
+            level = min(level, self.cap)
+        next_level = level + 1 if level < self.top else None
+        blocking_next = self.needs_at.get(next_level, ()) if next_level is not None else ()
+        next_blockers = [cid for (cid, ok, _, _), sup in zip(self.fixed_rows, supported)
+                         if ok and cid in blocking_next and (sup is None or sup < next_level)]
+        bottlenecks = [cid for (cid, ok, _, need), sup in zip(self.fixed_rows, supported)
+                       if ok and need and sup is not None and sup < need]
+        unknown_for_target = [cid for (cid, ok, _, need), sup in zip(self.fixed_rows, supported)
+                              if ok and need and sup is None]
+        confirmed = not [c for c in unknown_up_to_level if self.needed_level[c, level] > 0]
+        at_target = not bottlenecks and not unknown_for_target
+        fields = dict(
+            self.fields, level=level,
+            level_name=self.names[level] + ("" if confirmed else " (unbestätigt)"),
+            gap=max(0, self.target - level), at_target=at_target, confirmed=confirmed,
+            bottlenecks=bottlenecks, unknown_criteria=unknown_for_target,
+            efa_quick_win=bool(self.attrs.efa) and not at_target and bool(bottlenecks)
+            and set(bottlenecks) <= EFA_CLOSES,
+            criteria=[self._row(i, sup) for i, sup in enumerate(supported)],
+            next_level=next_level, next_blockers=next_blockers,
+            frontend_level=(min(level, self.frontend) if self.frontend is not None else None),
+            backoffice_level=(level if self.frontend is not None and level > self.frontend
+                              else None),
+        )
+        return fields, frozenset(bottlenecks) | frozenset(unknown_for_target)
+
+    def _row(self, i: int, supported: int | None) -> ServiceCriterion:
+        found = self._rows.get((i, supported))
+        if found is None:
+            cid, ok, label, need = self.fixed_rows[i]
+            found = self._rows[(i, supported)] = ServiceCriterion(
+                cid, self.model.criteria[i].name, ok, label, supported, need)
+        return found
 
 
-# a batch scores the same services against the same few criteria levels thousands of
-# times (2,000 varied files need ~2,300 entries)
-_SERVICE_RESULTS: IdentityCache[tuple[ServiceResult, frozenset[str]]] = IdentityCache(5_000)
+_KINDS: IdentityCache[_Kind] = IdentityCache(5_000)
+# (kind, support) → the fields of a ServiceResult that follow from them, and the criteria
+# its target needs raised (bounded: ~1.5 KB each)
+_CORES: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(10_000)
 
 
-def _cached_service_result(model: MaturityModel, svc: OzgService,
-                           support: dict[str, int | None], override: int | None,
-                           weight: float) -> tuple[ServiceResult, frozenset[str]]:
-    """`_service_result`, remembered per model and service (results are never modified)."""
-    return _SERVICE_RESULTS.get(
-        (model, svc), (tuple(support.items()), override, weight),
-        lambda: _service_result(model, svc, support, override, weight))
+def _kind(model: MaturityModel, attrs: Any, override: int | None) -> _Kind:
+    return _KINDS.get((model, attrs), override, lambda: _Kind(model, attrs, override))
+
+
+def _core(kind: _Kind, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
+    key = (kind, tuple(support.items()))
+    found = _CORES.lookup(key)
+    if found is None:
+        found = kind.core(support)
+        _CORES.put(key, found)
+    return found
+
+
+class _AttributesOnly:
+    """A service seen only through its attributes (all that `_target`, `_applies` and
+    `_in_person_cap` read), so a kind's results cannot depend on anything else."""
+
+    def __init__(self, attributes: Any) -> None:
+        self.attributes = attributes
 
 
 def _weights(services: list[OzgService]) -> tuple[str | None, dict[str, float]]:
@@ -374,14 +435,19 @@ def select_scope(catalogue: Catalogue, municipality: Any, scope: str = "kommunal
                  ) -> tuple[list[OzgService], list[OutOfScope], str]:
     """The services a municipality executes, those it does not (with the reason), and a
     sentence saying how they were chosen (docs/scoring.md, section 6)."""
-    mtype = getattr(municipality, "type", None)
-    land = land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None))
-    add = frozenset(getattr(municipality, "scope_add", ()) or ())
-    remove = frozenset(getattr(municipality, "scope_remove", ()) or ())
     services, out, note = _SCOPES.get(
-        (catalogue,), (mtype, land, add, remove, scope),
-        lambda: _select_scope(catalogue, mtype, land, add, remove, scope))
+        (catalogue,), (*_scope_key(municipality), scope),
+        lambda: _select_scope(catalogue, *_scope_key(municipality), scope))
     return list(services), list(out), note
+
+
+def _scope_key(municipality: Any) -> tuple[str | None, str | None, frozenset[str],
+                                           frozenset[str]]:
+    """What of a municipality decides its services: type, Land and its own additions."""
+    return (getattr(municipality, "type", None),
+            land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None)),
+            frozenset(getattr(municipality, "scope_add", ()) or ()),
+            frozenset(getattr(municipality, "scope_remove", ()) or ()))
 
 
 def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
@@ -426,51 +492,109 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
     return in_scope, out, note
 
 
+class _Plan:
+    """Everything of a catalogue run that does not depend on the answers: the services in
+    scope, their weights and kinds, the groups they roll up into. Hashed by identity."""
+
+    def __init__(self, catalogue: Catalogue, model: MaturityModel,
+                 key: tuple[Any, ...], scope: str, override: int | None) -> None:
+        services, self.out_of_scope, self.scope_note = _select_scope(catalogue, *key, scope)
+        self.weighting, weights = _weights(services)
+        self.kinds: list[_Kind] = []
+        self.kind_at: list[int] = []
+        index: dict[Any, int] = {}
+        for svc in services:
+            if svc.attributes not in index:
+                index[svc.attributes] = len(self.kinds)
+                self.kinds.append(_kind(model, svc.attributes, override))
+            self.kind_at.append(index[svc.attributes])
+        self.fixed = [dict(ozg_id=svc.ozg_id, name=svc.name, themenfeld=svc.themenfeld,
+                           lage=svc.lage, responsibility=svc.responsibility.value,
+                           weight=weights[svc.ozg_id]) for svc in services]
+        by_tf: dict[str, list[int]] = defaultdict(list)
+        by_lage: dict[str, list[int]] = defaultdict(list)
+        for i, svc in enumerate(services):
+            by_tf[svc.themenfeld].append(i)
+            by_lage[svc.lage or "(ohne Lage)"].append(i)
+        self.by_themenfeld, self.by_lage = sorted(by_tf.items()), sorted(by_lage.items())
+
+
+_PLANS: IdentityCache[_Plan] = IdentityCache(1_024)
+
+
+class _Outcome:
+    """What a catalogue run makes of one set of criteria levels: the service results and
+    everything rolled up from them, but nothing taken from the questionnaire's wording.
+    Municipalities of one kind with the same levels share it. Hashed by identity."""
+
+    def __init__(self, plan: _Plan, model: MaturityModel,
+                 supports: list[dict[str, int | None]]) -> None:
+        self.results: list[ServiceResult] = []
+        needs: list[tuple[ServiceResult, frozenset[str]]] = []
+        for fixed, k in zip(plan.fixed, plan.kind_at, strict=True):
+            fields, need = _core(plan.kinds[k], supports[k])
+            # all fields at once, without the keyword call (a third of the time)
+            res = object.__new__(ServiceResult)
+            res.__dict__.update(fixed)
+            res.__dict__.update(fields)
+            self.results.append(res)
+            if not res.at_target:
+                needs.append((res, need))
+        results, weighted = self.results, plan.weighting is not None
+        hit = [s for s in results if s.at_target]
+        total_w = sum(s.weight for s in results)
+        self.at_target = len(hit)
+        self.share_at_target = 100.0 * len(hit) / len(results) if results else None
+        self.weighted_share_at_target = (100.0 * sum(s.weight for s in hit) / total_w
+                                         if weighted and total_w else None)
+        self.unconfirmed = sum(1 for s in results if s.unknown_criteria)
+        self.by_themenfeld = [_group(k, [results[i] for i in v], weighted)
+                              for k, v in plan.by_themenfeld]
+        self.by_lage = [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]
+        self.blocking = _blocking(model, results)
+        self.level_counts = {lv.level: sum(1 for s in results if s.level == lv.level)
+                             for lv in model.levels}
+        self.frontend_complete = sum(1 for s in results if not s.in_person and s.level >= min(
+            model.frontend_level or model.compliant_level, model.compliant_level))
+        self.in_person = sum(1 for s in results if s.in_person)
+        self.singles, self.combinations = _lever_sets(model, needs)
+        self.candidates = sorted({c for combo, _ in (*self.singles, *self.combinations)
+                                  for c in combo}, key=model.criterion_ids.index)
+
+
+# a batch meets the same few criteria levels again and again (bounded: ~100 KB each)
+_OUTCOMES: Memo[_Outcome] = Memo(128)
+_LEVERS: Memo[tuple[list[Lever], list[Lever]]] = Memo(4_096)
+
+
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                     qn: Questionnaire | None = None, *, target: int | None = None,
                     scope: str = "kommunal") -> CatalogueResult:
     """Score every OZG-Leistung in scope against the criteria levels of an assessment."""
-    services, out_of_scope, scope_note = select_scope(
-        catalogue, getattr(assessment, "municipality", None), scope)
-    weighting, weights = _weights(services)
-    results: list[ServiceResult] = []
-    needs: list[tuple[ServiceResult, frozenset[str]]] = []
-    support_cache = _supports(assessment, services)
-    for svc in services:
-        res, need = _cached_service_result(model, svc, support_cache[svc.attributes], target,
-                                           weights[svc.ozg_id])
-        results.append(res)
-        if not res.at_target:
-            needs.append((res, need))
-    weighted = weighting is not None
-    hit = [s for s in results if s.at_target]
-    total_w = sum(s.weight for s in results)
-    by_tf: dict[str, list[ServiceResult]] = defaultdict(list)
-    by_lage: dict[str, list[ServiceResult]] = defaultdict(list)
-    for s in results:
-        by_tf[s.themenfeld].append(s)
-        by_lage[s.lage or "(ohne Lage)"].append(s)
-    levers, combos = _levers(model, assessment, qn, needs, results)
+    key = _scope_key(getattr(assessment, "municipality", None))
+    plan = _PLANS.get((catalogue, model), (*key, scope, target),
+                      lambda: _Plan(catalogue, model, key, scope, target))
+    base, restricted = _evidence_summary(assessment)
+    outcome = _OUTCOMES.get((plan, base, restricted), lambda: _Outcome(
+        plan, model, _supports(plan.kinds, base, restricted)))
+    levers, combos = _levers(model, assessment, qn, outcome)
+    results = outcome.results
     return CatalogueResult(
         catalogue={"id": catalogue.id, "version": catalogue.version, "title": catalogue.title,
                    "source": catalogue.source},
-        model=model.id, target_override=target, weighting=weighting,
-        in_scope=len(results), at_target=len(hit),
-        share_at_target=100.0 * len(hit) / len(results) if results else None,
-        weighted_share_at_target=(100.0 * sum(s.weight for s in hit) / total_w
-                                  if weighted and total_w else None),
-        unconfirmed=sum(1 for s in results if s.unknown_criteria),
-        by_themenfeld=[_group(k, v, weighted) for k, v in sorted(by_tf.items())],
-        by_lage=[_group(k, v, weighted) for k, v in sorted(by_lage.items())],
+        model=model.id, target_override=target, weighting=plan.weighting,
+        in_scope=len(results), at_target=outcome.at_target,
+        share_at_target=outcome.share_at_target,
+        weighted_share_at_target=outcome.weighted_share_at_target,
+        unconfirmed=outcome.unconfirmed,
+        by_themenfeld=list(outcome.by_themenfeld), by_lage=list(outcome.by_lage),
         levers=levers, combinations=combos,
-        blocking=_blocking(model, results), services=results,
-        out_of_scope=out_of_scope, scope_note=scope_note,
-        level_counts={lv.level: sum(1 for s in results if s.level == lv.level)
-                      for lv in model.levels},
+        blocking=list(outcome.blocking), services=list(results),
+        out_of_scope=list(plan.out_of_scope), scope_note=plan.scope_note,
+        level_counts=dict(outcome.level_counts),
         compliant_level=model.compliant_level, frontend_level=model.frontend_level,
-        frontend_complete=sum(1 for s in results if not s.in_person and s.level >= min(
-            model.frontend_level or model.compliant_level, model.compliant_level)),
-        in_person=sum(1 for s in results if s.in_person), model_notice=model.notice,
+        frontend_complete=outcome.frontend_complete,
+        in_person=outcome.in_person, model_notice=model.notice,
     )
 
 
@@ -485,10 +609,13 @@ def _blocking(model: MaturityModel, results: list[ServiceResult]) -> list[tuple[
     return [(cid, model.criterion(cid).name, n) for n, _, cid in ranked]  # type: ignore[union-attr]
 
 
-def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
-            needs: list[tuple[ServiceResult, frozenset[str]]],
-            results: list[ServiceResult]) -> tuple[list[Lever], list[Lever]]:
-    """Which criteria, raised alone or two/three together, bring the most services to target.
+_LeverSet = tuple[tuple[str, ...], list[ServiceResult]]
+
+
+def _lever_sets(model: MaturityModel, needs: list[tuple[ServiceResult, frozenset[str]]]
+                ) -> tuple[list[_LeverSet], list[_LeverSet]]:
+    """Which criteria, raised alone or two/three together, bring the most services to target,
+    with the services each set unlocks.
 
     A service not at target reaches it exactly when every criterion in its need set (below
     the needed level or unknown) is raised, so a lever set R unlocks service s iff
@@ -499,53 +626,65 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
             by_need[need].append(res)
     candidates = sorted({c for need in by_need for c in need},
                         key=lambda c: model.criterion_ids.index(c))
-    support = assessment.criteria_levels()
 
-    def build(combo: tuple[str, ...]) -> Lever | None:
+    def unlocks(combo: tuple[str, ...]) -> list[ServiceResult]:
         chosen = set(combo)
-        unlocked = [s for need, group in by_need.items() if need <= chosen for s in group]
-        if not unlocked:
-            return None
-        names = [model.criterion(c).name for c in combo]  # type: ignore[union-attr]
-        at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
-        needed = [max((s.criteria[i].needed or 0) for s in unlocked) for i in at]
-        recs = [_recommendation_for(assessment, qn, c) for c in combo]
-        texts = [r[0] for r in recs if r[0]]
-        resp = next((r[1] for r in recs if r[1]), None)
-        return Lever(
-            criteria=list(combo), criterion_names=names,
-            current_levels=[support.get(c) for c in combo], needed_levels=needed,
-            unlocked=len(unlocked), unlocked_weight=sum(s.weight for s in unlocked),
-            unlocked_ids=sorted(s.ozg_id for s in unlocked),
-            efa_available=sum(1 for s in unlocked if s.efa_available),
-            recommendation=" · ".join(dict.fromkeys(texts)) or None, responsible=resp,
-            responsible_label=RESPONSIBLE.get(resp or "", None) if resp else None)
+        return [s for need, group in by_need.items() if need <= chosen for s in group]
 
-    def rank(lv: Lever) -> tuple:
-        return (-lv.unlocked_weight, -lv.unlocked, len(lv.criteria), lv.criteria)
+    def rank(ls: _LeverSet) -> tuple:
+        return (-sum(s.weight for s in ls[1]), -len(ls[1]), len(ls[0]), list(ls[0]))
 
     unlocked_by: dict[tuple[str, ...], int] = {}
     singles = []
     for c in candidates:
-        lv = build((c,))
-        unlocked_by[(c,)] = lv.unlocked if lv else 0
-        if lv is not None:
-            singles.append(lv)
+        unlocked = unlocks((c,))
+        unlocked_by[(c,)] = len(unlocked)
+        if unlocked:
+            singles.append(((c,), unlocked))
     singles.sort(key=rank)
-    combos: list[Lever] = []
+    combos: list[_LeverSet] = []
     for size in range(2, MAX_COMBINATION + 1):
         best = []
         for combo in itertools.combinations(candidates, size):
-            lv = build(combo)
-            unlocked_by[combo] = lv.unlocked if lv else 0
+            unlocked = unlocks(combo)
+            unlocked_by[combo] = len(unlocked)
             # worth naming only if it unlocks more than any smaller part of it
             parts = (p for k in range(1, size) for p in itertools.combinations(combo, k))
-            if lv is not None and lv.unlocked > max(unlocked_by.get(p, 0) for p in parts):
-                best.append(lv)
+            if unlocked and len(unlocked) > max(unlocked_by.get(p, 0) for p in parts):
+                best.append((combo, unlocked))
         best.sort(key=rank)
         combos.extend(best[:3])
     return singles, combos
 
+
+def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
+            outcome: _Outcome) -> tuple[list[Lever], list[Lever]]:
+    """The lever sets of an outcome with this assessment's levels and advice."""
+    support = assessment.criteria_levels()
+    recs = {c: _recommendation_for(assessment, qn, c) for c in outcome.candidates}
+    key = (outcome, tuple(recs.items()), tuple(support.get(c) for c in outcome.candidates))
+    found = _LEVERS.lookup(key)
+    if found is None:
+        def build(combo: tuple[str, ...], unlocked: list[ServiceResult]) -> Lever:
+            at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
+            chosen = [recs[c] for c in combo]
+            texts = [r[0] for r in chosen if r[0]]
+            resp = next((r[1] for r in chosen if r[1]), None)
+            return Lever(
+                criteria=list(combo),
+                criterion_names=[model.criterion(c).name for c in combo],  # type: ignore[union-attr]
+                current_levels=[support.get(c) for c in combo],
+                needed_levels=[max((s.criteria[i].needed or 0) for s in unlocked) for i in at],
+                unlocked=len(unlocked), unlocked_weight=sum(s.weight for s in unlocked),
+                unlocked_ids=sorted(s.ozg_id for s in unlocked),
+                efa_available=sum(1 for s in unlocked if s.efa_available),
+                recommendation=" · ".join(dict.fromkeys(texts)) or None, responsible=resp,
+                responsible_label=RESPONSIBLE.get(resp or "", None) if resp else None)
+
+        found = ([build(*ls) for ls in outcome.singles],
+                 [build(*ls) for ls in outcome.combinations])
+        _LEVERS.put(key, found)
+    return list(found[0]), list(found[1])
 
 
 def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
