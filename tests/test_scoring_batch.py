@@ -1,0 +1,133 @@
+"""A file scores the same whatever was scored before it.
+
+Scoring remembers results across the files of a batch (question results per answer, the
+services per set of criteria levels, …; ozgkompass/memo.py). A user relies on each file's
+result being exactly what a fresh process gives, in any order, however full the caches."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ozgkompass import memo
+from ozgkompass.catalogue.store import resolve_catalogue
+from ozgkompass.model.answers import Answer, AnswerSet
+from ozgkompass.model.maturity import get_model
+from ozgkompass.model.registry import find_questionnaire
+from ozgkompass.scoring import assessment, catalogue
+from ozgkompass.scoring.catalogue import score_answers
+
+sys.path.insert(0, str(Path(__file__).parent))
+from workbooks import MASTER, choose, expected_answers  # noqa: E402
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+QN = find_questionnaire("ozg-kommune")
+CATALOGUE = resolve_catalogue("kommunal")
+TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "verband", None)
+LAENDER = (("Niedersachsen", "031510000000"), ("Bayern", "091620000000"), (None, None))
+
+
+def municipality(seed: int) -> AnswerSet:
+    """A varied filled questionnaire: answers, open and unclear questions, N/A with a
+    reason, notes and sources here and there, type and Land of the municipality."""
+    rng = random.Random(seed)
+    land, ars = rng.choice(LAENDER)
+    master = {**MASTER, "name": f"Kommune {seed}", "type": rng.choice(TYPES), "land": land,
+              "ars": ars}
+    aset = expected_answers(QN, master, choose(QN, rng, share_open=rng.random() * 0.3))
+    for qid, ans in list(aset.answers.items()):
+        if rng.random() < 0.1:
+            aset.answers[qid] = replace(ans, note=rng.choice(("laut Hauptamt", "geprüft")),
+                                        source=rng.choice((None, "Webseite")))
+    return aset
+
+
+def scored(aset: AnswerSet, model: str, target: int | None) -> Any:
+    """The full assessment (compared field by field, down to every service and lever)."""
+    return score_answers(QN, aset, get_model(model), CATALOGUE, target=target,
+                         with_successor=True)
+
+
+def fresh(aset: AnswerSet, model: str, target: int | None) -> Any:
+    memo.clear_all()
+    return scored(aset, model, target)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seeds=st.lists(st.integers(0, 40), min_size=2, max_size=6),
+       model=st.sampled_from(("reifegrad-1.1", "reifegrad-2.0")),
+       target=st.sampled_from((None, None, 2, 4)))
+def test_a_file_scores_as_in_a_fresh_process_whatever_came_before(seeds, model, target):
+    asets = [municipality(s) for s in seeds]  # repeated seeds: the same answers again
+    in_batch = [scored(a, model, target) for a in asets]
+    assert in_batch == [fresh(a, model, target) for a in asets]
+    # and in the other order, after the caches have seen everything
+    assert [scored(a, model, target) for a in reversed(asets)] == in_batch[::-1]
+
+
+def test_answers_for_some_services_only_are_not_mixed_up():
+    """Two municipalities that differ only in an answer restricted to Bürgerleistungen (the
+    BundID question): same levels for every other criterion, different services at target."""
+    base = municipality(1)
+    alle, keins = (replace(base, answers={**base.answers, "accounts_bundid": Answer(
+        "accounts_bundid", value)}) for value in ("alle", "keins"))
+    expected = [fresh(a, "reifegrad-1.1", None) for a in (alle, keins)]
+    assert expected[0].catalogue.services != expected[1].catalogue.services
+    memo.clear_all()
+    assert [scored(a, "reifegrad-1.1", None) for a in (alle, keins, alle)] == [*expected,
+                                                                               expected[0]]
+
+
+def test_caches_that_overflow_mid_batch_change_no_result(monkeypatch):
+    """Every cache is bounded (memory stays flat over 10,000 files) and cleared when full;
+    with tiny limits they overflow all the time, and the results stay the same."""
+    asets = [municipality(s) for s in range(12)]
+    expected = [fresh(a, "reifegrad-1.1", None) for a in asets]
+    caches = [assessment._QUESTIONS, assessment._AREAS, assessment._AREA_RECOMMENDATIONS,
+              catalogue._CORES, catalogue._OUTCOMES, catalogue._LEVERS, catalogue._PLANS]
+    for cache in caches:
+        monkeypatch.setattr(cache, "limit", 3)
+    memo.clear_all()
+    assert [scored(a, "reifegrad-1.1", None) for a in asets * 2] == expected * 2
+    assert all(len(cache) <= 3 for cache in caches)
+
+
+def test_workbooks_of_a_batch_score_as_each_alone(tmp_path):
+    """The batch path: real generated workbooks, imported and scored one after another in
+    one worker, give what each file gives in a fresh worker."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from generate_workbooks import generate
+
+    from ozgkompass.sources.workbook_import import import_workbook
+
+    generate(tmp_path, 12, seed=3, variants=5)
+
+    def lookup(qid, version):
+        return find_questionnaire(qid, version)
+
+    def score(path):
+        imported = import_workbook(path, lookup, path.name)
+        if not imported.ok:
+            return None
+        qn, aset = imported.questionnaire, imported.answers
+        result = score_answers(qn, aset, get_model(qn.maturity_model), CATALOGUE)
+        return json.dumps(result.to_dict(), default=str, sort_keys=True)  # as batch writes it
+
+    files = sorted(tmp_path.rglob("kommune-*.xlsx"))
+    memo.clear_all()
+    in_batch = [score(p) for p in files]
+    assert sum(r is not None for r in in_batch) >= 10
+    alone = []
+    for p in files:
+        memo.clear_all()
+        alone.append(score(p))
+    assert in_batch == alone
