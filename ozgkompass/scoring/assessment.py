@@ -294,9 +294,9 @@ def _context(qn: Questionnaire, model: MaturityModel) -> _Context:
 # In a batch the same question gets the same answer in many municipalities: its result is
 # worked out once per answer (73 questions, a few answers each; numbers vary more). The
 # results are shared by the assessments, which only read them.
-_QUESTIONS: Memo[tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]] = Memo(20_000)
-_AREAS: IdentityCache[AreaResult] = IdentityCache(5_000)
-_AREA_RECOMMENDATIONS: IdentityCache[list[Recommendation]] = IdentityCache(5_000)
+_QUESTIONS: Memo[tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]] = Memo(10_000)
+_AREAS: IdentityCache[AreaResult] = IdentityCache(1_000)
+_AREA_RECOMMENDATIONS: IdentityCache[list[Recommendation]] = IdentityCache(1_000)
 
 
 def _remembered_result(ctx: _Context, q: Question, ans: Answer | None, values: dict[str, Any],

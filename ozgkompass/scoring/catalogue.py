@@ -361,10 +361,10 @@ class _Kind:
         return found
 
 
-_KINDS: IdentityCache[_Kind] = IdentityCache(5_000)
+_KINDS: IdentityCache[_Kind] = IdentityCache(2_000)
 # (kind, support) → the fields of a ServiceResult that follow from them, and the criteria
-# its target needs raised (bounded: ~1.5 KB each)
-_CORES: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(10_000)
+# its target needs raised (bounded: ~1.5 KB each; 2,000 files with 40 fillings need ~2,600)
+_CORES: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(5_000)
 
 
 def _kind(model: MaturityModel, attrs: Any, override: int | None) -> _Kind:
@@ -519,7 +519,7 @@ class _Plan:
         self.by_themenfeld, self.by_lage = sorted(by_tf.items()), sorted(by_lage.items())
 
 
-_PLANS: IdentityCache[_Plan] = IdentityCache(1_024)
+_PLANS: IdentityCache[_Plan] = IdentityCache(256)
 
 
 class _Outcome:
@@ -560,11 +560,12 @@ class _Outcome:
         self.singles, self.combinations = _lever_sets(model, needs)
         self.candidates = sorted({c for combo, _ in (*self.singles, *self.combinations)
                                   for c in combo}, key=model.criterion_ids.index)
+        # the levers per advice and levels of the deciding answers (they go with the outcome)
+        self.levers: Memo[tuple[list[Lever], list[Lever]]] = Memo(32)
 
 
 # a batch meets the same few criteria levels again and again (bounded: ~100 KB each)
 _OUTCOMES: Memo[_Outcome] = Memo(128)
-_LEVERS: Memo[tuple[list[Lever], list[Lever]]] = Memo(4_096)
 
 
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
@@ -662,8 +663,8 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
     """The lever sets of an outcome with this assessment's levels and advice."""
     support = assessment.criteria_levels()
     recs = {c: _recommendation_for(assessment, qn, c) for c in outcome.candidates}
-    key = (outcome, tuple(recs.items()), tuple(support.get(c) for c in outcome.candidates))
-    found = _LEVERS.lookup(key)
+    key = (tuple(recs.items()), tuple(support.get(c) for c in outcome.candidates))
+    found = outcome.levers.lookup(key)
     if found is None:
         def build(combo: tuple[str, ...], unlocked: list[ServiceResult]) -> Lever:
             at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
@@ -683,7 +684,7 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
 
         found = ([build(*ls) for ls in outcome.singles],
                  [build(*ls) for ls in outcome.combinations])
-        _LEVERS.put(key, found)
+        outcome.levers.put(key, found)
     return list(found[0]), list(found[1])
 
 
