@@ -89,10 +89,10 @@ def test_a_file_that_kills_its_worker_is_named_and_the_others_are_scored(tmp_pat
     victim = next(r["file"] for r in calm.records[7:] if r["status"] == "ok")
     real = workbook_import._read_book
 
-    def reader(path):  # the pool's workers are forked: they inherit this
+    def reader(path, data=None):  # the pool's workers are forked: they inherit this
         if str(path).endswith(victim):
             os._exit(70)  # the process ends at once, as after a crash in Rust or C
-        return real(path)
+        return real(path, data)
 
     monkeypatch.setattr(workbook_import, "_read_book", reader)
     out = tmp_path / "aus"

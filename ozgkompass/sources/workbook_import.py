@@ -201,11 +201,14 @@ def _rust_panics_quiet() -> Iterator[None]:
         os.close(saved)
 
 
-def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
-    """All sheets as rows of Python values, and the merged ranges of each sheet."""
+def _read_book(path: Path, data: bytes | None = None
+               ) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
+    """All sheets as rows of Python values, and the merged ranges of each sheet; from
+    `data` when the file's bytes are in memory already (as fast as from the path)."""
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(str(path))
+    wb = CalamineWorkbook.from_path(str(path)) if data is None else \
+        CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         sheets: dict[str, list[list[Any]]] = {}
         merged: dict[str, Merged] = {}
@@ -394,10 +397,11 @@ def _typed_in(sheet: str) -> bool:
 
 
 def import_workbook(path: Path, lookup: QuestionnaireLookup,
-                    display: str | None = None) -> ImportResult:
-    """Read one returned workbook or CSV. Never raises for bad input: problems are issues."""
+                    display: str | None = None, data: bytes | None = None) -> ImportResult:
+    """Read one returned workbook or CSV. Never raises for bad input: problems are issues.
+    `data`: the file's bytes, when the caller has read them already (a batch hashes them)."""
     r = _Reader(display or str(path))
-    checked = inspect(path, _typed_in, all_parts=False)
+    checked = inspect(path, _typed_in, all_parts=False, data=data)
     if checked.problem:
         r.issue("unreadable", checked.problem, r.loc())
         return ImportResult(None, None, r.issues)
@@ -405,12 +409,12 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         return _import_csv(path, lookup, r)
     try:
         with _rust_panics_quiet():
-            sheets, merged = _read_book(path)
+            sheets, merged = _read_book(path, data)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own types for every kind of damage,
         # and a Rust panic (pyo3's PanicException) that is not an Exception at all
-        why = inspect(path, _typed_in).problem  # e.g. a DOCTYPE outside the sheets
+        why = inspect(path, _typed_in, data=data).problem  # a DOCTYPE outside the sheets
         r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
