@@ -61,11 +61,13 @@ class Inspection:
 
 
 def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True, *,
-            all_parts: bool = True, data: bytes | None = None) -> Inspection:
+            all_parts: bool = True, data: bytes | None = None,
+            reads: Callable[[str], bool] = lambda sheet: True) -> Inspection:
     """All checks of a returned spreadsheet, with one pass over the zip; formulas are
     looked for in the sheets `formulas_in` accepts (the others are read only in part).
     `data`: the file's bytes when the caller has read them already (the batch hashes each
-    file), so the file is not opened again."""
+    file), so the file is not opened again. `reads`: the sheets the caller will read; the
+    reader never parses the others, so only their prolog is looked at (with `all_parts`)."""
     if is_lock_file(path):
         return Inspection("Sperrdatei eines gerade geöffneten Dokuments, keine Mappe; die "
                           "eigentliche Datei ohne „~$“ bzw. „.~lock.“ im Namen verwenden.")
@@ -97,7 +99,7 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True,
                           "Endung.")
     try:
         with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
-            return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts)
+            return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts, reads=reads)
     except _ZIP_ERRORS:
         return Inspection("Die Datei ist beschädigt oder unvollständig übertragen (kein "
                           "lesbares Zip-Verzeichnis); bitte erneut senden.")
@@ -111,7 +113,8 @@ def check_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS) -> str | Non
 
 def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
                 formulas_in: Callable[[str], bool] = lambda sheet: True, *,
-                all_parts: bool = True) -> Inspection:
+                all_parts: bool = True,
+                reads: Callable[[str], bool] = lambda sheet: True) -> Inspection:
     """The checks of one zip. `all_parts=False` looks for a DOCTYPE only in the sheets
     (which are opened anyway for their size and formulas): python-calamine rejects an
     entity it does not know on its own, so the batch path then asks again with
@@ -132,9 +135,11 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
         if not i.filename.endswith((".xml", ".rels")) or i.is_dir():
             continue
         sheet = names.get(i.filename)
+        where = f"Blatt „{sheet}“" if sheet is not None else i.filename
+        if sheet is not None and not reads(sheet):
+            sheet = None  # never parsed: like any other part, only its prolog matters
         if sheet is None and not all_parts:
             continue
-        where = f"Blatt „{sheet}“" if sheet is not None else i.filename
         scan = sheet is not None and formulas_in(sheet)
         oversized = max_rows is not None and i.file_size > MAX_SHEET_BYTES
         if sheet is not None and (max_rows is not None or scan) and not oversized:
