@@ -102,9 +102,17 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
     files: list[Path] = []
     notes: list[Issue] = []
     out_resolved = out.resolve()
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or out_resolved in path.resolve().parents:
-            continue
+    found: list[Path] = []
+    # one walk, the output folder left out as a whole (no path resolved per file)
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if Path(top, d).resolve() != out_resolved]
+        for name in names:
+            path = Path(top, name)
+            if path.is_symlink() and out_resolved in path.resolve().parents:
+                continue
+            if path.is_file():
+                found.append(path)
+    for path in sorted(found):
         rel = str(path.relative_to(folder))
         if is_lock_file(path):
             notes.append(Issue("lock-file", "Sperrdatei eines geöffneten Dokuments; "
