@@ -272,9 +272,8 @@ def _climb(level: int, steps: list[tuple[int, tuple[str, ...]]],
 
 class _Kind:
     """Services with the same attributes under one model and target share everything but
-    their name and weight: what is fixed for them is worked out once, and what the answers
-    make of them once per kind and support (a catalogue of 91 services has 44 kinds).
-    Hashed by identity."""
+    their name and weight: what is fixed for them (target, which criteria apply) is worked
+    out once (a catalogue of 91 services has 44 kinds). Hashed by identity."""
 
     def __init__(self, model: MaturityModel, attrs: Any, override: int | None) -> None:
         self.model, self.attrs = model, attrs
@@ -282,12 +281,10 @@ class _Kind:
         self._rows: dict[tuple[int, int | None], ServiceCriterion] = {}
         svc = _AttributesOnly(attrs)
         self.target, self.reason = _target(model, svc, override)  # type: ignore[arg-type]
-        self.applies: dict[str, bool] = {}
         self.fixed_rows: list[tuple[str, bool, str, int | None]] = []  # id, applies, label, need
         unknown_attrs: list[str] = []
         for c in model.criteria:
             ok, label, unknown_attr = _applies(model, c.id, svc)  # type: ignore[arg-type]
-            self.applies[c.id] = ok
             if unknown_attr and unknown_attr not in unknown_attrs:
                 unknown_attrs.append(unknown_attr)
             need = model.needed_level(c.id, self.target) if ok else None
@@ -296,16 +293,10 @@ class _Kind:
             if getattr(attrs, attr) is None and attr not in unknown_attrs:
                 unknown_attrs.append(attr)
         self.cap = _in_person_cap(model, svc)  # type: ignore[arg-type]
-        self.top = self.cap if self.cap is not None else model.highest_level
-        # the model's tables, looked up rather than worked out per support
-        self.criterion_ids = model.criterion_ids
-        self.lowest, self.steps = model.lowest_level, _steps(model, self.applies)
-        self.needs_at = {lv.level: frozenset(model.needed(lv.level)) for lv in model.levels}
-        self.needed_level = {(c, lv.level): model.needed_level(c, lv.level)
-                             for c in model.criterion_ids for lv in model.levels}
-        self.names = {lv.level: model.level_name(lv.level) for lv in model.levels}
-        self.frontend = (model.frontend_level if model.frontend_level is not None
-                         and model.frontend_level < model.highest_level else None)
+        checks = tuple((cid, need) for cid, ok, _, need in self.fixed_rows if ok)
+        self.rule = _RULES.get((model,), (checks, self.target, self.cap, bool(attrs.efa)),
+                               lambda: _Rule(model, checks, self.target, self.cap,
+                                             bool(attrs.efa)))
         self.fields = dict(
             target=self.target, target_name=model.level_name(self.target),
             target_reason=self.reason, unknown_attributes=unknown_attrs,
@@ -320,64 +311,89 @@ class _Kind:
             found = self._matches[scope] = self.attrs.matches(scope)
         return found
 
-    def core(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
+    def rows(self, support: dict[str, int | None]) -> list[ServiceCriterion]:
+        """One row per criterion of the model (rows are shared: 6 criteria, 6 levels)."""
+        rows = []
+        for i, cid in enumerate(self.model.criterion_ids):
+            supported = support.get(cid)
+            found = self._rows.get((i, supported))
+            if found is None:
+                cid, ok, label, need = self.fixed_rows[i]
+                found = self._rows[(i, supported)] = ServiceCriterion(
+                    cid, self.model.criteria[i].name, ok, label, supported, need)
+            rows.append(found)
+        return rows
+
+
+class _Rule:
+    """How the support decides a service's level, gap and bottlenecks: the same for every
+    kind of service with the same applying criteria, target, cap and EfA offer (a handful
+    of rules for the 44 kinds of the catalogue). Hashed by identity."""
+
+    def __init__(self, model: MaturityModel, checks: tuple[tuple[str, int | None], ...],
+                 target: int, cap: int | None, efa: bool) -> None:
+        self.checks, self.target, self.cap, self.efa = checks, target, cap, efa
+        self.relevant = tuple(cid for cid, _ in checks)  # only applying criteria count
+        applies = {cid: cid in self.relevant for cid in model.criterion_ids}
+        self.lowest, self.steps = model.lowest_level, _steps(model, applies)
+        self.top = cap if cap is not None else model.highest_level
+        self.needs_at = {lv.level: frozenset(model.needed(lv.level)) for lv in model.levels}
+        self.needed_level = {(c, lv.level): model.needed_level(c, lv.level)
+                             for c in model.criterion_ids for lv in model.levels}
+        self.names = {lv.level: model.level_name(lv.level) for lv in model.levels}
+        self.frontend = (model.frontend_level if model.frontend_level is not None
+                         and model.frontend_level < model.highest_level else None)
+
+    def decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
+        key = (self, tuple(support.get(cid) for cid in self.relevant))
+        found = _DECIDED.lookup(key)
+        if found is None:
+            found = self._decide(support)
+            _DECIDED.put(key, found)
+        return found
+
+    def _decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
         """The fields of a ServiceResult that follow from the support, and the criteria
         its target needs raised."""
-        supported = [support.get(cid) for cid in self.criterion_ids]
         level, unknown_up_to_level = _climb(self.lowest, self.steps, support)
         if self.cap is not None:
             level = min(level, self.cap)
         next_level = level + 1 if level < self.top else None
         blocking_next = self.needs_at.get(next_level, ()) if next_level is not None else ()
-        next_blockers = [cid for (cid, ok, _, _), sup in zip(self.fixed_rows, supported)
-                         if ok and cid in blocking_next and (sup is None or sup < next_level)]
-        bottlenecks = [cid for (cid, ok, _, need), sup in zip(self.fixed_rows, supported)
-                       if ok and need and sup is not None and sup < need]
-        unknown_for_target = [cid for (cid, ok, _, need), sup in zip(self.fixed_rows, supported)
-                              if ok and need and sup is None]
+        next_blockers, bottlenecks, unknown_for_target = [], [], []
+        for cid, need in self.checks:
+            sup = support.get(cid)
+            if cid in blocking_next and (sup is None or sup < next_level):  # type: ignore[operator]
+                next_blockers.append(cid)
+            if need and sup is None:
+                unknown_for_target.append(cid)
+            elif need and sup < need:  # type: ignore[operator]
+                bottlenecks.append(cid)
         confirmed = not [c for c in unknown_up_to_level if self.needed_level[c, level] > 0]
         at_target = not bottlenecks and not unknown_for_target
-        fields = dict(
-            self.fields, level=level,
+        return dict(
+            level=level,
             level_name=self.names[level] + ("" if confirmed else " (unbestätigt)"),
             gap=max(0, self.target - level), at_target=at_target, confirmed=confirmed,
             bottlenecks=bottlenecks, unknown_criteria=unknown_for_target,
-            efa_quick_win=bool(self.attrs.efa) and not at_target and bool(bottlenecks)
+            efa_quick_win=self.efa and not at_target and bool(bottlenecks)
             and set(bottlenecks) <= EFA_CLOSES,
-            criteria=[self._row(i, sup) for i, sup in enumerate(supported)],
             next_level=next_level, next_blockers=next_blockers,
             frontend_level=(min(level, self.frontend) if self.frontend is not None else None),
             backoffice_level=(level if self.frontend is not None and level > self.frontend
                               else None),
-        )
-        return fields, frozenset(bottlenecks) | frozenset(unknown_for_target)
-
-    def _row(self, i: int, supported: int | None) -> ServiceCriterion:
-        found = self._rows.get((i, supported))
-        if found is None:
-            cid, ok, label, need = self.fixed_rows[i]
-            found = self._rows[(i, supported)] = ServiceCriterion(
-                cid, self.model.criteria[i].name, ok, label, supported, need)
-        return found
+        ), frozenset(bottlenecks) | frozenset(unknown_for_target)
 
 
 _KINDS: IdentityCache[_Kind] = IdentityCache(2_000)
-# (kind, support) → the fields of a ServiceResult that follow from them, and the criteria
-# its target needs raised (bounded: ~1.5 KB each; 2,000 files with 40 fillings need ~2,600)
-_CORES: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(5_000)
+_RULES: IdentityCache[_Rule] = IdentityCache(500)
+# (rule, support of its criteria) → the fields of a ServiceResult that follow from them
+# (bounded: <1 KB each)
+_DECIDED: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(5_000)
 
 
 def _kind(model: MaturityModel, attrs: Any, override: int | None) -> _Kind:
     return _KINDS.get((model, attrs), override, lambda: _Kind(model, attrs, override))
-
-
-def _core(kind: _Kind, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
-    key = (kind, tuple(support.items()))
-    found = _CORES.lookup(key)
-    if found is None:
-        found = kind.core(support)
-        _CORES.put(key, found)
-    return found
 
 
 class _AttributesOnly:
@@ -531,12 +547,17 @@ class _Outcome:
                  supports: list[dict[str, int | None]]) -> None:
         self.results: list[ServiceResult] = []
         needs: list[tuple[ServiceResult, frozenset[str]]] = []
+        kinds = [(kind.fields, *kind.rule.decide(support), kind.rows(support))
+                 for kind, support in zip(plan.kinds, supports, strict=True)]
         for fixed, k in zip(plan.fixed, plan.kind_at, strict=True):
-            fields, need = _core(plan.kinds[k], supports[k])
+            static, decided, need, rows = kinds[k]
             # all fields at once, without the keyword call (a third of the time)
             res = object.__new__(ServiceResult)
-            res.__dict__.update(fixed)
-            res.__dict__.update(fields)
+            fields = res.__dict__
+            fields.update(fixed)
+            fields.update(static)
+            fields.update(decided)
+            fields["criteria"] = rows
             self.results.append(res)
             if not res.at_target:
                 needs.append((res, need))
