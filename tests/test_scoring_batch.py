@@ -93,7 +93,8 @@ def test_caches_that_overflow_mid_batch_change_no_result(monkeypatch):
     asets = [municipality(s) for s in range(12)]
     expected = [fresh(a, "reifegrad-1.1", None) for a in asets]
     caches = [assessment._QUESTIONS, assessment._AREAS, assessment._AREA_RECOMMENDATIONS,
-              catalogue._DECIDED, catalogue._OUTCOMES, catalogue._PLANS]
+              catalogue._DECIDED, catalogue._ROW_LISTS, catalogue._OUTCOMES, catalogue._GROUPS,
+              catalogue._LEVER_SETS, catalogue._PLANS]
     for cache in caches:
         monkeypatch.setattr(cache, "limit", 3)
     memo.clear_all()

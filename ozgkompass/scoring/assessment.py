@@ -12,8 +12,7 @@ from typing import Any
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
 from ozgkompass.memo import IdentityCache, Memo
-from ozgkompass.model.answers import (Answer, AnswerSet, Interview, Municipality,
-                                      check_answers)
+from ozgkompass.model.answers import Answer, AnswerSet, Interview, Municipality, check_answers
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.maturity import MaturityModel, get_model
 from ozgkompass.model.questionnaire import Area, Option, QType, Question, Questionnaire

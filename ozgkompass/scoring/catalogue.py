@@ -219,21 +219,31 @@ def _evidence_summary(assessment: Any) -> tuple[tuple[tuple[str, int | None], ..
     return tuple(base), tuple(restricted)
 
 
-def _supports(kinds: list[_Kind], base: tuple[tuple[str, int | None], ...],
-              restricted: tuple[tuple[str, tuple[Any, ...]], ...]) -> list[dict[str, int | None]]:
-    """Criteria levels that hold for each kind of service: the weakest answer among those
-    that apply to it (answers restricted with `applies_to` count only for matching
-    services). Criteria without restricted answers hold alike for all services."""
+def _supports(ids: tuple[str, ...], kinds: list[_Kind],
+              base: tuple[tuple[str, int | None], ...],
+              restricted: tuple[tuple[str, tuple[Any, ...]], ...]
+              ) -> list[tuple[tuple[int | None, ...], dict[str, int | None]]]:
+    """Criteria levels that hold for each kind of service (as a tuple in the model's order
+    and by criterion): the weakest answer among those that apply to it (answers restricted
+    with `applies_to` count only for matching services). Criteria without restricted
+    answers hold alike for all services; kinds that match the same restrictions share."""
     plain = dict(base)
     if not restricted:  # one support for all services
-        return [plain] * len(kinds)
+        return [(tuple(plain.get(c) for c in ids), plain)] * len(kinds)
+    scopes = list(dict.fromkeys(scope for _, evidence in restricted
+                                for _, scope in evidence if scope))
+    by_pattern: dict[tuple[bool, ...], tuple[tuple[int | None, ...], dict[str, int | None]]] = {}
     out = []
     for kind in kinds:
-        support = dict(plain)
-        for cid, evidence in restricted:
-            levels = [lv for lv, scope in evidence if not scope or kind.matches(scope)]
-            support[cid] = min(levels) if levels else None
-        out.append(support)
+        pattern = tuple(kind.matches(scope) for scope in scopes)
+        found = by_pattern.get(pattern)
+        if found is None:
+            support = dict(plain)
+            for cid, evidence in restricted:
+                levels = [lv for lv, scope in evidence if not scope or kind.matches(scope)]
+                support[cid] = min(levels) if levels else None
+            found = by_pattern[pattern] = (tuple(support.get(c) for c in ids), support)
+        out.append(found)
     return out
 
 
@@ -278,7 +288,6 @@ class _Kind:
     def __init__(self, model: MaturityModel, attrs: Any, override: int | None) -> None:
         self.model, self.attrs = model, attrs
         self._matches: dict[Any, bool] = {}
-        self._rows: dict[tuple[int, int | None], ServiceCriterion] = {}
         svc = _AttributesOnly(attrs)
         self.target, self.reason = _target(model, svc, override)  # type: ignore[arg-type]
         self.fixed_rows: list[tuple[str, bool, str, int | None]] = []  # id, applies, label, need
@@ -294,6 +303,8 @@ class _Kind:
                 unknown_attrs.append(attr)
         self.cap = _in_person_cap(model, svc)  # type: ignore[arg-type]
         checks = tuple((cid, need) for cid, ok, _, need in self.fixed_rows if ok)
+        self.rows = _ROW_SETS.get((model,), tuple(self.fixed_rows),
+                                  lambda: _Rows(model, tuple(self.fixed_rows)))
         self.rule = _RULES.get((model,), (checks, self.target, self.cap, bool(attrs.efa)),
                                lambda: _Rule(model, checks, self.target, self.cap,
                                              bool(attrs.efa)))
@@ -311,18 +322,34 @@ class _Kind:
             found = self._matches[scope] = self.attrs.matches(scope)
         return found
 
-    def rows(self, support: dict[str, int | None]) -> list[ServiceCriterion]:
-        """One row per criterion of the model (rows are shared: 6 criteria, 6 levels)."""
-        rows = []
-        for i, cid in enumerate(self.model.criterion_ids):
-            supported = support.get(cid)
-            found = self._rows.get((i, supported))
-            if found is None:
-                cid, ok, label, need = self.fixed_rows[i]
-                found = self._rows[(i, supported)] = ServiceCriterion(
-                    cid, self.model.criteria[i].name, ok, label, supported, need)
-            rows.append(found)
-        return rows
+
+
+class _Rows:
+    """The criterion rows of a service (which criteria apply, how it is said, what its
+    target needs): many kinds share them, and each support gets its rows once. Hashed by
+    identity."""
+
+    def __init__(self, model: MaturityModel,
+                 fixed_rows: tuple[tuple[str, bool, str, int | None], ...]) -> None:
+        self.model, self.fixed_rows = model, fixed_rows
+        self._rows: dict[tuple[int, int | None], ServiceCriterion] = {}
+
+    def make(self, supported: tuple[int | None, ...]) -> list[ServiceCriterion]:
+        """One row per criterion of the model, `supported` in the model's order."""
+        key = (self, supported)
+        found = _ROW_LISTS.lookup(key)
+        if found is None:
+            found = [self._row(i, sup) for i, sup in enumerate(supported)]
+            _ROW_LISTS.put(key, found)
+        return found
+
+    def _row(self, i: int, supported: int | None) -> ServiceCriterion:
+        found = self._rows.get((i, supported))
+        if found is None:
+            cid, ok, label, need = self.fixed_rows[i]
+            found = self._rows[(i, supported)] = ServiceCriterion(
+                cid, self.model.criteria[i].name, ok, label, supported, need)
+        return found
 
 
 class _Rule:
@@ -388,12 +415,22 @@ class _Rule:
 _KINDS: IdentityCache[_Kind] = IdentityCache(2_000)
 _RULES: IdentityCache[_Rule] = IdentityCache(500)
 # (rule, support of its criteria) → the fields of a ServiceResult that follow from them
-# (bounded: <1 KB each)
+# (bounded: <1 KB each; a rule decides for several kinds, and only its criteria count)
 _DECIDED: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(5_000)
+
+
+_ROW_SETS: IdentityCache[_Rows] = IdentityCache(500)
+_ROW_LISTS: Memo[list[ServiceCriterion]] = Memo(5_000)
 
 
 def _kind(model: MaturityModel, attrs: Any, override: int | None) -> _Kind:
     return _KINDS.get((model, attrs), override, lambda: _Kind(model, attrs, override))
+
+
+def _made_of(kind: _Kind, support: tuple[tuple[int | None, ...], dict[str, int | None]]
+             ) -> tuple[dict[str, Any], dict[str, Any], frozenset[str], list[ServiceCriterion]]:
+    """What a kind of service is under a support: all but the service's own fields."""
+    return (kind.fields, *kind.rule.decide(support[1]), kind.rows.make(support[0]))
 
 
 class _AttributesOnly:
@@ -524,6 +561,8 @@ class _Plan:
                 index[svc.attributes] = len(self.kinds)
                 self.kinds.append(_kind(model, svc.attributes, override))
             self.kind_at.append(index[svc.attributes])
+        self.kind_count = [self.kind_at.count(k) for k in range(len(self.kinds))]
+        self.total_weight = sum(weights[svc.ozg_id] for svc in services)  # in order
         self.fixed = [dict(ozg_id=svc.ozg_id, name=svc.name, themenfeld=svc.themenfeld,
                            lage=svc.lage, responsibility=svc.responsibility.value,
                            weight=weights[svc.ozg_id]) for svc in services]
@@ -540,17 +579,16 @@ _PLANS: IdentityCache[_Plan] = IdentityCache(256)
 
 class _Outcome:
     """What a catalogue run makes of one set of criteria levels: the service results and
-    everything rolled up from them, but nothing taken from the questionnaire's wording.
-    Municipalities of one kind with the same levels share it. Hashed by identity."""
+    what is rolled up from them. Roll-ups are counted per kind of service (its level and
+    what holds it below its target hold for all its services). Hashed by identity."""
 
     def __init__(self, plan: _Plan, model: MaturityModel,
                  supports: list[dict[str, int | None]]) -> None:
         self.results: list[ServiceResult] = []
-        needs: list[tuple[ServiceResult, frozenset[str]]] = []
-        kinds = [(kind.fields, *kind.rule.decide(support), kind.rows(support))
-                 for kind, support in zip(plan.kinds, supports, strict=True)]
+        kinds = [_made_of(kind, support) for kind, support in zip(plan.kinds, supports,
+                                                                  strict=True)]
         for fixed, k in zip(plan.fixed, plan.kind_at, strict=True):
-            static, decided, need, rows = kinds[k]
+            static, decided, _, rows = kinds[k]
             # all fields at once, without the keyword call (a third of the time)
             res = object.__new__(ServiceResult)
             fields = res.__dict__
@@ -559,34 +597,40 @@ class _Outcome:
             fields.update(decided)
             fields["criteria"] = rows
             self.results.append(res)
-            if not res.at_target:
-                needs.append((res, need))
         results, weighted = self.results, plan.weighting is not None
-        hit = [s for s in results if s.at_target]
-        total_w = sum(s.weight for s in results)
-        self.at_target = len(hit)
-        self.share_at_target = 100.0 * len(hit) / len(results) if results else None
-        self.weighted_share_at_target = (100.0 * sum(s.weight for s in hit) / total_w
-                                         if weighted and total_w else None)
-        self.unconfirmed = sum(1 for s in results if s.unknown_criteria)
-        self.by_themenfeld = [_group(k, [results[i] for i in v], weighted)
-                              for k, v in plan.by_themenfeld]
-        self.by_lage = [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]
-        self.blocking = _blocking(model, results)
-        self.level_counts = {lv.level: sum(1 for s in results if s.level == lv.level)
-                             for lv in model.levels}
-        self.frontend_complete = sum(1 for s in results if not s.in_person and s.level >= min(
-            model.frontend_level or model.compliant_level, model.compliant_level))
-        self.in_person = sum(1 for s in results if s.in_person)
-        self.singles, self.combinations = _lever_sets(model, needs)
-        self.candidates = sorted({c for combo, _ in (*self.singles, *self.combinations)
-                                  for c in combo}, key=model.criterion_ids.index)
-        # the levers per advice and levels of the deciding answers (they go with the outcome)
-        self.levers: Memo[tuple[list[Lever], list[Lever]]] = Memo(32)
+        needs = tuple(need for _, _, need, _ in kinds)
+        at = tuple(not need for need in needs)  # at target: nothing needs raising
+        front = min(model.frontend_level or model.compliant_level, model.compliant_level)
+        self.level_counts = {lv.level: 0 for lv in model.levels}
+        self.at_target = self.unconfirmed = self.frontend_complete = self.in_person = 0
+        held: dict[str, int] = {}
+        for n, kind, (_, decided, need, _) in zip(plan.kind_count, plan.kinds, kinds,
+                                                  strict=True):
+            level, in_person = decided["level"], kind.fields["in_person"]
+            self.level_counts[level] += n
+            self.at_target += 0 if need else n
+            self.unconfirmed += n if decided["unknown_criteria"] else 0
+            self.frontend_complete += n if not in_person and level >= front else 0
+            self.in_person += n if in_person else 0
+            for cid in need:
+                held[cid] = held.get(cid, 0) + n
+        self.blocking = _blocking(model, held)
+        self.share_at_target = 100.0 * self.at_target / len(results) if results else None
+        hit_w = sum(s.weight for s, k in zip(results, plan.kind_at, strict=True)
+                    if at[k])  # in the services' order, as before
+        self.weighted_share_at_target = (100.0 * hit_w / plan.total_weight
+                                         if weighted and plan.total_weight else None)
+        self.by_themenfeld, self.by_lage = _GROUPS.get((plan, at), lambda: (
+            [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_themenfeld],
+            [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]))
+        self.lever_sets = _LEVER_SETS.get((plan, needs), lambda: _LeverSets(
+            model, results, [needs[k] for k in plan.kind_at]))
 
 
-# a batch meets the same few criteria levels again and again (bounded: ~100 KB each)
+# a batch meets the same criteria levels again and again (bounded: ~100 KB each); the
+# groups follow from which kinds are at target, the lever sets from what each kind needs
 _OUTCOMES: Memo[_Outcome] = Memo(128)
+_GROUPS: Memo[tuple[list[GroupResult], list[GroupResult]]] = Memo(2_000)
 
 
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
@@ -598,7 +642,7 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                       lambda: _Plan(catalogue, model, key, scope, target))
     base, restricted = _evidence_summary(assessment)
     outcome = _OUTCOMES.get((plan, base, restricted), lambda: _Outcome(
-        plan, model, _supports(plan.kinds, base, restricted)))
+        plan, model, _supports(model.criterion_ids, plan.kinds, base, restricted)))
     levers, combos = _levers(model, assessment, qn, outcome)
     results = outcome.results
     return CatalogueResult(
@@ -620,41 +664,52 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     )
 
 
-def _blocking(model: MaturityModel, results: list[ServiceResult]) -> list[tuple[str, str, int]]:
+def _blocking(model: MaturityModel, held: dict[str, int]) -> list[tuple[str, str, int]]:
     """How many services each criterion holds back from their target, most first."""
-    counts = {c.id: 0 for c in model.criteria}
-    for s in results:
-        for cid in (*s.bottlenecks, *s.unknown_criteria):
-            counts[cid] += 1
-    ranked = sorted(((n, model.criterion_ids.index(cid), cid) for cid, n in counts.items() if n),
+    ranked = sorted(((n, model.criterion_ids.index(cid), cid) for cid, n in held.items() if n),
                     key=lambda t: (-t[0], t[1]))
     return [(cid, model.criterion(cid).name, n) for n, _, cid in ranked]  # type: ignore[union-attr]
 
 
-_LeverSet = tuple[tuple[str, ...], list[ServiceResult]]
+_LeverSet = tuple[tuple[str, ...], list[int]]  # criteria, indices of the services unlocked
 
 
-def _lever_sets(model: MaturityModel, needs: list[tuple[ServiceResult, frozenset[str]]]
-                ) -> tuple[list[_LeverSet], list[_LeverSet]]:
+class _LeverSets:
+    """The lever sets for what each service needs raised, and the levers made of them per
+    advice and levels of the deciding answers. Hashed by identity."""
+
+    def __init__(self, model: MaturityModel, results: list[ServiceResult],
+                 needs: list[frozenset[str]]) -> None:
+        self.singles, self.combinations = _lever_sets(model, results, needs)
+        self.candidates = sorted({c for combo, _ in (*self.singles, *self.combinations)
+                                  for c in combo}, key=model.criterion_ids.index)
+        self.levers: Memo[tuple[list[Lever], list[Lever]]] = Memo(32)
+
+
+_LEVER_SETS: Memo[_LeverSets] = Memo(1_000)
+
+
+def _lever_sets(model: MaturityModel, results: list[ServiceResult],
+                needs: list[frozenset[str]]) -> tuple[list[_LeverSet], list[_LeverSet]]:
     """Which criteria, raised alone or two/three together, bring the most services to target,
     with the services each set unlocks.
 
     A service not at target reaches it exactly when every criterion in its need set (below
     the needed level or unknown) is raised, so a lever set R unlocks service s iff
     need(s) ⊆ R. Need sets are counted once, which keeps this fast for 500+ services."""
-    by_need: dict[frozenset[str], list[ServiceResult]] = defaultdict(list)
-    for res, need in needs:
+    by_need: dict[frozenset[str], list[int]] = defaultdict(list)
+    for i, need in enumerate(needs):
         if need:
-            by_need[need].append(res)
+            by_need[need].append(i)
     candidates = sorted({c for need in by_need for c in need},
                         key=lambda c: model.criterion_ids.index(c))
 
-    def unlocks(combo: tuple[str, ...]) -> list[ServiceResult]:
+    def unlocks(combo: tuple[str, ...]) -> list[int]:
         chosen = set(combo)
-        return [s for need, group in by_need.items() if need <= chosen for s in group]
+        return [i for need, group in by_need.items() if need <= chosen for i in group]
 
     def rank(ls: _LeverSet) -> tuple:
-        return (-sum(s.weight for s in ls[1]), -len(ls[1]), len(ls[0]), list(ls[0]))
+        return (-sum(results[i].weight for i in ls[1]), -len(ls[1]), len(ls[0]), list(ls[0]))
 
     unlocked_by: dict[tuple[str, ...], int] = {}
     singles = []
@@ -682,12 +737,14 @@ def _lever_sets(model: MaturityModel, needs: list[tuple[ServiceResult, frozenset
 def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
             outcome: _Outcome) -> tuple[list[Lever], list[Lever]]:
     """The lever sets of an outcome with this assessment's levels and advice."""
+    sets, results = outcome.lever_sets, outcome.results
     support = assessment.criteria_levels()
-    recs = {c: _recommendation_for(assessment, qn, c) for c in outcome.candidates}
-    key = (tuple(recs.items()), tuple(support.get(c) for c in outcome.candidates))
-    found = outcome.levers.lookup(key)
+    recs = {c: _recommendation_for(assessment, qn, c) for c in sets.candidates}
+    key = (tuple(recs.items()), tuple(support.get(c) for c in sets.candidates))
+    found = sets.levers.lookup(key)
     if found is None:
-        def build(combo: tuple[str, ...], unlocked: list[ServiceResult]) -> Lever:
+        def build(combo: tuple[str, ...], indices: list[int]) -> Lever:
+            unlocked = [results[i] for i in indices]
             at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
             chosen = [recs[c] for c in combo]
             texts = [r[0] for r in chosen if r[0]]
@@ -703,9 +760,9 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
                 recommendation=" · ".join(dict.fromkeys(texts)) or None, responsible=resp,
                 responsible_label=RESPONSIBLE.get(resp or "", None) if resp else None)
 
-        found = ([build(*ls) for ls in outcome.singles],
-                 [build(*ls) for ls in outcome.combinations])
-        outcome.levers.put(key, found)
+        found = ([build(*ls) for ls in sets.singles],
+                 [build(*ls) for ls in sets.combinations])
+        sets.levers.put(key, found)
     return list(found[0]), list(found[1])
 
 
