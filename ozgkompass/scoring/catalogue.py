@@ -494,8 +494,10 @@ def select_scope(catalogue: Catalogue, municipality: Any, scope: str = "kommunal
     return list(services), list(out), note
 
 
-def _scope_key(municipality: Any) -> tuple[str | None, str | None, frozenset[str],
-                                           frozenset[str]]:
+_ScopeKey = tuple[str | None, str | None, frozenset[str], frozenset[str]]
+
+
+def _scope_key(municipality: Any) -> _ScopeKey:
     """What of a municipality decides its services: type, Land and its own additions."""
     return (getattr(municipality, "type", None),
             land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None)),
@@ -550,7 +552,7 @@ class _Plan:
     scope, their weights and kinds, the groups they roll up into. Hashed by identity."""
 
     def __init__(self, catalogue: Catalogue, model: MaturityModel,
-                 key: tuple[Any, ...], scope: str, override: int | None) -> None:
+                 key: _ScopeKey, scope: str, override: int | None) -> None:
         services, self.out_of_scope, self.scope_note = _select_scope(catalogue, *key, scope)
         self.weighting, weights = _weights(services)
         self.kinds: list[_Kind] = []
@@ -583,7 +585,7 @@ class _Outcome:
     what holds it below its target hold for all its services). Hashed by identity."""
 
     def __init__(self, plan: _Plan, model: MaturityModel,
-                 supports: list[dict[str, int | None]]) -> None:
+                 supports: list[tuple[tuple[int | None, ...], dict[str, int | None]]]) -> None:
         self.results: list[ServiceResult] = []
         kinds = [_made_of(kind, support) for kind, support in zip(plan.kinds, supports,
                                                                   strict=True)]
@@ -712,7 +714,7 @@ def _lever_sets(model: MaturityModel, results: list[ServiceResult],
         return (-sum(results[i].weight for i in ls[1]), -len(ls[1]), len(ls[0]), list(ls[0]))
 
     unlocked_by: dict[tuple[str, ...], int] = {}
-    singles = []
+    singles: list[_LeverSet] = []
     for c in candidates:
         unlocked = unlocks((c,))
         unlocked_by[(c,)] = len(unlocked)
