@@ -15,7 +15,7 @@ The baseline is the code at BASELINE (the commit before scoring remembered resul
 the script compares a digest of every scored file and says so.
 
 Run: python benchmarks/score_batch.py [--files 300] [--variants 40] [--baseline REF]
-(--variants N: N different fillings; 40 as the batch benchmark, more for more variety)
+(--variants N: N fillings that each file varies further; 40 as the batch benchmark)
 """
 
 from __future__ import annotations
@@ -45,12 +45,13 @@ def measure(folder: Path, cold: bool) -> dict[str, object]:
         from ozgkompass.memo import clear_all as clear
     b._init_worker(b.BatchConfig(folder, folder / "out"))
     files = sorted(p for p in folder.rglob("*.xlsx") if not p.name.startswith("~$"))
-    times, digest = [], hashlib.sha256()
+    times, digest, answer_sets = [], hashlib.sha256(), set()
     for path in files:
         imported = import_workbook(path, b._lookup, path.name)
         if not imported.ok or imported.answers is None:
             continue
         qn, aset = imported.questionnaire, imported.answers
+        answer_sets.add(repr([(a.value, a.na, a.unclear) for a in aset.answers.values()]))
         model = b._model(qn.maturity_model)
         if clear is not None:
             clear()
@@ -59,8 +60,9 @@ def measure(folder: Path, cold: bool) -> dict[str, object]:
         times.append(time.process_time() - t0)
         digest.update(json.dumps(result.to_dict(), default=str, sort_keys=True).encode())
     half = times[len(times) // 2:]
-    return {"files": len(times), "first": times[0], "mean": statistics.fmean(times),
-            "steady": statistics.fmean(half), "digest": digest.hexdigest()}
+    return {"files": len(times), "answer_sets": len(answer_sets), "first": times[0],
+            "mean": statistics.fmean(times), "steady": statistics.fmean(half),
+            "digest": digest.hexdigest()}
 
 
 def run(code: Path | None, folder: Path, cold: bool = False) -> dict[str, object]:
@@ -112,8 +114,8 @@ def main() -> None:
         new = run(None, folder)
         cold = run(None, folder, cold=True)
     ms = 1000.0
-    print(f"score_answers je Datei, {new['files']} Mappen ({args.variants} Varianten), "
-          "CPU-Zeit in ms:")
+    print(f"score_answers je Datei, {new['files']} Mappen mit {new['answer_sets']} "
+          "verschiedenen Antworten, CPU-Zeit in ms:")
     print(f"{'':22}{'erste':>9}{'je Datei':>10}{'eingeschw.':>12}")
     for name, r in ((f"vorher ({args.baseline})", old), ("jetzt", new),
                     ("jetzt, jede Datei kalt", cold)):

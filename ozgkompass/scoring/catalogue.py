@@ -480,20 +480,6 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
-# the same for every municipality of a type and Land: worked out once per catalogue
-_SCOPES: IdentityCache[tuple[list[OzgService], list[OutOfScope], str]] = IdentityCache(1_024)
-
-
-def select_scope(catalogue: Catalogue, municipality: Any, scope: str = "kommunal"
-                 ) -> tuple[list[OzgService], list[OutOfScope], str]:
-    """The services a municipality executes, those it does not (with the reason), and a
-    sentence saying how they were chosen (docs/scoring.md, section 6)."""
-    services, out, note = _SCOPES.get(
-        (catalogue,), (*_scope_key(municipality), scope),
-        lambda: _select_scope(catalogue, *_scope_key(municipality), scope))
-    return list(services), list(out), note
-
-
 _ScopeKey = tuple[str | None, str | None, frozenset[str], frozenset[str]]
 
 
@@ -508,6 +494,9 @@ def _scope_key(municipality: Any) -> _ScopeKey:
 def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
                   add: frozenset[str], remove: frozenset[str], scope: str
                   ) -> tuple[list[OzgService], list[OutOfScope], str]:
+    """The services a municipality executes, those it does not (with the reason), and a
+    sentence saying how they were chosen (docs/scoring.md, section 6). The same for every
+    municipality of a type and Land: worked out once per catalogue (`_Plan`)."""
     in_scope: list[OzgService] = []
     out: list[OutOfScope] = []
     typed = any(s.executed_by is not None for s in catalogue.services)
