@@ -618,10 +618,10 @@ class _Outcome:
             model, results, [needs[k] for k in plan.kind_at]))
 
 
-# a batch meets the same criteria levels again and again (bounded: ~100 KB each); the
+# a batch meets the same criteria levels now and then (bounded: ~100 KB each); the
 # groups follow from which kinds are at target, the lever sets from what each kind needs
-_OUTCOMES: Memo[_Outcome] = Memo(128)
-_GROUPS: Memo[tuple[list[GroupResult], list[GroupResult]]] = Memo(2_000)
+_OUTCOMES: Memo[_Outcome] = Memo(32)
+_GROUPS: Memo[tuple[list[GroupResult], list[GroupResult]]] = Memo(500)
 
 
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
@@ -674,10 +674,10 @@ class _LeverSets:
         self.singles, self.combinations = _lever_sets(model, results, needs)
         self.candidates = sorted({c for combo, _ in (*self.singles, *self.combinations)
                                   for c in combo}, key=model.criterion_ids.index)
-        self.levers: Memo[tuple[list[Lever], list[Lever]]] = Memo(32)
+        self.levers: Memo[tuple[list[Lever], list[Lever]]] = Memo(8)
 
 
-_LEVER_SETS: Memo[_LeverSets] = Memo(1_000)
+_LEVER_SETS: Memo[_LeverSets] = Memo(500)
 
 
 def _lever_sets(model: MaturityModel, results: list[ServiceResult],
