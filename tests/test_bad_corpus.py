@@ -153,6 +153,15 @@ def test_batch_over_corpus_scores_the_good_files(corpus, tmp_path, cli):
     located = {p["location"]["file"] for p in data["problems"]}
     for name in spreadsheets:
         assert name in located, name
+    # the batch checks and reads each file from memory (read once, also hashed), `import`
+    # from disk: both find the same defect
+    messages: dict[str, list[str]] = {}
+    for p in data["problems"]:
+        messages.setdefault(p["location"]["file"], []).append(" ".join(p["message"].split()))
+    for case in CASES:
+        if case.cmd == "import" and not case.file.startswith(("~$", ".~lock")):
+            assert any(case.message in m for m in messages[case.file]), (case.file,
+                                                                         messages[case.file])
     failed = {m["file"] for m in data["municipalities"] if m["status"] != "ok"}
     lock_files = {"~$lock.xlsx", ".~lock.mappe.xlsx#"}  # skipped, not read
     assert failed | lock_files >= set(spreadsheets) - lock_files

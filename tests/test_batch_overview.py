@@ -89,10 +89,10 @@ def test_a_file_that_kills_its_worker_is_named_and_the_others_are_scored(tmp_pat
     victim = next(r["file"] for r in calm.records[7:] if r["status"] == "ok")
     real = workbook_import._read_book
 
-    def reader(path):  # the pool's workers are forked: they inherit this
+    def reader(path, data=None):  # the pool's workers are forked: they inherit this
         if str(path).endswith(victim):
             os._exit(70)  # the process ends at once, as after a crash in Rust or C
-        return real(path)
+        return real(path, data)
 
     monkeypatch.setattr(workbook_import, "_read_book", reader)
     out = tmp_path / "aus"
@@ -106,3 +106,31 @@ def test_a_file_that_kills_its_worker_is_named_and_the_others_are_scored(tmp_pat
     assert [p["location"]["file"] for p in crashed] == [victim]
     assert len([m for m in data["municipalities"] if m["status"] == "ok"]) == \
         len(calm.ok) - 1
+
+
+def test_the_overview_written_in_two_processes_equals_the_one_written_in_one(tmp_path):
+    """A large batch writes the workbook in a second process beside the tables: the
+    outputs are the same as when one process writes everything."""
+    from generate_workbooks import generate
+
+    from ozgkompass.sources.batch import BatchConfig, run_batch
+    from ozgkompass.sources.overview import write_overview
+
+    folder = tmp_path / "eingang"
+    generate(folder, 30, variants=3)
+    result = run_batch(BatchConfig(folder, tmp_path / "aus", jobs=1))
+    both = {}
+    for parallel in (False, True):
+        out = tmp_path / f"aus-{parallel}"  # the per-file results stay in aus/ergebnisse
+        written = write_overview(result, out, parallel=parallel)
+        assert [p.name for p in written] == ["uebersicht.xlsx", "uebersicht.csv",
+                                             "leistungen.csv", "probleme.csv",
+                                             "uebersicht.json"]
+        wb = load_workbook(out / "uebersicht.xlsx", read_only=True)
+        both[parallel] = ({ws.title: list(ws.iter_rows(values_only=True)) for ws in wb},
+                          {p.name: p.read_bytes() for p in written[1:]})
+    assert both[True] == both[False]
+    sheets, tables = both[True]
+    assert len(sheets["Übersicht"]) == len(result.ok) + 1
+    assert len(sheets["Probleme"]) == result.problem_count + 1 > 1
+    assert not list(tmp_path.rglob("*.tmp"))

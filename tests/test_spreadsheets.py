@@ -65,19 +65,45 @@ def test_filled_with_openpyxl_imports_to_the_same_answers(qn, template_bytes, tm
     assert imported_dict(path) == answers_to_dict(expected_answers(qn, MASTER, picks))
 
 
-def test_template_is_protected_with_dropdowns_and_hidden_metadata_last(template_bytes):
+def test_template_is_protected_with_dropdowns_and_hidden_metadata_last(qn, template_bytes):
     wb = load_workbook(io.BytesIO(template_bytes))
     assert wb.sheetnames[0] == T.INSTRUCTIONS_SHEET
-    assert wb.sheetnames[-1] == T.META_SHEET
-    assert wb[T.META_SHEET].sheet_state == "hidden"
-    assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-1])
+    assert wb.sheetnames[-2:] == [T.LISTS_SHEET, T.META_SHEET]
+    assert wb[T.META_SHEET].sheet_state == wb[T.LISTS_SHEET].sheet_state == "hidden"
+    assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-2])
+    meta = {r[0]: r[1] for r in wb[T.META_SHEET].iter_rows(values_only=True)}
+    assert meta["template_version"] == T.TEMPLATE_VERSION and meta["questionnaire_hash"]
     area = wb[wb.sheetnames[2]]
     assert area.protection.sheet and not area.protection.password
     answer = area.cell(T.HEADER_ROW + 1, T.COL_ANSWER)
     assert not answer.protection.locked
     assert area.cell(T.HEADER_ROW + 1, T.COL_TEXT).protection.locked
-    assert any(dv.type == "list" and answer.coordinate in str(dv.sqref)
-               for dv in area.data_validations.dataValidation)
+    [dv] = [dv for dv in area.data_validations.dataValidation
+            if dv.type == "list" and answer.coordinate in str(dv.sqref)]
+    # the dropdown offers exactly the allowed answers, from the lists sheet (which the
+    # import never reads)
+    sheet, ref = dv.formula1.split("!")
+    first, last = ref.replace("$", "").split(":")
+    offered = [c.value for row in wb[T.LISTS_SHEET][first:last] for c in row]
+    q = qn.question(area.cell(T.HEADER_ROW + 1, T.COL_ID).value)
+    assert sheet == f"'{T.LISTS_SHEET}'"
+    assert offered == [c.label for c in T.choices(q)]
+
+
+def test_a_workbook_from_template_version_1_still_imports(qn, template_bytes, tmp_path):
+    """Version 1 kept the dropdown lists on the metadata sheet, from column C on; returned
+    files of that version import to the same answers."""
+    picks = choose(qn, random.Random(11), share_open=0.1)
+    wb = load_workbook(io.BytesIO(fill(template_bytes, qn, MASTER, picks)))
+    meta, lists = wb[T.META_SHEET], wb[T.LISTS_SHEET]
+    meta["B4"] = "1"
+    for row in lists.iter_rows():
+        for c in row:
+            meta.cell(c.row, c.column + 2, c.value)
+    del wb[T.LISTS_SHEET]
+    path = tmp_path / "version-1.xlsx"
+    wb.save(path)
+    assert imported_dict(path) == answers_to_dict(expected_answers(qn, MASTER, picks))
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) fehlt")
@@ -92,10 +118,10 @@ def test_saved_by_libreoffice_imports_to_the_same_answers(qn, template_bytes, tm
                     "--convert-to", fmt, "--outdir", str(out), str(src)],
                    check=True, capture_output=True, timeout=180)
     saved = out / f"filled.{fmt}"
-    if fmt == "xlsx":  # the hidden sheet stays hidden and last after LibreOffice saved it
+    if fmt == "xlsx":  # the hidden sheets stay hidden and last after LibreOffice saved it
         wb = load_workbook(saved)
-        assert wb.sheetnames[-1] == T.META_SHEET
-        assert wb[T.META_SHEET].sheet_state == "hidden"
+        assert wb.sheetnames[-2:] == [T.LISTS_SHEET, T.META_SHEET]
+        assert wb[T.META_SHEET].sheet_state == wb[T.LISTS_SHEET].sheet_state == "hidden"
     assert imported_dict(saved) == answers_to_dict(expected_answers(qn, MASTER, picks))
 
 

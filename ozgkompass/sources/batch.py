@@ -22,7 +22,7 @@ from typing import Any
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
 from ozgkompass.fsutil import atomic_write_text
-from ozgkompass.sources.file_guard import SPREADSHEET_SUFFIXES, is_lock_file
+from ozgkompass.sources.file_guard import MAX_FILE_BYTES, SPREADSHEET_SUFFIXES, is_lock_file
 from ozgkompass.sources.template import MASTER_FIELDS, MASTER_FIRST_ROW, MASTER_SHEET
 
 RESULTS_DIR = "ergebnisse"
@@ -102,9 +102,17 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
     files: list[Path] = []
     notes: list[Issue] = []
     out_resolved = out.resolve()
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or out_resolved in path.resolve().parents:
-            continue
+    found: list[Path] = []
+    # one walk, the output folder left out as a whole (no path resolved per file)
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if Path(top, d).resolve() != out_resolved]
+        for name in names:
+            path = Path(top, name)
+            if path.is_symlink() and out_resolved in path.resolve().parents:
+                continue
+            if path.is_file():
+                found.append(path)
+    for path in sorted(found):
         rel = str(path.relative_to(folder))
         if is_lock_file(path):
             notes.append(Issue("lock-file", "Sperrdatei eines geöffneten Dokuments; "
@@ -175,7 +183,7 @@ def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
     cfg: BatchConfig = _W["config"]
     target = result_path(cfg.out, rel)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        data, digest = _read_and_hash(path)
     except OSError as exc:
         record = _failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen werden "
                                            f"({exc.strerror}).", Location(rel))])
@@ -189,17 +197,28 @@ def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
                     answers_path(cfg.out, rel))):
                 summary = _summary(old)
                 if cfg.archive is not None and old.get("status") == "ok":
-                    summary["archive"] = _score_file(path, rel, digest, key, write=False)[1]
+                    summary["archive"] = _score_file(path, rel, digest, key, data,
+                                                     write=False)[1]
                 return summary, True
         except (OSError, ValueError):
             pass  # unreadable or cut off (power failure before the final sync): score again
-    record, archive = _score_file(path, rel, digest, key)
+    record, archive = _score_file(path, rel, digest, key, data)
     # derived from the input, recreated by a rerun: synced once at the end of the batch
     atomic_write_text(target, json.dumps(record, ensure_ascii=False, default=str),
                       durable=False)
     summary = _summary(record)
     summary["archive"] = archive
     return summary, False
+
+
+def _read_and_hash(path: Path) -> tuple[bytes | None, str]:
+    """The file's bytes (read once: hashed, checked and parsed from memory) and their
+    SHA-256; a file above the size limit is only hashed, in pieces, and then refused."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        with path.open("rb") as fh:
+            return None, hashlib.file_digest(fh, "sha256").hexdigest()
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
 
 
 def _nonempty(path: Path) -> bool:
@@ -227,15 +246,15 @@ def _failed(rel: str, key: str | None, issues: list[Issue]) -> dict[str, Any]:
             "problems": [i.to_dict() for i in issues], "row": None, "services": {}}
 
 
-def _score_file(path: Path, rel: str, digest: str, key: str, *, write: bool = True
-                ) -> tuple[dict[str, Any], Any]:
+def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None = None, *,
+                write: bool = True) -> tuple[dict[str, Any], Any]:
     """The result record of one file and, with --archive, its prepared archive entry."""
     from ozgkompass.scoring.catalogue import score_answers
     from ozgkompass.sources.answers_file import write_answers
     from ozgkompass.sources.workbook_import import import_workbook
 
     cfg: BatchConfig = _W["config"]
-    imported = import_workbook(path, _lookup, rel)
+    imported = import_workbook(path, _lookup, rel, data)
     if not imported.ok or imported.questionnaire is None or imported.answers is None:
         # as `import`: no answers file from a workbook with errors (nothing partial); one
         # from an earlier run of this file would now be stale

@@ -6,8 +6,10 @@ filled template, instead of letting the reader inflate everything."""
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -31,7 +33,9 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"
 # what a damaged zip raises while its directory or a part is read
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
                NotImplementedError, RuntimeError)
-_ROOT = re.compile(rb"<[A-Za-z_]")  # the root element: a DOCTYPE can only stand before it
+_ROOT = re.compile(rb"<[A-Za-z_]")
+# a zip local file header: signature, then (after 22 bytes) the name and extra lengths
+_LOCAL = struct.Struct("<4s22xHH")  # the root element: a DOCTYPE can only stand before it
 # cell references from column AA on, and cell and row references from row 1000 on; the
 # patterns start with a literal (fast scanning), and an attribute merely ending in "r"
 # that looks like a far reference is counted too (conservative)
@@ -57,16 +61,23 @@ class Inspection:
 
 
 def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True, *,
-            all_parts: bool = True) -> Inspection:
+            all_parts: bool = True, data: bytes | None = None,
+            reads: Callable[[str], bool] = lambda sheet: True) -> Inspection:
     """All checks of a returned spreadsheet, with one pass over the zip; formulas are
-    looked for in the sheets `formulas_in` accepts (the others are read only in part)."""
+    looked for in the sheets `formulas_in` accepts (the others are read only in part).
+    `data`: the file's bytes when the caller has read them already (the batch hashes each
+    file), so the file is not opened again. `reads`: the sheets the caller will read; the
+    reader never parses the others, so only their prolog is looked at (with `all_parts`)."""
     if is_lock_file(path):
         return Inspection("Sperrdatei eines gerade geöffneten Dokuments, keine Mappe; die "
                           "eigentliche Datei ohne „~$“ bzw. „.~lock.“ im Namen verwenden.")
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        if data is None:
+            size = path.stat().st_size
+            with path.open("rb") as fh:
+                head = fh.read(8)
+        else:
+            size, head = len(data), data[:8]
     except OSError as exc:
         return Inspection(f"Datei kann nicht gelesen werden ({exc.strerror}).")
     if size == 0:
@@ -87,8 +98,8 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True,
         return Inspection("Keine Tabellendatei (.xlsx oder .ods); Inhalt passt nicht zur "
                           "Endung.")
     try:
-        with zipfile.ZipFile(path) as zf:
-            return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts)
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
+            return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts, reads=reads)
     except _ZIP_ERRORS:
         return Inspection("Die Datei ist beschädigt oder unvollständig übertragen (kein "
                           "lesbares Zip-Verzeichnis); bitte erneut senden.")
@@ -102,7 +113,8 @@ def check_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS) -> str | Non
 
 def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
                 formulas_in: Callable[[str], bool] = lambda sheet: True, *,
-                all_parts: bool = True) -> Inspection:
+                all_parts: bool = True,
+                reads: Callable[[str], bool] = lambda sheet: True) -> Inspection:
     """The checks of one zip. `all_parts=False` looks for a DOCTYPE only in the sheets
     (which are opened anyway for their size and formulas): python-calamine rejects an
     entity it does not know on its own, so the batch path then asks again with
@@ -123,52 +135,83 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
         if not i.filename.endswith((".xml", ".rels")) or i.is_dir():
             continue
         sheet = names.get(i.filename)
+        where = f"Blatt „{sheet}“" if sheet is not None else i.filename
+        if sheet is not None and not reads(sheet):
+            sheet = None  # never parsed: like any other part, only its prolog matters
         if sheet is None and not all_parts:
             continue
-        where = f"Blatt „{sheet}“" if sheet is not None else i.filename
-        with zf.open(i) as fh:
-            # one read of the first bytes: the prolog (where a DOCTYPE would stand) and a
-            # sheet's <dimension> come before any content
-            head = fh.read(SHEET_HEAD_BYTES if sheet is not None else HEAD_BYTES)
-            root = _ROOT.search(head)
-            prolog = head[:root.start()] if root else head
-            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                return Inspection(f"{where} enthält eine XML-Dokumenttypdefinition "
-                                  "(DOCTYPE/ENTITY), wie sie Tabellenprogramme nie schreiben "
-                                  "(externe Entitäten, Entitäten-Bombe); die Datei wird aus "
-                                  "Sicherheitsgründen nicht gelesen.")
-            if sheet is None:
-                continue
-            if max_rows is not None:
-                dim = _DIMENSION.search(head)
-                rows = int(dim.group(1)) if dim and dim.group(1) else 0
-                if rows > max_rows:
-                    return Inspection(_too_big(where, f"{rows:,} Zeilen".replace(",", "."),
-                                               max_rows))
-                if i.file_size > MAX_SHEET_BYTES:
-                    return Inspection(_too_big(where, f"{i.file_size / 1e6:.0f} MB", max_rows))
-            scan = formulas_in(sheet)
-            if max_rows is None and not scan:
-                continue
-            data = head + fh.read()
-            if max_rows is not None:
-                # the reader makes a dense grid up to the farthest cell, whatever
-                # <dimension> says: one cell at XFD1048576 in an 11 KB file would need
-                # 17 billion cells and abort the process
-                cells = _extent(data)
-                if cells is not None:
-                    return Inspection(f"{where} reicht bis Zelle {cells}, weit über jede "
-                                      "ausgefüllte Vorlage hinaus; die Datei wird nicht "
-                                      "gelesen. Bitte die ausgefüllte Mappe senden.")
-            # a plain substring test first (C speed); the pattern only where it may hit
-            if scan:
-                # cells stand before </sheetData>; after it the dropdowns' <formula1>
-                end = data.rfind(b"sheetData>")
-                cells = data[:end] if end >= 0 else data
-                # a plain substring test first (C speed); the pattern only where it may hit
-                if (b"<f" in cells or b":f" in cells) and _FORMULA_TAG.search(cells):
-                    found += [(sheet, m.group(1).decode()) for m in _FORMULA.finditer(cells)]
+        scan = sheet is not None and formulas_in(sheet)
+        oversized = max_rows is not None and i.file_size > MAX_SHEET_BYTES
+        if sheet is not None and (max_rows is not None or scan) and not oversized:
+            # a sheet is read whole (its size is bounded above), in one call: its farthest
+            # cell and its formulas are looked for in all of it
+            data = _inflate(zf, i)
+            head = data[:SHEET_HEAD_BYTES]
+        else:
+            # elsewhere only the first bytes: the prolog, where a DOCTYPE would stand
+            with zf.open(i) as fh:
+                head = data = fh.read(SHEET_HEAD_BYTES if sheet is not None else HEAD_BYTES)
+        root = _ROOT.search(head)
+        prolog = head[:root.start()] if root else head
+        if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+            return Inspection(f"{where} enthält eine XML-Dokumenttypdefinition "
+                              "(DOCTYPE/ENTITY), wie sie Tabellenprogramme nie schreiben "
+                              "(externe Entitäten, Entitäten-Bombe); die Datei wird aus "
+                              "Sicherheitsgründen nicht gelesen.")
+        if sheet is None:
+            continue
+        if max_rows is not None:
+            dim = _DIMENSION.search(head)
+            rows = int(dim.group(1)) if dim and dim.group(1) else 0
+            if rows > max_rows:
+                return Inspection(_too_big(where, f"{rows:,} Zeilen".replace(",", "."),
+                                           max_rows))
+            if oversized:
+                return Inspection(_too_big(where, f"{i.file_size / 1e6:.0f} MB", max_rows))
+            # the reader makes a dense grid up to the farthest cell, whatever <dimension>
+            # says: one cell at XFD1048576 in an 11 KB file would need 17 billion cells
+            # and abort the process
+            cells = _extent(data)
+            if cells is not None:
+                return Inspection(f"{where} reicht bis Zelle {cells}, weit über jede "
+                                  "ausgefüllte Vorlage hinaus; die Datei wird nicht "
+                                  "gelesen. Bitte die ausgefüllte Mappe senden.")
+        if scan:
+            # cells stand before </sheetData>; after it the dropdowns' <formula1>. A plain
+            # substring test first (C speed, no copy); the pattern only where it may hit
+            end = data.rfind(b"sheetData>")
+            end = len(data) if end < 0 else end
+            if (data.find(b"<f", 0, end) >= 0 or data.find(b":f", 0, end) >= 0) \
+                    and _FORMULA_TAG.search(data, 0, end):
+                found += [(sheet, m.group(1).decode())
+                          for m in _FORMULA.finditer(data, 0, end)]
     return Inspection(None, found)
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A part's content, at most its size in the zip directory (checked by the caller).
+    A deflated part of an in-memory zip is inflated in one zlib call from the local header
+    on (zipfile's own reader takes about twice as long in small steps); anything else
+    (stored, encrypted, another method, a file on disk) goes through zipfile."""
+    raw = zf.fp
+    if isinstance(raw, io.BytesIO) and info.compress_type == zipfile.ZIP_DEFLATED \
+            and not info.flag_bits & 0x1:
+        buf = raw.getbuffer()
+        try:
+            at = info.header_offset
+            magic, name_len, extra_len = _LOCAL.unpack_from(buf, at)
+            if magic == b"PK\x03\x04":
+                start = at + _LOCAL.size + name_len + extra_len
+                inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                out = inflater.decompress(buf[start:start + info.compress_size],
+                                          info.file_size)
+                if len(out) == info.file_size and inflater.eof:
+                    return out
+        except struct.error:
+            pass  # a local header out of range: zipfile says what is wrong
+        finally:
+            del buf
+    return zf.read(info)
 
 
 def _extent(data: bytes) -> str | None:
@@ -231,6 +274,8 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _unescape(name: str) -> str:
+    if "&" not in name:
+        return name
     from xml.sax.saxutils import unescape
 
     return unescape(name, {"&quot;": '"', "&apos;": "'"})

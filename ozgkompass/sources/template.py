@@ -12,8 +12,11 @@ from ozgkompass.model.answers import MUNICIPALITY_TYPES
 from ozgkompass.model.laender import LAENDER
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: the dropdown lists moved from the metadata sheet to LISTS_SHEET
 META_SHEET = "_ozgkompass"  # hidden and last: a hidden *first* sheet reappears after LibreOffice
+# the dropdowns' allowed values, hidden, just before the metadata sheet; the import never
+# reads it (nor the instructions), which keeps a batch's reading short
+LISTS_SHEET = "_listen"
 INSTRUCTIONS_SHEET = "Anleitung"
 MASTER_SHEET = "Stammdaten"
 NA_MARK = "trifft nicht zu"
@@ -131,14 +134,13 @@ def build_template(qn: Questionnaire) -> bytes:
             c.font = bold
     ws.protection.sheet = True
 
-    meta = wb.create_sheet(META_SHEET)  # moved last below; filled after the lists are known
-    lists: list[list[str]] = []
+    lists: list[list[str]] = []  # written to LISTS_SHEET at the end
 
     def list_ref(items: list[str]) -> str:
         if items not in lists:
             lists.append(items)
-        col = get_column_letter(3 + lists.index(items))
-        return f"'{META_SHEET}'!${col}$1:${col}${len(items)}"
+        col = get_column_letter(1 + lists.index(items))
+        return f"'{LISTS_SHEET}'!${col}$1:${col}${len(items)}"
 
     def add_list(sheet, cell, items: list[str]) -> None:  # type: ignore[no-untyped-def]
         dv = DataValidation(type="list", formula1=list_ref(items), allow_blank=True,
@@ -240,15 +242,17 @@ def build_template(qn: Questionnaire) -> bytes:
         s.page_setup.fitToHeight = 0
         s.sheet_properties.pageSetUpPr.fitToPage = True
 
+    hidden = wb.create_sheet(LISTS_SHEET)
+    for col, items in enumerate(lists, start=1):
+        for r, item in enumerate(items, start=1):
+            hidden.cell(r, col, item)
+    meta = wb.create_sheet(META_SHEET)  # created last, so it stays last
     for key, value in (("questionnaire_id", qn.id), ("questionnaire_version", qn.version),
                        ("questionnaire_hash", qn.hash), ("template_version", TEMPLATE_VERSION)):
         meta.append([key, value])
-    for col, items in enumerate(lists, start=3):
-        for r, item in enumerate(items, start=1):
-            meta.cell(r, col, item)
-    meta.sheet_state = "hidden"
-    meta.protection.sheet = True
-    wb.move_sheet(meta, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(META_SHEET))
+    for sheet in (hidden, meta):
+        sheet.sheet_state = "hidden"
+        sheet.protection.sheet = True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

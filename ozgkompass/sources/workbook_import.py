@@ -229,17 +229,20 @@ def _rust_panics_quiet() -> Iterator[None]:
         os.close(saved)
 
 
-def _read_book(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
-    """All sheets as rows of Python values, and the merged ranges of each sheet."""
+def _read_book(path: Path, data: bytes | None = None
+               ) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
+    """All sheets as rows of Python values, and the merged ranges of each sheet; from
+    `data` when the file's bytes are in memory already (as fast as from the path)."""
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(str(path))
+    wb = CalamineWorkbook.from_path(str(path)) if data is None else \
+        CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         sheets: dict[str, list[list[Any]]] = {}
         merged: dict[str, Merged] = {}
         for name in wb.sheet_names:
-            if name == T.INSTRUCTIONS_SHEET:
-                continue  # text for people; nothing in it is read
+            if not _read_sheet(name):
+                continue
             sh = wb.get_sheet_by_name(name)
             rows = sh.to_python(skip_empty_area=False)
             sheets[name] = rows
@@ -500,16 +503,23 @@ def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipa
                         Resolved(resolved.values, resolved.visible, located))
 
 
+def _read_sheet(sheet: str) -> bool:
+    """Not read: the instructions (text for people) and the dropdowns' allowed values (in
+    templates from version 2; older ones keep them on the metadata sheet, which is read)."""
+    return sheet != T.INSTRUCTIONS_SHEET and sheet != T.LISTS_SHEET
+
+
 def _typed_in(sheet: str) -> bool:
     """Sheets where users type answers: master data and the numbered area sheets."""
     return sheet == T.MASTER_SHEET or sheet[:1].isdigit()
 
 
 def import_workbook(path: Path, lookup: QuestionnaireLookup,
-                    display: str | None = None) -> ImportResult:
-    """Read one returned workbook or CSV. Never raises for bad input: problems are issues."""
+                    display: str | None = None, data: bytes | None = None) -> ImportResult:
+    """Read one returned workbook or CSV. Never raises for bad input: problems are issues.
+    `data`: the file's bytes, when the caller has read them already (a batch hashes them)."""
     r = _Reader(display or str(path))
-    checked = inspect(path, _typed_in, all_parts=False)
+    checked = inspect(path, _typed_in, all_parts=False, data=data, reads=_read_sheet)
     if checked.problem:
         r.issue("unreadable", checked.problem, r.loc())
         return ImportResult(None, None, r.issues)
@@ -517,12 +527,13 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         return _import_csv(path, lookup, r)
     try:
         with _rust_panics_quiet():
-            sheets, merged = _read_book(path)
+            sheets, merged = _read_book(path, data)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own types for every kind of damage,
         # and a Rust panic (pyo3's PanicException) that is not an Exception at all
-        why = inspect(path, _typed_in).problem  # e.g. a DOCTYPE outside the sheets
+        # e.g. a DOCTYPE outside the sheets
+        why = inspect(path, _typed_in, data=data, reads=_read_sheet).problem
         r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
