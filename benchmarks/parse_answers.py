@@ -16,7 +16,6 @@ Run: python benchmarks/parse_answers.py [--files 300] [--dir /tmp/parse-answers]
 from __future__ import annotations
 
 import argparse
-import copy
 import importlib.util
 import subprocess
 import sys

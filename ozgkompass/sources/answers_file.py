@@ -120,9 +120,10 @@ def _text(text: str) -> str:
     shown = _RENDERED.get(text)
     if shown is None:
         shown = _work_out_text(text)
-        if len(_RENDERED) >= _MAX_RENDERED:
-            _RENDERED.clear()
-        _RENDERED[text] = shown
+        if len(text) <= 200:  # values, names, short notes; bounded memory
+            if len(_RENDERED) >= _MAX_RENDERED:
+                _RENDERED.clear()
+            _RENDERED[text] = shown
     return shown
 
 
