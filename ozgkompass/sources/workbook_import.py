@@ -51,7 +51,7 @@ def _located(place: Place) -> Location:
     if isinstance(place, Location):
         return place
     display, sheet, row, col = place
-    return Location(display, sheet=sheet, cell=f"{_LETTERS.get(col) or col_letter(col)}{row}")
+    return Location(display, sheet=sheet, cell=_cell_name(row, col))
 
 
 @dataclass
@@ -76,6 +76,10 @@ class ImportResult:
 
 
 _LETTERS = {c: col_letter(c) for c in range(1, 27)}
+
+
+def _cell_name(row: int, col: int) -> str:
+    return f"{_LETTERS.get(col) or col_letter(col)}{row}"
 
 
 def _text(value: Any) -> str | None:
@@ -103,7 +107,7 @@ class _Reader:
 
     def loc(self, sheet: str | None = None, row: int | None = None,
             col: int | None = None) -> Location:
-        cell = f"{_LETTERS.get(col) or col_letter(col)}{row}" if row and col else None
+        cell = _cell_name(row, col) if row and col else None
         return Location(self.display, sheet=sheet, cell=cell)
 
     def issue(self, code: str, message: str, where: Location, severity: str = "error") -> None:
@@ -433,7 +437,7 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
                 na_mark = None
         if kind == _MULTIPLE:
             value: Any = _chosen(r, q, name, rows, by_key, option_rows)
-        elif formulas and (name, f"{col_letter(T.COL_ANSWER)}{row}") in formulas:
+        elif formulas and (name, _cell_name(row, T.COL_ANSWER)) in formulas:
             continue  # reported with the other formulas
         elif raw_value == "" or raw_value is None:
             value = None
