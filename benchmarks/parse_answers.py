@@ -110,8 +110,8 @@ def main() -> None:
     same_parse = [summary(a) for a in r_old] == [summary(b) for b in r_new]
     same_text = x_old == x_new
     n, m = len(books), len(sets)
-    print(f"{n} Mappen gelesen ({len(files[:args.files]) - n} unlesbar), {m} Antwortdateien; "
-          "CPU-Zeit je Datei, beste von 3 Runden")
+    print(f"{n} Mappen gelesen ({len(files[:args.files]) - n} unlesbar), {m} Antwortdateien")
+    print("CPU-Zeit je Datei, beste von 3 Runden")
     print(f"\n{'Schritt':<34}{'vorher ms':>11}{'jetzt ms':>10}{'Faktor':>9}")
     for label, o, w, k in (("Zellen → Antworten (import_sheets)", best["p_old"], best["p_new"], n),
                            ("Antwortdatei schreiben (YAML)", best["d_old"], best["d_new"], m)):
