@@ -7,7 +7,7 @@ file (`dump_answers`) – against the code before the speed-up, in the same run:
 - writing: PyYAML's dumper (its Python representer, the C emitter), as `dump_answers` wrote
   before; the text must be equal.
 
-CPU time per file (time.process_time), best of 3 rounds. The workbooks come from
+CPU time per file (time.process_time), best of 5 rounds. The workbooks come from
 benchmarks/generate_workbooks.py (realistic answers, about 2 % defects).
 
 Run: python benchmarks/parse_answers.py [--files 300] [--dir /tmp/parse-answers]
@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+ROUNDS = 5
 BASELINE = "1870b6eeb0278ef56e08acff9d07fdbeecaf0873"  # before this speed-up
 
 
@@ -98,7 +99,7 @@ def main() -> None:
         return time.process_time() - t0, texts
 
     best: dict[str, float] = {}
-    for _ in range(3):
+    for _ in range(ROUNDS):
         t_old, r_old = parse(old.import_sheets)  # type: ignore[attr-defined]
         t_new, r_new = parse(import_sheets)
         sets = [r.answers for r in r_new if r.answers is not None]
@@ -111,7 +112,7 @@ def main() -> None:
     same_text = x_old == x_new
     n, m = len(books), len(sets)
     print(f"{n} Mappen gelesen ({len(files[:args.files]) - n} unlesbar), {m} Antwortdateien")
-    print("CPU-Zeit je Datei, beste von 3 Runden")
+    print(f"CPU-Zeit je Datei, beste von {ROUNDS} Runden")
     print(f"\n{'Schritt':<34}{'vorher ms':>11}{'jetzt ms':>10}{'Faktor':>9}")
     for label, o, w, k in (("Zellen → Antworten (import_sheets)", best["p_old"], best["p_new"], n),
                            ("Antwortdatei schreiben (YAML)", best["d_old"], best["d_new"], m)):
