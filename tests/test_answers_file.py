@@ -71,6 +71,32 @@ def test_imported_workbook_answers_are_written_as_pyyaml_writes_them(tmp_path):
         assert dump_answers(aset) == _as_pyyaml_wrote_it(aset)
 
 
+def test_interview_resumes_a_file_written_from_an_imported_workbook(tmp_path):
+    """The answers file of a returned workbook is where the interview picks up: at the
+    first question the workbook left open, with every answer of the workbook kept."""
+    import random
+
+    from workbooks import MASTER, choose, fill
+
+    from ozgkompass.interview.session import Session
+    from ozgkompass.model.registry import find_questionnaire
+    from ozgkompass.sources.template import build_template
+    from ozgkompass.sources.workbook_import import import_workbook
+
+    qn = find_questionnaire("ozg-kommune")
+    picks = choose(qn, random.Random(5), share_open=0.3)
+    book = tmp_path / "rueckgabe.xlsx"
+    book.write_bytes(fill(build_template(qn), qn, MASTER, picks))
+    imported = import_workbook(book, lambda q, v: find_questionnaire(q, v)).answers
+    target = write_answers(tmp_path / "rueckgabe.answers.yaml", imported)
+    aset, issues = load_answers(target)
+    assert [i for i in issues if i.severity == "error"] == []
+    session = Session(qn, aset, target)
+    first_open = next(q for q in qn.questions if session.visible(q.id) and q.id not in picks)
+    assert session.start() == first_open
+    assert answers_to_dict(aset) == answers_to_dict(imported)
+
+
 def test_text_with_line_breaks_reads_back_and_stays_on_one_line():
     aset = AnswerSet(QuestionnaireRef("ozg-kommune"), Municipality("Musterau"), Interview(),
                      {"q": Answer("q", "Zeile 1\nZeile 2", note="a: b\n- c")})
