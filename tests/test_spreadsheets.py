@@ -141,6 +141,65 @@ def test_csv_imports_labels_and_values(qn, tmp_path):
     assert res.answers.answers[multi.id].value == [two[0].value, two[1].value]
 
 
+@pytest.mark.parametrize("seed", [11, 12, 13, 14])
+def test_typing_slips_are_located_and_the_rest_imports_as_the_interview_records(
+        qn, template_bytes, tmp_path, seed):
+    """A filled workbook with the slips people make: a value typed by hand, a number stored
+    as text, „ Ja “ with spaces, a wrong mark in an option row and in „Trifft nicht zu“.
+    Each is one problem at its cell; every other answer is what the interview would
+    record, and the check against the questionnaire is handed on for scoring."""
+    from ozgkompass.model.answers import check_answers
+
+    rng = random.Random(seed)
+    picks = choose(qn, rng, share_open=0.1)
+    depended_on = {ref for q in qn.questions if q.when for ref, _ in q.when.references()}
+
+    def plain_pick(*types):
+        return rng.choice([q for q in qn.questions if q.type.value in types
+                           and q.when is None and q.id not in depended_on
+                           and q.id in picks and not isinstance(picks[q.id], tuple)])
+
+    def where(q, key=None):
+        index = next(i for i, a in enumerate(qn.areas, 1) if q in a.questions)
+        rows = _rows(qn.areas[index - 1])
+        return (T.sheet_title(index, qn.areas[index - 1].title.de),
+                T.HEADER_ROW + 1 + rows.index(key or q.id))
+
+    typed, number, yes_no, multi = (plain_pick("single_choice"), plain_pick("number"),
+                                    plain_pick("yes_no"), plain_pick("multiple_choice"))
+    marked = plain_pick("single_choice", "scale", "text")
+    option = rng.choice(multi.options)
+    data = fill(template_bytes, qn, MASTER, picks)
+    for (sheet, row), col, value in (
+            (where(typed), "D", "Vielleicht"), (where(number), "D", "12"),
+            (where(yes_no), "D", " Ja "), (where(marked), "E", "egal"),
+            (where(multi, T.option_key(multi.id, option.value)), "D", "jein")):
+        data = _set(data, sheet, f"{col}{row}", value)
+    path = tmp_path / "vertippt.xlsx"
+    path.write_bytes(data)
+    res = import_workbook(path, lookup, "vertippt.xlsx")
+
+    def at(q, col, key=None):
+        sheet, row = where(q, key)
+        return (sheet, f"{col}{row}")
+
+    assert sorted((i.code, i.severity, i.location.sheet, i.location.cell)
+                  for i in res.issues) == sorted([
+        ("not-in-list", "error", *at(typed, "D")),
+        ("number-as-text", "warning", *at(number, "D")),
+        ("not-in-list", "error", *at(marked, "E")),
+        ("not-in-list", "error", *at(multi, "D", T.option_key(multi.id, option.value)))])
+    assert all(i.location.file == "vertippt.xlsx" for i in res.issues)
+    expected = {**picks, number.id: 12, yes_no.id: "ja",
+                multi.id: [v for v in picks[multi.id] if v != option.value]}
+    del expected[typed.id]
+    assert answers_to_dict(res.answers) == answers_to_dict(
+        expected_answers(qn, MASTER, expected))
+    assert res.cells[number.id].cell == at(number, "D")[1]
+    check = check_answers(qn, res.answers)
+    assert (res.resolved.values, res.resolved.visible) == (check.values, check.visible)
+
+
 # --------------------------------------------------------------------------- defects
 
 

@@ -28,9 +28,10 @@ from ozgkompass.model.answers import (
     Interview,
     Municipality,
     QuestionnaireRef,
+    Resolved,
     check_answers,
 )
-from ozgkompass.model.questionnaire import QType, Question, Questionnaire
+from ozgkompass.model.questionnaire import Area, QType, Question, Questionnaire
 from ozgkompass.sources import template as T
 from ozgkompass.sources.file_guard import col_letter, inspect
 
@@ -41,20 +42,44 @@ MAX_CSV_ROWS = 20_000  # a questionnaire has a few hundred questions and options
 _GERMAN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
+# where an answer was found: a Location, or (file, sheet, row, column) made into one only
+# when asked for (a batch never asks for most of them)
+Place = Location | tuple[str, str, int, int]
+
+
+def _located(place: Place) -> Location:
+    if isinstance(place, Location):
+        return place
+    display, sheet, row, col = place
+    return Location(display, sheet=sheet, cell=_cell_name(row, col))
+
+
 @dataclass
 class ImportResult:
     answers: AnswerSet | None  # None when the file could not be read at all
     questionnaire: Questionnaire | None
     issues: list[Issue] = field(default_factory=list)
-    cells: dict[str, Location] = field(default_factory=dict)  # question id → answer cell
+    places: dict[str, Place] = field(default_factory=dict, repr=False)
+    # check_answers' result for `answers` (values, visibility, issues located by sheet and
+    # cell): scoring can take it instead of checking the same answers again
+    resolved: Resolved | None = None
 
     @property
     def ok(self) -> bool:
         return self.answers is not None and not any(i.severity == "error" for i in self.issues)
 
+    @property
+    def cells(self) -> dict[str, Location]:
+        """Question id → the cell its answer came from."""
+        return {qid: _located(place) for qid, place in self.places.items()}
+
 
 
 _LETTERS = {c: col_letter(c) for c in range(1, 27)}
+
+
+def _cell_name(row: int, col: int) -> str:
+    return f"{_LETTERS.get(col) or col_letter(col)}{row}"
 
 
 def _text(value: Any) -> str | None:
@@ -76,22 +101,29 @@ class _Reader:
     def __init__(self, display: str) -> None:
         self.display = display
         self.issues: list[Issue] = []
-        self.cells: dict[str, Location] = {}
+        self.cells: dict[str, Place] = {}
         self.answers: dict[str, Answer] = {}
         self.formulas: set[tuple[str, str]] = set()  # (sheet, cell) holding a formula
 
     def loc(self, sheet: str | None = None, row: int | None = None,
             col: int | None = None) -> Location:
-        cell = f"{_LETTERS.get(col) or col_letter(col)}{row}" if row and col else None
+        cell = _cell_name(row, col) if row and col else None
         return Location(self.display, sheet=sheet, cell=cell)
 
     def issue(self, code: str, message: str, where: Location, severity: str = "error") -> None:
         self.issues.append(Issue(code, message, where, severity))
 
-    def add(self, qid: str, where: Location, **kw: Any) -> None:
+    def add(self, qid: str, where: Place, **kw: Any) -> None:
         # `line` carries an index into `cells`, so issues of check_answers can be re-located
         self.cells[qid] = where
         self.answers[qid] = Answer(qid, line=len(self.cells), **kw)
+
+    def put(self, qid: str, where: Place, value: Any, na: bool, reason: str | None,
+            note: str | None, source: str | None, unclear: str | None) -> None:
+        """`add` without keyword arguments (a batch stores a hundred answers a file)."""
+        self.cells[qid] = where
+        self.answers[qid] = Answer(qid, value, na, reason, note, source, len(self.cells),
+                                   None, unclear)
 
     # ------------------------------------------------------------------ values
     def value(self, q: Question, raw: Any, where: Location,
@@ -227,49 +259,56 @@ def _read_book(path: Path, data: bytes | None = None
         wb.close()
 
 
+_MASTER_ROWS = {key: T.MASTER_FIRST_ROW + i for i, (key, _) in enumerate(T.MASTER_FIELDS)}
+_TYPE_BY_LABEL = {v.casefold(): k for k, v in T.TYPE_LABELS.items()}
+
+
 def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Interview]:
     values: dict[str, Any] = {}
-    for i, (key, label) in enumerate(T.MASTER_FIELDS):
-        row = T.MASTER_FIRST_ROW + i
+    for key, label in T.MASTER_FIELDS:
+        row = _MASTER_ROWS[key]
         if _text(_cell(rows, row, 1)) != label:
             r.issue("moved-cells", f"Blatt „{T.MASTER_SHEET}“ ist verändert: in A{row} wird "
                     f"„{label}“ erwartet. Bitte die Vorlage unverändert ausfüllen.",
                     r.loc(T.MASTER_SHEET, row, 1))
             return Municipality("?"), Interview()
-        values[key] = (_cell(rows, row, 2), r.loc(T.MASTER_SHEET, row, 2))
-    name = _text(values["name"][0])
+        values[key] = _cell(rows, row, 2)
+
+    def at(key: str) -> Location:
+        return r.loc(T.MASTER_SHEET, _MASTER_ROWS[key], 2)
+
+    name = _text(values["name"])
     if not name:
-        r.issue("municipality-name", "Der Name der Kommune fehlt.", values["name"][1])
-    mtype_label = _text(values["type"][0])
-    by_label = {v.casefold(): k for k, v in T.TYPE_LABELS.items()}
-    mtype = by_label.get((mtype_label or "").casefold()) or (
+        r.issue("municipality-name", "Der Name der Kommune fehlt.", at("name"))
+    mtype_label = _text(values["type"])
+    mtype = _TYPE_BY_LABEL.get((mtype_label or "").casefold()) or (
         mtype_label if mtype_label in T.TYPE_LABELS else None)
     if mtype_label and mtype is None:
         r.issue("not-in-list", f"Art der Kommune „{mtype_label}“ steht nicht in der "
-                f"Auswahlliste. Erlaubt: {', '.join(T.TYPE_LABELS.values())}.", values["type"][1])
-    ars = _text(values["ars"][0])
+                f"Auswahlliste. Erlaubt: {', '.join(T.TYPE_LABELS.values())}.", at("type"))
+    ars = _text(values["ars"])
     if ars is not None and not ARS_RE.match(ars):
         if ars.isdigit() and len(ars) == 11:
             r.issue("ars", f"Regionalschlüssel {ars} hat 11 Ziffern: die führende Null ist beim "
                     "Speichern als Zahl verloren gegangen; bitte als Text eintragen.",
-                    values["ars"][1])
+                    at("ars"))
         else:
             r.issue("ars", f"Regionalschlüssel „{ars}“ muss aus 12 Ziffern bestehen.",
-                    values["ars"][1])
+                    at("ars"))
         ars = None
-    land = _text(values["land"][0])
+    land = _text(values["land"])
     if land:
         from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
 
         by_name = code_from_name(land)
         if by_name is None:
             r.issue("land", f"Land „{land}“ ist unbekannt; bitte aus der Auswahlliste wählen.",
-                    values["land"][1], "warning")
+                    at("land"), "warning")
         elif ars is not None and code_from_ars(ars) != by_name:
             r.issue("ars-land", f"Der Regionalschlüssel {ars} gehört zu "
                     f"{NAMES.get(code_from_ars(ars) or '', 'keinem Land')}, angegeben ist "
-                    f"{land}; eines von beiden korrigieren.", values["ars"][1])
-    pop_raw = values["population"][0]
+                    f"{land}; eines von beiden korrigieren.", at("ars"))
+    pop_raw = values["population"]
     population = None
     if pop_raw is not None:
         try:
@@ -279,23 +318,80 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
                                    else pop_raw))
             if isinstance(pop_raw, str):
                 r.issue("number-as-text", "Einwohnerzahl ist als Text gespeichert; übernommen.",
-                        values["population"][1], "warning")
+                        at("population"), "warning")
         except (ValueError, TypeError, OverflowError):  # text, a date, infinity
             r.issue("not-a-number", f"Einwohnerzahl „{_text(pop_raw)}“ ist keine Zahl.",
-                    values["population"][1])
-    contact = _text(values["contact"][0])
-    date = values["date"][0]
+                    at("population"))
+    contact = _text(values["contact"])
+    date = values["date"]
     date_text = date.date().isoformat() if isinstance(date, dt.datetime) else (
         date.isoformat() if isinstance(date, dt.date) else _parse_date(_text(date)))
-    return (Municipality(name or "?", ars, land, _text(values["kreis"][0]),
+    return (Municipality(name or "?", ars, land, _text(values["kreis"]),
                          mtype, population),
             Interview(date=date_text, participants=(contact,) if contact else ()))
 
 
-def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list[Any]]],
+_CHOICE, _MULTIPLE, _NUMBER, _TEXT = range(4)
+_KIND = {QType.SINGLE: _CHOICE, QType.YES_NO: _CHOICE, QType.MULTIPLE: _MULTIPLE,
+         QType.SCALE: _NUMBER, QType.NUMBER: _NUMBER, QType.TEXT: _TEXT}
+_WIDTH = len(T.COLUMNS)
+_NA_MARKS = (T.NA_MARK, T.YES, "x")
+
+
+@dataclass(frozen=True)
+class _AreaPlan:
+    """What the import looks for on one area sheet, worked out once per questionnaire."""
+
+    area: Area
+    sheet: str
+    # question, kind, casefolded label or value → value, option ID cells with their options
+    questions: tuple[tuple[Question, int, dict[str, str], tuple[tuple[str, Any], ...]], ...]
+
+
+_PLANS: IdentityCache[tuple[_AreaPlan, ...]] = IdentityCache(100)
+
+
+def _plans(qn: Questionnaire) -> tuple[_AreaPlan, ...]:
+    return _PLANS.get((qn,), None, lambda: tuple(
+        _AreaPlan(area, T.sheet_title(index, area.title.de), tuple(
+            (q, _KIND[q.type],
+             _choice_map(q) if q.type in (QType.SINGLE, QType.YES_NO) else {},
+             tuple((T.option_key(q.id, o.value), o) for o in q.options)
+             if q.type is QType.MULTIPLE else ())
+            for q in area.questions))
+        for index, area in enumerate(qn.areas, start=1)))
+
+
+# the last ID column seen per sheet and the rows it gives: the returned files of a batch
+# nearly all have the template's rows
+_KEYS: dict[str, tuple[list[Any], dict[str, int]]] = {}
+
+
+def _rows_by_key(sheet: str, rows: list[list[Any]]) -> dict[str, int]:
+    """Question or option ID → its (first) row number; read-only."""
+    body = rows[T.HEADER_ROW:]
+    try:
+        ids = [cells[T.COL_ID - 1] for cells in body]
+    except IndexError:  # an empty row
+        ids = [cells[T.COL_ID - 1] if cells else None for cells in body]
+    seen = _KEYS.get(sheet)
+    if seen is not None and seen[0] == ids:  # text equals only text: the same keys
+        return seen[1]
+    by_key: dict[str, int] = {}
+    for n, raw in enumerate(ids, start=T.HEADER_ROW + 1):
+        key = _text(raw)
+        if key:
+            by_key.setdefault(key, n)
+    if all(type(i) is str or i is None for i in ids):  # (1 == 1.0 == True, "1" != "True")
+        if len(_KEYS) > 1000:
+            _KEYS.clear()
+        _KEYS[sheet] = (ids, by_key)
+    return by_key
+
+
+def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
           merged: dict[str, Merged]) -> None:
-    area = qn.areas[index - 1]
-    name = T.sheet_title(index, area.title.de)
+    area, name = plan.area, plan.sheet
     if name not in sheets:
         r.issue("missing-sheet", f"Blatt „{name}“ fehlt (umbenannt oder gelöscht?); die "
                 f"{len(area.questions)} Fragen von {area.id} bleiben offen.", r.loc())
@@ -311,84 +407,104 @@ def _area(r: _Reader, qn: Questionnaire, index: int, sheets: dict[str, list[list
                    "jede Antwort in ihre Zeile schreiben." if covers_answers else
                    "; bitte die Verbindung aufheben."),
                 r.loc(name, top + 1, left + 1), "error" if covers_answers else "warning")
-    for col, head in enumerate(T.COLUMNS, start=1):
-        if _text(_cell(rows, T.HEADER_ROW, col)) != head:
-            r.issue("moved-cells", f"Spalten sind verschoben: in {col_letter(col)}"
-                    f"{T.HEADER_ROW} wird „{head}“ erwartet. Bitte in die unveränderte Vorlage "
-                    "übertragen.", r.loc(name, T.HEADER_ROW, col))
-            return
-    by_key: dict[str, int] = {}
-    width = len(T.COLUMNS)
-    for n in range(T.HEADER_ROW + 1, len(rows) + 1):
-        cells = rows[n - 1]
-        if len(cells) < width:  # short rows (some writers end a row at its last value)
-            rows[n - 1] = cells = [*cells, *([None] * (width - len(cells)))]
-        key = _text(cells[T.COL_ID - 1])
-        if key:
-            by_key.setdefault(key, n)
-    for q in area.questions:
-        if q.id not in by_key:
+    if len(rows) < T.HEADER_ROW or tuple(rows[T.HEADER_ROW - 1][:_WIDTH]) != T.COLUMNS:
+        for col, head in enumerate(T.COLUMNS, start=1):
+            if _text(_cell(rows, T.HEADER_ROW, col)) != head:
+                r.issue("moved-cells", f"Spalten sind verschoben: in {col_letter(col)}"
+                        f"{T.HEADER_ROW} wird „{head}“ erwartet. Bitte in die unveränderte "
+                        "Vorlage übertragen.", r.loc(name, T.HEADER_ROW, col))
+                return
+    by_key = _rows_by_key(name, rows)
+    display, formulas = r.display, r.formulas
+    for q, kind, choice_map, option_rows in plan.questions:
+        row = by_key.get(q.id)
+        if row is None:
             r.issue("moved-cells", f"Frage {q.id} ist nicht mehr auf dem Blatt (Zeile gelöscht "
                     "oder Frage-ID geändert).", r.loc(name, None))
             continue
-        row = by_key[q.id]
         cells = rows[row - 1]
-        answer_at = r.loc(name, row, T.COL_ANSWER)
-        extra = {"reason": _text(cells[T.COL_REASON - 1]), "note": _text(cells[T.COL_NOTE - 1]),
-                 "source": _text(cells[T.COL_SOURCE - 1])}
-        unclear = _text(cells[T.COL_UNCLEAR - 1])
-        na_mark = _text(cells[T.COL_NA - 1])
-        if na_mark and na_mark.casefold() not in (T.NA_MARK, T.YES, "x"):
-            r.issue("not-in-list", f"„{na_mark}“ in „Trifft nicht zu“ bei {q.id}: erlaubt ist "
-                    f"nur „{T.NA_MARK}“.", r.loc(name, row, T.COL_NA))
-            na_mark = None
-        if q.type is QType.MULTIPLE:
-            chosen: list[str] = []
-            seen = False
-            for o in q.options:
-                orow = by_key.get(T.option_key(q.id, o.value))
-                if orow is None:
-                    r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
-                            r.loc(name))
-                    continue
-                raw = _text(rows[orow - 1][T.COL_ANSWER - 1])
-                if raw is None:
-                    continue
-                seen = True
-                if raw.casefold() == T.YES:
-                    chosen.append(o.value)
-                elif raw.casefold() != T.NO:
-                    r.issue("not-in-list", f"„{raw}“ bei Option „{o.label.de}“ ({q.id}): "
-                            "bitte „ja“ oder „nein“ wählen.", r.loc(name, orow, T.COL_ANSWER))
-            value: Any = chosen if seen else None
-            ok = True
-        elif (name, answer_at.cell) in r.formulas:
-            continue  # reported with the other formulas
+        if len(cells) < _WIDTH:  # short rows (some writers end a row at its last value)
+            cells = [*cells, *([None] * (_WIDTH - len(cells)))]
+        raw_value, na_mark, reason, unclear, note, source = cells[T.COL_ANSWER - 1:_WIDTH]
+        if na_mark == reason == unclear == note == source == "":  # the usual row
+            na_mark = reason = unclear = note = source = None
         else:
-            raw_value = cells[T.COL_ANSWER - 1]
-            if raw_value == "":
-                raw_value = None
-            value, ok = (None, True) if raw_value is None else r.value(q, raw_value, answer_at)
-        if not ok:
-            continue
+            reason, note, source = _text(reason), _text(note), _text(source)
+            unclear, na_mark = _text(unclear), _text(na_mark)
+            if na_mark and na_mark.casefold() not in _NA_MARKS:
+                r.issue("not-in-list", f"„{na_mark}“ in „Trifft nicht zu“ bei {q.id}: erlaubt "
+                        f"ist nur „{T.NA_MARK}“.", r.loc(name, row, T.COL_NA))
+                na_mark = None
+        if kind == _MULTIPLE:
+            value: Any = _chosen(r, q, name, rows, by_key, option_rows)
+        elif formulas and (name, _cell_name(row, T.COL_ANSWER)) in formulas:
+            continue  # reported with the other formulas
+        elif raw_value == "" or raw_value is None:
+            value = None
+        elif kind == _CHOICE and type(raw_value) is str and (
+                found := choice_map.get(raw_value.strip().casefold())) is not None:
+            value = found
+        elif kind == _NUMBER and type(raw_value) is float:
+            value = int(raw_value) if raw_value.is_integer() else raw_value
+        elif kind == _NUMBER and type(raw_value) is int:
+            value = raw_value
+        elif kind == _TEXT:
+            value = _text(raw_value)
+        else:  # anything unusual, with its located problems
+            value, ok = r.value(q, raw_value, r.loc(name, row, T.COL_ANSWER))
+            if not ok:
+                continue
         if na_mark:
-            r.add(q.id, r.loc(name, row, T.COL_NA), value=value, na=True, **extra)
+            r.put(q.id, (display, name, row, T.COL_NA), value, True, reason, note, source,
+                  None)
         elif unclear:
-            r.add(q.id, r.loc(name, row, T.COL_UNCLEAR), unclear=unclear, note=extra["note"],
-                  source=extra["source"])
-        elif value is not None or extra["note"] or extra["source"]:
-            r.add(q.id, answer_at, value=value, note=extra["note"], source=extra["source"])
+            r.put(q.id, (display, name, row, T.COL_UNCLEAR), None, False, None, note, source,
+                  unclear)
+        elif value is not None or note or source:
+            r.put(q.id, (display, name, row, T.COL_ANSWER), value, False, None, note, source,
+                  None)
+
+
+def _chosen(r: _Reader, q: Question, name: str, rows: list[list[Any]],
+            by_key: dict[str, int], option_rows: tuple[tuple[str, Any], ...]
+            ) -> list[str] | None:
+    """The options marked „ja“ (one yes/no dropdown per option); None when none is filled."""
+    chosen: list[str] = []
+    seen = False
+    for key, o in option_rows:
+        orow = by_key.get(key)
+        if orow is None:
+            r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
+                    r.loc(name))
+            continue
+        cells = rows[orow - 1]
+        raw = _text(cells[T.COL_ANSWER - 1]) if len(cells) >= T.COL_ANSWER else None
+        if raw is None:
+            continue
+        seen = True
+        mark = raw.casefold()
+        if mark == T.YES:
+            chosen.append(o.value)
+        elif mark != T.NO:
+            r.issue("not-in-list", f"„{raw}“ bei Option „{o.label.de}“ ({q.id}): "
+                    "bitte „ja“ oder „nein“ wählen.", r.loc(name, orow, T.COL_ANSWER))
+    return chosen if seen else None
 
 
 def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipality,
             interview: Interview) -> ImportResult:
     aset = AnswerSet(ref, muni, interview, dict(r.answers), r.display)
     by_index = list(r.cells.values())
-    for issue in check_answers(qn, aset).issues:
+    resolved = check_answers(qn, aset)
+    located = []
+    for issue in resolved.issues:
         line = issue.location.line
-        where = by_index[line - 1] if line and line <= len(by_index) else Location(r.display)
-        r.issues.append(Issue(issue.code, issue.message, where, issue.severity))
-    return ImportResult(aset, qn, r.issues, r.cells)
+        where = (_located(by_index[line - 1]) if line and line <= len(by_index)
+                 else Location(r.display))
+        located.append(Issue(issue.code, issue.message, where, issue.severity))
+    r.issues.extend(located)
+    return ImportResult(aset, qn, r.issues, r.cells,
+                        Resolved(resolved.values, resolved.visible, located))
 
 
 def _read_sheet(sheet: str) -> bool:
@@ -468,8 +584,8 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
         muni, interview = Municipality("?"), Interview()
     else:
         muni, interview = _municipality(r, sheets[T.MASTER_SHEET])
-    for index in range(1, len(qn.areas) + 1):
-        _area(r, qn, index, sheets, merged)
+    for plan in _plans(qn):
+        _area(r, plan, sheets, merged)
     ref = QuestionnaireRef(qn.id, qn.version, qn.hash)
     return _finish(r, qn, ref, muni, interview)
 
