@@ -132,3 +132,17 @@ def test_workbooks_of_a_batch_score_as_each_alone(tmp_path):
         memo.clear_all()
         alone.append(score(p))
     assert in_batch == alone
+
+
+def test_every_service_result_has_every_field():
+    """Service results are assembled from shared parts without calling __init__ (a third of
+    the catalogue's time in a batch): a field added to ServiceResult must be filled there
+    too, or a report would fail on the first service."""
+    from dataclasses import fields
+
+    from ozgkompass.scoring.catalogue import ServiceResult
+
+    names = {f.name for f in fields(ServiceResult)}
+    for seed in (1, 2):
+        for svc in scored(municipality(seed), "reifegrad-2.0", None).catalogue.services:
+            assert set(vars(svc)) == names, svc.ozg_id

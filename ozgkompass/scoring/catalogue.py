@@ -54,6 +54,11 @@ class ServiceCriterion:
 
 @dataclass
 class ServiceResult:
+    """One service's achievable level. In a batch, results (and their lists) are shared
+    between municipalities with the same criteria levels: never change one in place. They
+    are assembled without __init__ (_Outcome): a new field must be filled there too (a
+    test checks every field is set)."""
+
     ozg_id: str
     name: str
     themenfeld: str

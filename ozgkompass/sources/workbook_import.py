@@ -28,7 +28,6 @@ from ozgkompass.model.answers import (
     Interview,
     Municipality,
     QuestionnaireRef,
-    Resolved,
     check_answers,
 )
 from ozgkompass.model.questionnaire import Area, QType, Question, Questionnaire
@@ -60,9 +59,6 @@ class ImportResult:
     questionnaire: Questionnaire | None
     issues: list[Issue] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict, repr=False)
-    # check_answers' result for `answers` (values, visibility, issues located by sheet and
-    # cell): scoring can take it instead of checking the same answers again
-    resolved: Resolved | None = None
 
     @property
     def ok(self) -> bool:
@@ -502,9 +498,8 @@ def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipa
         where = (_located(by_index[line - 1]) if line and line <= len(by_index)
                  else Location(r.display))
         located.append(Issue(issue.code, issue.message, where, issue.severity))
-    r.issues.extend(located)
-    return ImportResult(aset, qn, r.issues, r.cells,
-                        Resolved(resolved.values, resolved.visible, located))
+    r.issues.extend(located)  # scoring checks the answers again: check_answers remembers
+    return ImportResult(aset, qn, r.issues, r.cells)
 
 
 def _read_sheet(sheet: str) -> bool:
