@@ -7,7 +7,10 @@ The floor and the batch on all cores are timed `--repeat` times, interleaved, an
 of each is compared: a machine whose speed drifts during the run (shared hosts do) then
 skews the ratio less than a single pair of runs.
 
-Run: python benchmarks/batch_speed.py [--files 2000] [--large] [--repeat 3]
+`--against REV` also times `batch` (all cores, once) of an earlier revision of the project
+on the same files, taken from git into a temporary worktree: before and after in one run.
+
+Run: python benchmarks/batch_speed.py [--files 2000] [--large] [--repeat 3] [--against REV]
      (--large: 10,000 files)
 """
 
@@ -80,13 +83,18 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run_batch(folder: Path, out: Path, jobs: int | None) -> tuple[float, int, int]:
+def run_batch(folder: Path, out: Path, jobs: int | None,
+              code_from: Path | None = None) -> tuple[float, int, int]:
+    """Time `ozgkompass batch`; `code_from`: a checkout whose package is run instead."""
     cmd = [sys.executable, "-m", "ozgkompass", "batch", str(folder), "--out", str(out)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
+    env = dict(os.environ)
+    if code_from is not None:
+        env["PYTHONPATH"] = str(code_from)
     peak = [0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
     def sample() -> None:
         while proc.poll() is None:
@@ -107,6 +115,7 @@ def main() -> None:
     ap.add_argument("--large", action="store_true", help="10,000 files")
     ap.add_argument("--naive-sample", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3, help="runs of floor and batch (best)")
+    ap.add_argument("--against", metavar="REV", help="also time batch of this git revision")
     args = ap.parse_args()
     n = 10_000 if args.large else args.files
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +147,19 @@ def main() -> None:
         best = min(r[0] for r in results.values())
         print(f"\nbatch (alle Kerne) gegen naiv: {nv / results[None][0]:.1f}× schneller; "
               f"bester Lauf {best / fl:.2f}× Boden")
+        if args.against:
+            root = Path(__file__).resolve().parents[1]
+            old = Path(tmp) / "vorher"
+            subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", "-q",
+                            str(old), args.against], check=True)
+            try:
+                elapsed, peak, code = run_batch(folder, Path(tmp) / "aus-vorher", None, old)
+            finally:
+                subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force",
+                                str(old)], check=False)
+            print(f"batch --jobs {os.cpu_count()} von {args.against} (Exit {code}): "
+                  f"{elapsed:.1f} s, {elapsed / fl:.2f}× Boden, Spitze {peak / 2**20:.0f} MB; "
+                  f"jetzt {results[None][0] / elapsed:.2f} dieser Zeit")
 
 
 if __name__ == "__main__":
