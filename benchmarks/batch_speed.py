@@ -90,11 +90,12 @@ def run_batch(folder: Path, out: Path, jobs: int | None,
     if jobs:
         cmd += ["--jobs", str(jobs)]
     env = dict(os.environ)
-    if code_from is not None:
+    if code_from is not None:  # run from there: `-m` puts the working folder first
         env["PYTHONPATH"] = str(code_from)
     peak = [0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            cwd=code_from)
 
     def sample() -> None:
         while proc.poll() is None:
