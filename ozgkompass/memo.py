@@ -37,16 +37,10 @@ class Memo(Generic[T]):
         if hit is not _MISSING:
             return hit  # type: ignore[return-value]
         value = compute()
-        self.put(key, value)
-        return value
-
-    def lookup(self, key: Hashable) -> T | None:
-        return self._entries.get(key)
-
-    def put(self, key: Hashable, value: T) -> None:
         if len(self._entries) >= self.limit:
             self._entries.clear()
         self._entries[key] = value
+        return value
 
     def clear(self) -> None:
         self._entries.clear()

@@ -306,11 +306,8 @@ def _remembered_result(ctx: _Context, q: Question, ans: Answer | None, values: d
            None if ans is None else (ans.na, ans.reason, ans.unclear, ans.note, ans.source),
            # the type too: 1 and 1.0 are equal keys, but are written differently
            value.__class__, tuple(value) if isinstance(value, list) else value)
-    hit = _QUESTIONS.lookup(key)
-    if hit is None:
-        hit = _question_result(ctx.qn, ctx.model, q, ans, values, shown)
-        _QUESTIONS.put(key, hit)
-    return hit
+    return _QUESTIONS.get(key, lambda: _question_result(ctx.qn, ctx.model, q, ans, values,
+                                                        shown))
 
 
 _UNANSWERED = object()

@@ -341,12 +341,8 @@ class _Rows:
 
     def make(self, supported: tuple[int | None, ...]) -> list[ServiceCriterion]:
         """One row per criterion of the model, `supported` in the model's order."""
-        key = (self, supported)
-        found = _ROW_LISTS.lookup(key)
-        if found is None:
-            found = [self._row(i, sup) for i, sup in enumerate(supported)]
-            _ROW_LISTS.put(key, found)
-        return found
+        return _ROW_LISTS.get((self, supported), lambda: [
+            self._row(i, sup) for i, sup in enumerate(supported)])
 
     def _row(self, i: int, supported: int | None) -> ServiceCriterion:
         found = self._rows.get((i, supported))
@@ -377,12 +373,8 @@ class _Rule:
                          and model.frontend_level < model.highest_level else None)
 
     def decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
-        key = (self, tuple(support.get(cid) for cid in self.relevant))
-        found = _DECIDED.lookup(key)
-        if found is None:
-            found = self._decide(support)
-            _DECIDED.put(key, found)
-        return found
+        return _DECIDED.get((self, tuple(support.get(cid) for cid in self.relevant)),
+                            lambda: self._decide(support))
 
     def _decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
         """The fields of a ServiceResult that follow from the support, and the criteria
@@ -737,28 +729,26 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
     support = assessment.criteria_levels()
     recs = {c: _recommendation_for(assessment, qn, c) for c in sets.candidates}
     key = (tuple(recs.items()), tuple(support.get(c) for c in sets.candidates))
-    found = sets.levers.lookup(key)
-    if found is None:
-        def build(combo: tuple[str, ...], indices: list[int]) -> Lever:
-            unlocked = [results[i] for i in indices]
-            at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
-            chosen = [recs[c] for c in combo]
-            texts = [r[0] for r in chosen if r[0]]
-            resp = next((r[1] for r in chosen if r[1]), None)
-            return Lever(
-                criteria=list(combo),
-                criterion_names=[model.criterion(c).name for c in combo],  # type: ignore[union-attr]
-                current_levels=[support.get(c) for c in combo],
-                needed_levels=[max((s.criteria[i].needed or 0) for s in unlocked) for i in at],
-                unlocked=len(unlocked), unlocked_weight=sum(s.weight for s in unlocked),
-                unlocked_ids=sorted(s.ozg_id for s in unlocked),
-                efa_available=sum(1 for s in unlocked if s.efa_available),
-                recommendation=" · ".join(dict.fromkeys(texts)) or None, responsible=resp,
-                responsible_label=RESPONSIBLE.get(resp or "", None) if resp else None)
 
-        found = ([build(*ls) for ls in sets.singles],
-                 [build(*ls) for ls in sets.combinations])
-        sets.levers.put(key, found)
+    def build(combo: tuple[str, ...], indices: list[int]) -> Lever:
+        unlocked = [results[i] for i in indices]
+        at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
+        chosen = [recs[c] for c in combo]
+        texts = [r[0] for r in chosen if r[0]]
+        resp = next((r[1] for r in chosen if r[1]), None)
+        return Lever(
+            criteria=list(combo),
+            criterion_names=[model.criterion(c).name for c in combo],  # type: ignore[union-attr]
+            current_levels=[support.get(c) for c in combo],
+            needed_levels=[max((s.criteria[i].needed or 0) for s in unlocked) for i in at],
+            unlocked=len(unlocked), unlocked_weight=sum(s.weight for s in unlocked),
+            unlocked_ids=sorted(s.ozg_id for s in unlocked),
+            efa_available=sum(1 for s in unlocked if s.efa_available),
+            recommendation=" · ".join(dict.fromkeys(texts)) or None, responsible=resp,
+            responsible_label=RESPONSIBLE.get(resp or "", None) if resp else None)
+
+    found = sets.levers.get(key, lambda: ([build(*ls) for ls in sets.singles],
+                                          [build(*ls) for ls in sets.combinations]))
     return list(found[0]), list(found[1])
 
 
