@@ -10,19 +10,11 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-
-def best(fn, n: int = 20) -> float:
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from timing import best  # noqa: E402
 
 
 def main() -> None:
@@ -30,17 +22,25 @@ def main() -> None:
 
     from ozgkompass.model.registry import find_questionnaire
     from ozgkompass.sources.file_guard import inspect
-    from ozgkompass.sources.workbook_import import _read_book, _typed_in, import_workbook
+    from ozgkompass.sources.workbook_import import (
+        _read_book,
+        _read_sheet,
+        _typed_in,
+        import_workbook,
+    )
 
     def lookup(qid: str, version: str | None):  # type: ignore[no-untyped-def]
         return find_questionnaire(qid, version)
 
     with tempfile.TemporaryDirectory() as tmp:
         filled = Path(tmp) / "mappe.xlsx"
-        filled.write_bytes(_filled())
-        guard = best(lambda: inspect(filled, _typed_in, all_parts=False))  # as import does
-        read = best(lambda: _read_book(filled))
-        whole = best(lambda: import_workbook(filled, lookup))
+        data = _filled()
+        filled.write_bytes(data)
+        # as the batch does: from the bytes it has read and hashed, the sheets it reads
+        guard = best(lambda: inspect(filled, _typed_in, all_parts=False, data=data,
+                                     reads=_read_sheet), 20)
+        read = best(lambda: _read_book(filled, data), 20)
+        whole = best(lambda: import_workbook(filled, lookup, None, data), 20)
         print(f"ausgefüllte Vorlage: Prüfung {guard * 1e3:.2f} ms, Lesen (calamine) "
               f"{read * 1e3:.2f} ms, Verhältnis {guard / read:.2f}; ganzer Import "
               f"{whole * 1e3:.2f} ms, davon Prüfung {guard / whole:.0%}")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import random
 import tempfile
-import time
 from pathlib import Path
+
+from timing import best
 
 
 def rows(n: int) -> tuple[list[str], list[list[object]], list[list[object]]]:
@@ -100,15 +101,6 @@ def with_xlsxwriter(path: Path, header: list[str], data: list[list[object]],
     wb.close()
 
 
-def best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=2000)
@@ -118,8 +110,8 @@ def main() -> None:
     import xlsxwriter  # noqa: F401
 
     with tempfile.TemporaryDirectory() as tmp:
-        base = best(lambda: with_openpyxl(Path(tmp) / "a.xlsx", header, data, problems))
-        now = best(lambda: with_xlsxwriter(Path(tmp) / "b.xlsx", header, data, problems))
+        base = best(lambda: with_openpyxl(Path(tmp) / "a.xlsx", header, data, problems), 3)
+        now = best(lambda: with_xlsxwriter(Path(tmp) / "b.xlsx", header, data, problems), 3)
     cells = args.rows * (len(header) + 5)
     print(f"{args.rows} Kommunen, " + f"{cells:,} Zellen".replace(",", "."))
     print(f"openpyxl, write-only (vorher)     {base:6.2f} s")
