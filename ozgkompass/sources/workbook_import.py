@@ -109,14 +109,15 @@ class _Reader:
     def issue(self, code: str, message: str, where: Location, severity: str = "error") -> None:
         self.issues.append(Issue(code, message, where, severity))
 
-    def add(self, qid: str, where: Place, **kw: Any) -> None:
-        # `line` carries an index into `cells`, so issues of check_answers can be re-located
-        self.cells[qid] = where
-        self.answers[qid] = Answer(qid, line=len(self.cells), **kw)
+    def add(self, qid: str, where: Place, *, value: Any = None, na: bool = False,
+            reason: str | None = None, note: str | None = None, source: str | None = None,
+            unclear: str | None = None) -> None:
+        self.put(qid, where, value, na, reason, note, source, unclear)
 
     def put(self, qid: str, where: Place, value: Any, na: bool, reason: str | None,
             note: str | None, source: str | None, unclear: str | None) -> None:
-        """`add` without keyword arguments (a batch stores a hundred answers a file)."""
+        """`add` without keyword arguments (a batch stores a hundred answers a file).
+        `line` carries an index into `cells`, so issues of check_answers can be re-located."""
         self.cells[qid] = where
         self.answers[qid] = Answer(qid, value, na, reason, note, source, len(self.cells),
                                    None, unclear)
