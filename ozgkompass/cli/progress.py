@@ -152,7 +152,8 @@ def register(app: typer.Typer) -> None:
         from ozgkompass.scoring.convoy import convoy as run_convoy
 
         if format is None and force:
-            raise UserError("--force gilt nur zusammen mit --format.")
+            raise UserError("--force gilt nur zusammen mit --format.",
+                            hint="Zum Beispiel --format html --force.")
         _report_or_json(format, json_out)
         results = [load_result(str(p), archive, model, catalogue) for p in answers or []]
         if archive_filter:

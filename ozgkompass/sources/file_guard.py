@@ -26,6 +26,7 @@ HEAD_BYTES = 64 * 1024  # at most inflated from a non-sheet XML part to find its
 SHEET_HEAD_BYTES = 4 * 1024  # a worksheet's root element and <dimension> come first
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
+RESAVE = " Bitte in Excel oder LibreOffice neu speichern und erneut senden."
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d+:?[A-Z]*(\d*)"')
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"'
@@ -79,13 +80,15 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True,
         else:
             size, head = len(data), data[:8]
     except OSError as exc:
-        return Inspection(f"Datei kann nicht gelesen werden ({exc.strerror}).")
+        return Inspection(f"Datei kann nicht gelesen werden ({exc.strerror}); bitte "
+                          "Zugriffsrechte prüfen.")
     if size == 0:
         return Inspection("Die Datei ist leer (0 Byte); bitte die ausgefüllte Mappe erneut "
                           "senden.")
     if size > MAX_FILE_BYTES:
         return Inspection(f"Die Datei ist mit {size / 1e6:.0f} MB zu groß für eine "
-                          f"ausgefüllte Mappe (höchstens {MAX_FILE_BYTES // 1_000_000} MB).")
+                          f"ausgefüllte Mappe (höchstens {MAX_FILE_BYTES // 1_000_000} MB); "
+                          "bitte nur die ausgefüllte Vorlage senden.")
     suffix = path.suffix.lower()
     if head == OLE_MAGIC:
         if suffix == ".xls":
@@ -96,7 +99,7 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True,
         return Inspection()
     if not head.startswith(b"PK"):
         return Inspection("Keine Tabellendatei (.xlsx oder .ods); Inhalt passt nicht zur "
-                          "Endung.")
+                          "Endung." + RESAVE)
     try:
         with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
             return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts, reads=reads)
@@ -123,12 +126,13 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
         return Inspection(f"Die Datei entpackt sich auf {total / 1e6:.0f} MB (höchstens "
-                          f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} MB); sie wird nicht gelesen.")
+                          f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} MB); sie wird nicht gelesen."
+                          + RESAVE)
     for i in infos:
         big = i.file_size > 1_000_000
         if big and i.compress_size and i.file_size / i.compress_size > MAX_RATIO:
             return Inspection(f"Verdächtig stark komprimierter Inhalt ({i.filename}); die "
-                              "Datei wird nicht gelesen.")
+                              "Datei wird nicht gelesen." + RESAVE)
     names = sheet_parts(zf)
     found: list[tuple[str, str]] = []
     for i in infos:
@@ -157,7 +161,7 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
             return Inspection(f"{where} enthält eine XML-Dokumenttypdefinition "
                               "(DOCTYPE/ENTITY), wie sie Tabellenprogramme nie schreiben "
                               "(externe Entitäten, Entitäten-Bombe); die Datei wird aus "
-                              "Sicherheitsgründen nicht gelesen.")
+                              "Sicherheitsgründen nicht gelesen." + RESAVE)
         if sheet is None:
             continue
         if max_rows is not None:
