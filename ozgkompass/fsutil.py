@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 from collections.abc import Iterator
@@ -38,11 +39,7 @@ def atomic_open(path: Path | str, mode: str = "w", *, durable: bool = True
                      0o600)
     except OSError as exc:
         _unlink(tmp)
-        raise UserError(
-            f"{display_path(target)}: kann nicht geschrieben werden ({exc.strerror}).",
-            hint="Schreibrechte und freien Platz prüfen oder mit --output einen anderen Ort "
-                 "wählen.",
-        ) from None
+        raise _not_written(target, exc) from None
     except BaseException:
         _unlink(tmp)
         raise
@@ -60,6 +57,61 @@ def atomic_open(path: Path | str, mode: str = "w", *, durable: bool = True
     except BaseException:
         _unlink(tmp)
         raise
+
+
+_SERIAL = itertools.count()
+_TAG: list[Any] = [None, ""]  # (process id, its temporary-name tag)
+
+
+def _process_tag() -> str:
+    """Process id and a random tag drawn once per process (a forked worker draws its own):
+    unique even when a killed earlier run left temporary files of a reused process id."""
+    pid = os.getpid()
+    if _TAG[0] != pid:
+        _TAG[:] = [pid, f"{pid}-{secrets.token_hex(4)}"]
+    return str(_TAG[1])
+
+
+def write_derived(path: Path | str, data: bytes) -> None:
+    """Atomically write one of many small files derived from the inputs (a batch's answers
+    and results, thousands per run): like `atomic_write_bytes(durable=False)`, with four
+    system calls instead of about ten. The file gets the mode of any new file (0666 minus
+    the umask, which the kernel applies at creation), also when it replaces one; the
+    folder is created only when it is missing; the temporary name comes from a tag per
+    process and a counter, not from the random source each time. The caller syncs once at
+    the end."""
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    tmp = os.path.join(folder, f".{name}.{_process_tag()}-{next(_SERIAL)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = -1
+    try:  # whatever stops it, Ctrl-C at any moment included, leaves no temporary file
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileNotFoundError:  # the folder's first file
+            os.makedirs(folder or ".", exist_ok=True)
+            fd = os.open(tmp, flags, 0o666)
+        view = memoryview(data)
+        while view:  # os.write may write less than asked
+            view = view[os.write(fd, view):]
+        closing, fd = fd, -1
+        os.close(closing)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        if fd >= 0:
+            os.close(fd)
+        _unlink(Path(tmp))
+        if isinstance(exc, OSError):
+            raise _not_written(Path(target), exc) from None
+        raise
+
+
+def _not_written(target: Path, exc: OSError) -> UserError:
+    return UserError(
+        f"{display_path(target)}: kann nicht geschrieben werden ({exc.strerror}).",
+        hint="Schreibrechte und freien Platz prüfen oder mit --output einen anderen Ort "
+             "wählen.",
+    )
 
 
 def _unlink(tmp: Path) -> None:

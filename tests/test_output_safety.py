@@ -342,15 +342,23 @@ def test_ctrl_c_while_reports_are_written_leaves_no_half_file(tmp_path, moment):
             _xlsx_text(path)  # opens: complete
 
 
-def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path):
+@pytest.mark.parametrize("writer", ["atomic_write_bytes", "write_derived"])
+def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path, writer):
     """KeyboardInterrupt raised by a timer at random moments of many writes (with mkstemp,
     about one write in a hundred left its temporary file behind): never a leftover, and the
-    target always holds one complete version."""
+    target always holds one complete version. Also for the lean writer of a batch's
+    per-file outputs."""
     import random
     import signal
     import time
 
-    from ozgkompass.fsutil import atomic_write_bytes
+    from ozgkompass import fsutil
+
+    def atomic_write_bytes(path, data, durable):
+        if writer == "write_derived":
+            fsutil.write_derived(path, data)
+        else:
+            fsutil.atomic_write_bytes(path, data, durable=durable)
 
     target = tmp_path / "bericht.xlsx"
     versions = {bytes([65 + n % 26]) * 200_000 for n in range(26)}
@@ -372,3 +380,29 @@ def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path):
     assert interrupted > 300
     assert [p.name for p in tmp_path.iterdir()] == ["bericht.xlsx"]
     assert target.read_bytes() in versions
+
+
+def test_lean_batch_writer_creates_folders_replaces_and_reports_failures(tmp_path):
+    """The batch's writer for its thousands of small files: the folder is created when
+    missing, an existing file is replaced whole with the normal mode of a new file, and a
+    failure is a German message naming the file, with no temporary file left behind."""
+    from ozgkompass.errors import UserError
+    from ozgkompass.fsutil import write_derived
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "aus" / "kreis-01" / "gemeinde.json"
+        write_derived(target, b'{"a": 1}')
+        target.chmod(0o600)
+        write_derived(target, "{\"ä\": 2}".encode())
+    finally:
+        os.umask(old)
+    assert target.read_text(encoding="utf-8") == '{"ä": 2}'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    blocker = tmp_path / "aus" / "ordner.json"
+    blocker.mkdir()  # a folder where the file should go: the rename fails
+    with pytest.raises(UserError) as err:
+        write_derived(blocker, b"{}")
+    assert "ordner.json: kann nicht geschrieben werden" in str(err.value)
+    assert sorted(p.name for p in (tmp_path / "aus").iterdir()) == ["kreis-01", "ordner.json"]
+    assert [p.name for p in target.parent.iterdir()] == ["gemeinde.json"]

@@ -21,7 +21,7 @@ from typing import Any
 
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
-from ozgkompass.fsutil import atomic_write_text
+from ozgkompass.fsutil import write_derived
 from ozgkompass.sources.file_guard import MAX_FILE_BYTES, SPREADSHEET_SUFFIXES, is_lock_file
 from ozgkompass.sources.template import MASTER_FIELDS, MASTER_FIRST_ROW, MASTER_SHEET
 
@@ -187,7 +187,7 @@ def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
     except OSError as exc:
         record = _failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen werden "
                                            f"({exc.strerror}).", Location(rel))])
-        atomic_write_text(target, json.dumps(record, ensure_ascii=False), durable=False)
+        _write_record(target, record)
         return _summary(record), False
     key = _input_key(digest)
     if cfg.resume and target.exists():
@@ -203,12 +203,16 @@ def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
         except (OSError, ValueError):
             pass  # unreadable or cut off (power failure before the final sync): score again
     record, archive = _score_file(path, rel, digest, key, data)
-    # derived from the input, recreated by a rerun: synced once at the end of the batch
-    atomic_write_text(target, json.dumps(record, ensure_ascii=False, default=str),
-                      durable=False)
+    _write_record(target, record)
     summary = _summary(record)
     summary["archive"] = archive
     return summary, False
+
+
+def _write_record(target: Path, record: dict[str, Any]) -> None:
+    """Derived from the input and recreated by a rerun: written without fsync, synced once
+    at the end of the batch."""
+    write_derived(target, json.dumps(record, ensure_ascii=False, default=str).encode())
 
 
 def _read_and_hash(path: Path) -> tuple[bytes | None, str]:
@@ -250,7 +254,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
                 write: bool = True) -> tuple[dict[str, Any], Any]:
     """The result record of one file and, with --archive, its prepared archive entry."""
     from ozgkompass.scoring.catalogue import score_answers
-    from ozgkompass.sources.answers_file import write_answers
+    from ozgkompass.sources.answers_file import dump_answers
     from ozgkompass.sources.workbook_import import import_workbook
 
     cfg: BatchConfig = _W["config"]
@@ -263,7 +267,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
         return _failed(rel, key, imported.issues), None
     qn, aset = imported.questionnaire, imported.answers
     if write:
-        write_answers(answers_path(cfg.out, rel), aset, durable=False)
+        write_derived(answers_path(cfg.out, rel), dump_answers(aset).encode())
     issues = list(imported.issues)
     mm = _model(cfg.model or qn.maturity_model)
     result = score_answers(qn, aset, mm, _W["catalogue"])
@@ -466,8 +470,7 @@ def _crashed(config: BatchConfig, rel: str) -> dict[str, Any]:
         "worker-crashed", "Beim Lesen dieser Datei ist der Arbeitsprozess abgestürzt (Fehler "
         "in einer Bibliothek, vermutlich eine beschädigte oder manipulierte Datei); sie wird "
         "übersprungen. Bitte erneut speichern und senden.", Location(rel))])
-    atomic_write_text(result_path(config.out, rel), json.dumps(record, ensure_ascii=False),
-                      durable=False)
+    _write_record(result_path(config.out, rel), record)
     return _summary(record)
 
 

