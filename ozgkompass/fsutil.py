@@ -13,19 +13,16 @@ from typing import IO, Any
 from ozgkompass.errors import UserError, display_path
 
 
-def atomic_write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -> Path:
-    """Write to a temporary file in the target folder, then rename over the target.
-
-    `durable=False` leaves out the fsync: for files derived from inputs that a rerun
-    recreates (a batch's per-file results, synced once at the end of the run)."""
-    with atomic_open(path, "wb", durable=durable) as fh:
+def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
+    """Write to a temporary file in the target folder, synced, then renamed over the
+    target (a batch's thousands of derived files take `write_derived`)."""
+    with atomic_open(path, "wb") as fh:
         fh.write(data)
     return Path(path)
 
 
 @contextmanager
-def atomic_open(path: Path | str, mode: str = "w", *, durable: bool = True
-                ) -> Iterator[IO[Any]]:
+def atomic_open(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     """A file handle on a temporary file beside `path`; on success it is flushed, synced
     and renamed over `path`, on any error (Ctrl-C included) removed: readers never see a
     half-written file. Text mode writes UTF-8 with "\n" line ends."""
@@ -51,8 +48,7 @@ def atomic_open(path: Path | str, mode: str = "w", *, durable: bool = True
         with os.fdopen(fd, mode, **kw) as fh:
             yield fh
             fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         _unlink(tmp)
@@ -74,8 +70,8 @@ def _process_tag() -> str:
 
 def write_derived(path: Path | str, data: bytes) -> None:
     """Atomically write one of many small files derived from the inputs (a batch's answers
-    and results, thousands per run): like `atomic_write_bytes(durable=False)`, with four
-    system calls instead of about ten. The file gets the mode of any new file (0666 minus
+    and results, thousands per run): like `atomic_write_bytes`, without its fsync and with
+    four system calls instead of about ten. The file gets the mode of any new file (0666 minus
     the umask, which the kernel applies at creation), also when it replaces one; the
     folder is created only when it is missing; the temporary name comes from a tag per
     process and a counter, not from the random source each time. The caller syncs once at
@@ -130,8 +126,8 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write_text(path: Path | str, text: str, *, durable: bool = True) -> Path:
-    return atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
+def atomic_write_text(path: Path | str, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False) -> None:

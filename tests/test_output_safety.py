@@ -354,11 +354,7 @@ def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path, w
 
     from ozgkompass import fsutil
 
-    def atomic_write_bytes(path, data, durable):
-        if writer == "write_derived":
-            fsutil.write_derived(path, data)
-        else:
-            fsutil.atomic_write_bytes(path, data, durable=durable)
+    write = getattr(fsutil, writer)
 
     target = tmp_path / "bericht.xlsx"
     versions = {bytes([65 + n % 26]) * 200_000 for n in range(26)}
@@ -369,7 +365,7 @@ def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path, w
         for n in range(400):
             try:
                 signal.setitimer(signal.ITIMER_REAL, rng.random() * 0.002)
-                atomic_write_bytes(target, bytes([65 + n % 26]) * 200_000, durable=False)
+                write(target, bytes([65 + n % 26]) * 200_000)
                 time.sleep(0.003)
             except KeyboardInterrupt:
                 interrupted += 1

@@ -232,7 +232,6 @@ def dump_answers(aset: AnswerSet) -> str:
     return "\n".join(out)
 
 
-def write_answers(path: Path | str, aset: AnswerSet, *, durable: bool = True) -> Path:
-    """Write atomically: a crash or Ctrl-C never leaves a half-written answers file
-    (`durable=False`: without fsync, for a batch that syncs once at the end)."""
-    return atomic_write_text(path, dump_answers(aset), durable=durable)
+def write_answers(path: Path | str, aset: AnswerSet) -> Path:
+    """Write atomically: a crash or Ctrl-C never leaves a half-written answers file."""
+    return atomic_write_text(path, dump_answers(aset))

@@ -383,6 +383,14 @@ def run_batch(config: BatchConfig,
 
     skipped = 0
     total = len(items)
+
+    def done(rec: dict[str, Any], reused: bool) -> None:
+        nonlocal skipped
+        keep(rec)
+        skipped += reused
+        if progress:
+            progress(len(records), total)
+
     if progress:
         progress(0, total)
     try:
@@ -390,19 +398,8 @@ def run_batch(config: BatchConfig,
             _init_worker(config)
             signal.signal(signal.SIGINT, signal.default_int_handler)
             for item in items:
-                rec, reused = _process(Path(item[0]), item[1])
-                keep(rec)
-                skipped += reused
-                if progress:
-                    progress(len(records), total)
+                done(*_process(Path(item[0]), item[1]))
         else:
-            def done(rec: dict[str, Any], reused: bool) -> None:
-                nonlocal skipped
-                keep(rec)
-                skipped += reused
-                if progress:
-                    progress(len(records), total)
-
             _run_pool(config, items, jobs, done)
         flush()
     finally:

@@ -34,9 +34,9 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"
 # what a damaged zip raises while its directory or a part is read
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
                NotImplementedError, RuntimeError)
-_ROOT = re.compile(rb"<[A-Za-z_]")
+_ROOT = re.compile(rb"<[A-Za-z_]")  # the root element: a DOCTYPE can only stand before it
 # a zip local file header: signature, then (after 22 bytes) the name and extra lengths
-_LOCAL = struct.Struct("<4s22xHH")  # the root element: a DOCTYPE can only stand before it
+_LOCAL = struct.Struct("<4s22xHH")
 # cell references from column AA on, and cell and row references from row 1000 on; the
 # patterns start with a literal (fast scanning), and an attribute merely ending in "r"
 # that looks like a far reference is counted too (conservative)
