@@ -307,10 +307,7 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
                 Location(shown, *_mark_pos(node.start_mark)))])
         return LoadedYaml(shown, data, builder.issues)
     except _TooDeep as exc:
-        return LoadedYaml(shown, None, [Issue(
-            "yaml-depth", f"Listen und Zuordnungen sind tiefer als {MAX_DEPTH} Ebenen "
-            "verschachtelt; so eine Datei wird nicht gelesen.",
-            Location(shown, *_mark_pos(exc.node.start_mark)))])
+        return too_deep(shown, _mark_pos(exc.node.start_mark))
     except _TooManyAliases as exc:
         return LoadedYaml(shown, None, [Issue(
             "yaml-aliases",
@@ -320,6 +317,9 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
             Location(shown, *_mark_pos(exc.node.start_mark)))])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "nesting depth" in (exc.problem or ""):
+            # libyaml (PyYAML >= 6.0.4) stops at 1,000 levels before the builder sees a node
+            return too_deep(shown, _mark_pos(mark))
         line, col = _mark_pos(mark)
         what = _PROBLEMS.get(exc.problem or "", exc.problem or "ungültiges YAML")
         if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
@@ -341,11 +341,37 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
     except yaml.YAMLError as exc:
         return LoadedYaml(shown, None, [Issue("yaml-syntax", f"YAML-Fehler: {exc}",
                                               Location(shown))])
+    except RecursionError:  # the pure-Python composer recurses once per level
+        return too_deep(shown, (0, 0))
     except (ValueError, TypeError) as exc:  # e.g. an impossible date like 2026-02-30
         return LoadedYaml(shown, None, [Issue("yaml-value", f"Ungültiger Wert: {exc}",
                                               Location(shown))])
     finally:
         loader.dispose()
+
+
+def too_deep(shown: str, pos: Pos) -> LoadedYaml:
+    """One message for every nesting depth, whoever noticed it (our builder or libyaml)."""
+    return LoadedYaml(shown, None, [Issue(
+        "yaml-depth", f"Listen und Zuordnungen sind tiefer als {MAX_DEPTH} Ebenen "
+        "verschachtelt; so eine Datei wird nicht gelesen. Die Verschachtelung auflösen oder "
+        "die richtige Datei angeben.", Location(shown, pos[0] or None, pos[1] or None))])
+
+
+def nesting_depth(data: Any, limit: int) -> int:
+    """How deep values nest, counted as the YAML builder counts (a top-level scalar is 1);
+    without recursion, and it stops once past `limit`."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(value, dict | list):
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict)
+                                                  else value))
+    return deepest
 
 
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:

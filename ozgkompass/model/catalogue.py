@@ -552,6 +552,12 @@ def parse_catalogue_bytes(raw: bytes, shown: str, kind: str) -> tuple[Catalogue 
         except json.JSONDecodeError as exc:
             return None, [Issue("json-syntax", f"JSON-Syntaxfehler: {exc.msg}.",
                                 Location(shown, exc.lineno, exc.colno))]
+        except RecursionError:  # Python's decoder recurses once per level
+            data = None
+        from ozgkompass.yamlio import MAX_DEPTH, nesting_depth, too_deep
+
+        if data is None or nesting_depth(data, MAX_DEPTH) > MAX_DEPTH:
+            return None, too_deep(shown, (0, 0)).issues
         return parse_catalogue(data, shown, positions=False)
     from ozgkompass.yamlio import parse_yaml
 
