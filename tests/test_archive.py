@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -194,11 +195,11 @@ def test_cli_convoy_and_plan_on_the_examples(run, tmp_path):
     code, out, err = run("convoy", *map(str, sorted(EXAMPLES.glob("*.answers.yaml"))),
                          "--json")
     assert code == 0, err
-    import json
-
     res = json.loads(out)
-    assert sum(m["quota"] for m in res["members"]) == len(res["allocation"])
-    assert all(a["reason"] for a in res["allocation"])
+    assert sum(len(m["leads"]) for m in res["members"]) == len(res["allocation"])
+    assert all(len(m["leads"]) <= m["capacity"] for m in res["members"])
+    assert all(a["reason"] and a["member"] for a in res["allocation"])
+    assert res["composition"]["form"] is None  # NI, NRW, HE: none of the KDO's forms
     plan = tmp_path / "plan.yaml"
     plan.write_text("phases:\n  - name: bis Q2 2027\n    answers:\n"
                     "      payment_platform: epaybl\n", encoding="utf-8")
@@ -228,6 +229,16 @@ def test_cli_convoy_from_the_archive_by_land(run):
                          str(EXAMPLES / "gemeinde-lindenau.answers.yaml"), "--json")
     assert code == 0, err  # Kreis Hohenlinde: Falkenberg, plus Lindenau given as a file
     assert '"Stadt Falkenberg"' in out and '"Gemeinde Lindenau"' in out
+    # the start of the Regionalschlüssel: Land (05: NRW) or Kreis (05999, 03999)
+    for prefix, expected in (("05999", {"Stadt Falkenberg"}),
+                             ("03", {"Gemeinde Lindenau"})):
+        code, out, err = run("convoy", "--archive-filter", prefix,
+                             str(EXAMPLES / "landkreis-nordwald.answers.yaml"), "--json")
+        assert code == 0, err
+        names = {m["name"] for m in json.loads(out)["members"]}
+        assert names == expected | {"Landkreis Nordwald"}
+    code, _, err = run("convoy", "--archive-filter", "03471")
+    assert code == 2 and "Keine archivierte Kommune passt auf '03471'" in err
 
 
 def test_exported_answers_are_the_archived_answers(run, tmp_path):

@@ -10,7 +10,6 @@ from ozgkompass.model.maturity import get_model
 from ozgkompass.model.plan import load_plan
 from ozgkompass.model.questionnaire import parse_questionnaire
 from ozgkompass.scoring.assessment import assess
-from ozgkompass.scoring.convoy import allocate, convoy, quotas
 from ozgkompass.scoring.peers import percentile
 from ozgkompass.scoring.plan import check_plan, project
 from ozgkompass.scoring.progress import compare
@@ -166,87 +165,6 @@ def test_plan_without_phases_is_rejected_with_location(tmp_path):
     plan, issues = load_plan(path)
     assert plan is None
     assert [(i.code, i.location.line) for i in issues] == [("missing-key", 3)]
-
-
-# ---- Geleitzug ------------------------------------------------------------------------------
-
-def member(name: str, population: int, score: float, shares: dict[str, float | None],
-           forms_server: float) -> dict:
-    """A scored result as stored (scoring.summary.summarise), cut to what the convoy reads."""
-    return {
-        "municipality": {"name": name, "population": population}, "score": score,
-        "areas": [{"id": "forms", "title": "Formulare", "score": forms_server, "questions": [
-            {"id": "forms_server", "score": forms_server},
-            {"id": "payment_platform", "score": 100.0}]}],
-        "catalogue": {"by_themenfeld": [
-            {"name": tf, "services": 0 if share is None else 10, "share": share}
-            for tf, share in shares.items()]},
-    }
-
-
-TF = ["Bauen & Wohnen", "Familie & Kind", "Gesundheit", "Mobilität & Reisen",
-      "Recht & Ordnung", "Umwelt", "Steuern & Zoll"]
-
-
-def five_members() -> list[dict]:
-    def s(*values):
-        return dict(zip(TF, values, strict=True))
-
-    return [  # share of services at target per Themenfeld; None: no service in scope
-        member("A-Stadt", 50_000, 60, s(80, 70, 75, 90, 40, 10, 0), 100),
-        member("B-Gemeinde", 30_000, 50, s(60, 90, 50, None, 40, 20, 0), 50),
-        member("C-Gemeinde", 10_000, 40, s(20, 10, 60, 30, 30, 0, 0), 50),
-        member("D-Gemeinde", 6_000, 30, s(0, 0, 10, None, 50, 0, 0), 0),
-        member("E-Gemeinde", 4_000, 20, s(0, 0, 0, None, 0, 30, 0), 0),
-    ]
-
-
-def test_quotas_one_each_then_largest_remainder():
-    # 7 Themenfelder, 5 members: one each, the 2 left by population share of 100,000:
-    # A 2 × 0.5 = 1.0 → 1, B 0.6, C 0.2, D 0.12, E 0.08 → the last seat to B (remainder 0.6)
-    assert quotas([50_000, 30_000, 10_000, 6_000, 4_000], 7) == [2, 2, 1, 1, 1]
-
-
-def test_convoy_of_five_allocates_themenfelder_as_worked_by_hand():
-    res = convoy(five_members())
-    got = {a.themenfeld: a.member for a in res.allocation}
-    # Pairs strongest first (ties: higher index first):
-    #  90 A Mobilität → A (1 left); 90 B Familie → B (1 left); 80 A Bauen → A (full);
-    #  75 A Gesundheit: A full; 60 C Gesundheit → C (full); 50 D Recht → D (full);
-    #  30 E Umwelt → E (full); Steuern (all 0 %): A full → B, its second seat.
-    assert got == {"Mobilität & Reisen": "A-Stadt", "Familie & Kind": "B-Gemeinde",
-                   "Bauen & Wohnen": "A-Stadt", "Gesundheit": "C-Gemeinde",
-                   "Recht & Ordnung": "D-Gemeinde", "Umwelt": "E-Gemeinde",
-                   "Steuern & Zoll": "B-Gemeinde"}
-    why = {a.themenfeld: a.reason for a in res.allocation}
-    assert why["Gesundheit"].startswith("60 % der Leistungen am Ziel; stärker: A-Stadt")
-    assert "gleich stark: A-Stadt" in why["Steuern & Zoll"]
-    assert why["Recht & Ordnung"].startswith("stärkstes Mitglied")
-    assert [m.quota for m in res.members] == [2, 2, 1, 1, 1]
-    assert res.capacity_basis == "Einwohnerzahl"
-
-
-def test_convoy_shows_infrastructure_one_member_has_and_others_lack():
-    res = convoy(five_members())
-    assert [(i.question_id, i.have, i.lack) for i in res.infrastructure] == [
-        ("forms_server", ["A-Stadt"], ["B-Gemeinde", "C-Gemeinde", "D-Gemeinde", "E-Gemeinde"])]
-    assert res.areas[0].member == "A-Stadt"  # strongest in "Formulare"
-
-
-def test_convoy_given_capacity_replaces_population():
-    members = five_members()
-    res = convoy(members, {"A-Stadt": 1, "B-Gemeinde": 1, "C-Gemeinde": 1, "D-Gemeinde": 1,
-                           "E-Gemeinde": 3})
-    # one each, 2 left: E 2 × 3/7 = 0.86 → 0 + remainder .86, others .29 → E and then A
-    # (equal remainders: larger capacity, then order)
-    assert [m.quota for m in res.members] == [2, 1, 1, 1, 2]
-
-
-def test_allocation_only_to_members_with_services_in_scope():
-    res = convoy(five_members())
-    mob = next(a for a in res.allocation if a.themenfeld == "Mobilität & Reisen")
-    assert mob.member in ("A-Stadt", "C-Gemeinde")
-    assert allocate([], {}) == []
 
 
 # ---- peers ----------------------------------------------------------------------------------

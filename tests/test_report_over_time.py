@@ -295,9 +295,12 @@ def test_convoy_workbook_names_members_and_explains_the_split(convoy_report):
     wb = workbook(renderer(Format.XLSX, Kind.CONVOY)(convoy_report, Audience.FACH, TODAY))
     assert wb.sheetnames == ["Mitglieder", "Stärken je Bereich", "Stärken je Themenfeld",
                              "Infrastruktur", "Aufteilung", "Methodik"]
-    members = rows(wb["Mitglieder"])[1:]
-    assert [(r[0], r[4]) for r in members[:len(names)]] == [(m.name, m.quota)
-                                                            for m in res.members]
+    members = rows(wb["Mitglieder"])
+    assert members[0][5] == "Kapazität (Themenfelder)"
+    assert [(r[0], r[5], r[8]) for r in members[1:len(names) + 1]] == [
+        (m.name, m.capacity, ", ".join(m.leads) or None) for m in res.members]
+    assert ("Kapazität", res.capacity_basis) in [r[:2] for r in members]
+    assert ("Zusammensetzung", res.composition.label) in [r[:2] for r in members]
     tf = rows(wb["Stärken je Themenfeld"])
     assert list(tf[0]) == ["Themenfeld", *names, "Stärkstes Mitglied"]
     for r, s in zip(tf[1:], res.themenfelder, strict=True):
@@ -307,11 +310,16 @@ def test_convoy_workbook_names_members_and_explains_the_split(convoy_report):
     split = {r[0]: r[1:] for r in rows(wb["Aufteilung"])[1:]}
     assert len(split) == len(res.allocation)
     for a in res.allocation:
-        member, strength, reason = split[a.themenfeld]
+        member, strength, co_leads, elsewhere, reason = split[a.themenfeld]
         assert (member, reason) == (a.member, a.reason)
+        assert (co_leads or "") == ", ".join(a.co_leads)
+        assert all(e.ozg_id in elsewhere for e in a.elsewhere)
         assert strength == pytest.approx(a.strength)
-    infra = rows(wb["Infrastruktur"])[1:]
-    assert [r[0] for r in infra] == [i.label for i in res.infrastructure]
+    infra = rows(wb["Infrastruktur"])
+    assert list(infra[0]) == ["Kommune", *[i.label for i in res.infrastructure]]
+    for r in infra[1:]:
+        for cell, i in zip(r[1:], res.infrastructure, strict=True):
+            assert cell == ("vorhanden" if r[0] in i.have else "fehlt")
     assert len(rows(wb["Methodik"])) == 1 + len(names) + 1  # + the indicative note
     assert_no_formula(wb)
 
@@ -320,26 +328,82 @@ def test_convoy_html_shows_strengths_and_reasons(convoy_report):
     res = convoy_report.result
     text = visible_text(renderer(Format.HTML, Kind.CONVOY)(convoy_report, Audience.FACH,
                                                            TODAY).decode("utf-8"))
-    assert f"OZG-Geleitzug: {len(res.members)} Kommunen" in text
+    assert f"OZG-Geleitzug {res.name}" in text
+    assert f"{len(res.members)} Kommunen teilen die OZG-Arbeit" in text
+    assert "Zusammensetzung: keine der drei Formen" in text  # NI, NRW and HE
+    for note in res.notes:
+        assert note in text
     for a in res.allocation:
         assert a.reason in text
+        for e in a.elsewhere:
+            assert f"{e.ozg_id} {e.name}: {e.member}" in text
     for s in res.areas:
-        assert s.title in text
-    assert text.count("(stärkstes)") >= len(res.areas)
+        assert s.title.split(" – ")[0] in text
+    assert text.count("(stärkstes)") >= len(res.areas) + len(res.themenfelder)
     for m in res.members:
         assert m.name in text
 
 
-def test_convoy_command_writes_reports(cli, tmp_path):
-    files = [str(EXAMPLES / n) for n in ("gemeinde-lindenau.answers.yaml",
-                                        "stadt-falkenberg.answers.yaml")]
+def heidmoor_files(folder: Path) -> list[Path]:
+    """Lindenau with its Landkreis Heidmoor (Nordwald's answers, moved to Lindenau's Kreis)
+    and a second Gemeinde of the Kreis: a "Landkreis mit kreisangehörigen Verwaltungen"."""
+    out = []
+    for src, changes in ((EXAMPLES / "gemeinde-lindenau.answers.yaml", {}),
+                         (EXAMPLES / "landkreis-nordwald.answers.yaml",
+                          {"name": "Landkreis Heidmoor", "ars": "039990000000",
+                           "land": "Niedersachsen", "population": 120_000}),
+                         (FALKENBERG, {"name": "Stadt Moorburg", "ars": "039990006006",
+                                       "land": "Niedersachsen", "kreis": "Landkreis Heidmoor",
+                                       "population": 20_000})):
+        data = yaml.safe_load(src.read_text(encoding="utf-8"))
+        data["municipality"].update(changes)
+        path = folder / f"{changes.get('name', 'lindenau').lower().replace(' ', '-')}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def test_convoy_command_writes_reports_named_after_the_group(cli, tmp_path):
+    files = [str(p) for p in heidmoor_files(tmp_path)]
     code, stdout, err = cli("convoy", *files, "--format", "xlsx,html", "--out", "g")
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "g").iterdir()) == [
-        "geleitzug-gemeinde-lindenau-stadt-falkenberg.html",
-        "geleitzug-gemeinde-lindenau-stadt-falkenberg.xlsx"]
+        "geleitzug-landkreis-heidmoor.html", "geleitzug-landkreis-heidmoor.xlsx"]
+    html = (tmp_path / "g" / "geleitzug-landkreis-heidmoor.html").read_text("utf-8")
+    text = visible_text(html)
+    assert "OZG-Geleitzug Landkreis Heidmoor" in text
+    assert "Zusammensetzung: ein Landkreis mit kreisangehörigen Verwaltungen" in text
+    # Lindenau's and Moorburg's inhabitants count at their own administration
+    assert "Landkreis Heidmoor: für die Kapazität ohne die 23.200 Einwohner" in text
     code, _, err = cli("convoy", *files, "--format", "xlsx", "--out", "g")
     assert code == 2 and "--force" in err
+    code, _, err = cli("convoy", *files, "--format", "html", "--out", "g", "--force",
+                       "--name", "Geleitzug Süd/Ost")
+    assert code == 0, err
+    assert (tmp_path / "g" / "geleitzug-geleitzug-sued-ost.html").exists()
+
+
+def test_convoy_command_capacity_for_one_member(cli, tmp_path):
+    files = [str(p) for p in heidmoor_files(tmp_path)]
+    code, out, err = cli("convoy", *files, "--json")
+    assert code == 0, err
+    import json
+
+    default = {m["name"]: m["capacity"] for m in json.loads(out)["members"]}
+    code, out, err = cli("convoy", *files, "--capacity", "Gemeinde Lindenau=3", "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    assert {m["name"]: m["capacity"] for m in res["members"]} == {**default,
+                                                                 "Gemeinde Lindenau": 3}
+    assert res["capacity_basis"].startswith("angegeben für Gemeinde Lindenau (3); die übrigen")
+    code, out, err = cli("convoy", *files, "--capacity", "Gemeinde Lindenau=3")
+    assert code == 0, err
+    assert "angegeben für Gemeinde Lindenau (3)" in " ".join(out.split())
+    for bad, message in (("Gemeinde Lindenau=2.5", "'2.5' ist keine ganze Zahl ab 0"),
+                         ("Gemeinde Lindenau", "erwartet NAME=ZAHL"),
+                         ("Gemeinde Irgendwo=1", "unbekannte Kommune(n): Gemeinde Irgendwo")):
+        code, _, err = cli("convoy", *files, "--capacity", bad)
+        assert code == 2 and message in " ".join(err.split()), (bad, err)
 
 
 def test_hostile_member_names_stay_inert(tmp_path):

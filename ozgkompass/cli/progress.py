@@ -129,11 +129,16 @@ def register(app: typer.Typer) -> None:
         answers: Annotated[list[Path] | None, typer.Argument(
             help="Antwortdateien der Mitglieder.", dir_okay=False)] = None,
         archive_filter: Annotated[str | None, typer.Option(
-            "--archive-filter", help="Mitglieder aus dem Archiv: Land oder Kreis-Namensteil "
+            "--archive-filter", help="Mitglieder aus dem Archiv: Land (NI, Niedersachsen), "
+            "Anfang des Regionalschlüssels (03 Land, 03471 Kreis) oder Teil des Kreisnamens "
             "(neueste Bewertung je Kommune).")] = None,
         capacity: Annotated[list[str] | None, typer.Option(
-            "--capacity", help="Kapazität eines Mitglieds statt Einwohnerzahl, "
-            "z. B. \"Gemeinde Lindenau=2.5\" (mehrfach).")] = None,
+            "--capacity", help="Wie viele Themenfelder ein Mitglied höchstens federführend "
+            "übernimmt, z. B. \"Gemeinde Lindenau=2\" (mehrfach); die übrigen Mitglieder "
+            "behalten die Kapazität aus der Einwohnerzahl.")] = None,
+        name: Annotated[str | None, typer.Option(
+            "--name", help="Name des Geleitzugs für Titel und Dateiname (Standard: der "
+            "Landkreis bzw. gemeinsame Kreis der Mitglieder).")] = None,
         archive: ArchiveOpt = None,
         catalogue: CatalogueOpt = "kommunal",
         model: ModelOpt = None,
@@ -147,7 +152,7 @@ def register(app: typer.Typer) -> None:
         """Geleitzug: Stärken, geteilte Infrastruktur, Aufteilung der Themenfelder.
 
         Mit --format entsteht der Bericht für die Mitglieder als Datei(en) in --out
-        (geleitzug-<mitglieder>.xlsx/.html/.pdf).
+        (geleitzug-<name>.xlsx/.html/.pdf, z. B. geleitzug-landkreis-heidmoor.html).
         """
         from ozgkompass.scoring.convoy import convoy as run_convoy
 
@@ -161,17 +166,7 @@ def register(app: typer.Typer) -> None:
         if not results:
             raise UserError("Keine Mitglieder angegeben.",
                             hint="Antwortdateien oder --archive-filter angeben.")
-        caps: dict[str, float] = {}
-        for item in capacity or []:
-            name, sep, value = item.rpartition("=")
-            try:
-                caps[name.strip()] = float(value.replace(",", "."))
-            except ValueError:
-                name, sep = "", ""
-            if not sep or not name.strip():
-                raise UserError(f"--capacity {item!r}: erwartet NAME=ZAHL, z. B. "
-                                "\"Gemeinde Lindenau=2.5\".")
-        res = run_convoy(results, caps or None)
+        res = run_convoy(results, _capacities(capacity or []), name)
         if format is not None:
             from ozgkompass.reports import parse_formats, write_convoy_reports
             from ozgkompass.reports.over_time import ConvoyReport
@@ -260,19 +255,48 @@ def _history(result: dict[str, Any], archive: Path | None) -> list[Any]:
         conn.close()
 
 
+def _capacities(items: list[str]) -> dict[str, int] | None:
+    """`--capacity NAME=ZAHL` (repeatable) → {name: Themenfelder}."""
+    caps: dict[str, int] = {}
+    for item in items:
+        name, sep, value = item.rpartition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--capacity {item!r}: erwartet NAME=ZAHL, z. B. "
+                            "\"Gemeinde Lindenau=2\".")
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = -1
+        if number < 0:
+            raise UserError(f"--capacity {item!r}: {value.strip()!r} ist keine ganze Zahl ab 0.",
+                            hint="Die Kapazität ist die Zahl der Themenfelder, die das "
+                            "Mitglied höchstens federführend übernimmt, z. B. "
+                            "\"Gemeinde Lindenau=2\".")
+        caps[name.strip()] = number
+    return caps or None
+
+
 def _from_archive(archive: Path | None, text: str) -> list[dict[str, Any]]:
+    """The newest archived result of each municipality matching `text`: a Land (code or
+    name), the start of the Regionalschlüssel (digits), or part of the Kreis's name."""
     from ozgkompass.archive.store import list_assessments, result_of
 
     conn = archive_cli.open_archive(archive)
-    latest: dict[str, Any] = {}
-    for a in list_assessments(conn, land=text) or [
+    key = text.strip()
+    if key.isdigit():
+        found = [a for a in list_assessments(conn) if (a.ars or "").startswith(key)]
+    else:
+        found = list_assessments(conn, land=key) or [
             a for a in list_assessments(conn)
-            if text.casefold() in (result_of(conn, a.id)["municipality"].get("kreis")
-                                   or "").casefold()]:
-        latest[a.municipality] = a  # oldest first: the last one wins
+            if key.casefold() in (result_of(conn, a.id)["municipality"].get("kreis")
+                                  or "").casefold()]
+    latest: dict[str, Any] = {}
+    for a in found:
+        latest[a.ars or a.municipality] = a  # oldest first: the last one wins
     if not latest:
         raise UserError(f"Keine archivierte Kommune passt auf {text!r}.",
-                        hint="Land (z. B. NI) oder einen Teil des Kreisnamens angeben.")
+                        hint="Land (z. B. NI), den Anfang des Regionalschlüssels (z. B. "
+                        "03471) oder einen Teil des Kreisnamens angeben.")
     return [result_of(conn, a.id) for a in latest.values()]
 
 
@@ -358,14 +382,16 @@ def _render_plan(proj: Any) -> None:
 
 
 def _render_convoy(res: Any) -> None:
-    console.print(f"[bold]Geleitzug mit {len(res.members)} Mitgliedern[/bold] "
-                  f"(Kapazität: {esc(res.capacity_basis)})", highlight=False)
+    console.print(f"[bold]Geleitzug {esc(res.name)}[/bold] ({len(res.members)} Mitglieder)",
+                  highlight=False)
+    say(f"Zusammensetzung: {res.composition.label}", "dim")
+    say(f"Kapazität (Themenfelder je Mitglied): {res.capacity_basis}", "dim")
     for note in res.notes:
         console.print(f"[yellow]Hinweis:[/yellow] {esc(note)}", highlight=False)
     T("Mitglieder", [("Kommune", None, "l"), ("Einwohner", 10, "r"), ("Index", 6, "r"),
-                     ("Quote", 6, "r")],
+                     ("Kapazität", 9, "r"), ("führt", 5, "r")],
       [[m.name, f"{m.population:,}".replace(",", ".") if m.population else "–",
-        _pct(m.score), str(m.quota)] for m in res.members])
+        _pct(m.score), str(m.capacity), str(len(m.leads))] for m in res.members])
     T("Stärkste je Bereich", [("Bereich", 24, "l"), ("Kommune", None, "l"), ("Wert", 6, "r")],
       [[short_title(a.title), a.member or "–", _pct(a.value)] for a in res.areas])
     if res.infrastructure:
@@ -375,8 +401,15 @@ def _render_convoy(res: Any) -> None:
                 f"{', '.join(i.lack)}", indent=2)
     console.print("\n[bold]Vorschlag: Aufteilung der Themenfelder[/bold]")
     for a in res.allocation:
-        console.print(f"[bold]{esc(a.themenfeld)}[/bold] → {esc(a.member)}", highlight=False)
+        console.print(f"[bold]{esc(a.themenfeld)}[/bold] → {esc(a.member or 'offen')}",
+                      highlight=False)
         say(a.reason, indent=2)
+        placed: dict[str, list[str]] = {}
+        for e in a.elsewhere:
+            placed.setdefault(e.member, []).append(e.ozg_id)
+        for member, ids in placed.items():
+            say(f"Leistungen, die {a.member} nicht ausführt, bei {member}: "
+                f"{', '.join(ids)}", indent=2)
 
 
 def _render_peers(c: Any) -> None:

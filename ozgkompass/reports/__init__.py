@@ -95,7 +95,7 @@ def progress_path(report: Any, fmt: Format, audience: Audience, out_dir: Path) -
 
 
 def convoy_path(report: Any, fmt: Format, out_dir: Path) -> Path:
-    stem = report_stem("geleitzug " + " ".join(m.name for m in report.result.members))
+    stem = report_stem("geleitzug " + report.result.name)
     return out_dir / f"{stem}{SUFFIX[fmt]}"
 
 

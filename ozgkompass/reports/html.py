@@ -133,13 +133,31 @@ def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
 
 
 def render_convoy_text(report: Any, today: _dt.date) -> str:
-    """The Geleitzug report (`reports.over_time.ConvoyReport`); names every member."""
+    """The Geleitzug report (`reports.over_time.ConvoyReport`); names every member. The
+    matrices have the members as rows and at most `CONVOY_COLUMNS` areas/Themenfelder a
+    table, so that no column is narrower than its longest word on A4 landscape."""
     res = report.result
     provs = report.provenance(today)
-    ctx = {"res": res, "today": today.isoformat(), "provs": provs,
+    fields = ("questionnaire", "model", "catalogue", "tool")
+    common = {f: getattr(provs[0], f) for f in fields
+              if len({getattr(pv, f) for pv in provs}) == 1}
+    ctx = {"res": res, "today": today.isoformat(), "provs": provs, "common": common,
+           "varying": [f for f in fields if f not in common],
            "indicative": any(pv.indicative for pv in provs), "indicative_note": INDICATIVE_NOTE,
-           "area_rows": [(s.title, s.member, res.area_values.get(s.id, {}))
-                         for s in res.areas],
-           "tf_rows": [(s.title, s.member, res.themenfeld_values.get(s.id, {}))
-                       for s in res.themenfelder]}
+           "area_tables": _chunks([(s.title.split(" – ")[0], s.member,
+                                    res.area_values.get(s.id, {})) for s in res.areas]),
+           "tf_tables": _chunks([(s.title, s.member, res.themenfeld_values.get(s.id, {}))
+                                 for s in res.themenfelder])}
     return _env().get_template("convoy.html.j2").render(ctx)  # type: ignore[no-any-return]
+
+
+CONVOY_COLUMNS = 7
+
+
+def _chunks(columns: list[Any]) -> list[list[Any]]:
+    """Columns split into tables of at most CONVOY_COLUMNS, as even as possible (9 → 5 + 4)."""
+    if not columns:
+        return []
+    parts = -(-len(columns) // CONVOY_COLUMNS)
+    size = -(-len(columns) // parts)
+    return [columns[i:i + size] for i in range(0, len(columns), size)]

@@ -440,13 +440,18 @@ def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
     res = report.result
     names = [m.name for m in res.members]
     wb = _new_book()
-    s = _Sheet(wb, "Mitglieder", ["Kommune", "Einwohner", "Kapazität", "OZG-Reifeindex",
-                                  "Themenfelder (Quote)"], [40, 12, 12, 16, 20], pct_cols=(4,))
+    s = _Sheet(wb, "Mitglieder", ["Kommune", "Typ", "Regionalschlüssel", "Einwohner",
+                                  "Für die Kapazität gezählt", "Kapazität (Themenfelder)",
+                                  "Kapazität nach", "OZG-Reifeindex", "Federführung"],
+               [40, 18, 16, 12, 14, 14, 20, 16, 60], pct_cols=(8,))
     for m in res.members:
-        s.row(m.name, m.population, m.capacity, m.score, m.quota)
-    s.row("Kapazität nach", res.capacity_basis, None, None, None)
+        s.row(m.name, m.type or "", m.ars or "", m.population, m.counted_population,
+              m.capacity, m.capacity_source, m.score, ", ".join(m.leads))
+    s.row("Geleitzug", res.name, "", None, None, None, "", None, "")
+    s.row("Zusammensetzung", res.composition.label, "", None, None, None, "", None, "")
+    s.row("Kapazität", res.capacity_basis, "", None, None, None, "", None, "")
     for note in res.notes:
-        s.row("Hinweis", note, None, None, None)
+        s.row("Hinweis", note, "", None, None, None, "", None, "")
     s.finish()
     for title, head, strongest, values in (
             ("Stärken je Bereich", "Bereich", res.areas, res.area_values),
@@ -457,15 +462,17 @@ def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
             vals = values.get(st.id, {})
             s.row(st.title, *[vals.get(n) for n in names], st.member or "")
         s.finish()
-    s = _Sheet(wb, "Infrastruktur", ["Infrastruktur", "Vorhanden bei", "Fehlt bei"],
-               [40, 50, 50])
-    for i in res.infrastructure:
-        s.row(i.label, ", ".join(i.have), ", ".join(i.lack))
+    s = _Sheet(wb, "Infrastruktur", ["Kommune", *[i.label for i in res.infrastructure]],
+               [40, *[22] * len(res.infrastructure)])
+    for n in names:
+        s.row(n, *[_infra_cell(i, n) for i in res.infrastructure])
     s.finish()
-    s = _Sheet(wb, "Aufteilung", ["Themenfeld", "Übernimmt", "Auf Zielstufe", "Begründung"],
-               [30, 36, 14, 90], pct_cols=(3,))
+    s = _Sheet(wb, "Aufteilung", ["Themenfeld", "Federführung", "Stärke", "Mitführend",
+                                  "Leistungen bei anderen Mitgliedern", "Begründung"],
+               [30, 36, 10, 44, 60, 90], pct_cols=(3,))
     for a in res.allocation:
-        s.row(a.themenfeld, a.member, a.strength, a.reason)
+        s.row(a.themenfeld, a.member or "offen", a.strength, ", ".join(a.co_leads),
+              "; ".join(f"{e.ozg_id} {e.name}: {e.member}" for e in a.elsewhere), a.reason)
     s.finish()
     s = _Sheet(wb, "Methodik", ["Kommune", "Datum der Erhebung", "Fragebogen", "Prüfsumme",
                                 "Reifegradmodell", "OZG-Katalog", "Werkzeug"],
@@ -478,3 +485,7 @@ def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
         s.row("Hinweis", INDICATIVE_NOTE, "", "", "", "", "")
     s.finish()
     return _bytes(wb)
+
+
+def _infra_cell(item: Any, name: str) -> str:
+    return "vorhanden" if name in item.have else "fehlt" if name in item.lack else "unbekannt"
