@@ -214,7 +214,7 @@ def test_capacity_given_for_all_and_too_small_leaves_a_field_open_with_the_reaso
     assert {lead["Bildung"].member, lead["Umwelt"].member} == {"Gemeinde A", "Gemeinde B"}
     assert lead["Gesundheit"].reason.startswith(
         "keine Federführung: alle zuständigen Mitglieder sind mit ihrer Kapazität "
-        "ausgelastet; stärkstes: Gemeinde A (33 %) führt schon ")
+        "ausgelastet; stärkstes: Gemeinde A (33\u00a0%) führt schon ")
 
 
 def test_capacity_errors_name_the_member():
@@ -342,3 +342,19 @@ def test_results_stored_without_services_fall_back_to_the_share():
     res = convoy([a, b])
     assert res.themenfeld_values["Bildung"] == {"Gemeinde A": 100.0, "Gemeinde B": 0.0}
     assert any("Gemeinde B sind keine Leistungen gespeichert" in n for n in res.notes)
+
+
+def test_gemeinde_services_in_a_field_the_kreis_leads_stay_with_one_gemeinde():
+    tf = "Engagement & Hobby"
+    kreis = result("Landkreis Heidmoor", [svc("10160", tf, 3)], mtype="landkreis",
+                   ars="039990000000", population=50_000)
+    # Moorburg is the stronger Gemeinde in the field, Lindenau the better at 10135 alone
+    moorburg = result("Gemeinde Moorburg", [svc("10135", tf, 2), svc("10145", tf, 3)],
+                      ars="039990006006", population=4_000)
+    lindenau = result("Gemeinde Lindenau", [svc("10135", tf, 3), svc("10145", tf, 0)],
+                      ars="039990005012", population=3_000)
+    [a] = convoy([lindenau, kreis, moorburg]).allocation
+    assert a.member == "Landkreis Heidmoor"
+    assert [(e.ozg_id, e.member) for e in a.elsewhere] == [("10135", "Gemeinde Moorburg"),
+                                                          ("10145", "Gemeinde Moorburg")]
+    assert a.co_leads == ["Gemeinde Moorburg", "Gemeinde Lindenau"]

@@ -20,6 +20,7 @@ from test_report_over_time import (
     FALKENBERG,
     PLAN,
     make_convoy_report,
+    make_kreis_convoy_report,
     make_progress_report,
     write_rounds,
 )
@@ -99,9 +100,46 @@ def test_progress_report_in_chromium(browser, tmp_path, audience):
     page.close()
 
 
-def test_convoy_report_in_chromium(browser, tmp_path):
+# Every word in a table cell broken over two lines (a break after a hyphen is a word
+# boundary), every cell whose content sticks out, and every table reaching beyond the page:
+# read from the browser's own layout (Range rectangles), not estimated.
+NARROW_CELLS = r"""() => {
+  const bad = [];
+  const page = document.documentElement.clientWidth;
+  for (const table of document.querySelectorAll('table')) {
+    const box = table.getBoundingClientRect();
+    if (box.right > page + 0.5) bad.push(`table ${box.width}px wider than the page ${page}px`);
+    for (const cell of table.querySelectorAll('th, td')) {
+      if (cell.scrollWidth > cell.clientWidth + 1) bad.push(`overflow: ${cell.innerText}`);
+      const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        for (const m of node.data.matchAll(/[^\s-]+-?/gu)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+          if (tops.size > 1) bad.push(`"${m[0]}" broken in a column ${cell.clientWidth}px wide`);
+        }
+      }
+    }
+  }
+  return bad;
+}"""
+A4_LANDSCAPE = {"width": 1032, "height": 730}  # 297 × 210 mm less 12 mm margins, in CSS px
+
+
+@pytest.mark.parametrize("members", ["drei Beispiele", "27 Mitglieder"])
+def test_convoy_report_in_chromium(browser, tmp_path, members):
+    report = make_convoy_report() if members == "drei Beispiele" else make_kreis_convoy_report()
     page = open_checked(browser, tmp_path, renderer(Format.HTML, Kind.CONVOY)(
-        make_convoy_report(), Audience.FACH, TODAY))
+        report, Audience.FACH, TODAY))
+    assert page.evaluate(NARROW_CELLS) == []  # on screen
+    page.set_viewport_size(A4_LANDSCAPE)
+    page.emulate_media(media="print")
+    assert page.evaluate(NARROW_CELLS) == []  # and on the printed page
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
+    assert sizes and all(float(w) > float(h) for w, h in sizes)  # A4 landscape
     page.close()
 
 

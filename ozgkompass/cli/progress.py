@@ -404,6 +404,8 @@ def _render_convoy(res: Any) -> None:
         console.print(f"[bold]{esc(a.themenfeld)}[/bold] → {esc(a.member or 'offen')}",
                       highlight=False)
         say(a.reason, indent=2)
+        if a.co_leads:
+            say(f"mitführend: {', '.join(a.co_leads)}", indent=2)
         placed: dict[str, list[str]] = {}
         for e in a.elsewhere:
             placed.setdefault(e.member, []).append(e.ozg_id)

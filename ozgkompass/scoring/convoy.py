@@ -123,7 +123,7 @@ class ConvoyResult:
 
 
 def _fmt(v: float | None) -> str:
-    return "–" if v is None else f"{v:.0f} %"
+    return "–" if v is None else f"{v:.0f}\u00a0%"  # never wrapped before the sign
 
 
 def _num(v: float) -> str:
@@ -565,12 +565,13 @@ def _explain(tf: str, lead: str | None, standing: dict[str, _Standing],
             reason += (f"; gleich stark: {nxt.name}, Gleichstand entschieden durch "
                        f"{_tie_reason(me, nxt)}" if nxt.strength == me.strength else
                        f"; nächstes: {nxt.name} ({_fmt(nxt.strength)})")
-    else:
-        reason = (f"Stärke {_fmt(me.strength)}; ausgelastet: "
-                  + "; ".join(busy(st) for st in ahead))
+    else:  # the solver passes over a stronger member only when it is at its capacity
+        stronger = [busy(st) for st in ahead if st.strength > me.strength]
+        level = [busy(st) for st in ahead if st.strength == me.strength]
+        reason = f"Stärke {_fmt(me.strength)}" + "".join(
+            f"; {label}, aber ausgelastet: {'; '.join(who)}"
+            for label, who in (("stärker", stronger), ("gleich stark", level)) if who)
     co_leads, elsewhere = _co_leads(lead, ranked, services)
-    if co_leads:
-        reason += "; mitführend: " + ", ".join(co_leads)
     return Assignment(tf, lead, me.strength, reason, co_leads, elsewhere)
 
 
@@ -578,8 +579,9 @@ def _co_leads(lead: str, ranked: list[_Standing],
               services: dict[str, list[dict[str, Any]]]) -> tuple[list[str],
                                                                  list[ServiceShare]]:
     """The services of the field the lead does not execute (e.g. the Kreis's Baugenehmigung
-    in a field a Gemeinde leads), each with the strongest member that executes it; then up
-    to two co-leads: those members first, then the next strongest."""
+    in a field a Gemeinde leads), each with the member strongest in the field among those
+    that execute it (so they stay together); then up to two co-leads: those members first,
+    then the next strongest."""
     own = {s["ozg_id"] for s in services.get(lead, [])}
     elsewhere: list[ServiceShare] = []
     seen: set[str] = set()
@@ -590,21 +592,14 @@ def _co_leads(lead: str, ranked: list[_Standing],
             seen.add(s["ozg_id"])
             doers = [x.name for x in ranked
                      if any(y["ozg_id"] == s["ozg_id"] for y in services.get(x.name, []))]
-            best = max(doers, key=lambda n: (_progress(_svc(services, n, s["ozg_id"]),
-                                                       "level") or 0.0,
-                                             -[x.name for x in ranked].index(n)))
             elsewhere.append(ServiceShare(
-                s["ozg_id"], s["name"], best,
+                s["ozg_id"], s["name"], doers[0],
                 f"nicht Aufgabe von {lead}; " + ("einziges zuständiges Mitglied"
                                                  if len(doers) == 1 else
-                                                 "stärkstes der zuständigen Mitglieder")))
+                                                 "stärkstes der zuständigen Mitglieder "
+                                                 "in diesem Themenfeld")))
     co: list[str] = []
     for n in [e.member for e in elsewhere] + [st.name for st in ranked]:
         if n != lead and n not in co:
             co.append(n)
     return co[:MAX_CO_LEADS], sorted(elsewhere, key=lambda e: e.ozg_id)
-
-
-def _svc(services: dict[str, list[dict[str, Any]]], member: str, ozg_id: str
-         ) -> dict[str, Any]:
-    return next(s for s in services[member] if s["ozg_id"] == ozg_id)
