@@ -219,7 +219,7 @@ def assign(costs: list[list[int | None]], capacity: list[int]) -> list[int | Non
         return forbidden if c is None else c
 
     # e-maxx formulation, 1-based with a virtual column 0
-    u, v = [0] * (n + 1), [0] * (m + 1)
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
     p, way = [0] * (m + 1), [0] * (m + 1)
     for i in range(1, n + 1):
         p[0] = i
@@ -238,8 +238,8 @@ def assign(costs: list[list[int | None]], capacity: list[int]) -> list[int | Non
                         delta, j1 = minv[j], j
             for j in range(m + 1):
                 if used[j]:
-                    u[p[j]] += delta  # type: ignore[assignment]
-                    v[j] -= delta  # type: ignore[assignment]
+                    u[p[j]] += delta
+                    v[j] -= delta
                 else:
                     minv[j] -= delta
             j0 = j1
@@ -425,13 +425,13 @@ def convoy(results: list[dict[str, Any]], capacity: dict[str, int] | None = None
     shares: dict[str, dict[str, float | None]] = {}
     without = []
     for n, r in zip(names, results, strict=True):
-        services = _services(r)
-        if services is None:
+        mine = _services(r)
+        if mine is None:
             without.append(n)
         for g in r["catalogue"]["by_themenfeld"]:
             if g["services"]:
                 shares.setdefault(g["name"], {})[n] = g["share"]
-                by_tf.setdefault(g["name"], {})[n] = (services or {}).get(g["name"], [])
+                by_tf.setdefault(g["name"], {})[n] = (mine or {}).get(g["name"], [])
     if without:
         notes.append(f"Für {', '.join(without)} sind keine Leistungen gespeichert (ältere "
                      "Archivbewertung): ihre Stärke ist der Anteil der Leistungen am Ziel.")
@@ -440,12 +440,12 @@ def convoy(results: list[dict[str, Any]], capacity: dict[str, int] | None = None
     standing: dict[str, dict[str, _Standing]] = {}
     for tf in tfs:
         standing[tf] = {}
-        for n, services in by_tf[tf].items():
-            s = strength(services) if services else shares[tf].get(n)
-            levels = [x["level"] for x in services if x.get("level") is not None]
+        for n, own in by_tf[tf].items():
+            s = strength(own) if own else shares[tf].get(n)
+            levels = [x["level"] for x in own if x.get("level") is not None]
             standing[tf][n] = _Standing(n, float(round(s or 0.0)),
                                         sum(levels) / len(levels) if levels else 0.0,
-                                        len(services), scores[n])
+                                        len(own), scores[n])
 
     counted = counted_populations(munis)
     default = default_capacity([c for c, _ in counted], len(tfs))
@@ -463,7 +463,8 @@ def convoy(results: list[dict[str, Any]], capacity: dict[str, int] | None = None
         (x["score"] for x in r["areas"] if x["id"] == a["id"]), None) for r in results}
         for a in results[0]["areas"]}
     areas = [_strongest(a["id"], a["title"], area_values[a["id"]]) for a in results[0]["areas"]]
-    values = {tf: {n: st.strength for n, st in standing[tf].items()} for tf in tfs}
+    values: dict[str, dict[str, float | None]] = {
+        tf: {n: st.strength for n, st in standing[tf].items()} for tf in tfs}
     themen = []
     for tf in tfs:
         ranked = sorted(standing[tf].values(), key=_Standing.order)
