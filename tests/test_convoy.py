@@ -358,3 +358,23 @@ def test_gemeinde_services_in_a_field_the_kreis_leads_stay_with_one_gemeinde():
     assert [(e.ozg_id, e.member) for e in a.elsewhere] == [("10135", "Gemeinde Moorburg"),
                                                           ("10145", "Gemeinde Moorburg")]
     assert a.co_leads == ["Gemeinde Moorburg", "Gemeinde Lindenau"]
+
+
+def test_fields_only_one_member_executes_raise_its_default_capacity():
+    # all inhabitants are the Gemeinden's: the Kreis counts 0, but two fields are its alone
+    kreis = result("Landkreis Heidmoor", [svc("1", "Umwelt", 1), svc("2", "Recht & Ordnung", 1),
+                                          svc("3", "Bildung", 1)],
+                   mtype="landkreis", ars="039990000000", population=8_000)
+    towns = [result(f"Gemeinde {c}", [svc("9", "Bildung", 3)], ars=f"03999000{i}012",
+                    population=4_000) for i, c in enumerate("AB")]
+    res = convoy([kreis, *towns])
+    assert res.members[0].counted_population == 0
+    assert res.members[0].capacity == 2
+    assert {a.themenfeld: a.member for a in res.allocation} == {
+        "Umwelt": "Landkreis Heidmoor", "Recht & Ordnung": "Landkreis Heidmoor",
+        "Bildung": "Gemeinde A"}
+    assert ("Landkreis Heidmoor: Kapazität 2, weil nur dieses Mitglied Leistungen in Recht & "
+            "Ordnung, Umwelt ausführt.") in res.notes
+    # a capacity given stays as given (the field then stays open, with the reason)
+    res = convoy([kreis, *towns], {"Landkreis Heidmoor": 1})
+    assert [a.member for a in res.allocation].count(None) == 1

@@ -449,6 +449,13 @@ def convoy(results: list[dict[str, Any]], capacity: dict[str, int] | None = None
 
     counted = counted_populations(munis)
     default = default_capacity([c for c, _ in counted], len(tfs))
+    for i, n in enumerate(names):  # a field only one member executes needs that member
+        alone = [tf for tf in tfs if list(by_tf[tf]) == [n]]
+        if len(alone) > default[i]:
+            default[i] = len(alone)
+            if (capacity or {}).get(n) is None:
+                notes.append(f"{n}: Kapazität {len(alone)}, weil nur dieses Mitglied "
+                             f"Leistungen in {', '.join(alone)} ausführt.")
     members = []
     for i, (n, m) in enumerate(zip(names, munis, strict=True)):
         given = (capacity or {}).get(n)
