@@ -254,5 +254,6 @@ def test_archive_from_a_newer_ozgkompass_is_refused(tmp_path):
     connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     from ozgkompass.errors import UserError
 
-    with pytest.raises(UserError, match=f"Schema-Version {SCHEMA_VERSION + 1}.*ozgkompass aktualisieren"):
+    with pytest.raises(UserError,
+                       match=f"Schema-Version {SCHEMA_VERSION + 1}.*ozgkompass aktualisieren"):
         connect(db)

@@ -356,3 +356,54 @@ def test_out_of_scope_reasons_are_correct_german():
     for wrong in ("von das", "von der Bund", "kreisfreie Städte,", "einer kreisangehörige ",
                   " in HE", "eine Landkreis"):
         assert wrong not in text
+
+
+# --- the catalogue keys the findings need ----------------------------------------------------
+
+SMALL_CATALOGUE = """
+format: 1
+id: klein
+version: "1"
+title: Klein
+source: Test
+services:
+  - ozg_id: "10160"
+    name: Hundehaltung
+    themenfeld: Engagement & Hobby
+    executed_by: gemeinde
+    wirkungskreis: WIRKUNGSKREIS
+    sources: SOURCES
+    leika: [{key: "99000000000000", name: Hundesteuer, typisierung: "5b",
+             source_typisierung: "5"}]
+"""
+
+
+def test_catalogue_sources_wirkungskreis_and_source_typisierung_round_trip():
+    from ozgkompass.model.catalogue import catalogue_to_dict, dump_catalogue, \
+        parse_catalogue_bytes
+
+    text = SMALL_CATALOGUE.replace("WIRKUNGSKREIS", "eigen").replace(
+        "SOURCES", '["Hundesteuersatzung (https://example.org)"]')
+    cat, issues = parse_catalogue_bytes(text.encode(), "k.yaml", "yaml")
+    assert cat is not None, issues
+    svc = cat.get("10160")
+    assert (svc.wirkungskreis, svc.sources, svc.leika[0].source_typisierung) == (
+        "eigen", ("Hundesteuersatzung (https://example.org)",), "5")
+    again, _ = parse_catalogue_bytes(dump_catalogue(cat, "json").encode(), "k.json", "json")
+    assert again is not None and catalogue_to_dict(again) == catalogue_to_dict(cat)
+
+
+@pytest.mark.parametrize(("wirkungskreis", "sources", "message", "line"), [
+    ("eigener", '["x"]', "`wirkungskreis: eigener` ist unbekannt; erlaubt: uebertragen, eigen "
+                         "oder null. Meinten Sie `eigen`?", 12),
+    ("eigen", "[1, 2]", "`sources` muss eine Liste von Quellenangaben (Text) sein.", 13),
+])
+def test_bad_catalogue_keys_get_a_located_german_error(wirkungskreis, sources, message, line):
+    from ozgkompass.model.catalogue import parse_catalogue_bytes
+
+    text = SMALL_CATALOGUE.replace("WIRKUNGSKREIS", wirkungskreis).replace("SOURCES", sources)
+    cat, issues = parse_catalogue_bytes(text.encode(), "k.yaml", "yaml")
+    assert cat is None
+    [issue] = [i for i in issues if i.severity == "error"]
+    assert issue.message == f"OZG-Leistung 10160: {message}"
+    assert issue.location.line == line

@@ -62,7 +62,8 @@ def _record(assessment: Any, answers_json: str) -> tuple[Any, ...]:
     result = zlib.compress(json.dumps(summarise(assessment), ensure_ascii=False)
                            .encode("utf-8"), 1)
     return (
-        m.name, m.ars, land_code(m.land, m.ars), m.type, m.population, size_class(m.population, m.type),
+        m.name, m.ars, land_code(m.land, m.ars), m.type, m.population,
+        size_class(m.population, m.type),
         assessment.questionnaire["id"], assessment.questionnaire.get("version"),
         assessment.model.get("id"), assessment.model.get("version"),
         cat.catalogue.get("id") if cat else None, cat.catalogue.get("version") if cat else None,
