@@ -69,8 +69,8 @@ def main() -> None:
         scan = time.perf_counter() - t0
         subject = items[0][0].municipality
         t0 = time.perf_counter()
-        rows = peer_rows(conn, "NI", size_class(subject.population) or "GK7", "ozg-kommune",
-                         (subject.ars, subject.name))
+        rows = peer_rows(conn, "NI", size_class(subject.population, subject.type) or "GK7",
+                         "ozg-kommune", (subject.ars, subject.name), subject.type)
         peers = time.perf_counter() - t0
         size = db.stat().st_size / 1e6
     print(f"Baseline: {n} Antwortdateien schreiben       {files:7.2f} s")

@@ -73,11 +73,17 @@ def test_migration_from_the_first_schema_version(tmp_path):
     old.execute(
         "INSERT INTO assessments (municipality, population, questionnaire_id, added_at, "
         "answers_yaml, result) VALUES ('Altdorf', 12000, 'klein', '2026-01-01', '', x'00')")
+    old.execute(
+        "INSERT INTO assessments (municipality, mtype, population, questionnaire_id, added_at, "
+        "answers_yaml, result) VALUES ('Altkreis', 'landkreis', 200000, 'klein', '2026-01-01', "
+        "'', x'00'), ('Altverband', 'verband', 9000, 'klein', '2026-01-01', '', x'00')")
     old.close()
     conn = connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
-    assert conn.execute("SELECT municipality, size_class FROM assessments").fetchall() == [
-        ("Altdorf", "GK6")]  # 10,000–25,000 Einwohner, filled in by migration 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+    assert conn.execute("SELECT municipality, mtype, size_class FROM assessments").fetchall() == [
+        ("Altdorf", None, "GK6"),  # 10,000–25,000 Einwohner, filled in by migration 2
+        ("Altkreis", "landkreis", "LK2"),  # migration 3: the Kreis classes of the KGSt
+        ("Altverband", "gemeindeverband", "GK7")]
 
 
 def test_two_processes_adding_at_once(tmp_path):
@@ -259,5 +265,6 @@ def test_archive_from_a_newer_ozgkompass_is_refused(tmp_path):
     connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     from ozgkompass.errors import UserError
 
-    with pytest.raises(UserError, match="Schema-Version 3.*ozgkompass aktualisieren"):
+    with pytest.raises(UserError,
+                       match=f"Schema-Version {SCHEMA_VERSION + 1}.*ozgkompass aktualisieren"):
         connect(db)

@@ -265,7 +265,8 @@ def test_there_are_three_example_municipalities():
     kinds = set()
     for e in builtin_examples():
         kinds.add(yaml.safe_load(e.read_text(encoding="utf-8"))["municipality"]["type"])
-    assert {"gemeinde", "landkreis"} <= kinds and kinds & {"stadt", "kreisfreie_stadt"}
+    # a small Gemeinde (Lindenau: member of a Samtgemeinde), a Landkreis and a Stadt
+    assert {"mitgliedsgemeinde", "landkreis"} <= kinds and kinds & {"stadt", "kreisfreie_stadt"}
 
 
 @pytest.mark.parametrize("name", example_files())
@@ -290,7 +291,7 @@ def test_examples_have_clearly_different_profiles():
         aset = load_answer_set(entry, builtin=True)
         qn = find_questionnaire(aset.questionnaire.id)
         scores[aset.municipality.type] = assess(qn, aset).score
-    small = scores["gemeinde"]
+    small = scores["mitgliedsgemeinde"]
     big = scores["landkreis"]
     assert small + 15 < big, scores
 

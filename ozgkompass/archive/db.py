@@ -26,14 +26,33 @@ SIZE_CLASS_LABELS = {"GK1": "ab 400.000 Einwohner", "GK2": "200.000–400.000 Ei
                      "GK7": "unter 10.000 Einwohner"}
 
 
-def size_class(population: int | None) -> str | None:
+# Landkreise have their own KGSt classes (GK1 > 250,000, GK2 150,000–250,000, GK3 < 150,000),
+# here LK1–LK3 so that they never meet the Städte and Gemeinden of GK1–GK3 (audit 2026-12,
+# finding 24, S51).
+KREIS_SIZE_CLASSES: tuple[tuple[int, str], ...] = ((250_001, "LK1"), (150_000, "LK2"),
+                                                   (0, "LK3"))
+SIZE_CLASS_LABELS |= {"LK1": "Landkreise über 250.000 Einwohner",
+                      "LK2": "Landkreise mit 150.000–250.000 Einwohnern",
+                      "LK3": "Landkreise unter 150.000 Einwohnern"}
+# municipality types compared as one (the older spelling of a type and the type itself)
+SAME_TYPE = {"verband": "gemeindeverband"}
+
+
+def size_class(population: int | None, mtype: str | None = None) -> str | None:
+    """The KGSt size class: the Kreis classes for a Landkreis, else those of Städte and
+    Gemeinden."""
     if population is None:
         return None
-    return next(name for bound, name in SIZE_CLASSES if population >= bound)
+    classes = KREIS_SIZE_CLASSES if mtype == "landkreis" else SIZE_CLASSES
+    return next(name for bound, name in classes if population >= bound)
 
 
-_SIZE_CASE = "CASE " + " ".join(
-    f"WHEN population >= {bound} THEN '{name}'" for bound, name in SIZE_CLASSES) + " END"
+def _case(classes: tuple[tuple[int, str], ...]) -> str:
+    return "CASE " + " ".join(
+        f"WHEN population >= {bound} THEN '{name}'" for bound, name in classes) + " END"
+
+
+_SIZE_CASE = _case(SIZE_CLASSES)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: assessments with answers (answers-file content as JSON; the column name is historic)
@@ -74,6 +93,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE assessments ADD COLUMN share_at_target REAL;
     UPDATE assessments SET size_class = {_SIZE_CASE} WHERE population IS NOT NULL;
     CREATE INDEX assessments_peers ON assessments(land, size_class);
+    """,
+    # 3: Landkreise in their own size classes; peers compared within one municipality type
+    f"""
+    UPDATE assessments SET size_class = {_case(KREIS_SIZE_CLASSES)}
+        WHERE mtype = 'landkreis' AND population IS NOT NULL;
+    UPDATE assessments SET mtype = 'gemeindeverband' WHERE mtype = 'verband';
+    CREATE INDEX assessments_peers_type ON assessments(land, mtype, size_class);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

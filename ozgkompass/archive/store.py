@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ozgkompass.archive.db import connect, size_class
+from ozgkompass.archive.db import SAME_TYPE, connect, size_class
 from ozgkompass.errors import DataError, UserError
 from ozgkompass.model.laender import land_code
 from ozgkompass.scoring.summary import summarise
@@ -62,7 +62,8 @@ def _record(assessment: Any, answers_json: str) -> tuple[Any, ...]:
     result = zlib.compress(json.dumps(summarise(assessment), ensure_ascii=False)
                            .encode("utf-8"), 1)
     return (
-        m.name, m.ars, land_code(m.land, m.ars), m.type, m.population, size_class(m.population),
+        m.name, m.ars, land_code(m.land, m.ars), m.type, m.population,
+        size_class(m.population, m.type),
         assessment.questionnaire["id"], assessment.questionnaire.get("version"),
         assessment.model.get("id"), assessment.model.get("version"),
         cat.catalogue.get("id") if cat else None, cat.catalogue.get("version") if cat else None,
@@ -208,10 +209,13 @@ class PeerRow:
 
 
 def peer_rows(conn: sqlite3.Connection, land: str, size: str, questionnaire_id: str,
-              exclude: tuple[str | None, str] = (None, "")) -> list[PeerRow]:
-    """The latest assessment of every other municipality of this Land and size class
-    (same questionnaire), with its area scores. `exclude` is (ARS, name) of the subject."""
+              exclude: tuple[str | None, str] = (None, ""), mtype: str | None = None
+              ) -> list[PeerRow]:
+    """The latest assessment of every other municipality of this Land, size class and
+    municipality type (same questionnaire), with its area scores. `exclude` is (ARS, name)
+    of the subject; a subject without type is compared with others without type."""
     ars, name = exclude
+    mtype = SAME_TYPE.get(mtype or "", mtype)
     rows = conn.execute(
         """
         SELECT id, score, share_at_target FROM (
@@ -220,9 +224,9 @@ def peer_rows(conn: sqlite3.Connection, land: str, size: str, questionnaire_id: 
                                       ORDER BY coalesce(interview_date, added_at) DESC,
                                                id DESC) AS newest
             FROM assessments
-            WHERE land = ? AND size_class = ? AND questionnaire_id = ?)
+            WHERE land = ? AND size_class = ? AND questionnaire_id = ? AND mtype IS ?)
         WHERE newest = 1 AND NOT (municipality = ? OR (ars IS NOT NULL AND ars = ?))
-        """, (land, size, questionnaire_id, name, ars or "")).fetchall()
+        """, (land, size, questionnaire_id, mtype, name, ars or "")).fetchall()
     peers = {r[0]: PeerRow(r[0], r[1], r[2], {}) for r in rows}
     if peers:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS _peer_ids (id INTEGER PRIMARY KEY)")

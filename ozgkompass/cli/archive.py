@@ -118,7 +118,7 @@ def list_cmd(
                             help="Nur diese Kommune (Namensteil oder ARS).")] = None,
     land: Annotated[str | None, typer.Option("--land", help="Nur dieses Land.")] = None,
     size_class: Annotated[str | None, typer.Option("--size-class",
-                          help="Nur diese Größenklasse (GK1–GK7).")] = None,
+                          help="Nur diese Größenklasse (GK1–GK7, Landkreise LK1–LK3).")] = None,
     archive: ArchiveOpt = None,
     json_out: JsonOpt = False,
 ) -> None:

@@ -230,7 +230,10 @@ def show(
         ["Fallzahl pro Jahr", f"{svc.case_volume:g}" if svc.case_volume is not None else "—"],
         ["Ausgeführt von", EXECUTED_BY_LABELS.get(svc.executed_by or "", "unbekannt")
          + "".join(f"; {land}: {EXECUTED_BY_LABELS[v]}" for land, v in svc.executed_by_land)],
+        *([["Wirkungskreis", "übertragen" if svc.wirkungskreis == "uebertragen" else "eigen"]]
+          if svc.wirkungskreis else []),
         *([["Hinweis", esc(svc.note)]] if svc.note else []),
+        *([["Quellen", esc("\n".join(svc.sources))]] if svc.sources else []),
     ]))
     attr_rows = []
     for name in ATTRIBUTE_NAMES:
@@ -245,8 +248,16 @@ def show(
     console.print(simple_table("Merkmale", ["Merkmal", "Wert"], attr_rows))
     console.print(simple_table(f"LeiKa-Leistungen ({len(svc.leika)})",
                                ["Schlüssel", "Bezeichnung", "Typisierung"],
-                               [[x.key or "—", esc(x.name), esc(x.typisierung or "—")]
+                               [[x.key or "—", esc(x.name), esc(_typisierung(x))]
                                 for x in svc.leika]))
+
+
+def _typisierung(leika: Any) -> str:
+    """The Typisierung, with the source's value where it is the project's refinement."""
+    if leika.source_typisierung:
+        return (f"{leika.typisierung or '—'} (Verfeinerung des Projekts; Quelle: "
+                f"{leika.source_typisierung})")
+    return leika.typisierung or "—"
 
 
 def _find_service(cat: Catalogue, ozg_id: str) -> OzgService:

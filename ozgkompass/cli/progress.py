@@ -191,7 +191,8 @@ def register(app: typer.Typer) -> None:
                                             "namentlich nennen.")] = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Vergleich mit Kommunen gleicher Größenklasse im selben Land (aus dem Archiv)."""
+        """Vergleich mit Kommunen gleichen Typs und gleicher Größenklasse im selben Land (aus
+        dem Archiv)."""
         from ozgkompass.archive.db import SIZE_CLASS_LABELS, size_class
         from ozgkompass.archive.store import peer_names, peer_rows
         from ozgkompass.model.laender import land_code
@@ -199,14 +200,15 @@ def register(app: typer.Typer) -> None:
 
         result = load_result(subject, archive, model, catalogue)
         m = result["municipality"]
-        land, size = land_code(m.get("land"), m.get("ars")), size_class(m.get("population"))
+        land = land_code(m.get("land"), m.get("ars"))
+        size = size_class(m.get("population"), m.get("type"))
         if land is None or size is None:
             raise UserError(f"Für {m['name']} fehlen Land/ARS oder Einwohnerzahl; ohne sie "
                             "gibt es keine Vergleichsgruppe.",
                             hint="In der Antwortdatei municipality.land und population angeben.")
         conn = archive_cli.open_archive(archive)
         rows = peer_rows(conn, land, size, result["questionnaire"]["id"],
-                         (m.get("ars"), m["name"]))
+                         (m.get("ars"), m["name"]), m.get("type"))
         cmp = compare_peers(result, rows, land, size, SIZE_CLASS_LABELS[size])
         if named:
             cmp.named = sorted(peer_names(conn, [r.id for r in rows]).values())

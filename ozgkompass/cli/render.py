@@ -335,6 +335,12 @@ def explain_question(a: Any, qid: str) -> None:
         )
 
 
+# audit 2026-12, finding 29: the level an answer gives is the questionnaire's, not official
+PROJECT_LEVELS_NOTE = ("Welche Stufe eine Antwort belegt, legt der Fragebogen fest (Zuordnung "
+                       "von ozgkompass): der amtliche Reifegrad-Check nennt Prüffragen je "
+                       "Kriterium, aber keine Stufe je Antwort.")
+
+
 def explain_criterion(a: Any, cid: str) -> None:
     c = a.criterion(cid)
     if c is None:
@@ -349,6 +355,8 @@ def explain_criterion(a: Any, cid: str) -> None:
         mark = " ← entscheidet (schwächste Antwort)" if e.question_id in c.deciding else ""
         scope = f" ({e.scope_label})" if e.applies_to else ""
         say(f"  {e.question_id}: {e.answer_label} → Stufe {e.level}{scope}{mark}", max_lines=3)
+    if c.evidence:
+        say(PROJECT_LEVELS_NOTE)
     if c.level is None and c.settled_by:
         say("Klären lässt es sich mit: " + ", ".join(c.settled_by)
             + " (ozgkompass explain DATEI --question ID).")

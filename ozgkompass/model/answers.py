@@ -24,7 +24,10 @@ TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers",
 REF_KEYS = ("id", "version", "hash")
 MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population", "scope")
 SCOPE_KEYS = ("add", "remove")
-MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "verband")
+MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "gemeindeverband",
+                      "mitgliedsgemeinde")
+# older spellings still read: `verband` is the Gemeindeverband (Samtgemeinde, Amt, …) itself
+OLD_MUNICIPALITY_TYPES = {"verband": "gemeindeverband"}
 INTERVIEW_KEYS = ("date", "interviewer", "participants", "notes")
 ANSWER_KEYS = ("value", "na", "reason", "unclear", "note", "source")
 ARS_RE = re.compile(r"^\d{12}$")
@@ -164,6 +167,7 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                          f"{ars[:2]}), angegeben ist {land_name}; eines von beiden "
                          "korrigieren.", mm.pos_of("ars"))
         mtype = mm.get("type")
+        mtype = OLD_MUNICIPALITY_TYPES.get(mtype, mtype) if isinstance(mtype, str) else mtype
         if mtype is not None and mtype not in MUNICIPALITY_TYPES:
             ck.error("municipality-type", f"`type` {mtype!r} ist unbekannt."
                      + did_you_mean(str(mtype), MUNICIPALITY_TYPES)

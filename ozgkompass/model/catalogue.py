@@ -60,6 +60,9 @@ AUDIENCES = ("buerger", "unternehmen", "beide")
 EXECUTED_BY = ("gemeinde", "kreis", "beide", "land", "bund")
 EXECUTED_BY_LABELS = {"gemeinde": "Gemeinden", "kreis": "Kreise und kreisfreie Städte",
                       "beide": "Gemeinden und Kreise", "land": "das Land", "bund": "der Bund"}
+# Which Wirkungskreis of a Gemeinde a Gemeinde task belongs to: in a Samtgemeinde, a
+# Verwaltungsgemeinschaft, … the association carries the delegated one (scoring/verbaende.py).
+WIRKUNGSKREISE = ("uebertragen", "eigen")
 ATTRIBUTE_LABELS = {
     "fees": "Gebühren",
     "evidence": "Nachweise",
@@ -84,6 +87,9 @@ class LeikaService:
     key: str | None
     name: str
     typisierung: str | None
+    # the source's Typisierung where `typisierung` is the project's refinement (2019: "2/3",
+    # the project: "2b"); None = `typisierung` is the source's own value
+    source_typisierung: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,8 @@ class OzgService:
     executed_by: str | None = None  # gemeinde | kreis | beide | land | bund; None = unknown
     executed_by_land: tuple[tuple[str, str], ...] = ()  # Land code → executed_by there
     note: str | None = None
+    wirkungskreis: str | None = None  # uebertragen | eigen (Gemeinde tasks); None = unknown
+    sources: tuple[str, ...] = ()  # where executed_by, executed_by_land and attributes come from
 
     def executed_by_in(self, land: str | None) -> str | None:
         """Who executes the service in a Land (the Land's rule, else the general one)."""
@@ -238,9 +246,10 @@ def derive_responsibility(typisierungen: Iterable[str | None]) -> Responsibility
 TOP_KEYS = ("format", "id", "version", "title", "source", "created", "services")
 TOP_REQUIRED = ("id", "version", "title", "source", "services")
 SERVICE_KEYS = ("ozg_id", "name", "themenfeld", "lage", "leika", "attributes", "responsibility",
-                "priority", "case_volume", "executed_by", "executed_by_land", "note")
+                "priority", "case_volume", "executed_by", "executed_by_land", "note",
+                "wirkungskreis", "sources")
 SERVICE_REQUIRED = ("ozg_id", "name", "themenfeld")
-LEIKA_KEYS = ("key", "name", "typisierung")
+LEIKA_KEYS = ("key", "name", "typisierung", "source_typisierung")
 
 
 def _hint(word: object, choices: Iterable[str]) -> str:
@@ -425,6 +434,12 @@ class _Parser:
                     else:
                         by_land.append((str(land), str(value)))
         note = self.text(m, "note", what)
+        wirkungskreis = m.get("wirkungskreis")
+        if wirkungskreis is not None and wirkungskreis not in WIRKUNGSKREISE:
+            self.error("wirkungskreis", f"{what}: `wirkungskreis: {wirkungskreis}` ist unbekannt; "
+                       f"erlaubt: {', '.join(WIRKUNGSKREISE)} oder null."
+                       + _hint(wirkungskreis, WIRKUNGSKREISE), m, "wirkungskreis")
+        sources = self.sources(m, what)
         if self._errors() > n_before or not (ozg_id and name and themenfeld):
             return None
         if responsibility is None:
@@ -435,7 +450,19 @@ class _Parser:
             priority=int(priority) if priority is not None else None,
             case_volume=float(case_volume) if case_volume is not None else None,
             executed_by=executed_by, executed_by_land=tuple(by_land), note=note,
+            wirkungskreis=wirkungskreis, sources=sources,
         )
+
+    def sources(self, m: dict, what: str) -> tuple[str, ...]:
+        raw = m.get("sources")
+        if raw is None:
+            return ()
+        items = raw if isinstance(raw, list) else [raw]
+        if not all(isinstance(x, str) and x.strip() for x in items):
+            self.error("type", f"{what}: `sources` muss eine Liste von Quellenangaben (Text) sein.",
+                       m, "sources")
+            return ()
+        return tuple(x.strip() for x in items)
 
     def leika(self, items: Any, parent: dict, what: str) -> list[LeikaService]:
         if items is None:
@@ -461,17 +488,22 @@ class _Parser:
                                "bestehen (als Text) oder null sein.", m, "key")
                     key = None
             name = self.text(m, "name", where, required=True)
-            typ = m.get("typisierung")
-            if isinstance(typ, int | float) and not isinstance(typ, bool):
-                typ = str(typ)
-            if typ is not None and not isinstance(typ, str):
-                self.error("type", f"{where}: `typisierung` muss ein Text wie \"4b\" sein.",
-                           m, "typisierung")
-                typ = None
+            typ = self.typisierung(m, "typisierung", where, "4b")
+            source_typ = self.typisierung(m, "source_typisierung", where, "2/3")
             if name:
-                result.append(LeikaService(key=key, name=name,
-                                           typisierung=(typ.strip() or None) if typ else None))
+                result.append(LeikaService(key=key, name=name, typisierung=typ,
+                                           source_typisierung=source_typ))
         return result
+
+    def typisierung(self, m: dict, key: str, where: str, example: str) -> str | None:
+        """A Typisierung value as text ("4b"; numbers as YAML reads 4 are accepted)."""
+        typ = m.get(key)
+        if isinstance(typ, int | float) and not isinstance(typ, bool):
+            typ = str(typ)
+        if typ is not None and not isinstance(typ, str):
+            self.error("type", f"{where}: `{key}` muss ein Text wie \"{example}\" sein.", m, key)
+            return None
+        return (typ.strip() or None) if typ else None
 
     def attributes(self, m: Any, parent: dict, what: str) -> ServiceAttributes:
         if m is None:
@@ -599,7 +631,10 @@ def catalogue_to_dict(cat: Catalogue) -> dict[str, Any]:
         entry: dict[str, Any] = {"ozg_id": s.ozg_id, "name": s.name, "themenfeld": s.themenfeld,
                                  "lage": s.lage,
                                  "leika": [{"key": x.key, "name": x.name,
-                                            "typisierung": x.typisierung} for x in s.leika],
+                                            "typisierung": x.typisierung}
+                                           | ({"source_typisierung": x.source_typisierung}
+                                              if x.source_typisierung else {})
+                                           for x in s.leika],
                                  "attributes": {n: getattr(s.attributes, n)
                                                 for n in ATTRIBUTE_NAMES}}
         if s.responsibility != derive_responsibility(x.typisierung for x in s.leika):
@@ -615,6 +650,10 @@ def catalogue_to_dict(cat: Catalogue) -> dict[str, Any]:
             entry["executed_by_land"] = dict(s.executed_by_land)
         if s.note:
             entry["note"] = s.note
+        if s.wirkungskreis:
+            entry["wirkungskreis"] = s.wirkungskreis
+        if s.sources:
+            entry["sources"] = list(s.sources)
         services.append(entry)
     return {"format": FORMAT, "id": cat.id, "version": cat.version, "title": cat.title,
             "source": cat.source, "created": cat.created, "services": services}

@@ -32,7 +32,7 @@ QUESTION_KEYS = ("id", "text", "help", "type", "weight", "required", "na", "when
                  "recommendation", "responsible", "options", "min", "max", "labels", "unit",
                  "thresholds")
 OPTION_KEYS = ("value", "label", "score", "criteria", "criteria_by_model", "applies_to",
-               "recommendation", "responsible", "exclusive")
+               "recommendation", "responsible", "exclusive", "otherwise")
 THRESHOLD_KEYS = ("min", "label", "score", "criteria", "criteria_by_model", "applies_to",
                   "recommendation", "responsible")
 BAND_KEYS = ("min", "name", "description")
@@ -70,16 +70,37 @@ class Option:
     # the criteria levels hold only for services with these catalogue attributes
     # (docs/questionnaire-format.md, "applies_to"); () = for every service
     applies_to: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    # the levels this answer evidences for the services outside `applies_to` (ELSTER only:
+    # authentication 3 up to "substantiell", 2 for services that need "hoch")
+    otherwise: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def otherwise_scope(self) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        """The services outside `applies_to` (one attribute: the values it does not name)."""
+        from ozgkompass.model.catalogue import AUDIENCES, TRUST_LEVELS
+
+        (attr, values), = self.applies_to
+        allowed = {"audience": AUDIENCES, "trust_level": TRUST_LEVELS}.get(attr, (True, False))
+        return ((attr, tuple(v for v in allowed if v not in values)),)
+
+    def otherwise_for(self, model: MaturityModel, native_model: str) -> dict[str, int]:
+        """The `otherwise` levels in `model` (translated where possible)."""
+        return self._translated(self.otherwise, model, native_model)
 
     def criteria_for(self, model: MaturityModel, native_model: str) -> dict[str, int]:
         """Criteria levels this option evidences in `model` (translated where possible)."""
         explicit = dict(self.criteria_by_model).get(model.id)
         if explicit is not None:
             return dict(explicit)
+        return self._translated(self.criteria, model, native_model)
+
+    @staticmethod
+    def _translated(levels: tuple[tuple[str, int], ...], model: MaturityModel,
+                    native_model: str) -> dict[str, int]:
         if model.id == native_model:
-            return dict(self.criteria)
+            return dict(levels)
         out = {}
-        for cid, level in self.criteria:
+        for cid, level in levels:
             translated = model.translate_level(native_model, level)
             if translated is not None and model.criterion(cid) is not None:
                 out[cid] = translated
@@ -513,6 +534,15 @@ class _QuestionnaireParser:
         score = ck.number(om, "score", owhat, minimum=0)
         native, by_model = self._criteria(om, owhat)
         applies_to = self._applies_to(om, owhat)
+        otherwise: tuple[tuple[str, int], ...] = ()
+        if "otherwise" in om:
+            if len(applies_to) != 1:
+                ck.error("otherwise", f"`otherwise` in {owhat} gilt für die Leistungen außerhalb "
+                         "von `applies_to` und braucht darum `applies_to` mit genau einem "
+                         "Merkmal.", om.pos_of("otherwise"))
+            else:
+                otherwise = self._criteria_map(om["otherwise"], self.model, owhat,
+                                               om.pos_of("otherwise"))
         exclusive = ck.boolean(om, "exclusive", owhat, default=False)
         if exclusive and qtype is not QType.MULTIPLE:
             ck.error("exclusive", f"`exclusive` in {owhat} gibt es nur bei multiple_choice.",
@@ -523,7 +553,7 @@ class _QuestionnaireParser:
             score=score if score is not None else 0.0, criteria=native,
             criteria_by_model=by_model, recommendation=ck.text(om, "recommendation", owhat),
             responsible=self._responsible(om, owhat), exclusive=exclusive, min=lo,
-            applies_to=applies_to,
+            applies_to=applies_to, otherwise=otherwise,
         )
 
     def _applies_to(self, om: YMap, what: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:

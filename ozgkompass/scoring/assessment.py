@@ -380,6 +380,9 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, ans: 
         for cid, level in opt.criteria_for(model, qn.maturity_model).items():
             key = (cid, opt.applies_to)
             levels[key] = max(level, levels.get(key, level))
+        for cid, level in opt.otherwise_for(model, qn.maturity_model).items():
+            key = (cid, opt.otherwise_scope)  # the services outside applies_to
+            levels[key] = max(level, levels.get(key, level))
     known = model.criterion_ids
     evidence = tuple((cid, Evidence(q.id, r.answer_label, level,
                                     [(a, list(v)) for a, v in applies_to]))

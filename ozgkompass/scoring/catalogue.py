@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ozgkompass.memo import IdentityCache, Memo
-from ozgkompass.model.catalogue import EXECUTED_BY_LABELS, Catalogue, OzgService
+from ozgkompass.model.catalogue import Catalogue, OzgService
 from ozgkompass.model.common import RESPONSIBLE
-from ozgkompass.model.laender import land_code
+from ozgkompass.model.laender import NAMES, land_code
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
+from ozgkompass.model.verbaende import VerbandRule, carrier, rule_for, split_note
 
 # Criteria an EfA service ("Einer für Alle") brings with it when a municipality reuses it:
 # the online front end with description, form, account/identification and evidence upload
@@ -29,17 +30,34 @@ MAX_COMBINATION = 3
 
 # Which municipality types execute services of which level (DOMAIN.md): kreisangehörige
 # Gemeinden, Städte and Gemeindeverbände the Gemeinde tasks, Landkreise the Kreis tasks,
-# kreisfreie Städte both.
+# kreisfreie Städte both. A Gemeindeverband and its Mitgliedsgemeinden split the Gemeinde
+# tasks by the Land's rule (model/verbaende.py); `verband` is the older spelling of
+# `gemeindeverband`.
 TYPE_EXECUTES = {
     "gemeinde": frozenset({"gemeinde", "beide"}),
     "stadt": frozenset({"gemeinde", "beide"}),
     "verband": frozenset({"gemeinde", "beide"}),
+    "gemeindeverband": frozenset({"gemeinde", "beide"}),
+    "mitgliedsgemeinde": frozenset({"gemeinde", "beide"}),
     "landkreis": frozenset({"kreis", "beide"}),
     "kreisfreie_stadt": frozenset({"gemeinde", "kreis", "beide"}),
 }
 TYPE_LABELS = {"gemeinde": "Gemeinde", "stadt": "kreisangehörige Stadt",
-               "verband": "Gemeindeverband", "landkreis": "Landkreis",
+               "verband": "Gemeindeverband", "gemeindeverband": "Gemeindeverband",
+               "mitgliedsgemeinde": "Mitgliedsgemeinde", "landkreis": "Landkreis",
                "kreisfreie_stadt": "kreisfreie Stadt"}
+# the same with article, as the sentences need them ("nicht einer kreisangehörigen Stadt")
+_TYPE_NOMINATIVE = {"gemeinde": "eine Gemeinde", "stadt": "eine kreisangehörige Stadt",
+                    "verband": "ein Gemeindeverband", "gemeindeverband": "ein Gemeindeverband",
+                    "mitgliedsgemeinde": "eine Mitgliedsgemeinde", "landkreis": "ein Landkreis",
+                    "kreisfreie_stadt": "eine kreisfreie Stadt"}
+_TYPE_GENITIVE = {"gemeinde": "einer Gemeinde", "stadt": "einer kreisangehörigen Stadt",
+                  "verband": "eines Gemeindeverbands", "gemeindeverband": "eines Gemeindeverbands",
+                  "mitgliedsgemeinde": "einer Mitgliedsgemeinde", "landkreis": "eines Landkreises",
+                  "kreisfreie_stadt": "einer kreisfreien Stadt"}
+_EXECUTED_BY_GENITIVE = {"gemeinde": "der Gemeinden", "kreis": "der Kreise und kreisfreien Städte",
+                         "land": "des Landes", "bund": "des Bundes"}
+_IN_VERBAND = ("verband", "gemeindeverband", "mitgliedsgemeinde")
 
 
 @dataclass
@@ -303,8 +321,8 @@ class _Kind:
                 unknown_attrs.append(unknown_attr)
             need = model.needed_level(c.id, self.target) if ok else None
             self.fixed_rows.append((c.id, ok, label, need if need else None))
-        for attr in ("sdg_annex2", "efa"):
-            if getattr(attrs, attr) is None and attr not in unknown_attrs:
+        for attr in _read_unknown(attrs):
+            if attr not in unknown_attrs:
                 unknown_attrs.append(attr)
         self.cap = _in_person_cap(model, svc)  # type: ignore[arg-type]
         checks = tuple((cid, need) for cid, ok, _, need in self.fixed_rows if ok)
@@ -327,6 +345,18 @@ class _Kind:
             found = self._matches[scope] = self.attrs.matches(scope)
         return found
 
+
+
+def _read_unknown(attrs: Any) -> list[str]:
+    """The unknown attributes scoring reads besides those of `applies_if`: the target's
+    (sdg_annex2, in_person), the EfA offer, and those answers restricted with `applies_to`
+    match (audience, written_form, trust_level; an unknown one counts as matching). The
+    trust level is not read where no identification is needed."""
+    names = [n for n in ("sdg_annex2", "efa", "in_person", "audience", "written_form",
+                         "trust_level") if getattr(attrs, n) is None]
+    if "trust_level" in names and attrs.flag("identification") is False:
+        names.remove("trust_level")
+    return names
 
 
 class _Rows:
@@ -498,6 +528,7 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
     out: list[OutOfScope] = []
     typed = any(s.executed_by is not None for s in catalogue.services)
     executes = TYPE_EXECUTES.get(mtype or "")
+    rule = rule_for(land) if mtype in _IN_VERBAND else None
     for svc in catalogue.services:
         by = svc.executed_by_in(land)
         if (scope != "alle" and not svc.municipal_scope and svc.ozg_id not in add
@@ -509,11 +540,14 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
         elif svc.ozg_id in add or scope == "alle":
             reason = None
         elif by in ("land", "bund"):
-            reason = f"Aufgabe von {EXECUTED_BY_LABELS[by]}" + (
-                f" in {land}" if land and dict(svc.executed_by_land).get(land) == by else "")
+            reason = f"Aufgabe {_EXECUTED_BY_GENITIVE[by]}" + (
+                f" ({NAMES.get(land, land)})" if by == "land" and land
+                and dict(svc.executed_by_land).get(land) == by else "")
         elif by is not None and executes is not None and by not in executes:
-            reason = (f"Aufgabe der {EXECUTED_BY_LABELS[by]}, nicht einer "
-                      f"{TYPE_LABELS[mtype or '']}" if by != "beide" else None)
+            reason = (f"Aufgabe {_EXECUTED_BY_GENITIVE[by]}, nicht {_TYPE_GENITIVE[mtype or '']}"
+                      if by != "beide" else None)
+        elif rule is not None and by is not None:
+            reason = _verband_reason(rule, mtype or "", svc)
         if reason:
             out.append(OutOfScope(svc.ozg_id, svc.name, svc.themenfeld, by, reason))
         else:
@@ -527,10 +561,32 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
         note = ("Typ der Kommune fehlt in der Antwortdatei (municipality.type): alle "
                 "kommunalen Leistungen zählen, Gemeinde- wie Kreisaufgaben.")
     else:
-        note = (f"Leistungen, die eine {TYPE_LABELS[mtype or '']} üblicherweise ausführt"
+        note = (f"Leistungen, die {_TYPE_NOMINATIVE[mtype or '']} üblicherweise ausführt"
                 + (f" (Land {land})" if land else "") + "; abweichende Aufgaben trägt die "
                 "Antwortdatei unter municipality.scope ein.")
+        if mtype in _IN_VERBAND:
+            note += " " + (_verband_note(rule) if rule is not None else split_note(land))
     return in_scope, out, note
+
+
+def _verband_reason(rule: VerbandRule, mtype: str, svc: OzgService) -> str | None:
+    """Why a Gemeinde task is not this member's or this association's (None: it is)."""
+    who = carrier(rule, svc.ozg_id, svc.wirkungskreis)
+    if who is None:
+        return None
+    side, why = who
+    if mtype == "mitgliedsgemeinde" and side == "verband":
+        return f"Aufgabe {rule.form_genitive} ({why}), nicht der Mitgliedsgemeinde"
+    if mtype != "mitgliedsgemeinde" and side == "mitglied":
+        return f"Aufgabe der Mitgliedsgemeinden ({why}), nicht {rule.form_genitive}"
+    return None
+
+
+def _verband_note(rule: VerbandRule) -> str:
+    own = "".join(f", dazu {why}" for _, why in rule.own_tasks)
+    return (f"In {NAMES.get(rule.land, rule.land)} trägt die {rule.form} den übertragenen "
+            f"Wirkungskreis ihrer Mitgliedsgemeinden{own}; den eigenen Wirkungskreis tragen "
+            "die Mitgliedsgemeinden (Quellen: docs/scoring.md §6).")
 
 
 class _Plan:

@@ -45,8 +45,12 @@ MASTER_FIRST_ROW = 3
 TYPE_LABELS = {
     "gemeinde": "Gemeinde", "stadt": "Stadt (kreisangehörig)",
     "kreisfreie_stadt": "Kreisfreie Stadt", "landkreis": "Landkreis",
-    "verband": "Gemeindeverband / Amt",
+    "gemeindeverband": "Gemeindeverband (Samtgemeinde/Amt/Verbandsgemeinde/"
+    "Verwaltungsgemeinschaft)",
+    "mitgliedsgemeinde": "Mitgliedsgemeinde eines Gemeindeverbands",
 }
+# labels of earlier templates, still read back
+OLD_TYPE_LABELS = {"Gemeindeverband / Amt": "gemeindeverband"}
 assert set(TYPE_LABELS) == set(MUNICIPALITY_TYPES)
 
 

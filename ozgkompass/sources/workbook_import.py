@@ -27,6 +27,7 @@ from ozgkompass.model.answers import (
     AnswerSet,
     Interview,
     Municipality,
+    OLD_MUNICIPALITY_TYPES,
     QuestionnaireRef,
     check_answers,
 )
@@ -257,7 +258,8 @@ def _read_book(path: Path, data: bytes | None = None
 
 
 _MASTER_ROWS = {key: T.MASTER_FIRST_ROW + i for i, (key, _) in enumerate(T.MASTER_FIELDS)}
-_TYPE_BY_LABEL = {v.casefold(): k for k, v in T.TYPE_LABELS.items()}
+_TYPE_BY_LABEL = {v.casefold(): k for k, v in T.TYPE_LABELS.items()} | {
+    v.casefold(): k for v, k in T.OLD_TYPE_LABELS.items()}
 
 
 def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Interview]:
@@ -279,7 +281,8 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
         r.issue("municipality-name", "Der Name der Kommune fehlt.", at("name"))
     mtype_label = _text(values["type"])
     mtype = _TYPE_BY_LABEL.get((mtype_label or "").casefold()) or (
-        mtype_label if mtype_label in T.TYPE_LABELS else None)
+        mtype_label if mtype_label in T.TYPE_LABELS else None) or (
+        OLD_MUNICIPALITY_TYPES.get(mtype_label or ""))
     if mtype_label and mtype is None:
         r.issue("not-in-list", f"Art der Kommune „{mtype_label}“ steht nicht in der "
                 f"Auswahlliste. Erlaubt: {', '.join(T.TYPE_LABELS.values())}.", at("type"))
