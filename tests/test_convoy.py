@@ -236,7 +236,7 @@ def test_default_capacity_is_the_share_rounded_up_at_least_one():
 def test_kreis_population_is_not_counted_twice():
     kreis = {"name": "Landkreis Heidmoor", "type": "landkreis", "ars": "039990000000",
              "population": 100_000}
-    samtgemeinde = {"name": "Samtgemeinde Moorland", "type": "verband",
+    samtgemeinde = {"name": "Samtgemeinde Moorland", "type": "gemeindeverband",
                     "ars": "039994010000", "population": 20_000}
     mitglied = {"name": "Gemeinde Torfhausen", "type": "gemeinde", "ars": "039994010001",
                 "population": 5_000}
@@ -266,7 +266,7 @@ def muni(name: str, mtype: str, ars: str, land: str = "Niedersachsen") -> dict:
 KREIS = muni("Landkreis Heidmoor", "landkreis", "039990000000")
 GEMEINDEN = [muni("Gemeinde Lindenau", "gemeinde", "039990005012"),
              muni("Stadt Moorburg", "stadt", "039990006006"),
-             muni("Samtgemeinde Moorland", "verband", "039994010000"),
+             muni("Samtgemeinde Moorland", "gemeindeverband", "039994010000"),
              muni("Gemeinde Anderswo", "gemeinde", "039980005012"),
              muni("Stadt Weit", "stadt", "039970001001")]
 

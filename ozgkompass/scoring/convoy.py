@@ -34,7 +34,9 @@ STRENGTH_TERMS: tuple[tuple[str, float], ...] = (("level", 1.0),)
 
 MAX_CO_LEADS = 2
 # municipality types (answers file, municipality.type) by the KDO's compositions
-LOCAL_TYPES = frozenset({"gemeinde", "stadt", "verband"})  # kreisangehörig
+# kreisangehörig ("verband" is the spelling of answer files before the Gemeindeverband types)
+LOCAL_TYPES = frozenset({"gemeinde", "stadt", "gemeindeverband", "mitgliedsgemeinde", "verband"})
+VERBAND_TYPES = frozenset({"gemeindeverband", "verband"})
 KREIS_TYPE = "landkreis"
 FORMS = {
     "kreis": "ein Landkreis mit kreisangehörigen Verwaltungen",
@@ -270,8 +272,8 @@ def _contains(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
         return False
     if outer.get("type") == KREIS_TYPE:
         return inner.get("type") in LOCAL_TYPES and oa[:5] == ia[:5]
-    if outer.get("type") == "verband":
-        return inner.get("type") == "gemeinde" and oa[:9] == ia[:9]
+    if outer.get("type") in VERBAND_TYPES:
+        return inner.get("type") in ("mitgliedsgemeinde", "gemeinde") and oa[:9] == ia[:9]
     return False
 
 
