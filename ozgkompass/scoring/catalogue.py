@@ -7,8 +7,10 @@ and a `MaturityModel`. Rules: docs/scoring.md, sections 6–8.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,6 +20,13 @@ from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.laender import land_code
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
+from ozgkompass.scoring.today import (
+    TodayLevel,
+    answered_statements,
+    offline_cap,
+    statement_for,
+    today_fields,
+)
 
 # Criteria an EfA service ("Einer für Alle") brings with it when a municipality reuses it:
 # the online front end with description, form, account/identification and evidence upload
@@ -85,6 +94,15 @@ class ServiceResult:
     next_blockers: list[str] = field(default_factory=list)  # what holds it below next_level
     frontend_level: int | None = None  # under a model with back-office levels (2.0)
     backoffice_level: int | None = None
+    # the two figures (docs/scoring.md §6a): `reachable` = `level`, what today's
+    # infrastructure allows; `today` = what citizens can use now (None: unbestätigt)
+    reachable: int = 0
+    today: int | None = None
+    today_name: str = "unbestätigt"
+    today_online: bool | None = None  # said/observed online; None: nobody said
+    today_source: str = "unbekannt"  # "antwort", "beobachtet" or "unbekannt"
+    today_date: str | None = None
+    today_at_target: bool = False  # online today and at its target
 
 
 @dataclass
@@ -105,6 +123,7 @@ class GroupResult:
     at_target: int
     share: float | None
     weighted_share: float | None
+    today_at_target: int = 0  # of the services: online today and at target
 
 
 @dataclass
@@ -161,6 +180,16 @@ class CatalogueResult:
     in_person: int = 0  # services capped because they need personal appearance
     model_notice: str = ""
     other_models: list[ModelFigures] = field(default_factory=list)
+    # "heute online auf Zielstufe" next to "mit der heutigen Infrastruktur erreichbar"
+    # (`at_target` = `reachable_at_target`); docs/scoring.md §6a
+    reachable_at_target: int = 0
+    today_at_target: int = 0
+    share_today_at_target: float | None = None
+    today_online: int = 0  # said or observed online
+    today_not_online: int = 0  # said or observed not online
+    today_unconfirmed: int = 0  # nobody said anything: never counted as online
+    today_sources: dict[str, int] = field(default_factory=dict)  # services per source
+    plausibility: list[str] = field(default_factory=list)  # e.g. count vs. services online
 
     def service(self, ozg_id: str) -> ServiceResult | None:
         return next((s for s in self.services if s.ozg_id == ozg_id), None)
@@ -623,8 +652,10 @@ _GROUPS: Memo[tuple[list[GroupResult], list[GroupResult]]] = Memo(500)
 
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                     qn: Questionnaire | None = None, *, target: int | None = None,
-                    scope: str = "kommunal") -> CatalogueResult:
-    """Score every OZG-Leistung in scope against the criteria levels of an assessment."""
+                    scope: str = "kommunal",
+                    observed: Mapping[str, TodayLevel] | None = None) -> CatalogueResult:
+    """Score every OZG-Leistung in scope against the criteria levels of an assessment;
+    `observed` (by OZG-ID) fills `today` where the municipality did not answer (§6a)."""
     key = _scope_key(getattr(assessment, "municipality", None))
     plan = _PLANS.get((catalogue, model), (*key, scope, target),
                       lambda: _Plan(catalogue, model, key, scope, target))
@@ -632,8 +663,8 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     outcome = _OUTCOMES.get((plan, base, restricted), lambda: _Outcome(
         plan, model, _supports(model.criterion_ids, plan.kinds, base, restricted)))
     levers, combos = _levers(model, assessment, qn, outcome)
-    results = outcome.results
-    return CatalogueResult(
+    results, today = _with_today(model, outcome.results, assessment, observed)
+    result = CatalogueResult(
         catalogue={"id": catalogue.id, "version": catalogue.version, "title": catalogue.title,
                    "source": catalogue.source},
         model=model.id, target_override=target, weighting=plan.weighting,
@@ -650,6 +681,51 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         frontend_complete=outcome.frontend_complete,
         in_person=outcome.in_person, model_notice=model.notice,
     )
+    _roll_up_today(result, today)
+    return result
+
+
+def _with_today(model: MaturityModel, results: list[ServiceResult], assessment: Any,
+                observed: Mapping[str, TodayLevel] | None
+                ) -> tuple[list[ServiceResult], dict[str, ServiceResult]]:
+    """Each service with its `today` figure (docs/scoring.md §6a). The shared results are
+    copied, never changed: the statements differ between municipalities."""
+    answered = answered_statements(assessment)
+    cap = offline_cap(model)
+    out: list[ServiceResult] = []
+    for res in results:
+        copy = object.__new__(ServiceResult)
+        copy.__dict__.update(res.__dict__)
+        copy.__dict__.update(today_fields(
+            model, res, statement_for(res.ozg_id, answered, observed), cap))
+        out.append(copy)
+    return out, {s.ozg_id: s for s in out}
+
+
+def _roll_up_today(result: CatalogueResult, by_id: dict[str, ServiceResult]) -> None:
+    """The headline and group figures of `today` next to those of `reachable`."""
+    services = result.services = list(by_id.values())
+    result.reachable_at_target = result.at_target
+    result.today_at_target = sum(1 for s in services if s.today_at_target)
+    result.share_today_at_target = (100.0 * result.today_at_target / len(services)
+                                    if services else None)
+    result.today_online = sum(1 for s in services if s.today_online)
+    result.today_not_online = sum(1 for s in services if s.today_online is False)
+    result.today_unconfirmed = sum(1 for s in services if s.today_online is None)
+    sources: dict[str, int] = {}
+    for s in services:
+        sources[s.today_source] = sources.get(s.today_source, 0) + 1
+    result.today_sources = sources
+
+    def grouped(groups: list[GroupResult], attr: str) -> list[GroupResult]:
+        counts: dict[str, int] = {}
+        for s in services:
+            name = getattr(s, attr) or "(ohne Lage)"
+            counts[name] = counts.get(name, 0) + (1 if s.today_at_target else 0)
+        return [dataclasses.replace(g, today_at_target=counts.get(g.name, 0)) for g in groups]
+
+    result.by_themenfeld = grouped(result.by_themenfeld, "themenfeld")
+    result.by_lage = grouped(result.by_lage, "lage")
 
 
 def _blocking(model: MaturityModel, held: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -754,7 +830,8 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
 
 def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
                   catalogue: Catalogue | None = None, *, target: int | None = None,
-                  with_successor: bool = False) -> Any:
+                  with_successor: bool = False,
+                  observed: Mapping[str, TodayLevel] | None = None) -> Any:
     """The one scored `Assessment` every command reads: questionnaire scores, and with a
     catalogue the services; `with_successor` adds the headline figures of the model that
     replaced `model` (docs/scoring.md §6)."""
@@ -763,7 +840,8 @@ def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
 
     result = assess(qn, aset, model)
     if catalogue is not None:
-        result.catalogue = score_catalogue(result, catalogue, model, qn, target=target)
+        result.catalogue = score_catalogue(result, catalogue, model, qn, target=target,
+                                           observed=observed)
         if with_successor and model.replaced_by:
             successor = get_model(model.replaced_by)
             if target is None or target <= successor.highest_level:
