@@ -74,9 +74,12 @@ def test_migration_from_the_first_schema_version(tmp_path):
         "answers_yaml, result) VALUES ('Altdorf', 12000, 'klein', '2026-01-01', '', x'00')")
     old.close()
     conn = connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
     assert conn.execute("SELECT municipality, size_class FROM assessments").fetchall() == [
         ("Altdorf", "GK6")]  # 10,000–25,000 Einwohner, filled in by migration 2
+    # migration 3: the "today" figure, unknown for what was archived before it existed
+    assert conn.execute("SELECT share_today_at_target FROM assessments").fetchall() == [
+        (None,)]
 
 
 def test_two_processes_adding_at_once(tmp_path):
@@ -248,5 +251,6 @@ def test_archive_from_a_newer_ozgkompass_is_refused(tmp_path):
     connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     from ozgkompass.errors import UserError
 
-    with pytest.raises(UserError, match="Schema-Version 3.*ozgkompass aktualisieren"):
+    with pytest.raises(UserError, match=f"Schema-Version {SCHEMA_VERSION + 1}.*ozgkompass "
+                       "aktualisieren"):
         connect(db)

@@ -141,8 +141,8 @@ def test_progress_workbook_states_every_change(progress_report):
         oid for oid, _ in p.reached_target}
     assert [r[0] for r in rows(wb["Verlauf"])[1:]] == [d for d, _ in ROUNDS]
     method = {r[0]: r[1:] for r in rows(wb["Methodik"])}
-    assert "ozg-kommune 1.1.0" in method["Fragebogen"][0]
-    assert "ozg-kommune 1.1.0" in method["Fragebogen"][1]
+    assert "ozg-kommune 1.2.0" in method["Fragebogen"][0]
+    assert "ozg-kommune 1.2.0" in method["Fragebogen"][1]
     assert method["OZG-Katalog"][0] and method["Werkzeug"][1].startswith("ozgkompass ")
     assert_no_formula(wb)
 
@@ -160,7 +160,7 @@ def test_progress_html_lists_changes_services_and_both_rounds(progress_report):
     for _, name in p.reached_target:
         assert name in text
     assert "Frühere Bewertung" in text and "Neuere Bewertung" in text
-    assert text.count("ozg-kommune 1.1.0") >= 2
+    assert text.count("ozg-kommune 1.2.0") >= 2
     assert "http" not in re.sub(r'xmlns="[^"]+"', "", html)  # nothing fetched
 
 
@@ -208,7 +208,7 @@ def test_short_version_for_the_mayor(progress_report):
             assert f"<dt>{word}</dt>" in gloss, f"{word!r} used but not explained"
     # both rounds' basis, in one line at the end
     basis = visible_text(gloss)
-    assert basis.count("ozg-kommune 1.1.0") == 2 and "ozgkompass" in basis
+    assert basis.count("ozg-kommune 1.2.0") == 2 and "ozgkompass" in basis
 
 
 def test_short_version_fits_two_pages(progress_report):

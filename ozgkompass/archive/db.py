@@ -75,6 +75,11 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE assessments SET size_class = {_SIZE_CASE} WHERE population IS NOT NULL;
     CREATE INDEX assessments_peers ON assessments(land, size_class);
     """,
+    # 3: the second figure, "heute online auf Zielstufe" (docs/scoring.md §6a); NULL for
+    # assessments archived before it was scored
+    """
+    ALTER TABLE assessments ADD COLUMN share_today_at_target REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -21,6 +21,7 @@ from ozgkompass.reports.context import (
     responsible_label,
 )
 from ozgkompass.scoring.assessment import OPEN
+from ozgkompass.scoring.today import source_label
 
 PCT = '0" %"'  # the figure is 0–100, shown as "73 %" without Excel's ×100
 MAX_CELL = 32_767  # Excel's limit for the text of one cell
@@ -161,7 +162,10 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
           f"{a.answered} von {a.applicable} zutreffenden Fragen beantwortet")
     c = a.catalogue
     if c is not None:
-        s.row("Anteil der OZG-Leistungen auf Zielstufe", c.share_at_target,
+        s.row("Heute online auf Zielstufe", c.share_today_at_target,
+              f"{c.today_at_target} von {c.in_scope} Leistungen im Umfang; "
+              f"{c.today_unconfirmed} unbestätigt (niemand hat angegeben, ob online)")
+        s.row("Mit der heutigen Infrastruktur erreichbar (auf Zielstufe)", c.share_at_target,
               f"{c.at_target} von {c.in_scope} Leistungen im Umfang")
         if c.weighted_share_at_target is not None:
             s.row("Anteil gewichtet", c.weighted_share_at_target,
@@ -224,8 +228,10 @@ def _services(wb: Any, a: Any) -> None:
                ["OZG-ID", "Leistung", "Themenfeld", "Lage", "Zuständigkeit", "Erreichbar",
                 "Stufe", "Ziel", "Zielstufe", "Lücke", "Engpass-Kriterien",
                 "Unbekannte Kriterien", "EfA verfügbar", "EfA-Schnellgewinn",
-                "Persönliches Erscheinen", "Stufe Frontend", "Stufe Backoffice"],
-               [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10])
+                "Persönliches Erscheinen", "Stufe Frontend", "Stufe Backoffice",
+                "Heute", "Heute (Stufe)", "Heute online auf Zielstufe", "Quelle heute"],
+               [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10,
+                10, 30, 14, 26])
     for r in c.services:
         s.row(r.ozg_id, r.name, r.themenfeld, r.lage or "", responsibility_label(r.responsibility),
               r.level,
@@ -234,7 +240,9 @@ def _services(wb: Any, a: Any) -> None:
               {True: "ja", False: "nein", None: "unbekannt"}[r.efa_available],
               "ja" if r.efa_quick_win else "nein",
               (r.in_person_note or "ja") if r.in_person else "nein",
-              r.frontend_level, r.backoffice_level)
+              r.frontend_level, r.backoffice_level,
+              r.today, r.today_name, "ja" if r.today_at_target else "nein",
+              source_label(r.today_source, r.today_date))
     s.finish()
     if c.services:
         rng = f"J2:J{s.last_row}"
