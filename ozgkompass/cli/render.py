@@ -193,7 +193,7 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
     if c.blocking and a.score is not None and (c.share_at_target or 0) < a.score:
         cid, name, n = c.blocking[0]
         say(f"Warum Index {pct(a.score)}, aber nur {pct(c.share_at_target)} der Leistungen "
-            "auf Zielstufe? Der Index mittelt alle Bereiche des Fragebogens; eine Leistung "
+            "mit der heutigen Infrastruktur auf Zielstufe? Der Index mittelt alle Bereiche des Fragebogens; eine Leistung "
             "erreicht ihre Zielstufe erst, wenn jedes Kriterium reicht, das sie braucht. "
             f"Hier hält vor allem „{name}“ {n} Leistung(en) zurück.")
     say(c.scope_note + (f" {len(c.out_of_scope)} Leistung(en) führt die Kommune nicht aus "
