@@ -369,6 +369,11 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
               else na - oa, number_format="0")
         s.row("OZG-Leistungen im Umfang", oi, ni, None if oi is None or ni is None
               else ni - oi, number_format="0")
+        t = p.today_at_target
+        if t is not None:  # "vorher" empty: archived before `today` was scored
+            s.row("OZG-Leistungen heute online auf Zielstufe", t.old, t.new,
+                  None if t.old is None or t.new is None else t.new - t.old,
+                  number_format="0")
     for note in p.notes:
         s.row("Hinweis", note, "", "")
     s.finish()
@@ -398,9 +403,10 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
         s.row(q.id, report.text_of(q.id), areas.get(q.area_id, q.area_id), kinds[q.kind],
               q.old or "", q.new or "", q.old_score, q.new_score)
     s.finish()
-    if p.reached_target or p.new_gaps or p.new_in_scope:
+    if p.online_today or p.reached_target or p.new_gaps or p.new_in_scope:
         s = _Sheet(wb, "Leistungen", ["Veränderung", "OZG-ID", "Leistung"], [36, 10, 60])
-        for label, items in (("neu auf Zielstufe", p.reached_target),
+        for label, items in (("neu heute online auf Zielstufe", p.online_today),
+                             ("neu auf Zielstufe (erreichbar)", p.reached_target),
                              ("neue Lücke (war auf Zielstufe)", p.new_gaps),
                              ("neu im Umfang, nicht auf Zielstufe", p.new_in_scope)):
             for oid, name in items:

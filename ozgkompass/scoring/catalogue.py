@@ -7,7 +7,6 @@ and a `MaturityModel`. Rules: docs/scoring.md, sections 6–8.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping
@@ -21,6 +20,8 @@ from ozgkompass.model.laender import land_code
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
 from ozgkompass.scoring.today import (
+    SOURCE_UNKNOWN,
+    UNKNOWN,
     TodayLevel,
     answered_statements,
     offline_cap,
@@ -642,6 +643,10 @@ class _Outcome:
             [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]))
         self.lever_sets = _LEVER_SETS.get((plan, needs), lambda: _LeverSets(
             model, results, [needs[k] for k in plan.kind_at]))
+        # the results with `today` unbestätigt (§6a), made on first use, and where each
+        # service sits in them
+        self.unknown_today: list[ServiceResult] | None = None
+        self.position: dict[str, int] = {}
 
 
 # a batch meets the same criteria levels now and then (bounded: ~100 KB each); the
@@ -663,7 +668,7 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     outcome = _OUTCOMES.get((plan, base, restricted), lambda: _Outcome(
         plan, model, _supports(model.criterion_ids, plan.kinds, base, restricted)))
     levers, combos = _levers(model, assessment, qn, outcome)
-    results, today = _with_today(model, outcome.results, assessment, observed)
+    results = _with_today(model, outcome, assessment, observed)
     result = CatalogueResult(
         catalogue={"id": catalogue.id, "version": catalogue.version, "title": catalogue.title,
                    "source": catalogue.source},
@@ -681,51 +686,78 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         frontend_complete=outcome.frontend_complete,
         in_person=outcome.in_person, model_notice=model.notice,
     )
-    _roll_up_today(result, today)
+    _roll_up_today(result)
     return result
 
 
-def _with_today(model: MaturityModel, results: list[ServiceResult], assessment: Any,
-                observed: Mapping[str, TodayLevel] | None
-                ) -> tuple[list[ServiceResult], dict[str, ServiceResult]]:
-    """Each service with its `today` figure (docs/scoring.md §6a). The shared results are
-    copied, never changed: the statements differ between municipalities."""
+def _with_today(model: MaturityModel, outcome: _Outcome, assessment: Any,
+                observed: Mapping[str, TodayLevel] | None) -> list[ServiceResult]:
+    """Each service with its `today` figure (docs/scoring.md §6a). The outcome's shared
+    results are copied, never changed: with nobody saying anything all are "unbestätigt"
+    (one list per outcome); only the services someone spoke about get their own copy."""
+    unknown = outcome.unknown_today
+    if unknown is None:
+        unknown = outcome.unknown_today = [_today_copy(model, res, UNKNOWN)
+                                           for res in outcome.results]
+        outcome.position = {res.ozg_id: i for i, res in enumerate(outcome.results)}
     answered = answered_statements(assessment)
-    cap = offline_cap(model)
-    out: list[ServiceResult] = []
-    for res in results:
-        copy = object.__new__(ServiceResult)
-        copy.__dict__.update(res.__dict__)
-        copy.__dict__.update(today_fields(
-            model, res, statement_for(res.ozg_id, answered, observed), cap))
-        out.append(copy)
-    return out, {s.ozg_id: s for s in out}
+    if not answered and not observed:
+        return unknown
+    out = list(unknown)
+    position = outcome.position
+    for ozg_id in {*answered, *(observed or ())}:
+        i = position.get(ozg_id)
+        if i is not None:
+            said = statement_for(ozg_id, answered, observed)
+            if said is not UNKNOWN:
+                out[i] = _today_copy(model, outcome.results[i], said)
+    return out
 
 
-def _roll_up_today(result: CatalogueResult, by_id: dict[str, ServiceResult]) -> None:
+def _today_copy(model: MaturityModel, res: ServiceResult, said: TodayLevel) -> ServiceResult:
+    copy = object.__new__(ServiceResult)
+    copy.__dict__.update(res.__dict__)
+    copy.__dict__.update(today_fields(model, res, said, offline_cap(model)))
+    return copy
+
+
+def _roll_up_today(result: CatalogueResult) -> None:
     """The headline and group figures of `today` next to those of `reachable`."""
-    services = result.services = list(by_id.values())
+    services = result.services
     result.reachable_at_target = result.at_target
-    result.today_at_target = sum(1 for s in services if s.today_at_target)
-    result.share_today_at_target = (100.0 * result.today_at_target / len(services)
-                                    if services else None)
-    result.today_online = sum(1 for s in services if s.today_online)
-    result.today_not_online = sum(1 for s in services if s.today_online is False)
-    result.today_unconfirmed = sum(1 for s in services if s.today_online is None)
+    online = [s for s in services if s.today_online is not None]
+    hit = [s for s in online if s.today_at_target]
+    result.today_at_target = len(hit)
+    result.share_today_at_target = (100.0 * len(hit) / len(services) if services else None)
+    result.today_online = sum(1 for s in online if s.today_online)
+    result.today_not_online = len(online) - result.today_online
+    result.today_unconfirmed = len(services) - len(online)
     sources: dict[str, int] = {}
-    for s in services:
+    for s in online:
         sources[s.today_source] = sources.get(s.today_source, 0) + 1
+    if result.today_unconfirmed:
+        sources[SOURCE_UNKNOWN] = result.today_unconfirmed
     result.today_sources = sources
+    if hit:  # groups without a service online at target keep their shared result (0)
+        result.by_themenfeld = _grouped(result.by_themenfeld, hit, "themenfeld")
+        result.by_lage = _grouped(result.by_lage, hit, "lage")
 
-    def grouped(groups: list[GroupResult], attr: str) -> list[GroupResult]:
-        counts: dict[str, int] = {}
-        for s in services:
-            name = getattr(s, attr) or "(ohne Lage)"
-            counts[name] = counts.get(name, 0) + (1 if s.today_at_target else 0)
-        return [dataclasses.replace(g, today_at_target=counts.get(g.name, 0)) for g in groups]
 
-    result.by_themenfeld = grouped(result.by_themenfeld, "themenfeld")
-    result.by_lage = grouped(result.by_lage, "lage")
+def _grouped(groups: list[GroupResult], hit: list[ServiceResult], attr: str
+             ) -> list[GroupResult]:
+    counts: dict[str, int] = {}
+    for s in hit:
+        name = getattr(s, attr) or "(ohne Lage)"
+        counts[name] = counts.get(name, 0) + 1
+    out = []
+    for g in groups:
+        n = counts.get(g.name)
+        if n:  # a copy (the group is shared), without replace()'s checks
+            copy = object.__new__(GroupResult)
+            copy.__dict__.update(g.__dict__, today_at_target=n)
+            g = copy
+        out.append(g)
+    return out
 
 
 def _blocking(model: MaturityModel, held: dict[str, int]) -> list[tuple[str, str, int]]:
