@@ -254,3 +254,13 @@ def test_a_bad_services_answer_gets_a_located_german_error(tmp_path, cli):
     both = birkenau(tmp_path, ["10559"], ("10559",))
     assert "steht unter `online` und unter `nicht_online`" in "".join(
         cli("validate", str(both))[1:])
+
+
+def test_named_services_that_are_not_scored_are_said(tmp_path):
+    # 10439 Kfz-Zulassung is a Kreis task; 99999 is no OZG-Leistung of the catalogue
+    c = scored(birkenau(tmp_path, [*BIRKENAU_ONLINE, "10439", "99999"])).catalogue
+    assert c.service("10439") is None and c.today_online == 3
+    assert any("führt die Kommune nicht aus" in line and "10439" in line
+               for line in c.plausibility)
+    assert any("nicht im Katalog: 99999" in line for line in c.plausibility)
+    assert scored(birkenau(tmp_path, BIRKENAU_ONLINE)).catalogue.plausibility == []

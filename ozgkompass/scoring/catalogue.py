@@ -190,7 +190,8 @@ class CatalogueResult:
     today_not_online: int = 0  # said or observed not online
     today_unconfirmed: int = 0  # nobody said anything: never counted as online
     today_sources: dict[str, int] = field(default_factory=dict)  # services per source
-    plausibility: list[str] = field(default_factory=list)  # e.g. count vs. services online
+    # services named online/not online that are not scored (out of scope, not in catalogue)
+    plausibility: list[str] = field(default_factory=list)
 
     def service(self, ozg_id: str) -> ServiceResult | None:
         return next((s for s in self.services if s.ozg_id == ozg_id), None)
@@ -687,7 +688,27 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         in_person=outcome.in_person, model_notice=model.notice,
     )
     _roll_up_today(result)
+    result.plausibility = _statements_outside(assessment, outcome, plan)
     return result
+
+
+def _statements_outside(assessment: Any, outcome: _Outcome, plan: _Plan) -> list[str]:
+    """Services the municipality named online/not online that are not scored here: not its
+    task (out of scope) or not in the catalogue. Said, so a typo does not go unnoticed."""
+    named = answered_statements(assessment)
+    if not named:
+        return []
+    outside = {o.ozg_id: o for o in plan.out_of_scope}
+    foreign = sorted(i for i in named if i not in outcome.position and i not in outside)
+    skipped = sorted(i for i in named if i in outside)
+    lines = []
+    if skipped:
+        lines.append(f"{len(skipped)} als online/nicht online genannte Leistung(en) führt die "
+                     f"Kommune nicht aus (nicht gezählt): {', '.join(skipped)}.")
+    if foreign:
+        lines.append(f"{len(foreign)} genannte OZG-ID(s) stehen nicht im Katalog: "
+                     f"{', '.join(foreign)}.")
+    return lines
 
 
 def _with_today(model: MaturityModel, outcome: _Outcome, assessment: Any,
