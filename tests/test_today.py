@@ -264,3 +264,47 @@ def test_named_services_that_are_not_scored_are_said(tmp_path):
                for line in c.plausibility)
     assert any("nicht im Katalog: 99999" in line for line in c.plausibility)
     assert scored(birkenau(tmp_path, BIRKENAU_ONLINE)).catalogue.plausibility == []
+
+
+@pytest.mark.parametrize("qid, best, worst", [
+    ("accounts_eudi_wallet", "zeitplan", "nein"), ("backoffice_privacy_cockpit", "ja", "nein"),
+    ("governance_dstack", "ja", "nein"), ("governance_cloud", "entschieden", "nein"),
+    ("governance_ai", "geregelt", "nein")])
+def test_the_new_topics_count_in_the_index_and_move_no_criterion(tmp_path, qid, best, worst):
+    """Finding 27: EUDI-Wallet, Datenschutzcockpit, Deutschland-Stack, Cloud, KI."""
+    qn = find_questionnaire("ozg-kommune")
+    q = qn.question(qid)
+    assert q.help and "Quelle" in q.help.de and "keine Reifegradstufe" in q.help.de
+    assert all(not o.criteria and not o.criteria_by_model for o in q.effective_options())
+    results = []
+    for value in (best, worst):
+        path = birkenau(tmp_path, BIRKENAU_ONLINE)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["answers"][qid] = value
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        results.append(scored(path))
+    good, bad = results
+    assert good.score > bad.score
+    assert good.criteria_levels() == bad.criteria_levels()
+    assert [s.level for s in good.catalogue.services] == [s.level for s in bad.catalogue.services]
+
+
+def test_backup_asks_three_things_and_eakte_knows_planned(tmp_path):
+    """Issue 25, folded into 1.2.0: each backup question counts on its own; a planned
+    E-Akte scores above none, below a DMS, and is no E-Akte for model 2.0."""
+    qn = find_questionnaire("ozg-kommune")
+    assert qn.question("security_backup") is None
+    scores = {}
+    for part in ("security_backup_regular", "security_backup_offline",
+                 "security_backup_restore_tested"):
+        path = birkenau(tmp_path, BIRKENAU_ONLINE)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["answers"][part] = "nein"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        a = scored(path)
+        assert a.question(part).score == 0 and a.question(part).counted
+        scores[part] = a.area("security").score
+    assert len(set(scores.values())) == 1  # one weight each
+    eakte = {o.value: o for o in qn.question("backoffice_eakte").options}
+    assert eakte["keine"].score < eakte["geplant"].score < eakte["nur_ablage"].score
+    assert dict(eakte["geplant"].criteria_by_model) == dict(eakte["keine"].criteria_by_model)

@@ -207,8 +207,9 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
     if c.model_notice:
         say(c.model_notice, "dim")
     for other in c.other_models:
-        say(f"Nach {other.title}: {other.at_target} von {other.in_scope} Leistungen auf "
-            f"Zielstufe, Frontend vollständig bei {other.frontend_complete}.", "dim")
+        say(f"Nach {other.title}: heute online auf Zielstufe {other.today_at_target}, mit "
+            f"der heutigen Infrastruktur erreichbar {other.at_target} von {other.in_scope}, "
+            f"Frontend vollständig bei {other.frontend_complete}.", "dim")
     text_table("Nach Themenfeld", [("Themenfeld", None, "l"), ("Leistungen", 10, "r"),
                                    ("heute", 5, "r"), ("erreichbar", 10, "r"),
                                    ("Anteil", 6, "r")],

@@ -171,10 +171,12 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
             s.row("Anteil gewichtet", c.weighted_share_at_target,
                   f"Gewichtung {WEIGHTING.get(c.weighting, c.weighting)}")
         for m in c.other_models:
-            s.row(f"Auf Zielstufe nach {m.title}", m.at_target,
+            s.row(f"Erreichbar auf Zielstufe nach {m.title}", m.at_target,
                   f"von {m.in_scope} Leistungen"
                   + ("" if m.complete or "vorläufig" in m.title else " (Modell vorläufig)"),
                   number_format="0")
+            s.row(f"Heute online auf Zielstufe nach {m.title}", m.today_at_target,
+                  f"von {m.in_scope} Leistungen", number_format="0")
         if c.in_person:
             s.row("Leistungen mit persönlichem Erscheinen", c.in_person,
                   "gesetzlich vorgeschrieben; Stufe und Ziel sind begrenzt", number_format="0")

@@ -153,6 +153,7 @@ class ModelFigures:
     at_target: int
     frontend_complete: int
     level_counts: dict[int, int]
+    today_at_target: int = 0  # "heute online auf Zielstufe" under that model
 
 
 @dataclass
@@ -908,4 +909,5 @@ def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: Mat
     """Score the same answers under another model and keep the headline figures."""
     result = score_answers(qn, aset, model, catalogue, target=target).catalogue
     return ModelFigures(model.id, model.title, model.complete, result.in_scope,
-                        result.at_target, result.frontend_complete, result.level_counts)
+                        result.at_target, result.frontend_complete, result.level_counts,
+                        result.today_at_target)
