@@ -308,3 +308,27 @@ def test_backup_asks_three_things_and_eakte_knows_planned(tmp_path):
     eakte = {o.value: o for o in qn.question("backoffice_eakte").options}
     assert eakte["keine"].score < eakte["geplant"].score < eakte["nur_ablage"].score
     assert dict(eakte["geplant"].criteria_by_model) == dict(eakte["keine"].criteria_by_model)
+
+
+def test_compare_carries_today_and_says_when_the_older_round_did_not_know_it(tmp_path):
+    import copy
+
+    from ozgkompass.scoring.progress import compare
+    from ozgkompass.scoring.summary import summarise
+
+    new = summarise(scored(birkenau(tmp_path, BIRKENAU_ONLINE)))
+    old = summarise(scored(birkenau(tmp_path, ["10294"])))
+    p = compare(old, new)
+    # Meldebescheinigung and Gewerbe are SDG services (target 4), the town's evidence
+    # answers carry 3: of the three only Hundehaltung is online at its target
+    assert (p.today_at_target.old, p.today_at_target.new) == (0, 1)
+    assert [i for i, _ in p.online_today] == ["10160"]
+    legacy = copy.deepcopy(old)  # stored before `today` was scored
+    for key in ("today_at_target", "share_today_at_target", "today_unconfirmed"):
+        del legacy["catalogue"][key]
+    for s in legacy["catalogue"]["services"]:
+        for key in [k for k in s if k.startswith("today")]:
+            del s[key]
+    p = compare(legacy, new)
+    assert p.today_at_target.old is None and p.today_at_target.new == 1
+    assert [i for i, _ in p.online_today] == ["10160"]
