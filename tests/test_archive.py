@@ -79,11 +79,14 @@ def test_migration_from_the_first_schema_version(tmp_path):
         "'', x'00'), ('Altverband', 'verband', 9000, 'klein', '2026-01-01', '', x'00')")
     old.close()
     conn = connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
     assert conn.execute("SELECT municipality, mtype, size_class FROM assessments").fetchall() == [
         ("Altdorf", None, "GK6"),  # 10,000–25,000 Einwohner, filled in by migration 2
         ("Altkreis", "landkreis", "LK2"),  # migration 3: the Kreis classes of the KGSt
         ("Altverband", "gemeindeverband", "GK7")]
+    # migration 4: the "today" figure, unknown for what was archived before it existed
+    assert conn.execute("SELECT share_today_at_target FROM assessments").fetchall() == [
+        (None,), (None,), (None,)]
 
 
 def test_two_processes_adding_at_once(tmp_path):

@@ -1,16 +1,14 @@
 """The December 2026 domain audit (../shared/reference/domain-audit-2026-12.md, section 1):
 one test per finding that changes a figure, on the shipped catalogue and examples.
 
-Findings 10 and 12 need a change of the questionnaire's options that comes with version
-1.2.0 (docs/scoring.md §6); their tests apply exactly that change to the shipped
-questionnaire (`_questionnaire_with_audit_changes`), so they keep passing once the change
-ships. Finding 11 (what is online today) and 25 (Geleitzug) belong to other work.
+Findings 10 and 12 are changes of the questionnaire's options in version 1.2.0
+(docs/scoring.md §6): their tests run on the shipped questionnaire. Finding 11 (what is
+online today) is tested in test_today.py, finding 25 (Geleitzug) in test_convoy.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from importlib import resources
 
 import pytest
 
@@ -55,34 +53,8 @@ def _reasons(result) -> dict[str, str]:
     return {o.ozg_id: o.reason for o in result.out_of_scope}
 
 
-# the option changes of findings 10 and 12, as docs/scoring.md §6 describes them for 1.2.0
-AUDIT_CHANGES = (
-    ("            applies_to: {trust_level: [keines, basis, substantiell]}\n",
-     "            otherwise: {authentifizierung: 2}\n"),
-)
-ONCE_ONLY_OPTIONS = (
-    ("Bei einem Teil der Leistungen ruft die Verwaltung Nachweise selbst elektronisch",
-     "reifegrad-2.0: {nachweise: 7, once_only: 7}"),
-    ("label: In einzelnen Verfahren", "reifegrad-2.0: {nachweise: 7, once_only: 6}"),
-)
-
-
-def _questionnaire_with_audit_changes():
-    text = (resources.files("ozgkompass.questionnaires") / "ozg-kommune.yaml").read_text(
-        encoding="utf-8")
-    for anchor, added in AUDIT_CHANGES:
-        assert text.count(anchor) == 1
-        if added not in text:
-            text = text.replace(anchor, anchor + added)
-    for label, by_model in ONCE_ONLY_OPTIONS:
-        start = text.index(label)
-        end = text.index(by_model, start) + len(by_model)
-        part = text[start:end].replace("criteria: {nachweise: 4}", "criteria: {nachweise: 3}")
-        text = text[:start] + part.replace(
-            by_model, "reifegrad-2.0: {nachweise: 3, once_only: 5}") + text[end:]
-    qn, issues = parse_questionnaire(parse_yaml(text.encode(), "ozg-kommune.yaml"))
-    assert qn is not None, issues
-    return qn
+def _shipped_questionnaire():
+    return find_questionnaire("ozg-kommune")
 
 
 # --- findings 1–8: who executes, in person, what 10561 is -----------------------------------
@@ -159,7 +131,7 @@ def test_finding_09_typisierung_refinements_are_marked_as_the_projects(cli):
 # --- findings 10 and 12: answers that cannot serve every service -----------------------------
 
 def test_finding_10_elster_only_caps_hoch_services_at_2_for_authentifizierung():
-    qn = _questionnaire_with_audit_changes()
+    qn = _shipped_questionnaire()
     falkenberg = _answer(_example("stadt"), "accounts_trust_level", "elster")
     r = _score(falkenberg, qn)
     cat = builtin_catalogue()
@@ -204,9 +176,10 @@ areas:
 def test_finding_12_once_only_for_some_services_does_not_lift_all_to_4():
     nordwald = _example("landkreis")
     assert nordwald.answers["forms_evidence"].value == "once_only"
-    shipped = _score(nordwald)
-    assert shipped.service("10427").at_target  # 1.1.0: Nachweise 4 for every service
-    r = _score(nordwald, _questionnaire_with_audit_changes())
+    qn = _shipped_questionnaire()
+    once_only = next(o for o in qn.question("forms_evidence").options if o.value == "once_only")
+    assert dict(once_only.criteria) == {"nachweise": 3}  # 1.1.0: 4, every service at 4
+    r = _score(nordwald, qn)
     plakette = r.service("10427")  # Feinstaubplakette: SDG Annex II, target 4
     assert plakette.target == 4 and not plakette.at_target and plakette.level == 3
     assert next(c for c in plakette.criteria if c.id == "nachweise").supported == 3

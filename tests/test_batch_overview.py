@@ -37,6 +37,7 @@ def test_overview_outputs_agree_and_the_service_sheet_limit_holds(cli, tmp_path)
     for row, m in zip(sheet[1:], ok, strict=True):
         assert row[header.index("Index")] == m["index"]
         assert row[header.index("Leistungen am Ziel %")] == m["share_at_target"]
+        assert row[header.index("Heute online am Ziel %")] == m["share_today_at_target"]
     with (out / "leistungen.csv").open(encoding="utf-8") as fh:
         services = list(csv.reader(fh, delimiter=";"))
     ids = services[0][3:]

@@ -355,7 +355,7 @@ def test_long_problem_lists_are_capped_per_kind(cli, tmp_path):
 def test_version_warning_is_part_of_the_result_and_strict_fails_on_it(cli, tmp_path, files):
     from pathlib import Path
 
-    text = Path(files["ok"]).read_text(encoding="utf-8").replace('version: "1.1.0"',
+    text = Path(files["ok"]).read_text(encoding="utf-8").replace('version: "1.2.0"',
                                                                   'version: "0.9.0"', 1)
     path = tmp_path / "alt.answers.yaml"
     path.write_text(text, encoding="utf-8")

@@ -298,7 +298,10 @@ def test_new_answers_is_valid_and_lists_every_question(cli, tmp_path, monkeypatc
     path = tmp_path / "stadt-beispiel.answers.yaml"
     text = path.read_text(encoding="utf-8")
     qn_ids = re.findall(r"^  # (\w+):    # ", text, re.M)
-    assert len(qn_ids) == 73 and qn_ids[0] == "portal_type"
+    # every question of ozg-kommune 1.2.0 but the per-service one, which lists the
+    # municipality's services below its id instead
+    assert len(qn_ids) == 78 and qn_ids[0] == "portal_type"
+    assert "portal_services_online" not in qn_ids and "  # portal_services_online:\n" in text
     code, out, err = cli("validate", str(path))
     assert code == 0, out + err
     code, _, err = cli("new-answers", "ozg-kommune", "--kommune", "Stadt Beispiel")

@@ -67,3 +67,42 @@ def test_arrow_keys_sigkill_and_resume(tmp_path):
     assert child.exitstatus == 0
     again = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert again["answers"] == data["answers"]
+
+
+def test_services_online_per_group_with_arrow_keys(tmp_path):
+    """The per-service question (ozg-kommune 1.2.0): a choice per Themenfeld, "einzelne"
+    opens a checklist of the group's services."""
+    from ozgkompass.model.answers import Municipality
+    from ozgkompass.scoring.service_groups import asked_services
+
+    answers = {"portal_type": "land", "portal_pvog_findable": "ja",
+               "portal_descriptions": "lrs_vollstaendig", "portal_editor_named": "ja",
+               "portal_online_services_count": 20}
+    path = tmp_path / "birkenau.answers.yaml"
+    path.write_text(yaml.safe_dump({
+        "format": 1, "questionnaire": {"id": "ozg-kommune", "version": "1.2.0"},
+        "municipality": {"name": "Gemeinde Birkenau", "land": "Hessen", "type": "gemeinde"},
+        "answers": answers}, allow_unicode=True), encoding="utf-8")
+    groups = asked_services(Municipality("Gemeinde Birkenau", land="Hessen", type="gemeinde"))
+    child = spawn(tmp_path, "--answers", path.name)
+    child.expect(f"1/{len(groups)} {groups[0][0]}")
+    child.send(ENTER)                             # alle online
+    child.expect(f"2/{len(groups)}")
+    child.send(DOWN + ENTER)                      # keine online
+    child.expect(f"3/{len(groups)}")
+    child.send(DOWN + DOWN + ENTER)               # einzelne: a checklist
+    child.expect("was ist online")
+    child.send(" " + ENTER)                       # the first (most used) service only
+    for n in range(4, len(groups) + 1):
+        child.expect(f"{n}/{len(groups)}")
+        child.send(DOWN + DOWN + DOWN + ENTER)    # offen lassen
+    child.expect("Barrierefreiheit")              # the next question
+    child.send("p")
+    child.expect(pexpect.EOF)
+    child.close()
+    value = yaml.safe_load(path.read_text(encoding="utf-8"))["answers"][
+        "portal_services_online"]["value"]
+    third = groups[2][1]
+    assert value["online"] == sorted([s.ozg_id for s in groups[0][1]] + [third[0].ozg_id])
+    assert value["nicht_online"] == sorted([s.ozg_id for s in groups[1][1]]
+                                           + [s.ozg_id for s in third[1:]])

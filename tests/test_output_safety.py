@@ -48,7 +48,7 @@ def _answers_file(path: Path) -> Path:
             "portal_type": {"value": "nichts", "note": PAYLOADS["note"],
                             "source": PAYLOADS["source"]},
             "accounts_bundid": {"unclear": PAYLOADS["unclear"]},
-            "portal_local_services": {"na": True, "reason": PAYLOADS["reason"]},
+            "payment_platform": {"na": True, "reason": PAYLOADS["reason"]},
             "governance_plans": PAYLOADS["text"],
         },
     }
@@ -126,7 +126,7 @@ def _payload_workbook(path: Path) -> None:
               "contact": PAYLOADS["participant"], "land": None, "ars": None}
     wb = load_workbook(io.BytesIO(fill(T.build_template(qn), qn, master, {
         "portal_type": "nichts", "accounts_bundid": ("unclear", PAYLOADS["unclear"]),
-        "portal_local_services": ("na", PAYLOADS["reason"]),
+        "payment_platform": ("na", PAYLOADS["reason"]),
         "governance_plans": PAYLOADS["text"]})))
     for ws in wb.worksheets:
         for row in ws.iter_rows(min_row=T.HEADER_ROW + 1):

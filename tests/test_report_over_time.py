@@ -165,12 +165,16 @@ def test_progress_workbook_states_every_change(progress_report):
     pay = answers["payment_platform"]
     assert pay[3] == "Antwort geändert" and pay[1] != "payment_platform"  # the question's text
     services = rows(wb["Leistungen"])[1:]
-    assert {r[1] for r in services if r[0] == "neu auf Zielstufe"} == {
+    assert {r[1] for r in services if r[0] == "neu auf Zielstufe (erreichbar)"} == {
         oid for oid, _ in p.reached_target}
+    assert {r[1] for r in services if r[0] == "neu heute online auf Zielstufe"} == {
+        oid for oid, _ in p.online_today}
+    assert over["OZG-Leistungen heute online auf Zielstufe"][:2] == (
+        old_cat["today_at_target"], new_cat["today_at_target"])
     assert [r[0] for r in rows(wb["Verlauf"])[1:]] == [d for d, _ in ROUNDS]
     method = {r[0]: r[1:] for r in rows(wb["Methodik"])}
-    assert "ozg-kommune 1.1.0" in method["Fragebogen"][0]
-    assert "ozg-kommune 1.1.0" in method["Fragebogen"][1]
+    assert "ozg-kommune 1.2.0" in method["Fragebogen"][0]
+    assert "ozg-kommune 1.2.0" in method["Fragebogen"][1]
     assert method["OZG-Katalog"][0] and method["Werkzeug"][1].startswith("ozgkompass ")
     assert_no_formula(wb)
 
@@ -184,11 +188,13 @@ def test_progress_html_lists_changes_services_and_both_rounds(progress_report):
     for a in p.areas:
         assert a.title in text
     assert len(p.reached_target) > 0
-    assert f"Neu auf Zielstufe ({len(p.reached_target)})" in text
+    assert (f"Neu mit der heutigen Infrastruktur auf Zielstufe ({len(p.reached_target)})"
+            in text)
+    assert f"Neu heute online auf Zielstufe ({len(p.online_today)})" in text
     for _, name in p.reached_target:
         assert name in text
     assert "Frühere Bewertung" in text and "Neuere Bewertung" in text
-    assert text.count("ozg-kommune 1.1.0") >= 2
+    assert text.count("ozg-kommune 1.2.0") >= 2
     assert "http" not in re.sub(r'xmlns="[^"]+"', "", html)  # nothing fetched
 
 
@@ -236,7 +242,7 @@ def test_short_version_for_the_mayor(progress_report):
             assert f"<dt>{word}</dt>" in gloss, f"{word!r} used but not explained"
     # both rounds' basis, in one line at the end
     basis = visible_text(gloss)
-    assert basis.count("ozg-kommune 1.1.0") == 2 and "ozgkompass" in basis
+    assert basis.count("ozg-kommune 1.2.0") == 2 and "ozgkompass" in basis
 
 
 def test_short_version_fits_two_pages(progress_report):

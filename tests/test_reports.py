@@ -98,8 +98,11 @@ def test_workbook_structure(falkenberg):
     rows = {r[0].value: r[1] for r in over.iter_rows(min_row=2) if r[0].value}
     assert rows["OZG-Reifeindex"].value == pytest.approx(a.score)
     assert rows["OZG-Reifeindex"].number_format == '0" %"'
-    assert rows["Anteil der OZG-Leistungen auf Zielstufe"].value == pytest.approx(
-        a.catalogue.share_at_target)
+    # the two figures, each under its own name (issue 22)
+    assert rows["Mit der heutigen Infrastruktur erreichbar (auf Zielstufe)"].value == \
+        pytest.approx(a.catalogue.share_at_target)
+    assert rows["Heute online auf Zielstufe"].value == pytest.approx(
+        a.catalogue.share_today_at_target)
     for area in a.areas:
         assert rows[area.title].value == pytest.approx(area.score)
     services = wb["Leistungen"]
@@ -110,6 +113,10 @@ def test_workbook_structure(falkenberg):
     assert services.conditional_formatting
     in_person = [services.cell(r, 15).value for r in range(2, services.max_row + 1)]
     assert sum(v != "nein" for v in in_person) == a.catalogue.in_person
+    head = [c.value for c in services[1]]
+    today = [services.cell(r, head.index("Heute online auf Zielstufe") + 1).value
+             for r in range(2, services.max_row + 1)]
+    assert today.count("ja") == a.catalogue.today_at_target
     outside = wb["Nicht im Umfang"]
     assert [outside.cell(r, 1).value for r in range(2, outside.max_row + 1)] == [
         o.ozg_id for o in a.catalogue.out_of_scope]

@@ -241,6 +241,9 @@ def independent_score(q: dict, answers: dict) -> tuple[float, dict[str, float]]:
                         / sum(o["score"] for o in opts))
             elif t == "scale":
                 s = (value - qu["min"]) / (qu["max"] - qu["min"])
+            elif t == "services_online":  # share of the services named that are online
+                online, offline = len(value.get("online", [])), len(value.get("nicht_online", []))
+                s = online / (online + offline)
             elif t == "number" and qu.get("thresholds"):
                 hit = [th for th in qu["thresholds"] if value >= th["min"]]
                 s = (hit[-1]["score"] if hit else 0) / max(th["score"] for th in qu["thresholds"])

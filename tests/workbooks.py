@@ -35,6 +35,16 @@ def choose(qn: Questionnaire, rng: Any, share_open: float = 0.05) -> dict[str, A
         elif q.type is QType.MULTIPLE:
             plain = [o.value for o in q.options if not o.exclusive]
             out[q.id] = [v for v in plain if rng.random() < 0.5]
+        elif q.type is QType.SERVICES:  # some online, some not, the rest unknown
+            ids = [svc.ozg_id for _, svc in T.service_rows(q)]
+            marks = {i: rng.choice(("online", "nicht_online", None)) for i in ids}
+            # plausible against the number of online services (else a warning)
+            count = values.get("portal_online_services_count")
+            online = [i for i, m in marks.items() if m == "online"][:count]
+            if count and not online:
+                online = ids[:1]
+            out[q.id] = {"online": sorted(online), "nicht_online": sorted(
+                i for i, m in marks.items() if m == "nicht_online" and i not in online)}
         elif q.type is QType.SCALE:
             out[q.id] = rng.randint(q.min, q.max)
         elif q.type is QType.NUMBER:
@@ -90,6 +100,10 @@ def fill(template: bytes | Path, qn: Questionnaire, master: dict[str, Any],
                 ws.cell(row, T.COL_REASON, v[1])
             elif isinstance(v, tuple):
                 ws.cell(row, T.COL_UNCLEAR, v[1])
+            elif q.type is QType.SERVICES:
+                for key, mark in (("online", "online"), ("nicht_online", "nicht online")):
+                    for ozg_id in v[key]:
+                        ws.cell(rows[T.option_key(q.id, ozg_id)], T.COL_ANSWER, mark)
             elif q.type is QType.MULTIPLE:
                 for o in q.options:
                     ws.cell(rows[T.option_key(q.id, o.value)], T.COL_ANSWER,

@@ -101,6 +101,11 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE assessments SET mtype = 'gemeindeverband' WHERE mtype = 'verband';
     CREATE INDEX assessments_peers_type ON assessments(land, mtype, size_class);
     """,
+    # 4: the second figure, "heute online auf Zielstufe" (docs/scoring.md §6a); NULL for
+    # assessments archived before it was scored
+    """
+    ALTER TABLE assessments ADD COLUMN share_today_at_target REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -33,6 +33,7 @@ class ArchivedAssessment:
     answers_file: str | None
     score: float | None
     share_at_target: float | None
+    share_today_at_target: float | None = None  # archived before schema 3: None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -42,7 +43,7 @@ _COLUMNS = ("id, municipality, ars, land, mtype, population, size_class, "
             "questionnaire_id || ' ' || coalesce(questionnaire_version, ''), "
             "model_id || ' ' || coalesce(model_version, ''), "
             "catalogue_id || ' ' || coalesce(catalogue_version, ''), interview_date, added_at, "
-            "answers_file, score, share_at_target")
+            "answers_file, score, share_at_target, share_today_at_target")
 
 
 def _row(r: tuple[Any, ...]) -> ArchivedAssessment:
@@ -70,13 +71,14 @@ def _record(assessment: Any, answers_json: str) -> tuple[Any, ...]:
         assessment.tool_version, assessment.interview.date,
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), assessment.answers_file,
         assessment.score, answers_json, result,
-        cat.share_at_target if cat else None)
+        cat.share_at_target if cat else None, cat.share_today_at_target if cat else None)
 
 
 _INSERT = ("INSERT INTO assessments (municipality, ars, land, mtype, population, size_class, "
            "questionnaire_id, questionnaire_version, model_id, model_version, catalogue_id, "
            "catalogue_version, tool_version, interview_date, added_at, answers_file, score, "
-           "answers_yaml, result, share_at_target) VALUES (" + ", ".join("?" * 20) + ")")
+           "answers_yaml, result, share_at_target, share_today_at_target) VALUES ("
+           + ", ".join("?" * 21) + ")")
 
 
 def prepare(assessment: Any, answers_set: Any) -> tuple[tuple[Any, ...], list[tuple[str, Any]]]:

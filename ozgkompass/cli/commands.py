@@ -288,6 +288,10 @@ def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Iss
     aset, issues = parse_answers(doc)
     if aset is None:
         return issues, "Antworten"
+    from ozgkompass.model.registry import migrated
+
+    if migrated(aset) is not None:
+        issues.append(aset.issues[-1])
     try:
         qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
                                 questionnaires_dir)

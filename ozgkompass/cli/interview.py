@@ -146,6 +146,9 @@ def register(app: typer.Typer) -> None:
                                     hint="--questionnaire weglassen oder passend angeben.")
                 change = reconcile(qn, aset)
                 session = Session(qn, aset, answers)
+                if aset.migration is not None:  # carried forward on loading
+                    fe.say(aset.migration.summary(), indent=2)
+                    session.save()
                 if change is not None:
                     _report_change(fe, change)
                     session.save()

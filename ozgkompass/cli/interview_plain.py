@@ -35,7 +35,26 @@ def answer_text(session: Session, q: Question) -> str:
     if q.type is QType.MULTIPLE:
         labels = [o.label.de for o in q.options if o.value in (a.value or [])]
         return ", ".join(labels) or "(nichts ausgewählt)"
+    if q.type is QType.SERVICES and isinstance(a.value, dict):
+        return (f"{len(a.value.get('online', []))} Leistung(en) online, "
+                f"{len(a.value.get('nicht_online', []))} nicht online")
     return str(a.value)
+
+
+GROUP_CHOICES = (("a", "alle online"), ("k", "keine online"), ("e", "einzelne auswählen"),
+                 ("", "offen lassen"))
+
+
+def services_start(session: Session, q: Question) -> dict[str, str]:
+    """OZG-ID → "online"/"nicht_online" as recorded so far."""
+    a = session.answer_of(q.id)
+    value = a.value if a is not None and isinstance(a.value, dict) else {}
+    return {**{i: "nicht_online" for i in value.get("nicht_online", [])},
+            **{i: "online" for i in value.get("online", [])}}
+
+
+def services_value(state: dict[str, str]) -> dict[str, list[str]]:
+    return {k: sorted(i for i, m in state.items() if m == k) for k in ("online", "nicht_online")}
 
 
 def header_line(session: Session, q: Question) -> str:
@@ -104,6 +123,8 @@ class PlainFrontend:
         self.say("  Befehle: " + " ".join(keys) + " (? Hilfe, h Befehle)")
 
     def ask(self, q: Question, session: Session) -> Action:
+        if q.type is QType.SERVICES:
+            return self.ask_services(q, session)
         self._show_question(q, session)
         while True:
             line = self._read("Antwort").strip()
@@ -117,6 +138,44 @@ class PlainFrontend:
             if problem is None:
                 return Action("value", value)
             self.say(f"Ungültige Eingabe: {problem}")
+
+    def ask_services(self, q: Question, session: Session) -> Action:
+        """Per group: alle / keine / einzelne (then j/n per service) / offen lassen."""
+        self._show_question(q, session)
+        groups = session.service_groups(q)
+        if not groups:
+            self.say("Für diese Kommune nennt der Katalog keine Leistungen; die Frage wird "
+                     "übersprungen.")
+            return Action("skip")
+        state = services_start(session, q)
+        self.say("  Je Themenfeld: a = alle online, k = keine online, e = einzelne, "
+                 "Enter = offen lassen.")
+        for n, (group, members) in enumerate(groups, 1):
+            known = sum(1 for s in members if s.ozg_id in state)
+            self.say(f"  {n}/{len(groups)} {group} ({len(members)} Leistungen"
+                     + (f", {known} schon angegeben" if known else "") + "): "
+                     + "; ".join(s.name for s in members), indent=4)
+            while True:
+                line = self._read("a/k/e").strip().lower()
+                if line in COMMANDS and line not in ("k",):
+                    return Action(COMMANDS[line][0])
+                if line in ("a", "k", "e", ""):
+                    break
+                self.say("Bitte a, k, e oder Enter (h zeigt die Befehle).")
+            if line in ("a", "k"):
+                for s in members:
+                    state[s.ozg_id] = "online" if line == "a" else "nicht_online"
+            elif line == "e":
+                for s in members:
+                    while True:
+                        mark = self._read(f"    {s.name} ({s.ozg_id}) online? j/n/Enter"
+                                          ).strip().lower()
+                        if mark in ("j", "ja", "n", "nein", ""):
+                            break
+                        self.say("Bitte j, n oder Enter (offen lassen).")
+                    if mark:
+                        state[s.ozg_id] = "online" if mark.startswith("j") else "nicht_online"
+        return Action("value", services_value(state))
 
     @staticmethod
     def _parse(q: Question, line: str) -> tuple[object, str | None]:

@@ -13,7 +13,14 @@ import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from questionary import Choice
 
-from ozgkompass.cli.interview_plain import PlainFrontend, answer_text, header_line
+from ozgkompass.cli.interview_plain import (
+    GROUP_CHOICES,
+    PlainFrontend,
+    answer_text,
+    header_line,
+    services_start,
+    services_value,
+)
 from ozgkompass.cli.output import console, esc
 from ozgkompass.interview.driver import COMMANDS, Action
 from ozgkompass.interview.session import Session
@@ -50,6 +57,8 @@ class TtyFrontend(PlainFrontend):
                       f"[dim]{esc(KEYS_LINE)}[/dim]{before}", highlight=False)
         keys = [k for k in COMMANDS if k != "n" or q.na_allowed]
         current = a.value if a is not None else None
+        if q.type is QType.SERVICES:
+            return self._ask_services_tty(q, session, keys)
         if q.type in (QType.SINGLE, QType.YES_NO, QType.MULTIPLE):
             choices = [Choice(o.label.de, value=o.value,
                               checked=q.type is QType.MULTIPLE and o.value in (current or []))
@@ -79,3 +88,36 @@ class TtyFrontend(PlainFrontend):
         if text in keys:
             return Action(COMMANDS[text][0])
         return Action("value", self._parse(q, text)[0])
+
+    def _ask_services_tty(self, q: Question, session: Session, keys: list[str]) -> Action:
+        """Per group a choice (alle / keine / einzelne / offen lassen); "einzelne" opens a
+        checklist of the group's services (checked = online, unchecked = not online)."""
+        groups = session.service_groups(q)
+        if not groups:
+            self.say("Für diese Kommune nennt der Katalog keine Leistungen; die Frage wird "
+                     "übersprungen.")
+            return Action("skip")
+        console.print(esc(q.text.de), highlight=False)
+        state = services_start(session, q)
+        for n, (group, members) in enumerate(groups, 1):
+            names = "; ".join(s.name for s in members)
+            prompt = questionary.select(
+                f"{n}/{len(groups)} {group} ({len(members)}): {names}",
+                choices=[Choice(label, value=key) for key, label in GROUP_CHOICES],
+                use_jk_keys=False, instruction=" ")
+            result = _with_command_keys(prompt, [k for k in keys if k != "k"]).unsafe_ask()
+            if isinstance(result, tuple):
+                return Action(COMMANDS[result[1]][0])
+            if result in ("a", "k"):
+                for s in members:
+                    state[s.ozg_id] = "online" if result == "a" else "nicht_online"
+            elif result == "e":
+                picked = questionary.checkbox(
+                    f"{group}: was ist online?", use_jk_keys=False,
+                    instruction="(Leertaste wählt, Enter bestätigt; nicht gewählt = nicht online)",
+                    choices=[Choice(f"{s.name} ({s.ozg_id})", value=s.ozg_id,
+                                    checked=state.get(s.ozg_id) == "online")
+                             for s in members]).unsafe_ask()
+                for s in members:
+                    state[s.ozg_id] = "online" if s.ozg_id in (picked or []) else "nicht_online"
+        return Action("value", services_value(state))

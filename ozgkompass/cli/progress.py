@@ -324,8 +324,13 @@ def _render_progress(p: Any, short: bool) -> None:
         if worse:
             console.print(f"- Zurückgefallen: {esc(', '.join(a.title for a in worse))}",
                           highlight=False)
-        console.print(f"- {len(p.reached_target)} Leistung(en) neu am Ziel, "
-                      f"{len(p.new_gaps)} zurückgefallen", highlight=False)
+        if p.today_at_target is not None:
+            t = p.today_at_target
+            console.print(f"- Heute online auf Zielstufe: {_count(t.old)} → {_count(t.new)}",
+                          highlight=False)
+        console.print(f"- Mit der heutigen Infrastruktur erreichbar: {len(p.reached_target)} "
+                      f"Leistung(en) neu am Ziel, {len(p.new_gaps)} zurückgefallen",
+                      highlight=False)
         if p.new_in_scope:
             console.print(f"- {len(p.new_in_scope)} Leistung(en) neu im Katalog bzw. "
                           "Zuständigkeitsbereich, noch nicht am Ziel", highlight=False)
@@ -334,6 +339,10 @@ def _render_progress(p: Any, short: bool) -> None:
         return
     console.print(f"\nOZG-Reifeindex: {_pct(s.old)} → [bold]{_pct(s.new)}[/bold] "
                   f"({_shift(s.old, s.new)})", highlight=False)
+    if p.today_at_target is not None:
+        t = p.today_at_target
+        console.print(f"OZG-Leistungen heute online auf Zielstufe: {_count(t.old)} → "
+                      f"[bold]{_count(t.new)}[/bold]", highlight=False)
     T("Bereiche", [("Bereich", None, "l"), ("vorher", 7, "r"), ("jetzt", 6, "r"),
                    ("±", 5, "r")],
       [[short_title(a.title), _pct(a.old), _pct(a.new), _shift(a.old, a.new)] for a in p.areas])
@@ -346,7 +355,9 @@ def _render_progress(p: Any, short: bool) -> None:
         T("Geänderte Antworten", [("Frage", 24, "l"), ("vorher", None, "l"),
                                   ("jetzt", 20, "l"), ("Art", 8, "l")],
           [[q.id, q.old or "–", q.new or "–", q.kind] for q in p.questions])
-    for title, items in (("Neu am Ziel", p.reached_target),
+    for title, items in (("Neu heute online auf Zielstufe", p.online_today),
+                         ("Neu am Ziel (mit der heutigen Infrastruktur erreichbar)",
+                          p.reached_target),
                          ("Neue Lücken (waren am Ziel)", p.new_gaps),
                          ("Neu im Umfang, noch nicht am Ziel", p.new_in_scope)):
         if items:
@@ -431,3 +442,7 @@ def _render_peers(c: Any) -> None:
        ("n", 5, "r")], rows)
     if c.named:
         console.print("Vergleichskommunen: " + esc(", ".join(c.named)), highlight=False)
+
+
+def _count(n: int | None) -> str:
+    return "nicht erfasst" if n is None else str(n)

@@ -11,6 +11,7 @@ from rich.table import Table
 from ozgkompass.cli.output import console, esc
 from ozgkompass.errors import UserError
 from ozgkompass.model.common import RESPONSIBLE
+from ozgkompass.scoring.today import source_label
 
 
 def _row(table: Table, *cells: object) -> None:
@@ -172,8 +173,13 @@ def _level_label(c: Any, level: int) -> str:
 def catalogue_summary(a: Any, top: int = 5) -> None:
     c = a.catalogue
     console.print(
-        f"\n[bold]OZG-Leistungen[/bold]: [bold]{c.at_target} von {c.in_scope}[/bold] "
-        f"erreichen ihre Zielstufe ({pct(c.share_at_target)})", highlight=False)
+        f"\n[bold]OZG-Leistungen[/bold] ({c.in_scope}): heute online auf Zielstufe "
+        f"[bold]{c.today_at_target}[/bold] ({pct(c.share_today_at_target)}); mit der "
+        f"heutigen Infrastruktur erreichbar [bold]{c.at_target}[/bold] "
+        f"({pct(c.share_at_target)})", highlight=False)
+    say(today_sentence(c), "dim")
+    for line in c.plausibility:
+        say(line, "dim")
     targets = sorted({(s.target, s.target_reason) for s in c.services}, key=lambda t: t[0])
     by_kind = []
     for level, reason in targets:
@@ -183,11 +189,11 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
         by_kind.append(f"{label} {level}")
     say("Zielstufe: " + ", ".join(dict.fromkeys(by_kind)) + ".", "dim")
     counts = [f"{_level_label(c, lv)}: {n}" for lv, n in sorted(c.level_counts.items()) if n]
-    say("Heute erreichbar: " + " · ".join(counts))
+    say("Mit der heutigen Infrastruktur erreichbar: " + " · ".join(counts))
     if c.blocking and a.score is not None and (c.share_at_target or 0) < a.score:
         cid, name, n = c.blocking[0]
         say(f"Warum Index {pct(a.score)}, aber nur {pct(c.share_at_target)} der Leistungen "
-            "auf Zielstufe? Der Index mittelt alle Bereiche des Fragebogens; eine Leistung "
+            "mit der heutigen Infrastruktur auf Zielstufe? Der Index mittelt alle Bereiche des Fragebogens; eine Leistung "
             "erreicht ihre Zielstufe erst, wenn jedes Kriterium reicht, das sie braucht. "
             f"Hier hält vor allem „{name}“ {n} Leistung(en) zurück.")
     say(c.scope_note + (f" {len(c.out_of_scope)} Leistung(en) führt die Kommune nicht aus "
@@ -201,12 +207,16 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
     if c.model_notice:
         say(c.model_notice, "dim")
     for other in c.other_models:
-        say(f"Nach {other.title}: {other.at_target} von {other.in_scope} Leistungen auf "
-            f"Zielstufe, Frontend vollständig bei {other.frontend_complete}.", "dim")
+        say(f"Nach {other.title}: heute online auf Zielstufe {other.today_at_target}, mit "
+            f"der heutigen Infrastruktur erreichbar {other.at_target} von {other.in_scope}, "
+            f"Frontend vollständig bei {other.frontend_complete}.", "dim")
     text_table("Nach Themenfeld", [("Themenfeld", None, "l"), ("Leistungen", 10, "r"),
-                                   ("auf Zielstufe", 13, "r"), ("Anteil", 6, "r")],
-               [[g.name, str(g.services), str(g.at_target), pct(g.share)]
-                for g in c.by_themenfeld])
+                                   ("heute", 5, "r"), ("erreichbar", 10, "r"),
+                                   ("Anteil", 6, "r")],
+               [[g.name, str(g.services), str(g.today_at_target), str(g.at_target),
+                 pct(g.share)] for g in c.by_themenfeld])
+    say("heute = heute online auf Zielstufe; erreichbar = mit der heutigen Infrastruktur "
+        "auf Zielstufe (Anteil).", "dim")
     below = sorted((s for s in c.services if not s.at_target),
                    key=lambda s: (s.themenfeld, s.ozg_id))
     if below:
@@ -214,7 +224,7 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
         rows = []
         for s in below[:limit]:
             missing = s.bottlenecks or s.unknown_criteria
-            rows.append([s.ozg_id, s.name, f"{s.level} → {s.target}",
+            rows.append([s.ozg_id, s.name, f"{s.reachable} → {s.target}",
                          ", ".join(missing) + ("" if s.bottlenecks else " (unbekannt)")])
         text_table(f"Unter Zielstufe ({len(below)})",
                    [("OZG-ID", 6, "l"), ("Leistung", None, "l"), ("Stufe", 5, "l"),
@@ -241,6 +251,18 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
         console.print()
         say("Engpässe (Leistungen, die das Kriterium unter der Zielstufe hält): "
             + ", ".join(f"{name} {n}" for _, name, n in c.blocking[:6]), max_lines=4)
+
+
+def today_sentence(c: Any) -> str:
+    """Where the `today` figure comes from, in one sentence."""
+    said = c.today_sources.get("antwort", 0)
+    seen = c.today_sources.get("beobachtet", 0)
+    parts = [f"{c.today_online} online, {c.today_not_online} nicht online"]
+    origin = [f"{said} laut Angabe der Kommune"] if said else []
+    origin += [f"{seen} beobachtet"] if seen else []
+    return (f"Heute: {', '.join(parts)}" + (f" ({', '.join(origin)})" if origin else "")
+            + f"; {c.today_unconfirmed} unbestätigt (niemand hat etwas angegeben; zählen "
+            "nicht als online).")
 
 
 def explain_overall(a: Any) -> None:
@@ -382,10 +404,19 @@ def explain_service(a: Any, ozg_id: str) -> None:
         f"\n[bold]{esc(s.ozg_id)} {esc(s.name)}[/bold] ({esc(s.themenfeld)})", highlight=False
     )
     console.print(
-        f"Erreichbare Stufe: [bold]{esc(s.level_name)}[/bold], Ziel: {esc(s.target_name)}"
-        f" ({esc(s.target_reason)})",
+        f"Heute: [bold]{esc(s.today_name)}[/bold] ({esc(source_label(s.today_source, s.today_date))})"
+        + (", online auf Zielstufe" if s.today_at_target else ""), highlight=False)
+    console.print(
+        f"Mit der heutigen Infrastruktur erreichbar: [bold]{esc(s.level_name)}[/bold], "
+        f"Ziel: {esc(s.target_name)} ({esc(s.target_reason)})",
         highlight=False,
     )
+    if s.today_online is None:
+        say("Ob es diese Leistung heute online gibt, hat niemand angegeben: sie zählt nicht "
+            "als online (Frage portal_services_online).", "dim")
+    elif s.today_online is False:
+        say("Laut Angabe nicht online: heute gehen höchstens Information, Termin und "
+            "Formular-Download online.", "dim")
     t = Table()
     for col in ("Kriterium", "gilt?", "Stufe der Kommune", "nötig für Ziel"):
         t.add_column(col)

@@ -200,8 +200,16 @@ def _print_problems(result: Any, target: Path) -> None:
     shown = result.shown(SHOWN_PROBLEMS)
     for p in shown:
         style, label = ("red", "Fehler") if p.severity == "error" else ("yellow", "Warnung")
-        console.print(f"[{style}]{label}[/{style}] {esc(p.location)}", highlight=False,
-                      soft_wrap=True)
+        where = str(p.location)
+        file_part, sep, rest = where.partition(", Blatt ")
+        if len(label) + 1 + len(where) > console.width and sep:
+            # the file name stays whole on its line, sheet and cell go below it
+            console.print(f"[{style}]{label}[/{style}] {esc(file_part)}", highlight=False,
+                          soft_wrap=True)
+            console.print(f"  Blatt {esc(rest)}", highlight=False, soft_wrap=True)
+        else:
+            console.print(f"[{style}]{label}[/{style}] {esc(where)}", highlight=False,
+                          soft_wrap=True)
         say(p.message, indent=2, max_lines=4)
     if total > len(shown):
         console.print(f"… und {total - len(shown)} weitere.", highlight=False)

@@ -33,6 +33,8 @@ def describe_values(q: Question) -> str:
     if q.type in (QType.SINGLE, QType.MULTIPLE, QType.YES_NO):
         values = " | ".join(o.value for o in q.effective_options())
         return f"[{values}]" if q.type is QType.MULTIPLE else values
+    if q.type is QType.SERVICES:
+        return "{online: [OZG-IDs], nicht_online: [OZG-IDs]}; nicht genannte: unbekannt"
     if q.type is QType.SCALE:
         return f"ganze Zahl {q.min}–{q.max}"
     if q.type is QType.NUMBER:
@@ -62,5 +64,25 @@ def blank_answers(qn: Questionnaire, aset: AnswerSet) -> str:
                 extra.append(f"nur wenn {q.when.source}")
             if extra:
                 lines.append(f"  #   ({'; '.join(extra)})")
+            if q.type is QType.SERVICES:
+                lines.extend(_services_comment(q, aset))
+                continue
             lines.append(f"  # {q.id}:    # {describe_values(q)}")
     return "\n".join(lines) + "\n"
+
+
+def _services_comment(q: Question, aset: AnswerSet) -> list[str]:
+    """The services_online question with the municipality's services to copy from."""
+    from ozgkompass.scoring.service_groups import asked_services
+
+    lines = [f"  # {q.id}:",
+             "  #   value:",
+             "  #     online: []        # OZG-IDs der Leistungen, die heute online sind",
+             "  #     nicht_online: []  # OZG-IDs der Leistungen, die es nicht sind",
+             "  #   (nicht genannte Leistungen gelten als unbekannt: heute „unbestätigt“)",
+             "  #   Die Leistungen der Kommune nach Themenfeld, meistgenutzte zuerst:"]
+    for group, members in asked_services(aset.municipality, group_by=q.group_by
+                                         or "themenfeld"):
+        lines.append(f"  #   {_comment(group)}:")
+        lines.extend(f"  #     {s.ozg_id} {_comment(s.name)}" for s in members)
+    return lines

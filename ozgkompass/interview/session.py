@@ -82,6 +82,12 @@ class Session:
             return self.questions[self.pos]
         return None
 
+    def service_groups(self, q: Question) -> list[tuple[str, list[Any]]]:
+        """The services a `services_online` question asks this municipality about."""
+        from ozgkompass.scoring.service_groups import asked_services
+
+        return asked_services(self.aset.municipality, group_by=q.group_by or "themenfeld")
+
     def save(self) -> None:
         if self.path is not None:
             write_answers(self.path, self.aset)

@@ -97,6 +97,7 @@ class AnswerSet:
 
     # answers given to an older questionnaire version that no longer fit (kept, never scored)
     superseded: dict[str, Any] = field(default_factory=dict)
+    migration: Any = None  # model.migrations.Migration when carried forward on loading
 
     def get(self, qid: str) -> Answer | None:
         return self.answers.get(qid)
@@ -297,6 +298,8 @@ def normalise_value(q: Question, value: Any) -> tuple[Any, str | None]:
             return None, (f"{exclusive[0]!r} schließt die anderen Optionen aus, gewählt wurden "
                           f"aber {', '.join(chosen)}")
         return chosen, None
+    if q.type is QType.SERVICES:
+        return services_value(value)
     if isinstance(value, float) and not is_sane_number(value):
         return None, f"{value!r} ist keine gültige Zahl"
     if q.type is QType.SCALE:
@@ -314,6 +317,55 @@ def normalise_value(q: Question, value: Any) -> tuple[Any, str | None]:
     if isinstance(value, dict | list):
         return None, "erwartet einen Text"
     return str(value), None
+
+
+SERVICE_STATES = ("online", "nicht_online")
+_OZG_ID = re.compile(r"^\d{5}$")
+
+
+def services_value(value: Any) -> tuple[Any, str | None]:
+    """A `services_online` answer in canonical form: {online: [OZG-IDs], nicht_online: […]}
+    (each sorted, without repeats); services in neither list are unknown."""
+    expected = ("erwartet `{online: [\"10559\", …], nicht_online: [\"10255\", …]}` "
+                "(OZG-IDs; nicht genannte Leistungen gelten als unbekannt)")
+    if not isinstance(value, dict):
+        return None, f"{expected}, gefunden {value!r}"
+    bad_keys = [k for k in value if k not in SERVICE_STATES]
+    if bad_keys:
+        return None, (f"{bad_keys[0]!r} ist kein Schlüssel." + did_you_mean(
+            str(bad_keys[0]), SERVICE_STATES) + f" Möglich: {', '.join(SERVICE_STATES)}")
+    out: dict[str, list[str]] = {}
+    for key in SERVICE_STATES:
+        items = value.get(key) or []
+        if not isinstance(items, list):
+            items = [items]
+        ids = []
+        for item in items:
+            text = str(item).strip() if isinstance(item, str | int) and not isinstance(
+                item, bool) else ""
+            if not _OZG_ID.match(text):
+                return None, f"{item!r} unter `{key}` ist keine OZG-ID (fünf Ziffern, z. B. \"10559\")"
+            ids.append(text)
+        out[key] = sorted(set(ids))
+    both = sorted(set(out["online"]) & set(out["nicht_online"]))
+    if both:
+        return None, (f"{', '.join(both)} steht unter `online` und unter `nicht_online`; "
+                      "bitte nur eines")
+    return out, None
+
+
+def parse_services_text(text: str) -> tuple[Any, str | None]:
+    """A services_online answer written in one cell or line:
+    „online: 10559, 10294; nicht_online: 10255“ (either part may be left out)."""
+    out: dict[str, list[str]] = {"online": [], "nicht_online": []}
+    for part in (p.strip() for p in text.split(";") if p.strip()):
+        key, sep, ids = part.partition(":")
+        key = key.strip().casefold().replace(" ", "_")
+        if not sep or key not in out:
+            return None, (f"„{part}“: erwartet „online: OZG-IDs; nicht_online: OZG-IDs“, "
+                          "z. B. „online: 10559, 10294; nicht_online: 10255“")
+        out[key].extend(i for i in re.split(r"[,\s]+", ids) if i)
+    return services_value(out)
 
 
 @dataclass
@@ -399,7 +451,37 @@ def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
             issues.append(Issue("invalid-value", f"Antwort auf {q.id!r}: {problem}.", at(ans)))
             continue
         values[q.id] = value
+    issues.extend(services_plausibility(qn, aset, values))
     return Resolved(values, visible, issues)
+
+
+COUNT_QUESTION = "portal_online_services_count"
+
+
+def services_plausibility(qn: Questionnaire, aset: AnswerSet,
+                          values: dict[str, Any]) -> list[Issue]:
+    """The services named online against the number of online services counted: every
+    OZG-Leistung online needs at least one Online-Dienst (a warning, never an error)."""
+    count = values.get(COUNT_QUESTION)
+    if count is None:
+        return []
+    out = []
+    for q in qn.questions:
+        if q.type is not QType.SERVICES or q.id not in values:
+            continue
+        online = len(values[q.id]["online"])
+        ans = aset.answers[q.id]
+        where = Location(aset.path, ans.line, ans.column)
+        if online > count:
+            out.append(Issue("services-count", f"{q.id}: {online} Leistung(en) als online "
+                             f"genannt, aber {COUNT_QUESTION} zählt nur {count:g} "
+                             "Online-Dienst(e); eine der beiden Antworten prüfen.", where,
+                             "warning"))
+        elif count and not online and values[q.id]["nicht_online"]:
+            out.append(Issue("services-count", f"{q.id}: keine Leistung als online genannt, "
+                             f"aber {COUNT_QUESTION} zählt {count:g} Online-Dienst(e); "
+                             "welche sind es?", where, "warning"))
+    return out
 
 
 def is_answers(data: Any) -> bool:

@@ -30,7 +30,7 @@ TOP_KEYS = ("format", "id", "version", "title", "description", "languages", "mat
 AREA_KEYS = ("id", "title", "description", "weight", "questions")
 QUESTION_KEYS = ("id", "text", "help", "type", "weight", "required", "na", "when",
                  "recommendation", "responsible", "options", "min", "max", "labels", "unit",
-                 "thresholds")
+                 "thresholds", "group_by")
 OPTION_KEYS = ("value", "label", "score", "criteria", "criteria_by_model", "applies_to",
                "recommendation", "responsible", "exclusive", "otherwise")
 THRESHOLD_KEYS = ("min", "label", "score", "criteria", "criteria_by_model", "applies_to",
@@ -49,8 +49,12 @@ class QType(StrEnum):
     SCALE = "scale"
     NUMBER = "number"
     TEXT = "text"
+    # which OZG-Leistungen are online: asked per service of the municipality's scope,
+    # grouped (docs/questionnaire-format.md); value {online: [OZG-IDs], nicht_online: [...]}
+    SERVICES = "services_online"
 
 
+GROUP_BY = ("themenfeld", "lage")
 YES_NO_VALUES = ("ja", "nein")
 
 
@@ -129,6 +133,7 @@ class Question:
     unit: str | None = None
     thresholds: tuple[Option, ...] = ()
     line: int | None = None
+    group_by: str | None = None  # services_online: group services by themenfeld or lage
 
     @property
     def scored(self) -> bool:
@@ -389,6 +394,15 @@ class _QuestionnaireParser:
                 if key in qm:
                     ck.error("key-not-allowed", f"`{key}` gibt es nur bei Fragen vom Typ number "
                              f"({what} ist {qtype}).", qm.pos_of(key))
+        group_by = None
+        if qtype is QType.SERVICES:
+            group_by = str(qm.get("group_by", "themenfeld"))
+            if group_by not in GROUP_BY:
+                ck.error("group-by", f"`group_by` in {what}: {group_by!r} ist nicht erlaubt; "
+                         f"möglich: {', '.join(GROUP_BY)}.", qm.pos_of("group_by"))
+        elif "group_by" in qm:
+            ck.error("key-not-allowed", f"`group_by` gibt es nur bei Fragen vom Typ "
+                     f"services_online ({what} ist {qtype}).", qm.pos_of("group_by"))
         if qid is None or text is None or qtype is None:
             return None
         q = Question(
@@ -397,7 +411,7 @@ class _QuestionnaireParser:
             na_reason_required=na_reason, when=when, recommendation=recommendation,
             responsible=responsible, options=tuple(options), min=qmin, max=qmax,
             labels=tuple(labels), unit=str(qm["unit"]) if "unit" in qm else None,
-            thresholds=tuple(thresholds), line=qm.pos[0],
+            thresholds=tuple(thresholds), line=qm.pos[0], group_by=group_by,
         )
         self.seen.setdefault(qid, q)
         return q

@@ -9,8 +9,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from ozgkompass.errors import DataError, Issue, UserError, display_path
+from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
 from ozgkompass.model.answers import AnswerSet, is_answers, parse_answers
+from ozgkompass.model.migrations import Migration, migrate
 from ozgkompass.model.questionnaire import Questionnaire, parse_questionnaire
 from ozgkompass.yamlio import load_yaml, parse_yaml
 
@@ -106,4 +107,18 @@ def load_answer_set(path: Path | Traversable, *, builtin: bool = False) -> Answe
     aset, issues = parse_answers(doc)
     if aset is None:
         raise DataError(issues, f"Antwortdatei {doc.path} ist fehlerhaft.")
+    migrated(aset)
     return aset  # header errors travel in aset.issues and are reported with the answers
+
+
+def migrated(aset: AnswerSet) -> Migration | None:
+    """Answers of an older built-in questionnaire version carried forward in memory, with a
+    warning that says so (the interview writes them to the file)."""
+    change = migrate(aset)
+    if change is not None:
+        aset.migration = change
+        aset.issues.append(Issue("questionnaire-migrated", change.summary() + " Die Datei "
+                                 "bleibt unverändert; `ozgkompass interview --answers DATEI` "
+                                 "schreibt die neue Fassung und fragt das Neue.",
+                                 Location(aset.path, aset.questionnaire.line), "warning"))
+    return change

@@ -95,7 +95,10 @@ def render_progress_text(report: Any, audience: Any, today: _dt.date) -> str:
         "services_old": services_old, "services_new": services_new,
         "criteria": report.criteria(),
         "figures": _progress_figures(report, services_old, services_new),
-        "service_lists": [("neu-am-ziel", "Neu auf Zielstufe", p.reached_target),
+        "service_lists": [("neu-heute-online", "Neu heute online auf Zielstufe",
+                           p.online_today),
+                          ("neu-am-ziel", "Neu mit der heutigen Infrastruktur auf Zielstufe",
+                           p.reached_target),
                           ("neue-luecken", "Neue Lücken (waren auf Zielstufe)", p.new_gaps),
                           ("neu-im-umfang", "Neu im Umfang, noch nicht auf Zielstufe",
                            p.new_in_scope)],
@@ -117,8 +120,14 @@ def _progress_figures(report: Any, old: tuple[Any, ...], new: tuple[Any, ...]
              "delta": delta(change(p.score.old, p.score.new)) + " Punkte"},
             {"label": "Vollständigkeit der Antworten", "old": pct(o), "new": pct(n),
              "delta": delta(change(o, n)) + " Punkte"}]
+    t = p.today_at_target
+    if t is not None:
+        rows.append({"label": "OZG-Leistungen heute online auf Zielstufe",
+                     "old": "nicht erfasst" if t.old is None else f"{t.old} von {old[1]}",
+                     "new": "–" if t.new is None else f"{t.new} von {new[1]}",
+                     "delta": "–" if t.old is None or t.new is None else delta(t.new - t.old)})
     if old[0] is not None or new[0] is not None:
-        rows.append({"label": "OZG-Leistungen auf Zielstufe",
+        rows.append({"label": "OZG-Leistungen mit der heutigen Infrastruktur auf Zielstufe",
                      "old": "–" if old[0] is None else f"{old[0]} von {old[1]}",
                      "new": "–" if new[0] is None else f"{new[0]} von {new[1]}",
                      "delta": "–" if old[0] is None or new[0] is None

@@ -21,6 +21,7 @@ from ozgkompass.reports.context import (
     responsible_label,
 )
 from ozgkompass.scoring.assessment import OPEN
+from ozgkompass.scoring.today import source_label
 
 PCT = '0" %"'  # the figure is 0–100, shown as "73 %" without Excel's ×100
 MAX_CELL = 32_767  # Excel's limit for the text of one cell
@@ -161,16 +162,21 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
           f"{a.answered} von {a.applicable} zutreffenden Fragen beantwortet")
     c = a.catalogue
     if c is not None:
-        s.row("Anteil der OZG-Leistungen auf Zielstufe", c.share_at_target,
+        s.row("Heute online auf Zielstufe", c.share_today_at_target,
+              f"{c.today_at_target} von {c.in_scope} Leistungen im Umfang; "
+              f"{c.today_unconfirmed} unbestätigt (niemand hat angegeben, ob online)")
+        s.row("Mit der heutigen Infrastruktur erreichbar (auf Zielstufe)", c.share_at_target,
               f"{c.at_target} von {c.in_scope} Leistungen im Umfang")
         if c.weighted_share_at_target is not None:
             s.row("Anteil gewichtet", c.weighted_share_at_target,
                   f"Gewichtung {WEIGHTING.get(c.weighting, c.weighting)}")
         for m in c.other_models:
-            s.row(f"Auf Zielstufe nach {m.title}", m.at_target,
+            s.row(f"Erreichbar auf Zielstufe nach {m.title}", m.at_target,
                   f"von {m.in_scope} Leistungen"
                   + ("" if m.complete or "vorläufig" in m.title else " (Modell vorläufig)"),
                   number_format="0")
+            s.row(f"Heute online auf Zielstufe nach {m.title}", m.today_at_target,
+                  f"von {m.in_scope} Leistungen", number_format="0")
         if c.in_person:
             s.row("Leistungen mit persönlichem Erscheinen", c.in_person,
                   "gesetzlich vorgeschrieben; Stufe und Ziel sind begrenzt", number_format="0")
@@ -224,8 +230,10 @@ def _services(wb: Any, a: Any) -> None:
                ["OZG-ID", "Leistung", "Themenfeld", "Lage", "Zuständigkeit", "Erreichbar",
                 "Stufe", "Ziel", "Zielstufe", "Lücke", "Engpass-Kriterien",
                 "Unbekannte Kriterien", "EfA verfügbar", "EfA-Schnellgewinn",
-                "Persönliches Erscheinen", "Stufe Frontend", "Stufe Backoffice"],
-               [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10])
+                "Persönliches Erscheinen", "Stufe Frontend", "Stufe Backoffice",
+                "Heute", "Heute (Stufe)", "Heute online auf Zielstufe", "Quelle heute"],
+               [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10,
+                10, 30, 14, 26])
     for r in c.services:
         s.row(r.ozg_id, r.name, r.themenfeld, r.lage or "", responsibility_label(r.responsibility),
               r.level,
@@ -234,7 +242,9 @@ def _services(wb: Any, a: Any) -> None:
               {True: "ja", False: "nein", None: "unbekannt"}[r.efa_available],
               "ja" if r.efa_quick_win else "nein",
               (r.in_person_note or "ja") if r.in_person else "nein",
-              r.frontend_level, r.backoffice_level)
+              r.frontend_level, r.backoffice_level,
+              r.today, r.today_name, "ja" if r.today_at_target else "nein",
+              source_label(r.today_source, r.today_date))
     s.finish()
     if c.services:
         rng = f"J2:J{s.last_row}"
@@ -361,6 +371,11 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
               else na - oa, number_format="0")
         s.row("OZG-Leistungen im Umfang", oi, ni, None if oi is None or ni is None
               else ni - oi, number_format="0")
+        t = p.today_at_target
+        if t is not None:  # "vorher" empty: archived before `today` was scored
+            s.row("OZG-Leistungen heute online auf Zielstufe", t.old, t.new,
+                  None if t.old is None or t.new is None else t.new - t.old,
+                  number_format="0")
     for note in p.notes:
         s.row("Hinweis", note, "", "")
     s.finish()
@@ -390,9 +405,10 @@ def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
         s.row(q.id, report.text_of(q.id), areas.get(q.area_id, q.area_id), kinds[q.kind],
               q.old or "", q.new or "", q.old_score, q.new_score)
     s.finish()
-    if p.reached_target or p.new_gaps or p.new_in_scope:
+    if p.online_today or p.reached_target or p.new_gaps or p.new_in_scope:
         s = _Sheet(wb, "Leistungen", ["Veränderung", "OZG-ID", "Leistung"], [36, 10, 60])
-        for label, items in (("neu auf Zielstufe", p.reached_target),
+        for label, items in (("neu heute online auf Zielstufe", p.online_today),
+                             ("neu auf Zielstufe (erreichbar)", p.reached_target),
                              ("neue Lücke (war auf Zielstufe)", p.new_gaps),
                              ("neu im Umfang, nicht auf Zielstufe", p.new_in_scope)):
             for oid, name in items:

@@ -201,6 +201,9 @@ def question_score(q: Question, value: Any) -> tuple[float | None, list[Option]]
         return min(100.0, _pct(sum(o.score for o in chosen), total)), chosen
     if q.type is QType.SCALE:
         return _pct(value - q.min, q.max - q.min), []  # type: ignore[operator]
+    if q.type is QType.SERVICES:  # share of the services named that are online
+        online, offline = len(value.get("online", ())), len(value.get("nicht_online", ()))
+        return (_pct(online, online + offline) if online + offline else None), []
     if q.type is QType.NUMBER and q.thresholds:
         t = q.threshold_for(float(value))
         best = max(o.score for o in q.thresholds)
@@ -211,6 +214,9 @@ def question_score(q: Question, value: Any) -> tuple[float | None, list[Option]]
 def _answer_label(q: Question, value: Any, chosen: list[Option]) -> str:
     if q.type in (QType.SINGLE, QType.YES_NO, QType.MULTIPLE):
         return ", ".join(o.label.de for o in chosen) or "keine Auswahl"
+    if q.type is QType.SERVICES:
+        return (f"{len(value.get('online', ()))} Leistung(en) online, "
+                f"{len(value.get('nicht_online', ()))} nicht online")
     if q.type is QType.SCALE:
         label = dict(q.labels).get(value)
         return f"{value} von {q.max}" + (f" ({label.de})" if label else "")
@@ -305,7 +311,8 @@ def _remembered_result(ctx: _Context, q: Question, ans: Answer | None, values: d
     key = (ctx, q.id, shown,
            None if ans is None else (ans.na, ans.reason, ans.unclear, ans.note, ans.source),
            # the type too: 1 and 1.0 are equal keys, but are written differently
-           value.__class__, tuple(value) if isinstance(value, list) else value)
+           value.__class__, tuple(value) if isinstance(value, list) else
+           tuple((k, tuple(v)) for k, v in value.items()) if isinstance(value, dict) else value)
     return _QUESTIONS.get(key, lambda: _question_result(ctx.qn, ctx.model, q, ans, values,
                                                         shown))
 

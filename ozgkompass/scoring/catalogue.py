@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +20,15 @@ from ozgkompass.model.laender import NAMES, land_code
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
 from ozgkompass.model.verbaende import VerbandRule, carrier, rule_for, split_note
+from ozgkompass.scoring.today import (
+    SOURCE_UNKNOWN,
+    UNKNOWN,
+    TodayLevel,
+    answered_statements,
+    offline_cap,
+    statement_for,
+    today_fields,
+)
 
 # Criteria an EfA service ("Einer für Alle") brings with it when a municipality reuses it:
 # the online front end with description, form, account/identification and evidence upload
@@ -103,6 +113,15 @@ class ServiceResult:
     next_blockers: list[str] = field(default_factory=list)  # what holds it below next_level
     frontend_level: int | None = None  # under a model with back-office levels (2.0)
     backoffice_level: int | None = None
+    # the two figures (docs/scoring.md §6a): `reachable` = `level`, what today's
+    # infrastructure allows; `today` = what citizens can use now (None: unbestätigt)
+    reachable: int = 0
+    today: int | None = None
+    today_name: str = "unbestätigt"
+    today_online: bool | None = None  # said/observed online; None: nobody said
+    today_source: str = "unbekannt"  # "antwort", "beobachtet" or "unbekannt"
+    today_date: str | None = None
+    today_at_target: bool = False  # online today and at its target
 
 
 @dataclass
@@ -123,6 +142,7 @@ class GroupResult:
     at_target: int
     share: float | None
     weighted_share: float | None
+    today_at_target: int = 0  # of the services: online today and at target
 
 
 @dataclass
@@ -151,6 +171,7 @@ class ModelFigures:
     at_target: int
     frontend_complete: int
     level_counts: dict[int, int]
+    today_at_target: int = 0  # "heute online auf Zielstufe" under that model
 
 
 @dataclass
@@ -179,6 +200,17 @@ class CatalogueResult:
     in_person: int = 0  # services capped because they need personal appearance
     model_notice: str = ""
     other_models: list[ModelFigures] = field(default_factory=list)
+    # "heute online auf Zielstufe" next to "mit der heutigen Infrastruktur erreichbar"
+    # (`at_target` = `reachable_at_target`); docs/scoring.md §6a
+    reachable_at_target: int = 0
+    today_at_target: int = 0
+    share_today_at_target: float | None = None
+    today_online: int = 0  # said or observed online
+    today_not_online: int = 0  # said or observed not online
+    today_unconfirmed: int = 0  # nobody said anything: never counted as online
+    today_sources: dict[str, int] = field(default_factory=dict)  # services per source
+    # services named online/not online that are not scored (out of scope, not in catalogue)
+    plausibility: list[str] = field(default_factory=list)
 
     def service(self, ozg_id: str) -> ServiceResult | None:
         return next((s for s in self.services if s.ozg_id == ozg_id), None)
@@ -669,6 +701,10 @@ class _Outcome:
             [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]))
         self.lever_sets = _LEVER_SETS.get((plan, needs), lambda: _LeverSets(
             model, results, [needs[k] for k in plan.kind_at]))
+        # the results with `today` unbestätigt (§6a), made on first use, and where each
+        # service sits in them
+        self.unknown_today: list[ServiceResult] | None = None
+        self.position: dict[str, int] = {}
 
 
 # a batch meets the same criteria levels now and then (bounded: ~100 KB each); the
@@ -679,8 +715,10 @@ _GROUPS: Memo[tuple[list[GroupResult], list[GroupResult]]] = Memo(500)
 
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                     qn: Questionnaire | None = None, *, target: int | None = None,
-                    scope: str = "kommunal") -> CatalogueResult:
-    """Score every OZG-Leistung in scope against the criteria levels of an assessment."""
+                    scope: str = "kommunal",
+                    observed: Mapping[str, TodayLevel] | None = None) -> CatalogueResult:
+    """Score every OZG-Leistung in scope against the criteria levels of an assessment;
+    `observed` (by OZG-ID) fills `today` where the municipality did not answer (§6a)."""
     key = _scope_key(getattr(assessment, "municipality", None))
     plan = _PLANS.get((catalogue, model), (*key, scope, target),
                       lambda: _Plan(catalogue, model, key, scope, target))
@@ -688,8 +726,8 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     outcome = _OUTCOMES.get((plan, base, restricted), lambda: _Outcome(
         plan, model, _supports(model.criterion_ids, plan.kinds, base, restricted)))
     levers, combos = _levers(model, assessment, qn, outcome)
-    results = outcome.results
-    return CatalogueResult(
+    results = _with_today(model, outcome, assessment, observed)
+    result = CatalogueResult(
         catalogue={"id": catalogue.id, "version": catalogue.version, "title": catalogue.title,
                    "source": catalogue.source},
         model=model.id, target_override=target, weighting=plan.weighting,
@@ -706,6 +744,98 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         frontend_complete=outcome.frontend_complete,
         in_person=outcome.in_person, model_notice=model.notice,
     )
+    _roll_up_today(result)
+    result.plausibility = _statements_outside(assessment, outcome, plan)
+    return result
+
+
+def _statements_outside(assessment: Any, outcome: _Outcome, plan: _Plan) -> list[str]:
+    """Services the municipality named online/not online that are not scored here: not its
+    task (out of scope) or not in the catalogue. Said, so a typo does not go unnoticed."""
+    named = answered_statements(assessment)
+    if not named:
+        return []
+    outside = {o.ozg_id: o for o in plan.out_of_scope}
+    foreign = sorted(i for i in named if i not in outcome.position and i not in outside)
+    skipped = sorted(i for i in named if i in outside)
+    lines = []
+    if skipped:
+        lines.append(f"{len(skipped)} als online/nicht online genannte Leistung(en) führt die "
+                     f"Kommune nicht aus (nicht gezählt): {', '.join(skipped)}.")
+    if foreign:
+        lines.append(f"{len(foreign)} genannte OZG-ID(s) stehen nicht im Katalog: "
+                     f"{', '.join(foreign)}.")
+    return lines
+
+
+def _with_today(model: MaturityModel, outcome: _Outcome, assessment: Any,
+                observed: Mapping[str, TodayLevel] | None) -> list[ServiceResult]:
+    """Each service with its `today` figure (docs/scoring.md §6a). The outcome's shared
+    results are copied, never changed: with nobody saying anything all are "unbestätigt"
+    (one list per outcome); only the services someone spoke about get their own copy."""
+    unknown = outcome.unknown_today
+    if unknown is None:
+        unknown = outcome.unknown_today = [_today_copy(model, res, UNKNOWN)
+                                           for res in outcome.results]
+        outcome.position = {res.ozg_id: i for i, res in enumerate(outcome.results)}
+    answered = answered_statements(assessment)
+    if not answered and not observed:
+        return unknown
+    out = list(unknown)
+    position = outcome.position
+    for ozg_id in {*answered, *(observed or ())}:
+        i = position.get(ozg_id)
+        if i is not None:
+            said = statement_for(ozg_id, answered, observed)
+            if said is not UNKNOWN:
+                out[i] = _today_copy(model, outcome.results[i], said)
+    return out
+
+
+def _today_copy(model: MaturityModel, res: ServiceResult, said: TodayLevel) -> ServiceResult:
+    copy = object.__new__(ServiceResult)
+    copy.__dict__.update(res.__dict__)
+    copy.__dict__.update(today_fields(model, res, said, offline_cap(model)))
+    return copy
+
+
+def _roll_up_today(result: CatalogueResult) -> None:
+    """The headline and group figures of `today` next to those of `reachable`."""
+    services = result.services
+    result.reachable_at_target = result.at_target
+    online = [s for s in services if s.today_online is not None]
+    hit = [s for s in online if s.today_at_target]
+    result.today_at_target = len(hit)
+    result.share_today_at_target = (100.0 * len(hit) / len(services) if services else None)
+    result.today_online = sum(1 for s in online if s.today_online)
+    result.today_not_online = len(online) - result.today_online
+    result.today_unconfirmed = len(services) - len(online)
+    sources: dict[str, int] = {}
+    for s in online:
+        sources[s.today_source] = sources.get(s.today_source, 0) + 1
+    if result.today_unconfirmed:
+        sources[SOURCE_UNKNOWN] = result.today_unconfirmed
+    result.today_sources = sources
+    if hit:  # groups without a service online at target keep their shared result (0)
+        result.by_themenfeld = _grouped(result.by_themenfeld, hit, "themenfeld")
+        result.by_lage = _grouped(result.by_lage, hit, "lage")
+
+
+def _grouped(groups: list[GroupResult], hit: list[ServiceResult], attr: str
+             ) -> list[GroupResult]:
+    counts: dict[str, int] = {}
+    for s in hit:
+        name = getattr(s, attr) or "(ohne Lage)"
+        counts[name] = counts.get(name, 0) + 1
+    out = []
+    for g in groups:
+        n = counts.get(g.name)
+        if n:  # a copy (the group is shared), without replace()'s checks
+            copy = object.__new__(GroupResult)
+            copy.__dict__.update(g.__dict__, today_at_target=n)
+            g = copy
+        out.append(g)
+    return out
 
 
 def _blocking(model: MaturityModel, held: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -810,7 +940,8 @@ def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
 
 def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
                   catalogue: Catalogue | None = None, *, target: int | None = None,
-                  with_successor: bool = False) -> Any:
+                  with_successor: bool = False,
+                  observed: Mapping[str, TodayLevel] | None = None) -> Any:
     """The one scored `Assessment` every command reads: questionnaire scores, and with a
     catalogue the services; `with_successor` adds the headline figures of the model that
     replaced `model` (docs/scoring.md §6)."""
@@ -819,7 +950,8 @@ def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
 
     result = assess(qn, aset, model)
     if catalogue is not None:
-        result.catalogue = score_catalogue(result, catalogue, model, qn, target=target)
+        result.catalogue = score_catalogue(result, catalogue, model, qn, target=target,
+                                           observed=observed)
         if with_successor and model.replaced_by:
             successor = get_model(model.replaced_by)
             if target is None or target <= successor.highest_level:
@@ -833,4 +965,5 @@ def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: Mat
     """Score the same answers under another model and keep the headline figures."""
     result = score_answers(qn, aset, model, catalogue, target=target).catalogue
     return ModelFigures(model.id, model.title, model.complete, result.in_scope,
-                        result.at_target, result.frontend_complete, result.level_counts)
+                        result.at_target, result.frontend_complete, result.level_counts,
+                        result.today_at_target)

@@ -50,6 +50,10 @@ class Progress:
     new_gaps: list[tuple[str, str]]  # were at target before, are not now
     new_in_scope: list[tuple[str, str]] = field(default_factory=list)  # new, below target
     notes: list[str] = field(default_factory=list)
+    # "heute online auf Zielstufe" next to the reachable figures (old side None when it
+    # was stored before ozgkompass scored `today`)
+    today_at_target: FigureChange | None = None
+    online_today: list[tuple[str, str]] = field(default_factory=list)  # now online at target
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -129,6 +133,8 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
     reached: list[tuple[str, str]] = []
     gaps: list[tuple[str, str]] = []
     fresh: list[tuple[str, str]] = []
+    today: FigureChange | None = None
+    online_today: list[tuple[str, str]] = []
     if ocat and ncat:
         otf = {g["name"]: g["share"] for g in ocat["by_themenfeld"]}
         themenfelder = [FigureChange(g["name"], g["name"], otf.get(g["name"]), g["share"])
@@ -142,6 +148,11 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
                 fresh.append((s["ozg_id"], s["name"]))
             elif not s["at_target"] and was is not None and was["at_target"]:
                 gaps.append((s["ozg_id"], s["name"]))
+        today = FigureChange("heute", "heute online auf Zielstufe",
+                             ocat.get("today_at_target"), ncat.get("today_at_target"))
+        online_today = [(s["ozg_id"], s["name"]) for s in ncat["services"]
+                        if s.get("today_at_target") and not (before.get(s["ozg_id"]) or {}).get(
+                            "today_at_target")]
         if ocat["catalogue"]["version"] != ncat["catalogue"]["version"]:
             notes.append(f"Katalog-Versionen unterscheiden sich ({ocat['catalogue']['version']} "
                          f"→ {ncat['catalogue']['version']}).")
@@ -150,7 +161,8 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
                      "werden nicht verglichen.")
     return Progress(new["municipality"]["name"], _side(old), _side(new),
                     FigureChange("gesamt", "Gesamtindex", old["score"], new["score"]),
-                    areas, themenfelder, changes, reached, gaps, fresh, notes)
+                    areas, themenfelder, changes, reached, gaps, fresh, notes, today,
+                    online_today)
 
 
 @dataclass

@@ -35,13 +35,21 @@ def summarise(a: Any) -> dict[str, Any]:
         "catalogue": None if cat is None else {
             "catalogue": dict(cat.catalogue), "model": cat.model, "in_scope": cat.in_scope,
             "at_target": cat.at_target, "share_at_target": cat.share_at_target,
+            # "heute online auf Zielstufe" (absent in results stored before ozgkompass
+            # scored `today`, docs/scoring.md §6a)
+            "today_at_target": cat.today_at_target,
+            "share_today_at_target": cat.share_today_at_target,
+            "today_unconfirmed": cat.today_unconfirmed,
             "by_themenfeld": [{"name": g.name, "services": g.services,
                                "at_target": g.at_target, "share": g.share,
                                "weighted_share": g.weighted_share}
                               for g in cat.by_themenfeld],
             "blocking": [list(b) for b in cat.blocking],
             "services": [{"ozg_id": s.ozg_id, "name": s.name, "themenfeld": s.themenfeld,
-                          "level": s.level, "target": s.target, "at_target": s.at_target}
+                          "level": s.level, "target": s.target, "at_target": s.at_target,
+                          "today": s.today, "today_online": s.today_online,
+                          "today_source": s.today_source, "today_date": s.today_date,
+                          "today_at_target": s.today_at_target}
                          for s in cat.services]},
     }
 

@@ -38,7 +38,7 @@ def _answer_entry(ans: Answer) -> Any:
         return {"unclear": ans.unclear, **extra}
     if ans.na:
         return {"na": True, **extra}
-    if not extra:
+    if not extra and not isinstance(ans.value, dict):  # a mapping would read as the long form
         return _plain(ans.value)
     return {"value": _plain(ans.value), **extra}
 

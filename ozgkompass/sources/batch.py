@@ -308,6 +308,7 @@ def _row(result: Any) -> dict[str, Any]:
         "band": result.band,
         "areas": {a.id: _round(a.score) for a in result.areas},
         "share_at_target": _round(cat.share_at_target),
+        "share_today_at_target": _round(cat.share_today_at_target),
         "themenfelder": {g.name: _round(g.share) for g in cat.by_themenfeld},
         "top_lever": " + ".join(lever.criterion_names) if lever else None,
         "open_required": len(result.open_required),

@@ -29,6 +29,7 @@ BASE_COLUMNS = (
     ("kreis", "Kreis"), ("type", "Art"), ("population", "Einwohner"),
     ("contact", "Ansprechperson"), ("date", "Datum"), ("completeness", "Vollständigkeit %"),
     ("index", "Index"), ("band", "Stufe"), ("share_at_target", "Leistungen am Ziel %"),
+    ("share_today_at_target", "Heute online am Ziel %"),
 )
 TAIL_COLUMNS = (("top_lever", "Größter Hebel"), ("open_required", "Offene Pflichtfragen"),
                 ("unclear", "Zu klären"), ("problems", "Probleme"))

@@ -54,6 +54,19 @@ OLD_TYPE_LABELS = {"Gemeindeverband / Amt": "gemeindeverband"}
 assert set(TYPE_LABELS) == set(MUNICIPALITY_TYPES)
 
 
+# a services_online question: one row per service with one of these (empty = unknown)
+SERVICE_MARKS = ("online", "nicht online")
+
+
+def service_rows(q: Question) -> list[tuple[str, object]]:
+    """(group, service) of every service a blank workbook asks about, in asking order."""
+    from ozgkompass.scoring.service_groups import asked_services
+
+    return [(group, svc) for group, members in asked_services(group_by=q.group_by or
+                                                               "themenfeld")
+            for svc in members]
+
+
 def option_key(qid: str, value: str) -> str:
     """The ID cell of a multiple-choice option row (one yes/no dropdown per option)."""
     return f"{qid}:{value}"
@@ -214,7 +227,19 @@ def build_template(qn: Questionnaire) -> bytes:
             if q.na_allowed:
                 add_list(s, answer_cell(s, row, COL_NA).coordinate, [NA_MARK])
                 answer_cell(s, row, COL_REASON)
-            if q.type is QType.MULTIPLE:
+            if q.type is QType.SERVICES:
+                s.cell(row, COL_ANSWER, "je Leistung unten wählen; leer = unbekannt"
+                       ).alignment = wrap
+                for group, svc in service_rows(q):
+                    row += 1
+                    label = f"   • {svc.name} ({svc.ozg_id}; {group})"
+                    s.cell(row, COL_ID, option_key(q.id, svc.ozg_id))
+                    s.cell(row, COL_TEXT, label).alignment = wrap
+                    s.row_dimensions[row].height = _row_height(
+                        [(label, WIDTHS[COL_TEXT - 1])])
+                    add_list(s, answer_cell(s, row, COL_ANSWER).coordinate,
+                             list(SERVICE_MARKS))
+            elif q.type is QType.MULTIPLE:
                 s.cell(row, COL_ANSWER, "je Option unten ja/nein wählen").alignment = wrap
                 for o in q.options:
                     row += 1

@@ -30,6 +30,7 @@ from ozgkompass.model.answers import (
     OLD_MUNICIPALITY_TYPES,
     QuestionnaireRef,
     check_answers,
+    parse_services_text,
 )
 from ozgkompass.model.questionnaire import Area, QType, Question, Questionnaire
 from ozgkompass.sources import template as T
@@ -331,9 +332,10 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
             Interview(date=date_text, participants=(contact,) if contact else ()))
 
 
-_CHOICE, _MULTIPLE, _NUMBER, _TEXT = range(4)
+_CHOICE, _MULTIPLE, _NUMBER, _TEXT, _SERVICES = range(5)
 _KIND = {QType.SINGLE: _CHOICE, QType.YES_NO: _CHOICE, QType.MULTIPLE: _MULTIPLE,
-         QType.SCALE: _NUMBER, QType.NUMBER: _NUMBER, QType.TEXT: _TEXT}
+         QType.SCALE: _NUMBER, QType.NUMBER: _NUMBER, QType.TEXT: _TEXT,
+         QType.SERVICES: _SERVICES}
 _WIDTH = len(T.COLUMNS)
 _NA_MARKS = (T.NA_MARK, T.YES, "x")
 
@@ -357,7 +359,9 @@ def _plans(qn: Questionnaire) -> tuple[_AreaPlan, ...]:
             (q, _KIND[q.type],
              _choice_map(q) if q.type in (QType.SINGLE, QType.YES_NO) else {},
              tuple((T.option_key(q.id, o.value), o) for o in q.options)
-             if q.type is QType.MULTIPLE else ())
+             if q.type is QType.MULTIPLE else
+             tuple((T.option_key(q.id, svc.ozg_id), svc) for _, svc in T.service_rows(q))
+             if q.type is QType.SERVICES else ())
             for q in area.questions))
         for index, area in enumerate(qn.areas, start=1)))
 
@@ -437,6 +441,8 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
                 na_mark = None
         if kind == _MULTIPLE:
             value: Any = _chosen(r, q, name, rows, by_key, option_rows)
+        elif kind == _SERVICES:
+            value = _services_marked(r, q, name, rows, by_key, option_rows)
         elif formulas and (name, _cell_name(row, T.COL_ANSWER)) in formulas:
             continue  # reported with the other formulas
         elif raw_value == "" or raw_value is None:
@@ -489,6 +495,33 @@ def _chosen(r: _Reader, q: Question, name: str, rows: list[list[Any]],
             r.issue("not-in-list", f"„{raw}“ bei Option „{o.label.de}“ ({q.id}): "
                     "bitte „ja“ oder „nein“ wählen.", r.loc(name, orow, T.COL_ANSWER))
     return chosen if seen else None
+
+
+def _services_marked(r: _Reader, q: Question, name: str, rows: list[list[Any]],
+                     by_key: dict[str, int], service_rows: tuple[tuple[str, Any], ...]
+                     ) -> dict[str, list[str]] | None:
+    """A services_online answer from its rows („online“ / „nicht online“, empty =
+    unknown); None when no row is filled. A row deleted from the sheet stays unknown."""
+    found: dict[str, list[str]] = {"online": [], "nicht_online": []}
+    seen = False
+    for key, svc in service_rows:
+        orow = by_key.get(key)
+        if orow is None:
+            continue
+        cells = rows[orow - 1]
+        raw = _text(cells[T.COL_ANSWER - 1]) if len(cells) >= T.COL_ANSWER else None
+        if raw is None:
+            continue
+        seen = True
+        mark = raw.casefold()
+        if mark in ("online", T.YES):
+            found["online"].append(svc.ozg_id)
+        elif mark in ("nicht online", "nicht_online", T.NO):
+            found["nicht_online"].append(svc.ozg_id)
+        else:
+            r.issue("not-in-list", f"„{raw}“ bei {svc.name} ({q.id}): bitte „online“ oder "
+                    "„nicht online“ wählen oder leer lassen.", r.loc(name, orow, T.COL_ANSWER))
+    return {k: sorted(v) for k, v in found.items()} if seen else None
 
 
 def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipality,
@@ -669,6 +702,13 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
             continue
         raw = rec["antwort"]
         if not raw:
+            continue
+        if q.type is QType.SERVICES:
+            value, problem = parse_services_text(raw)
+            if problem:
+                r.issue("invalid-value", f"Antwort auf {q.id}: {problem}.", where)
+            else:
+                r.add(q.id, where, value=value, **extra)
             continue
         if q.type is QType.MULTIPLE:
             labels = {o.label.de.casefold(): o.value for o in q.options}
