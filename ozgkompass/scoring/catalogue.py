@@ -533,6 +533,13 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
     return in_scope, out, note
 
 
+def services_in_scope(catalogue: Catalogue, municipality: Any) -> tuple[list[OzgService], str]:
+    """The services a municipality executes by its type, Land and scope entries, and the
+    sentence saying how they were chosen (the same selection as `score_catalogue`)."""
+    in_scope, _, note = _select_scope(catalogue, *_scope_key(municipality), "kommunal")
+    return in_scope, note
+
+
 class _Plan:
     """Everything of a catalogue run that does not depend on the answers: the services in
     scope, their weights and kinds, the groups they roll up into. Hashed by identity."""
