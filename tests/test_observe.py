@@ -432,3 +432,32 @@ def test_members_get_one_summary_row_each_and_a_bad_one_does_not_stop_the_round(
 def test_exactly_one_subject(cli):
     code, _, err = cli("observe")
     assert code == 2 and "Genau eines angeben" in err
+
+
+# --- the report's section ------------------------------------------------------------------
+
+
+def test_report_has_the_dashboard_section_when_a_retrieval_is_cached(cli, server, tmp_path):
+    answers = str(EXAMPLES / "gemeinde-lindenau.answers.yaml")
+    code, _, _ = cli("report", answers, "--format", "html", "--out", "ohne")
+    assert code == 0
+    html = next((tmp_path / "ohne").glob("*.html")).read_text(encoding="utf-8")
+    assert 'id="beobachtet"' not in html  # nothing cached: no section, the report as before
+    cli("observe", answers, "--api-url", server.url)
+    code, _, err = cli("report", answers, "--format", "html", "--out", "mit")
+    assert code == 0
+    assert "Mit Daten des Dashboards Digitale Verwaltung, Stand" in err
+    html = next((tmp_path / "mit").glob("*.html")).read_text(encoding="utf-8")
+    section = html.split('id="beobachtet"', 1)[1].split('<h2 id="hebel">', 1)[0]
+    assert f"Quelle: Dashboard Digitale Verwaltung, {server.url}, Stand " in section
+    assert "Widersprüche zwischen Antworten und Dashboard (3)" in section
+    contra = section.split('id="beobachtet-widersprueche"', 1)[1].split("<h3", 1)[0]
+    assert [ozg for ozg in ("10557", "10294", "10124") if f"<td>{ozg}</td>" in contra] == [
+        "10557", "10294", "10124"]
+    assert contra.index("10557") < contra.index("10294") < contra.index("10124")
+    assert "<td>Zuständigkeit und Online-Dienst im Redaktionssystem pflegen</td>" in contra
+    listed = section.split('id="beobachtet-gelistet"', 1)[1].split("<h3", 1)[0]
+    assert "https://service.example-dienstleister.de/lindenau/meldebescheinigung" in listed
+    assert "gelistet, Link nicht ok" in listed and "<td>Link prüfen</td>" in listed
+    care = section.split('id="pflege-liste"', 1)[1]
+    assert "<td>10119</td>" in care and "<td>10559</td>" not in care

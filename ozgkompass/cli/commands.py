@@ -293,4 +293,6 @@ def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Iss
                                 questionnaires_dir)
     except UserError as exc:
         return [*issues, Issue("questionnaire", str(exc), Location(doc.path))], "Antworten"
-    return [*issues, *check_answers(qn, aset).issues], "Antworten"
+    from ozgkompass.masterdata.gv100ad import check_answer_set
+
+    return [*issues, *check_answers(qn, aset).issues, *check_answer_set(aset)], "Antworten"

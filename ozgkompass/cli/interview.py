@@ -201,8 +201,12 @@ def register(app: typer.Typer) -> None:
     def new_answers(
         questionnaire: Annotated[str, typer.Argument(
             help="Fragebogen-ID (z. B. ozg-kommune) oder -Datei.")],
-        kommune: Annotated[str, typer.Option("--kommune", "-k",
-                                             help="Name der Kommune.")],
+        kommune: Annotated[str | None, typer.Option(
+            "--kommune", "-k", help="Name der Kommune (mit --ars aus dem "
+            "Gemeindeverzeichnis).")] = None,
+        ars: Annotated[str | None, typer.Option(
+            "--ars", help="Regionalschlüssel: Name, Typ, Land, Kreis und Einwohnerzahl aus "
+            "dem Gemeindeverzeichnis (ozgkompass gemeinden import).")] = None,
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", dir_okay=False,
             help="Zieldatei (Standard: aus dem Namen der Kommune).")] = None,
@@ -215,13 +219,20 @@ def register(app: typer.Typer) -> None:
         from ozgkompass.interview.blank import blank_answers, file_name_for, new_answer_set
         from ozgkompass.model.answers import Interview, Municipality
 
-        if not kommune.strip():
-            raise UserError("--kommune ist leer; bitte den Namen der Kommune angeben.")
+        if ars is not None:
+            from ozgkompass.masterdata.gv100ad import municipality_for
+
+            municipality = municipality_for(ars, kommune)
+        elif kommune is None or not kommune.strip():
+            raise UserError("--kommune fehlt oder ist leer; bitte den Namen der Kommune "
+                            "angeben.", hint="Oder --ars mit dem Regionalschlüssel, wenn das "
+                            "Gemeindeverzeichnis importiert ist.")
+        else:
+            municipality = Municipality(kommune.strip())
         qn = resolve_questionnaire(questionnaire, questionnaires_dir)
-        target = output or Path(file_name_for(kommune))
+        target = output or Path(file_name_for(municipality.name))
         refuse_overwrite(target, [], force)
-        aset = new_answer_set(qn, Municipality(kommune.strip()),
-                              Interview(dt.date.today().isoformat()))
+        aset = new_answer_set(qn, municipality, Interview(dt.date.today().isoformat()))
         atomic_write_text(target, blank_answers(qn, aset))
         console.print(f"{esc(display_path(target))}: {len(qn.questions)} Fragen aus "
                       f"{esc(qn.id)} {esc(qn.version)} als Kommentare.", highlight=False)

@@ -123,6 +123,24 @@ def _one(ars: str, municipality: Any, aset: Any, cat: Any, *, file: Path | None 
     return compare(retrieval.observation, cat, municipality, aset), retrieval
 
 
+def attach_observed(result: Any, answers: Path, catalogue: str | None) -> None:
+    """Give a scored assessment the comparison with the cached retrieval for its ARS (the
+    report's section reads `result.observed`); reads only the cache, never the network."""
+    from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.model.registry import load_answer_set
+    from ozgkompass.observed.compare import cached_for, compare
+    from ozgkompass.observed.ddv import age_text
+
+    observation = cached_for(result.municipality)
+    if observation is None or result.catalogue is None:
+        return
+    aset = load_answer_set(answers)
+    result.observed = compare(observation, resolve_catalogue(catalogue), aset.municipality,
+                              aset)
+    err_console.print(f"[dim]Mit Daten des Dashboards Digitale Verwaltung, "
+                      f"{age_text(observation)}.[/dim]", highlight=False)
+
+
 def _from_directory(ars: str) -> Any:
     """Master data from the imported Gemeindeverzeichnis (decides the services in scope)."""
     from ozgkompass.masterdata import gv100ad

@@ -64,14 +64,30 @@ class Place:
     @property
     def display_name(self) -> str:
         """The name as an answers file writes it: "Stadt Flensburg", "Samtgemeinde Harsefeld"."""
-        base, _, suffix = self.name.partition(",")
-        suffix = suffix.strip()
-        if suffix and len(suffix.split()) <= 3:
-            return f"{suffix[0].upper()}{suffix[1:]} {base.strip()}"
-        if self.type in ("verband", "landkreis") and self.kind.split()[0] not in self.name:
-            word = self.kind.split(" (")[0]
-            return f"{word} {self.name}"
-        return self.name
+        return display_name(self.name, self.kind)
+
+
+# the word an answers file puts before the name, by kind (none: the name stands alone)
+_PREFIX = {"Kreisangehörige Gemeinde": "Gemeinde", "Markt": "Markt", "Stadt": "Stadt",
+           "Große Kreisstadt": "Stadt", "Kreisfreie Stadt": "Stadt", "Stadtkreis": "Stadt",
+           "Kreis": "Kreis", "Landkreis": "Landkreis", "Regionalverband": "Regionalverband",
+           "Amt": "Amt", "Samtgemeinde": "Samtgemeinde", "Verbandsgemeinde": "Verbandsgemeinde",
+           "Verwaltungsgemeinschaft": "Verwaltungsgemeinschaft",
+           "Kirchspielslandgemeinde": "Kirchspielslandgemeinde",
+           "Verwaltungsverband": "Verwaltungsverband",
+           "Verwaltungsgemeinschaft (Trägermodell)": "Verwaltungsgemeinschaft"}
+
+
+def display_name(name: str, kind: str) -> str:
+    """"Flensburg, Stadt" → "Stadt Flensburg"; "Harsefeld" (Samtgemeinde) → "Samtgemeinde
+    Harsefeld"; a name that already starts with the word stays."""
+    base, _, suffix = name.partition(",")
+    if suffix.strip():
+        return f"{suffix.strip()} {base.strip()}"
+    word = _PREFIX.get(kind)
+    if not word or name.split(" ")[0] == word:
+        return name
+    return f"{word} {name}"
 
 
 @dataclass(frozen=True)
@@ -125,7 +141,7 @@ def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
                 issues.append(Issue("gv100ad-line", "Kreisschlüssel ist nicht numerisch; "
                                     "übersprungen.", loc, "warning"))
                 continue
-            kreise[key] = name
+            kreise[key] = display_name(name, KINDS.get(kind, ("", None))[0])
             raw.append((satzart, key + "0" * 7, name, kind, None))
         elif satzart == "50":
             ars = f"{land}{rb}{kreis}{verband.strip().zfill(4)}000"
@@ -286,3 +302,34 @@ def check_municipality(municipality: Any, directory: Directory, file: str | None
              f"{round(POPULATION_TOLERANCE * 100)} % ab: laut {stand} {place.population} "
              "Einwohner.")
     return issues
+
+
+def check_answer_set(aset: Any) -> list[Issue]:
+    """`check_municipality` against the imported Gemeindeverzeichnis; none imported: []."""
+    directory = load()
+    if directory is None:
+        return []
+    return check_municipality(aset.municipality, directory, aset.path)
+
+
+def municipality_for(ars: str, name: str | None = None) -> Any:
+    """The master data of an answers file from the Gemeindeverzeichnis (`new-answers --ars`);
+    a name given by the user wins over the directory's."""
+    from ozgkompass.model.answers import Municipality
+    from ozgkompass.observed.ddv import normalise_ars
+
+    ars = normalise_ars(ars)
+    directory = load()
+    if directory is None:
+        raise UserError("--ars braucht das Gemeindeverzeichnis, das noch nicht importiert ist.",
+                        hint="Erst `ozgkompass gemeinden import GV100AD_TTMMJJ.txt` ausführen "
+                             "(Datei von Destatis) oder --kommune ohne --ars angeben.")
+    place = directory.get(ars)
+    if place is None:
+        raise UserError(f"Regionalschlüssel {ars} steht nicht im Gemeindeverzeichnis "
+                        f"(Gebietsstand {german_date(directory.gebietsstand)}).",
+                        hint="Den Schlüssel prüfen; nach einer Gebietsreform ein neueres "
+                             "Verzeichnis importieren.")
+    chosen = (name or "").strip() or place.display_name
+    return Municipality(chosen, ars=ars, land=place.land, kreis=place.kreis, type=place.type,
+                        population=place.population)

@@ -136,8 +136,11 @@ def _init_worker(config: BatchConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ozgkompass.catalogue.store import resolve_catalogue
 
+    from ozgkompass.masterdata import gv100ad
+
     _W["config"] = config
     _W["catalogue"] = resolve_catalogue(config.catalogue)
+    _W["gemeinden"] = gv100ad.load()  # None unless `gemeinden import` was run
     _W["questionnaires"] = {}
     _W["models"] = {}
 
@@ -269,6 +272,10 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
     if write:
         write_derived(answers_path(cfg.out, rel), dump_answers(aset).encode())
     issues = list(imported.issues)
+    if _W.get("gemeinden") is not None:  # master data against the Gemeindeverzeichnis
+        from ozgkompass.masterdata.gv100ad import check_municipality
+
+        issues.extend(check_municipality(aset.municipality, _W["gemeinden"], rel))
     mm = _model(cfg.model or qn.maturity_model)
     result = score_answers(qn, aset, mm, _W["catalogue"])
     if result.open_required:
