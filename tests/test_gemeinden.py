@@ -110,7 +110,8 @@ def test_import_keeps_it_in_the_data_folder_with_its_date(cli, gv_file):
     assert "Gebietsstand 30.09.2026" in out
     assert "3 kreisangehörige Gemeinden und Städte, 1 Gemeindeverbände, 1 Kreise, " \
            "1 kreisfreie Städte" in out
-    assert f"{gv_file.name}:12: Satzart '99' ist unbekannt" in err  # the unknown record is reported, the rest is kept
+    # the unknown record is reported, the rest is kept
+    assert f"{gv_file.name}:12: Satzart '99' ist unbekannt" in err
     stored = json.loads(gv100ad.store_path().read_text(encoding="utf-8"))
     assert (stored["gebietsstand"], stored["source"]) == ("2026-09-30", gv_file.name)
     assert gv100ad.load().get("039990005012").population == 3180
@@ -203,3 +204,75 @@ def test_batch_warns_where_a_workbook_disagrees_with_the_directory(cli, gv_file,
     assert [(p["code"], p["severity"], p["location"]["file"]) for p in found] == [
         ("gv100ad-type", "warning", "lindenau.xlsx")]
     assert "Kreisangehörige Gemeinde (gemeinde)" in found[0]["message"]
+
+
+def test_interview_offers_the_directory_for_the_ars_typed(gv_file, tmp_path):
+    """A real interview in a subprocess (piped input): Enter takes type, Kreis and
+    population from the Gemeindeverzeichnis; the user's own input still wins elsewhere."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "NO_COLOR": "1",
+           "PYTHONPATH": str(ROOT), "OZGKOMPASS_DATA_DIR": str(data), "HOME": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "ozgkompass", "gemeinden", "import", str(gv_file)],
+                   check=True, env=env, capture_output=True, cwd=tmp_path)
+    (tmp_path / "mini.yaml").write_text("""format: 1
+id: mini
+version: "1.0.0"
+title: {de: Mini}
+areas:
+  - id: portal
+    title: Portal
+    questions:
+      - id: portal_ok
+        type: yes_no
+        text: Gibt es ein Portal?
+""", encoding="utf-8")
+    lines = ["",              # type: Enter (from the directory)
+             "039990005012",  # ARS
+             "", "", "",      # Land, Kreis, population: Enter
+             "2026-11-20", "BM, Hauptamt",
+             "p"]             # pause at the first question
+    out = subprocess.run([sys.executable, "-m", "ozgkompass", "interview", "-q", "mini.yaml",
+                          "--kommune", "Gemeinde Lindenau"], input="\n".join(lines) + "\n",
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    flat = " ".join(out.stdout.split())  # the console wraps at 80 columns
+    assert "Laut Gemeindeverzeichnis (Gebietsstand 30.09.2026): Gemeinde Lindenau, " \
+           "Kreisangehörige Gemeinde, Landkreis Heidmoor, 3180 Einwohner." in flat
+    assert "Kreis (Enter = Landkreis Heidmoor)" in flat
+    from ozgkompass.model.registry import load_answer_set
+
+    m = load_answer_set(tmp_path / "gemeinde-lindenau.answers.yaml").municipality
+    assert (m.type, m.land, m.kreis, m.population) == ("gemeinde", "Niedersachsen",
+                                                       "Landkreis Heidmoor", 3180)
+
+
+def test_template_with_ars_is_prefilled_and_imports_with_the_master_data(cli, gv_file,
+                                                                          tmp_path):
+    cli("gemeinden", "import", str(gv_file))
+    code, _, err = cli("template", "--out", "lindenau.xlsx", "--ars", "039990005012")
+    assert code == 0, err
+    code, _, err = cli("import", "lindenau.xlsx", "--out", "lindenau.answers.yaml",
+                       "--partial")
+    from ozgkompass.model.registry import load_answer_set
+
+    m = load_answer_set(tmp_path / "lindenau.answers.yaml").municipality
+    assert (m.name, m.ars, m.type, m.land, m.kreis, m.population) == (
+        "Gemeinde Lindenau", "039990005012", "gemeinde", "Niedersachsen",
+        "Landkreis Heidmoor", 3180)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from ozgkompass.model.answers import Municipality
+    from ozgkompass.model.registry import find_questionnaire
+    from ozgkompass.sources import template as T
+
+    data = T.prefill_master(T.build_template(find_questionnaire("ozg-kommune")),
+                            Municipality("=HYPERLINK(\"http://x\")", ars="039990005012"))
+    cell = load_workbook(io.BytesIO(data))[T.MASTER_SHEET].cell(T.MASTER_FIRST_ROW, 2)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

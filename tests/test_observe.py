@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from ddv_server import DATA, DdvServer
+
 from ozgkompass.catalogue.store import data_dir
 from ozgkompass.model.catalogue import builtin_catalogue
 from ozgkompass.observed import ddv

@@ -35,6 +35,22 @@ def resolve_questionnaire(spec: str | None, questionnaires_dir: Path | None,
     return find_questionnaire(spec, version, questionnaires_dir)
 
 
+def _directory_place(fe: Any, ars: str | None) -> Any:
+    """The Gemeindeverzeichnis entry of the ARS just typed (None without one), announced."""
+    if not ars:
+        return None
+    from ozgkompass.masterdata import gv100ad
+
+    directory = gv100ad.load()
+    place = directory.get(ars) if directory is not None else None
+    if directory is not None and place is not None:
+        pop = f", {place.population} Einwohner" if place.population else ""
+        fe.say(f"Laut Gemeindeverzeichnis (Gebietsstand "
+               f"{gv100ad.german_date(directory.gebietsstand)}): {place.display_name}, "
+               f"{place.kind}{', ' + place.kreis if place.kreis else ''}{pop}.")
+    return place
+
+
 def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
     from ozgkompass.model.answers import MUNICIPALITY_TYPES, Interview, Municipality
     from ozgkompass.model.laender import NAMES, code_from_ars
@@ -58,12 +74,19 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
             break
         fe.say("Der Regionalschlüssel hat genau 12 Ziffern, z. B. 034510001001.")
     from_ars = NAMES.get(code_from_ars(ars) or "")
+    place = _directory_place(fe, ars)
+    if place is not None and mtype is None:
+        mtype = place.type
     land = fe.ask_text("Land" + (f" (Enter = {from_ars})" if from_ars else "")) or from_ars
-    kreis = fe.ask_text("Kreis")
+    known_kreis = place.kreis if place is not None else None
+    kreis = fe.ask_text("Kreis" + (f" (Enter = {known_kreis})" if known_kreis else "")) \
+        or known_kreis
+    known_pop = place.population if place is not None else None
     population = None
     while True:
-        p = fe.ask_text("Einwohnerzahl")
+        p = fe.ask_text("Einwohnerzahl" + (f" (Enter = {known_pop})" if known_pop else ""))
         if p is None:
+            population = known_pop
             break
         digits = p.replace(".", "").replace(" ", "")
         if digits.isdigit():

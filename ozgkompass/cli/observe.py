@@ -75,7 +75,8 @@ def register(app: typer.Typer) -> None:
         if file is not None and (members or kreis):
             raise UserError("--file gilt für eine Kommune, nicht mit --members oder --kreis.")
         cat = resolve_catalogue(catalogue)
-        opts = {"api_url": api_url, "offline": offline, "fmt": fmt, "timeout": timeout}
+        opts: dict[str, Any] = {"api_url": api_url, "offline": offline, "fmt": fmt,
+                                "timeout": timeout}
         if members or kreis:
             _round(_member_list(members, kreis), cat, opts, json_out)
             return

@@ -135,7 +135,6 @@ def _init_worker(config: BatchConfig) -> None:
     catalogue and model, so each file only costs reading and scoring."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ozgkompass.catalogue.store import resolve_catalogue
-
     from ozgkompass.masterdata import gv100ad
 
     _W["config"] = config
