@@ -342,7 +342,12 @@ def test_briefing_sentences_say_how_the_figure_comes_about_and_what_moves_it(ser
                             f"3 von {len(c.services)} Leistungen")
     assert "(2 davon Dienste von Kreis, Land oder Bund)" in first
     assert f"die {len(c.care_list)} Leistungen ohne gelisteten Online-Dienst" in second
-    assert "und 1 Link(s) mit Status „nicht ok“ repariert werden" in second
+    assert second.endswith("und 1 Link mit Status „nicht ok“ repariert wird.")
+    from dataclasses import replace
+
+    _, second = briefing_sentences(replace(c, care_list=()))
+    assert second == ("Für jede Leistung ist ein Dienst gelistet; die Zahl hält, wenn 1 Link "
+                      "mit Status „nicht ok“ repariert wird.")
 
 
 # --- export files --------------------------------------------------------------------------

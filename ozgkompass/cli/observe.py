@@ -74,6 +74,8 @@ def register(app: typer.Typer) -> None:
                             hint="z. B. ozgkompass observe kommune.answers.yaml")
         if file is not None and (members or kreis):
             raise UserError("--file gilt für eine Kommune, nicht mit --members oder --kreis.")
+        if fmt not in ("json", "csv"):
+            raise UserError(f"--format {fmt!r} ist unbekannt.", hint="json oder csv angeben.")
         cat = resolve_catalogue(catalogue)
         opts: dict[str, Any] = {"api_url": api_url, "offline": offline, "fmt": fmt,
                                 "timeout": timeout}

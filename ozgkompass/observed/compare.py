@@ -350,11 +350,18 @@ def briefing_sentences(c: Comparison) -> tuple[str, str]:
              + "; es zählt, was im Redaktionssystem des Landes mit der Zuständigkeit und "
              f"einem Online-Dienst verknüpft ist (Stand {_german(c.date)}).")
     broken = len(c.broken_links)
-    second = (f"Die Zahl steigt am schnellsten, wenn für die {len(c.care_list)} Leistungen "
-              "ohne gelisteten Online-Dienst vorhandene Dienste (auch des Landes oder "
-              "EfA-Dienste) im Redaktionssystem verknüpft werden"
-              + (f" und {broken} Link(s) mit Status „nicht ok“ repariert werden" if broken
-                 else "") + ".")
+    links = (f"{broken} Link{'s' if broken != 1 else ''} mit Status „nicht ok“ repariert "
+             + ("wird" if broken == 1 else "werden"))
+    if c.care_list:
+        second = (f"Die Zahl steigt am schnellsten, wenn für die {len(c.care_list)} "
+                  "Leistungen ohne gelisteten Online-Dienst vorhandene Dienste (auch des "
+                  "Landes oder EfA-Dienste) im Redaktionssystem verknüpft werden"
+                  + (f" und {links}" if broken else "") + ".")
+    elif broken:
+        second = f"Für jede Leistung ist ein Dienst gelistet; die Zahl hält, wenn {links}."
+    else:
+        second = ("Für jede Leistung ist ein Dienst gelistet; die Zahl hält, solange die "
+                  "Einträge im Redaktionssystem gepflegt bleiben.")
     return first, second
 
 
