@@ -165,7 +165,9 @@ def _model(name: str) -> Any:
 def _input_key(digest: str) -> str:
     cat = _W["catalogue"]
     cfg: BatchConfig = _W["config"]
-    return f"{digest}|{cat.id}|{cat.version}|{cfg.model}|{__version__}"
+    gv = _W.get("gemeinden")  # a newly imported Gemeindeverzeichnis changes the warnings
+    return (f"{digest}|{cat.id}|{cat.version}|{cfg.model}|{__version__}"
+            + (f"|gv100ad {gv.gebietsstand} {gv.imported}" if gv is not None else ""))
 
 
 def result_path(out: Path, rel: str) -> Path:
