@@ -115,6 +115,10 @@ def test_import_keeps_it_in_the_data_folder_with_its_date(cli, gv_file):
     stored = json.loads(gv100ad.store_path().read_text(encoding="utf-8"))
     assert (stored["gebietsstand"], stored["source"]) == ("2026-09-30", gv_file.name)
     assert gv100ad.load().get("039990005012").population == 3180
+    stored["rows"]["039990005012"] = ["nur ein Feld"]  # a damaged store: a German line
+    gv100ad.store_path().write_text(json.dumps(stored), encoding="utf-8")
+    code, _, err = cli("new-answers", "ozg-kommune", "--ars", "039990005012")
+    assert code == 2 and "Das gespeicherte Gemeindeverzeichnis ist nicht lesbar" in err
 
 
 def test_new_answers_with_ars_fills_master_data(cli, gv_file, tmp_path):

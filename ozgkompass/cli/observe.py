@@ -307,9 +307,9 @@ def gemeinden_import(
     print_issues(issues)
     target = gv100ad.save(directory)
     counts: dict[str, int] = {}
-    for p in directory.places.values():
+    for p in directory.places():
         counts[p.type or ""] = counts.get(p.type or "", 0) + 1
-    console.print(f"{len(directory.places)} Gebietseinheiten, Gebietsstand "
+    console.print(f"{len(directory.rows)} Gebietseinheiten, Gebietsstand "
                   f"{gv100ad.german_date(directory.gebietsstand)}: "
                   f"{counts.get('gemeinde', 0) + counts.get('stadt', 0)} kreisangehörige "
                   f"Gemeinden und Städte, {counts.get('verband', 0)} Gemeindeverbände, "

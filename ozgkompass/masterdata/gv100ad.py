@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -90,19 +90,28 @@ def display_name(name: str, kind: str) -> str:
     return f"{word} {name}"
 
 
+_FIELDS = ["name", "kind", "type", "land", "kreis", "population"]  # of Place, after ars
+
+
 @dataclass(frozen=True)
 class Directory:
     gebietsstand: str  # ISO date of the file's Gebietsstand
     source: str  # file name it was imported from
     imported: str  # ISO date and time of the import
-    places: dict[str, Place]
+    rows: dict[str, tuple[Any, ...]]  # ARS → the other fields of Place, in order
 
     def get(self, ars: str | None) -> Place | None:
-        return self.places.get(ars or "")
+        # a Place is made only when asked for: loading 16,000 of them would cost more than
+        # reading the file (validate and batch look up one per answers file)
+        row = self.rows.get(ars or "")
+        return Place(ars or "", *row) if row is not None else None
 
     def under(self, prefix: str) -> list[Place]:
         """Every unit whose ARS starts with `prefix` (e.g. all of a Kreis), in ARS order."""
-        return [p for a, p in sorted(self.places.items()) if a.startswith(prefix)]
+        return [Place(a, *row) for a, row in sorted(self.rows.items()) if a.startswith(prefix)]
+
+    def places(self) -> list[Place]:
+        return self.under("")
 
 
 def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
@@ -168,7 +177,7 @@ def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
         if satzart == "60" and pop is not None:
             for prefix in (ars[:9] + "000", ars[:5] + "0" * 7):
                 population[prefix] = population.get(prefix, 0) + pop
-    places: dict[str, Place] = {}
+    places: dict[str, tuple[Any, ...]] = {}
     for satzart, ars, name, kind, pop in raw:
         label, mtype = KINDS.get(kind, ("", None))
         if mtype is None:
@@ -180,11 +189,10 @@ def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
         in_kreis = kreise.get(ars[:5]) if mtype not in ("landkreis", "kreisfreie_stadt") \
             else None
         land_code = code_from_ars(ars)
-        places[ars] = Place(ars=ars, name=name, kind=label, type=mtype,
-                            land=NAMES.get(land_code or ""), kreis=in_kreis, population=pop)
+        places[ars] = (name, label, mtype, NAMES.get(land_code or ""), in_kreis, pop)
     return Directory(gebietsstand=stand or "", source=source,
                      imported=datetime.now(UTC).replace(microsecond=0).isoformat(),
-                     places=places), issues
+                     rows=places), issues
 
 
 def read_file(path: Path) -> tuple[Directory, list[Issue]]:
@@ -216,32 +224,37 @@ def store_path() -> Path:
 def save(directory: Directory) -> Path:
     data = {"format": STORE_FORMAT, "gebietsstand": directory.gebietsstand,
             "source": directory.source, "imported": directory.imported,
-            "places": {a: asdict(p) for a, p in sorted(directory.places.items())}}
+            "fields": _FIELDS, "rows": {a: list(r) for a, r in sorted(directory.rows.items())}}
     target = store_path()
     atomic_write_text(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return target
 
 
-_LOADED: dict[tuple[str, float], Directory] = {}
+_LOADED: dict[tuple[str, int, int], Directory] = {}
 
 
 def load() -> Directory | None:
     """The imported Gemeindeverzeichnis, None if none was imported."""
     path = store_path()
     try:
-        stamp = path.stat().st_mtime
+        stat = path.stat()
     except OSError:
         return None
-    key = (str(path), stamp)
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key in _LOADED:
         return _LOADED[key]
     hint = "Mit `ozgkompass gemeinden import DATEI` neu einlesen."
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        places = {a: Place(**p) for a, p in data["places"].items()}
+        if data.get("format") != STORE_FORMAT or data.get("fields") != _FIELDS:
+            raise KeyError("format")
+        rows = {a: tuple(r) for a, r in data["rows"].items()}
+        if any(len(r) != len(_FIELDS) for r in rows.values()):
+            raise TypeError("rows")
         directory = Directory(str(data["gebietsstand"]), str(data["source"]),
-                              str(data["imported"]), places)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+                              str(data["imported"]), rows)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
+            AttributeError) as exc:
         raise UserError(f"{display_path(path)}: Das gespeicherte Gemeindeverzeichnis ist "
                         f"nicht lesbar ({type(exc).__name__}).", hint=hint) from None
     _LOADED.clear()
