@@ -434,6 +434,17 @@ def test_members_get_one_summary_row_each_and_a_bad_one_does_not_stop_the_round(
     assert "kein 12-stelliger Amtlicher Regionalschlüssel" in data["failed"][0]["message"]
 
 
+def test_an_answers_file_with_a_short_ars_is_named_in_the_message(cli, tmp_path):
+    answers = tmp_path / "kurz.answers.yaml"
+    answers.write_text((EXAMPLES / "gemeinde-lindenau.answers.yaml").read_text(
+        encoding="utf-8").replace('ars: "039990005012"', 'ars: "03999000"'), encoding="utf-8")
+    code, _, err = cli("observe", str(answers), "--offline")
+    assert code == 1
+    assert "kurz.answers.yaml:12" in err  # the line of the ARS
+    assert "Amtlicher Regionalschlüssel '03999000' muss aus 12 Ziffern bestehen" in err
+    assert "Der Regionalschlüssel ist ungültig" in err
+
+
 def test_exactly_one_subject(cli):
     code, _, err = cli("observe")
     assert code == 2 and "Genau eines angeben" in err

@@ -12,7 +12,7 @@ import typer
 from ozgkompass.cli.commands import CatalogueOpt
 from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
 from ozgkompass.cli.output import console, dump_json, err_console, esc, print_issues
-from ozgkompass.errors import UserError, display_path
+from ozgkompass.errors import DataError, UserError, display_path
 
 gemeinden_app = typer.Typer(help="Amtliches Gemeindeverzeichnis (Destatis GV100AD): "
                             "Name, Art, Kreis und Einwohnerzahl je Regionalschlüssel.",
@@ -64,6 +64,7 @@ def register(app: typer.Typer) -> None:
         Exit-Code 1: Widersprüche gefunden (oder ein Mitglied nicht abrufbar).
         """
         from ozgkompass.catalogue.store import resolve_catalogue
+        from ozgkompass.observed.ddv import normalise_ars
 
         chosen = [n for n, v in (("ANTWORTDATEI", answers), ("--ars", ars),
                                  ("--members", members), ("--kreis", kreis)) if v]
@@ -88,12 +89,17 @@ def register(app: typer.Typer) -> None:
 
             aset = load_answer_set(answers)
             municipality = aset.municipality
+            bad_ars = [i for i in aset.issues if i.code == "ars"]
+            if bad_ars:  # the answers check located it: say that, not "missing"
+                raise DataError(bad_ars, f"{display_path(answers)}: Der Regionalschlüssel "
+                                "ist ungültig; ohne ihn lässt sich nichts beobachten.")
             if not municipality.ars:
                 raise UserError(f"{display_path(answers)}: municipality.ars fehlt; ohne "
                                 "Regionalschlüssel lässt sich nichts beobachten.",
                                 hint="Den 12-stelligen Regionalschlüssel in die Antwortdatei "
                                      "eintragen oder --ars angeben.")
-            ars = municipality.ars
+            ars = normalise_ars(municipality.ars,
+                                where=f"{display_path(answers)}: municipality.ars")
         comparison, retrieval = _one(ars or "", municipality, aset, cat, file=file, **opts)
         if retrieval.notice:
             err_console.print(f"[yellow]Hinweis:[/yellow] {esc(retrieval.notice)}",
