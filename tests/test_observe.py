@@ -396,6 +396,8 @@ def test_file_xlsx_export_with_numbers_for_keys(cli, tmp_path):
     (b"<html><body>Anmeldung</body></html>", "Die Datei ist eine HTML-Seite, kein Export."),
     (b"a;b;c\n1;2;3\n", "Die Kopfzeile nennt keine Spalte für den LeiKa-Schlüssel"),
     (b'{"content": [', "kein gültiges JSON"),
+    (b"leika_key;url\n99036001001000;" + b"x" * 200_000 + b"\n",
+     "export.csv, Zeile 2: Die CSV-Daten sind nicht lesbar"),
 ])
 def test_file_that_is_no_export_gets_a_german_line(cli, tmp_path, content, message):
     path = tmp_path / ("export.json" if content.startswith(b"{") else "export.csv")
@@ -403,6 +405,17 @@ def test_file_that_is_no_export_gets_a_german_line(cli, tmp_path, content, messa
     code, _, err = cli("observe", "--ars", NORDWALD, "--file", str(path))
     assert code == 2 and message in err
     assert "Traceback" not in err
+
+
+def test_xlsx_export_that_is_a_zip_bomb_is_not_inflated(cli, tmp_path):
+    import zipfile
+
+    path = tmp_path / "export.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<worksheet>" + b" " * 60_000_000)
+    code, _, err = cli("observe", "--ars", NORDWALD, "--file", str(path))
+    assert code == 2 and "export.xlsx: " in err and "Traceback" not in err
 
 
 def test_file_for_another_municipality_is_refused(cli, tmp_path):

@@ -446,12 +446,19 @@ def _csv_records(text: str, *, where: str) -> list[dict[str, Any]]:
     sample = text[:4096]
     delimiter = max(";,\t", key=lambda d: sample.split("\n", 1)[0].count(d))
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if not reader.fieldnames or not any(_field(h) == "leika_key" for h in reader.fieldnames):
-        raise FetchError(f"{where}: Die Kopfzeile nennt keine Spalte für den LeiKa-Schlüssel "
-                         f"(leika_key); das ist kein Export des Dashboards. {UNCHANGED}",
-                         hint="Den CSV- oder XLSX-Export des Dashboards Digitale Verwaltung "
-                              "für einen Regionalschlüssel verwenden.")
-    return list(reader)
+    try:
+        if not reader.fieldnames or not any(_field(h) == "leika_key"
+                                            for h in reader.fieldnames):
+            raise FetchError(f"{where}: Die Kopfzeile nennt keine Spalte für den "
+                             f"LeiKa-Schlüssel (leika_key); das ist kein Export des "
+                             f"Dashboards. {UNCHANGED}",
+                             hint="Den CSV- oder XLSX-Export des Dashboards Digitale "
+                                  "Verwaltung für einen Regionalschlüssel verwenden.")
+        return list(reader)
+    except csv.Error as exc:  # NUL bytes, a field beyond the csv module's limit
+        raise FetchError(f"{where}, Zeile {reader.line_num + 1}: Die CSV-Daten sind nicht lesbar "
+                         f"({exc}). {UNCHANGED}",
+                         hint="Den Export erneut herunterladen.") from None
 
 
 def read_export(path: Path, ars: str) -> Observation:
@@ -463,7 +470,7 @@ def read_export(path: Path, ars: str) -> Observation:
                      folder_hint="Den Pfad zur CSV-, XLSX- oder JSON-Datei angeben.")
     suffix = path.suffix.lower()
     if suffix == ".xlsx" or raw[:2] == b"PK":
-        rows, issues = parse_records(_xlsx_records(path), source_file=shown, first=2)
+        rows, issues = parse_records(_xlsx_records(path, raw), source_file=shown, first=2)
     elif suffix == ".json" or raw.lstrip()[:1] in (b"{", b"["):
         try:
             data = json.loads(_decode(raw))
@@ -486,8 +493,6 @@ def read_export(path: Path, ars: str) -> Observation:
             records = _csv_records(text, where=shown)
         except FetchError as exc:
             raise UserError(exc.message.removesuffix(f" {UNCHANGED}"), hint=exc.hint) from None
-        except csv.Error as exc:
-            raise UserError(f"{shown}: Die CSV-Datei ist nicht lesbar ({exc}).") from None
         rows, issues = parse_records(records, source_file=shown, first=2)
     # the Bund's rows hold everywhere: a file only says where it belongs by the others
     others = sorted({r.ars for r in rows if r.ars and r.ars != ars and not _related(r.ars, ars)})
@@ -516,11 +521,23 @@ def ancestors(ars: str) -> dict[str, str]:
     return found
 
 
-def _xlsx_records(path: Path) -> list[dict[str, Any]]:
+def _xlsx_records(path: Path, raw: bytes) -> list[dict[str, Any]]:
+    import zipfile
+
     from openpyxl import load_workbook
 
+    from ozgkompass.sources.file_guard import check_zip
+
+    try:  # zip bombs, DOCTYPE/entities: checked before openpyxl inflates anything
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            why = check_zip(zf, max_rows=None)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        why = None  # openpyxl says what is wrong below
+    if why:
+        raise UserError(f"{display_path(path)}: {why}",
+                        hint="Die Datei erneut aus dem Dashboard herunterladen.")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a workbook
         raise UserError(f"{display_path(path)}: Die Excel-Datei ist nicht lesbar "
                         f"({type(exc).__name__}).",
