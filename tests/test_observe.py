@@ -490,3 +490,22 @@ def test_report_has_the_dashboard_section_when_a_retrieval_is_cached(cli, server
     assert "gelistet, Link nicht ok" in listed and "<td>Link prüfen</td>" in listed
     care = section.split('id="pflege-liste"', 1)[1]
     assert "<td>10119</td>" in care and "<td>10559</td>" not in care
+
+
+def test_excel_report_has_the_dashboard_sheet(cli, server, tmp_path):
+    from openpyxl import load_workbook
+
+    answers = str(EXAMPLES / "landkreis-nordwald.answers.yaml")
+    cli("observe", answers, "--api-url", server.url)
+    code, _, _ = cli("report", answers, "--format", "xlsx", "--out", "aus")
+    assert code == 0
+    wb = load_workbook(next((tmp_path / "aus").glob("*.xlsx")))
+    assert "Dashboard" in wb.sheetnames
+    rows = list(wb["Dashboard"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("OZG-ID", "Leistung", "Antwort", "Dashboard", "Abgleich", "Zu tun")
+    assert [r[0] for r in rows[1:4]] == ["10255", "10169", "10092"]
+    assert rows[1][4] == "Widerspruch" and rows[1][5] == "Antwort korrigieren"
+    assert rows[3][7] == "https://wohngeld.nordwald.example/antrag"
+    assert rows[1][9].startswith(f"Dashboard Digitale Verwaltung, {server.url}, Stand ")
+    care = {r[0] for r in rows[1:] if r[8] == "ja"}
+    assert "10169" in care and "10439" not in care
