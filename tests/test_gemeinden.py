@@ -284,3 +284,19 @@ def test_a_name_that_looks_like_a_formula_stays_text(tmp_path):
                             Municipality("=HYPERLINK(\"http://x\")", ars="039990005012"))
     cell = load_workbook(io.BytesIO(data))[T.MASTER_SHEET].cell(T.MASTER_FIRST_ROW, 2)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_observe_kreis_takes_the_members_from_the_directory(cli, gv_file):
+    from ddv_server import DdvServer
+
+    cli("gemeinden", "import", str(gv_file))
+    with DdvServer() as server:
+        server.load("039990005012")  # the others are unknown to this server: HTTP 400
+        code, out, _ = cli("observe", "--kreis", "03999", "--api-url", server.url, "--json")
+    data = json.loads(out)
+    assert code == 1  # some members could not be fetched; the round went on
+    assert [(m["ars"], m["name"]) for m in data["members"]] == [
+        ("039990005012", "Gemeinde Lindenau")]
+    assert [f["ars"] for f in data["failed"]] == ["039990000000", "039990001001",
+                                                 "039990005000", "039990005013"]
+    assert "HTTP 400" in data["failed"][0]["message"]

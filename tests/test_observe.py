@@ -458,6 +458,22 @@ def test_an_answers_file_with_a_short_ars_is_named_in_the_message(cli, tmp_path)
     assert "Der Regionalschlüssel ist ungültig" in err
 
 
+@pytest.mark.parametrize("content, message", [
+    (b"name;typ\nLindenau;gemeinde\n", "Die Kopfzeile hat keine Spalte „ars“"),
+    (b"ars\n\xff\xfe039990005012\n", "ist keine UTF-8-Textdatei"),
+])
+def test_member_list_that_cannot_be_used(cli, tmp_path, content, message):
+    path = tmp_path / "mitglieder.csv"
+    path.write_bytes(content)
+    code, _, err = cli("observe", "--members", str(path), "--offline")
+    assert code == 2 and message in err
+
+
+def test_kreis_needs_the_directory(cli):
+    code, _, err = cli("observe", "--kreis", "03999", "--offline")
+    assert code == 2 and "--kreis braucht das Gemeindeverzeichnis" in err
+
+
 def test_exactly_one_subject(cli):
     code, _, err = cli("observe")
     assert code == 2 and "Genau eines angeben" in err

@@ -231,14 +231,17 @@ def _member_list(members: Path | None, kreis: str | None) -> list[dict[str, str]
                             hint="Den Schlüssel prüfen (Land, Regierungsbezirk, Kreis).")
         return found[:MAX_MEMBERS]
     assert members is not None
+    from ozgkompass.fsutil import read_input
+
     shown = display_path(members)
+    raw = read_input(members, max_bytes=5 * 1024 * 1024,
+                     too_big_hint=f"Höchstens {MAX_MEMBERS} Mitglieder je Liste.",
+                     folder_hint="Den Pfad zur CSV-Datei der Mitglieder angeben.")
     try:
-        text = members.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{shown}: Datei nicht gefunden.", hint="Pfad prüfen.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{shown}: nicht lesbar ({exc}).",
-                        hint="Als CSV in UTF-8 speichern.") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{shown}: ist keine UTF-8-Textdatei.",
+                        hint="Die Liste als CSV (UTF-8) speichern.") from None
     first = text.split("\n", 1)[0]
     reader = csv.DictReader(text.splitlines(), delimiter=";" if ";" in first else ",")
     fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
