@@ -243,6 +243,12 @@ def test_place_of_a_row_seen_from_a_gemeinde_and_from_a_kreis():
     assert place_of(_row(ars=LINDENAU), LINDENAU) == "hier"
     assert place_of(_row(ars="039990005012"), "039990000000") == "unten"
     assert place_of(_row(ars=None, coverage="landesweit flächendeckend"), LINDENAU) == "land"
+    assert place_of(_row(ars="031010000000"), LINDENAU) == "fremd"
+
+
+def test_rows_of_another_place_are_not_counted_here():
+    e = observed_entries(_obs(_row(ars="031010000000")), builtin_catalogue())
+    assert e["10124"].status is ObservedStatus.NOT_LISTED
 
 
 # --- the comparison on the three examples --------------------------------------------------

@@ -202,7 +202,8 @@ def _print(c: Any, retrieval: Any) -> None:
         console.print(esc(c.count_note), highlight=False)
     extra = [f"{n} {what if n != 1 else one}" for n, what, one in (
         (c.unmatched, "Zeilen ohne Leistung im Katalog", "Zeile ohne Leistung im Katalog"),
-        (c.below, "Zeilen unterer Ebenen", "Zeile einer unteren Ebene"),
+        (c.below, "Zeilen unterer Ebenen oder anderer Gebiete",
+         "Zeile einer unteren Ebene oder eines anderen Gebiets"),
         (c.inactive, "inaktive Zeilen", "inaktive Zeile"),
         (c.skipped_rows, "fehlerhafte Zeilen (übersprungen)", "fehlerhafte Zeile "
          "(übersprungen)")) if n]

@@ -40,7 +40,7 @@ OPTION_SERVICES: dict[str, dict[str, tuple[str, ...]]] = {
 COUNT_QUESTION = "portal_online_services_count"
 
 # nearest level first: an online service of the Kreis says more about this place than the Bund's
-_NEAREST = ("verband", "kreis", "land", "bund", "fremd")
+_NEAREST = ("verband", "kreis", "land", "bund")
 
 ACTION_MAINTAIN = "Zuständigkeit und Online-Dienst im Redaktionssystem pflegen"
 ACTION_LINK = "Link prüfen"
@@ -56,7 +56,8 @@ OBSERVED_ONLY = "nur beobachtet"
 
 def place_of(row: ObservedRow, ars: str) -> str:
     """Where a row's online service belongs, seen from `ars`: hier, verband, kreis, land,
-    bund, unten (a municipality below, not counted) or fremd (another place of the Land)."""
+    bund, unten (a municipality below) or fremd (neither above nor below); the last two
+    are not counted for this ARS."""
     if row.ars is None or row.ars == ars:
         coverage = (row.coverage or "").lower()
         if row.ars is None and coverage.startswith("bundesweit"):
@@ -85,7 +86,7 @@ def join(observation: Observation, catalogue: Catalogue) -> Joined:
     below = inactive = 0
     for row in observation.rows:
         place = place_of(row, observation.ars)
-        if place == "unten":
+        if place in ("unten", "fremd"):  # below, or a place neither above nor below
             below += 1
             continue
         if row.active is False:
@@ -133,19 +134,18 @@ def _entry(svc: OzgService, rows: list[tuple[ObservedRow, str]],
     above = sorted(((r, p) for r, p in rows if p != "hier" and ok(r)),
                    key=lambda rp: _NEAREST.index(rp[1]))
     broken = sorted(((r, p) for r, p in rows if not ok(r)),
-                    key=lambda rp: (rp[1] != "hier", _NEAREST.index(rp[1])
-                                    if rp[1] in _NEAREST else -1))
+                    key=lambda rp: -1 if rp[1] == "hier" else _NEAREST.index(rp[1]))
     via: str | None = None
     if here:
         status, deciding, online = ObservedStatus.LISTED_OK, here, True
     elif above:
         status, online = ObservedStatus.LISTED_ABOVE, True
-        via = "land" if above[0][1] == "fremd" else above[0][1]
+        via = above[0][1]
         deciding = [r for r, p in above if p == above[0][1]]
     elif broken:
         status, online = ObservedStatus.LISTED_NOT_OK, None
         place = broken[0][1]
-        via = None if place == "hier" else ("land" if place == "fremd" else place)
+        via = None if place == "hier" else place
         deciding = [r for r, p in broken if p == place]
     else:
         status, deciding, online = ObservedStatus.NOT_LISTED, [], False

@@ -113,5 +113,5 @@ class Joined:
 
     entries: dict[str, ObservedEntry]
     unmatched: tuple[ObservedRow, ...]  # rows whose LeiKa key and OZG-ID are not in it
-    below: int  # rows of municipalities below this one (not counted)
+    below: int  # rows of places below this one or elsewhere (not counted)
     inactive: int  # rows marked `aktiv: nein` (not counted)
