@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import socket
 from datetime import date, timedelta
 from pathlib import Path
@@ -289,9 +290,10 @@ def test_examples_list_their_contradictions_first_with_what_to_do(cli, server, e
     assert all(s["agreement"] != "Widerspruch" for s in services[len(expected):])
     code, text, _ = cli("observe", str(EXAMPLES / f"{example}.answers.yaml"), "--offline")
     assert code == 1
-    table = _contradictions(text)
-    assert [ozg for ozg, *_ in expected] == [line.split()[1] for line in table.splitlines()
-                                             if line.startswith("│ 1")]
+    block = _contradictions(text)
+    assert [ozg for ozg, *_ in expected] == re.findall(r"^  (\d{5}) ", block, re.M)
+    for _, _, _, action in expected:
+        assert f"    Zu tun: {action}" in block
 
 
 def test_agreeing_services_and_the_care_list(server):

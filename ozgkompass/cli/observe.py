@@ -173,10 +173,16 @@ def _print(c: Any, retrieval: Any) -> None:
                   highlight=False)
     console.print(esc(c.scope_note), highlight=False)
     contra = c.contradictions
-    if contra:
-        console.print(simple_table(
-            f"Widersprüche ({len(contra)})", ["Leistung", "Antwort", "Dashboard", "Zu tun"],
-            [[f"{s.ozg_id} {s.name}", s.answer, s.observed.label, s.action] for s in contra]))
+    if contra:  # a block each: the name in full, both sides, what to do and why
+        console.print(f"\n[bold]Widersprüche ({len(contra)})[/bold]", highlight=False)
+        from rich.padding import Padding
+        from rich.text import Text
+
+        for s in contra:
+            console.print(Padding(Text(f"{s.ozg_id} {s.name}", style="bold"), (0, 0, 0, 2)))
+            console.print(Padding(Text(s.explanation), (0, 0, 0, 4)))
+            console.print(Padding(Text(f"Zu tun: {s.action}"), (0, 0, 0, 4)))
+        console.print()
     else:
         console.print("Keine Widersprüche zwischen Antworten und Dashboard.")
     care = {s.ozg_id for s in c.care_list}
