@@ -139,7 +139,7 @@ def test_new_answers_with_ars_fills_master_data(cli, gv_file, tmp_path):
 def test_new_answers_with_ars_needs_the_directory(cli):
     code, _, err = cli("new-answers", "ozg-kommune", "--ars", "039990005012")
     assert code == 2
-    assert "--ars braucht das Gemeindeverzeichnis" in err
+    assert "Das Gemeindeverzeichnis ist noch nicht importiert" in err
     code, _, err = cli("new-answers", "ozg-kommune")
     assert code == 2 and "--kommune fehlt" in err
 
@@ -300,3 +300,17 @@ def test_observe_kreis_takes_the_members_from_the_directory(cli, gv_file):
     assert [f["ars"] for f in data["failed"]] == ["039990000000", "039990001001",
                                                  "039990005000", "039990005013"]
     assert "HTTP 400" in data["failed"][0]["message"]
+
+
+def test_gemeinden_show(cli, gv_file):
+    code, _, err = cli("gemeinden", "show", "039990005012")
+    assert code == 2 and "Das Gemeindeverzeichnis ist noch nicht importiert" in err
+    cli("gemeinden", "import", str(gv_file))
+    code, out, _ = cli("gemeinden", "show", "039990005000")
+    assert code == 0
+    assert out.splitlines() == ["Name: Samtgemeinde Lindenau-Land", "Art: Samtgemeinde",
+                                "Typ (Antwortdatei): verband", "Land: Niedersachsen",
+                                "Kreis: Landkreis Heidmoor", "Einwohner: 4080",
+                                "Gebietsstand: 30.09.2026"]
+    code, _, err = cli("gemeinden", "show", "039990009999")
+    assert code == 2 and "steht nicht im Gemeindeverzeichnis (Gebietsstand 30.09.2026)" in err

@@ -315,8 +315,11 @@ def gemeinden_import(
     file: Annotated[Path, typer.Argument(metavar="DATEI", dir_okay=False,
                                          help="GV100AD-Textdatei von Destatis.")],
 ) -> None:
-    """Liest das Gemeindeverzeichnis (GV100AD, feste Satzlänge) in den Datenordner; danach
-    füllen new-answers --ars, validate und batch die Stammdaten daraus bzw. prüfen sie."""
+    """Liest das Gemeindeverzeichnis von Destatis (GV100AD) in den Datenordner.
+
+    Danach füllen new-answers --ars, template --ars und das Interview die Stammdaten
+    daraus, validate und batch prüfen sie dagegen.
+    """
     from ozgkompass.masterdata import gv100ad
 
     directory, issues = gv100ad.read_file(file)
@@ -333,3 +336,31 @@ def gemeinden_import(
                   "kreisfreie Städte.", highlight=False)
     console.print(f"Gespeichert: {esc(display_path(target))}", highlight=False,
                   soft_wrap=True)
+
+
+@gemeinden_app.command("show")
+@handle_errors
+def gemeinden_show(
+    ars: Annotated[str, typer.Argument(metavar="ARS", help="12-stelliger Regionalschlüssel.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,
+) -> None:
+    """Zeigt, was das Gemeindeverzeichnis über einen Regionalschlüssel sagt."""
+    from dataclasses import asdict
+
+    from ozgkompass.masterdata import gv100ad
+    from ozgkompass.masterdata.gv100ad import municipality_for
+
+    m = municipality_for(ars)  # German lines for a missing directory or an unknown ARS
+    directory = gv100ad.load()
+    place = directory.get(m.ars) if directory is not None else None
+    assert directory is not None and place is not None
+    if json_out:
+        dump_json({**asdict(place), "display_name": place.display_name,
+                   "gebietsstand": directory.gebietsstand, "source": directory.source})
+        return
+    for label, value in (("Name", place.display_name), ("Art", place.kind),
+                         ("Typ (Antwortdatei)", place.type), ("Land", place.land),
+                         ("Kreis", place.kreis), ("Einwohner", place.population),
+                         ("Gebietsstand", gv100ad.german_date(directory.gebietsstand))):
+        if value is not None:
+            console.print(f"{label}: {esc(value)}", highlight=False)

@@ -334,9 +334,12 @@ def municipality_for(ars: str, name: str | None = None) -> Any:
     ars = normalise_ars(ars)
     directory = load()
     if directory is None:
-        raise UserError("--ars braucht das Gemeindeverzeichnis, das noch nicht importiert ist.",
+        raise UserError("Das Gemeindeverzeichnis ist noch nicht importiert; ohne es lassen "
+                        "sich Name, Art, Kreis und Einwohnerzahl zum Regionalschlüssel nicht "
+                        "nachschlagen.",
                         hint="Erst `ozgkompass gemeinden import GV100AD_TTMMJJ.txt` ausführen "
-                             "(Datei von Destatis) oder --kommune ohne --ars angeben.")
+                             "(Datei von Destatis); bei new-answers geht auch --kommune ohne "
+                             "--ars.")
     place = directory.get(ars)
     if place is None:
         raise UserError(f"Regionalschlüssel {ars} steht nicht im Gemeindeverzeichnis "
