@@ -144,3 +144,23 @@ def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False) -> N
             f"{display_path(target)}: existiert bereits.",
             hint="Mit --force überschreiben oder mit --output einen anderen Pfad wählen.",
         )
+
+
+def read_input(path: Path | str, *, max_bytes: int, too_big_hint: str,
+               folder_hint: str) -> bytes:
+    """The bytes of an input file, with a German line when it is missing, a folder,
+    unreadable or larger than `max_bytes` (an untrusted file is never read whole first)."""
+    target = Path(path)
+    shown = display_path(target)
+    try:
+        if target.stat().st_size > max_bytes:
+            raise UserError(f"{shown}: Die Datei ist größer als "
+                            f"{max_bytes // (1024 * 1024)} MB und wird nicht gelesen.",
+                            hint=too_big_hint)
+        return target.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{shown}: Datei nicht gefunden.", hint="Pfad prüfen.") from None
+    except IsADirectoryError:
+        raise UserError(f"{shown}: ist ein Ordner, keine Datei.", hint=folder_hint) from None
+    except OSError as exc:
+        raise UserError(f"{shown}: nicht lesbar ({exc.strerror}).") from None

@@ -24,8 +24,13 @@ def test_wheel_installs_questionnaires_and_data(tmp_path):
                      "ozgkompass/data/models/reifegrad-1.1.yaml",
                      "ozgkompass/data/models/reifegrad-2.0.yaml",
                      "ozgkompass/data/catalogues/kommunal.yaml",
-                     "ozgkompass/data/schemas/questionnaire.schema.json"):
+                     "ozgkompass/data/schemas/questionnaire.schema.json",
+                     "ozgkompass/reports/templates/observed.html.j2"):
         assert expected in names, expected
+    # every subpackage of the source tree is in the wheel (pyproject lists them one by one)
+    for init in sorted((ROOT / "ozgkompass").rglob("__init__.py")):
+        rel = init.relative_to(ROOT).as_posix()
+        assert rel in names, f"{rel} fehlt im Wheel: Paket in pyproject.toml eintragen"
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
                     "--target", str(target), str(wheel)], check=True, capture_output=True)

@@ -153,3 +153,25 @@ def test_report_with_plan_in_chromium(browser, tmp_path):
         scored(), Audience.FACH, TODAY, plan=projection))
     assert page.locator("#massnahmen ~ h3").count() == 2
     page.close()
+
+
+def test_report_with_the_dashboard_section_in_chromium(browser, tmp_path):
+    """The section of observed data (tests/data/ddv: recorded rows) passes the same checks."""
+    import json
+
+    from ozgkompass.model.catalogue import builtin_catalogue
+    from ozgkompass.model.registry import load_answer_set
+    from ozgkompass.observed.compare import compare
+    from ozgkompass.observed.ddv import parse_records
+    from ozgkompass.observed.model import Observation
+
+    rows, _ = parse_records(json.loads((ROOT / "tests" / "data" / "ddv" / "059990044044.json")
+                                       .read_text(encoding="utf-8")), source_file="Test")
+    obs = Observation("059990044044", "Falkenberg", "Dashboard Digitale Verwaltung, Test",
+                      "2026-11-30T08:00:00+00:00", tuple(rows))
+    a = scored()
+    aset = load_answer_set(FALKENBERG)
+    a.observed = compare(obs, builtin_catalogue(), aset.municipality, aset, today=TODAY)
+    page = open_checked(browser, tmp_path, renderer(Format.HTML)(a, Audience.FACH, TODAY))
+    assert page.locator("#beobachtet-widersprueche + table tbody tr").count() == 3
+    page.close()

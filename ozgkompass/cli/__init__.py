@@ -18,6 +18,7 @@ from typer.core import TyperGroup  # noqa: E402
 from ozgkompass.cli import catalogue as catalogue_cli  # noqa: E402
 from ozgkompass.cli import commands, spreadsheets  # noqa: E402
 from ozgkompass.cli import interview as interview_cli  # noqa: E402
+from ozgkompass.cli import observe as observe_cli  # noqa: E402
 from ozgkompass.cli import progress as progress_cli  # noqa: E402
 from ozgkompass.cli import questionnaires as questionnaires_cli  # noqa: E402
 from ozgkompass.cli import report as report_cli  # noqa: E402
@@ -78,6 +79,8 @@ app.add_typer(catalogue_cli.app, name="catalogue")
 interview_cli.register(app)
 app.add_typer(questionnaires_cli.app, name="questionnaires")
 progress_cli.register(app)  # archive, compare, plan, convoy, peers
+observe_cli.register(app)  # observe
+app.add_typer(observe_cli.gemeinden_app, name="gemeinden")
 
 
 def main() -> None:

@@ -71,7 +71,12 @@ def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir:
         if target is not None and not mm.lowest_level <= target <= mm.highest_level:
             raise UserError(f"--target {target} liegt außerhalb der Stufen von {mm.id} "
                             f"({mm.lowest_level}–{mm.highest_level}).")
-    result = score_answers(qn, aset, mm, cat, target=target, with_successor=True)
+    from ozgkompass.observed.compare import observed_today
+
+    # a cached retrieval of the Dashboard Digitale Verwaltung fills `today` where the
+    # answers say nothing (docs/scoring.md §6a); offline, from the cache only
+    result = score_answers(qn, aset, mm, cat, target=target, with_successor=True,
+                           observed=observed_today(aset.municipality, cat))
     if any(i.severity == "error" for i in result.issues):
         raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
                         f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
@@ -297,4 +302,6 @@ def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Iss
                                 questionnaires_dir)
     except UserError as exc:
         return [*issues, Issue("questionnaire", str(exc), Location(doc.path))], "Antworten"
-    return [*issues, *check_answers(qn, aset).issues], "Antworten"
+    from ozgkompass.masterdata.gv100ad import check_answer_set
+
+    return [*issues, *check_answers(qn, aset).issues, *check_answer_set(aset)], "Antworten"

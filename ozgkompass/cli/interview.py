@@ -35,6 +35,22 @@ def resolve_questionnaire(spec: str | None, questionnaires_dir: Path | None,
     return find_questionnaire(spec, version, questionnaires_dir)
 
 
+def _directory_place(fe: Any, ars: str | None) -> Any:
+    """The Gemeindeverzeichnis entry of the ARS just typed (None without one), announced."""
+    if not ars:
+        return None
+    from ozgkompass.masterdata import gv100ad
+
+    directory = gv100ad.load()
+    place = directory.get(ars) if directory is not None else None
+    if directory is not None and place is not None:
+        pop = f", {place.population} Einwohner" if place.population else ""
+        fe.say(f"Laut Gemeindeverzeichnis (Gebietsstand "
+               f"{gv100ad.german_date(directory.gebietsstand)}): {place.display_name}, "
+               f"{place.kind}{', ' + place.kreis if place.kreis else ''}{pop}.")
+    return place
+
+
 def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
     from ozgkompass.model.answers import MUNICIPALITY_TYPES, Interview, Municipality
     from ozgkompass.model.laender import NAMES, code_from_ars
@@ -58,12 +74,19 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
             break
         fe.say("Der Regionalschlüssel hat genau 12 Ziffern, z. B. 034510001001.")
     from_ars = NAMES.get(code_from_ars(ars) or "")
+    place = _directory_place(fe, ars)
+    if place is not None and mtype is None:
+        mtype = place.type
     land = fe.ask_text("Land" + (f" (Enter = {from_ars})" if from_ars else "")) or from_ars
-    kreis = fe.ask_text("Kreis")
+    known_kreis = place.kreis if place is not None else None
+    kreis = fe.ask_text("Kreis" + (f" (Enter = {known_kreis})" if known_kreis else "")) \
+        or known_kreis
+    known_pop = place.population if place is not None else None
     population = None
     while True:
-        p = fe.ask_text("Einwohnerzahl")
+        p = fe.ask_text("Einwohnerzahl" + (f" (Enter = {known_pop})" if known_pop else ""))
         if p is None:
+            population = known_pop
             break
         digits = p.replace(".", "").replace(" ", "")
         if digits.isdigit():
@@ -204,8 +227,12 @@ def register(app: typer.Typer) -> None:
     def new_answers(
         questionnaire: Annotated[str, typer.Argument(
             help="Fragebogen-ID (z. B. ozg-kommune) oder -Datei.")],
-        kommune: Annotated[str, typer.Option("--kommune", "-k",
-                                             help="Name der Kommune.")],
+        kommune: Annotated[str | None, typer.Option(
+            "--kommune", "-k", help="Name der Kommune (mit --ars aus dem "
+            "Gemeindeverzeichnis).")] = None,
+        ars: Annotated[str | None, typer.Option(
+            "--ars", help="Regionalschlüssel: Name, Typ, Land, Kreis und Einwohnerzahl aus "
+            "dem Gemeindeverzeichnis (ozgkompass gemeinden import).")] = None,
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", dir_okay=False,
             help="Zieldatei (Standard: aus dem Namen der Kommune).")] = None,
@@ -218,13 +245,20 @@ def register(app: typer.Typer) -> None:
         from ozgkompass.interview.blank import blank_answers, file_name_for, new_answer_set
         from ozgkompass.model.answers import Interview, Municipality
 
-        if not kommune.strip():
-            raise UserError("--kommune ist leer; bitte den Namen der Kommune angeben.")
+        if ars is not None:
+            from ozgkompass.masterdata.gv100ad import municipality_for
+
+            municipality = municipality_for(ars, kommune)
+        elif kommune is None or not kommune.strip():
+            raise UserError("--kommune fehlt oder ist leer; bitte den Namen der Kommune "
+                            "angeben.", hint="Oder --ars mit dem Regionalschlüssel, wenn das "
+                            "Gemeindeverzeichnis importiert ist.")
+        else:
+            municipality = Municipality(kommune.strip())
         qn = resolve_questionnaire(questionnaire, questionnaires_dir)
-        target = output or Path(file_name_for(kommune))
+        target = output or Path(file_name_for(municipality.name))
         refuse_overwrite(target, [], force)
-        aset = new_answer_set(qn, Municipality(kommune.strip()),
-                              Interview(dt.date.today().isoformat()))
+        aset = new_answer_set(qn, municipality, Interview(dt.date.today().isoformat()))
         atomic_write_text(target, blank_answers(qn, aset))
         console.print(f"{esc(display_path(target))}: {len(qn.questions)} Fragen aus "
                       f"{esc(qn.id)} {esc(qn.version)} als Kommentare.", highlight=False)

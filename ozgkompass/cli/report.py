@@ -17,6 +17,7 @@ from ozgkompass.cli.commands import (
     _score,
 )
 from ozgkompass.cli.errors import handle_errors
+from ozgkompass.cli.observe import attach_observed
 from ozgkompass.cli.output import console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 
@@ -68,6 +69,7 @@ def register(app: typer.Typer) -> None:
                             "angeben.", hint="Für mehrere Kommunen ohne --plan aufrufen.")
         for path in answers:
             result = _score(path, questionnaire, questionnaires_dir, model, catalogue, target)
+            attach_observed(result, path, catalogue)  # the dashboard's data, if cached
             projection = None
             if plan is not None:
                 projection, issues = _projection(path, plan, questionnaire, questionnaires_dir,

@@ -33,6 +33,9 @@ def register(app: typer.Typer) -> None:
             "--questionnaire", "-q", help="ID des Fragebogens.")] = "ozg-kommune",
         questionnaires_dir: QuestionnairesDirOpt = None,
         force: ForceOpt = False,
+        ars: Annotated[str | None, typer.Option(
+            "--ars", help="Stammdaten (Name, Art, ARS, Land, Kreis, Einwohner) aus dem "
+            "Gemeindeverzeichnis vorausfüllen.")] = None,
     ) -> None:
         """Schreibt eine Excel-Mappe zum Ausfüllen (Auswahllisten, Blattschutz ohne Kennwort)."""
         from ozgkompass.fsutil import atomic_write_bytes, refuse_overwrite
@@ -44,7 +47,13 @@ def register(app: typer.Typer) -> None:
                             hint="Einen Dateinamen mit der Endung .xlsx angeben.")
         refuse_overwrite(out, [], force)
         qn = find_questionnaire(questionnaire, None, questionnaires_dir)
-        atomic_write_bytes(out, build_template(qn))
+        data = build_template(qn)
+        if ars is not None:
+            from ozgkompass.masterdata.gv100ad import municipality_for
+            from ozgkompass.sources.template import prefill_master
+
+            data = prefill_master(data, municipality_for(ars))
+        atomic_write_bytes(out, data)
         console.print(f"Vorlage für {esc(qn.id)} {esc(qn.version)} geschrieben: "
                       f"{esc(display_path(out))}", highlight=False, soft_wrap=True)
 

@@ -16,6 +16,7 @@ from ozgkompass.reports.context import (
     INDICATIVE_NOTE,
     WEIGHTING,
     change,
+    german_date,
     provenance,
     responsibility_label,
     responsible_label,
@@ -143,6 +144,8 @@ def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
         _services(wb, a)
         _out_of_scope(wb, a)
         _levers(wb, a)
+    if getattr(a, "observed", None) is not None:  # a cached retrieval of the dashboard
+        _observed(wb, a.observed)
     if plan is not None:
         _plan_actions(wb, plan)
     else:
@@ -262,6 +265,22 @@ def _out_of_scope(wb: Any, a: Any) -> None:
                [10, 44, 20, 24, 60])
     for o in c.out_of_scope:
         s.row(o.ozg_id, o.name, o.themenfeld, o.executed_by or "", o.reason)
+    s.finish()
+
+
+def _observed(wb: Any, o: Any) -> None:
+    """The dashboard beside the answers (observed.compare.Comparison): contradictions first,
+    as in the terminal and the HTML report."""
+    s = _Sheet(wb, "Dashboard",
+               ["OZG-ID", "Leistung", "Antwort", "Dashboard", "Abgleich", "Zu tun",
+                "Erläuterung", "Online-Dienst", "Pflege-Liste", "Quelle, Stand"],
+               [10, 40, 14, 24, 16, 34, 60, 40, 12, 40])
+    care = {c.ozg_id for c in o.care_list}
+    stand = f"{o.source}, Stand {german_date(o.date)}"
+    for r in o.services:
+        s.row(r.ozg_id, r.name, r.answer, r.observed.label, r.agreement, r.action or "",
+              r.explanation, " ".join(r.observed.urls), "ja" if r.ozg_id in care else "nein",
+              stand)
     s.finish()
 
 

@@ -621,6 +621,13 @@ def _verband_note(rule: VerbandRule) -> str:
             "die Mitgliedsgemeinden (Quellen: docs/scoring.md §6).")
 
 
+def services_in_scope(catalogue: Catalogue, municipality: Any) -> tuple[list[OzgService], str]:
+    """The services a municipality executes by its type, Land and scope entries, and the
+    sentence saying how they were chosen (the same selection as `score_catalogue`)."""
+    in_scope, _, note = _select_scope(catalogue, *_scope_key(municipality), "kommunal")
+    return in_scope, note
+
+
 class _Plan:
     """Everything of a catalogue run that does not depend on the answers: the services in
     scope, their weights and kinds, the groups they roll up into. Hashed by identity."""
@@ -956,14 +963,16 @@ def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
             successor = get_model(model.replaced_by)
             if target is None or target <= successor.highest_level:
                 result.catalogue.other_models.append(
-                    figures_under(qn, aset, catalogue, successor, target))
+                    figures_under(qn, aset, catalogue, successor, target, observed))
     return result
 
 
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
-                  target: int | None = None) -> ModelFigures:
+                  target: int | None = None,
+                  observed: Mapping[str, TodayLevel] | None = None) -> ModelFigures:
     """Score the same answers under another model and keep the headline figures."""
-    result = score_answers(qn, aset, model, catalogue, target=target).catalogue
+    result = score_answers(qn, aset, model, catalogue, target=target,
+                           observed=observed).catalogue
     return ModelFigures(model.id, model.title, model.complete, result.in_scope,
                         result.at_target, result.frontend_complete, result.level_counts,
                         result.today_at_target)

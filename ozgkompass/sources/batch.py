@@ -135,9 +135,11 @@ def _init_worker(config: BatchConfig) -> None:
     catalogue and model, so each file only costs reading and scoring."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.masterdata import gv100ad
 
     _W["config"] = config
     _W["catalogue"] = resolve_catalogue(config.catalogue)
+    _W["gemeinden"] = gv100ad.load()  # None unless `gemeinden import` was run
     _W["questionnaires"] = {}
     _W["models"] = {}
 
@@ -163,7 +165,9 @@ def _model(name: str) -> Any:
 def _input_key(digest: str) -> str:
     cat = _W["catalogue"]
     cfg: BatchConfig = _W["config"]
-    return f"{digest}|{cat.id}|{cat.version}|{cfg.model}|{__version__}"
+    gv = _W.get("gemeinden")  # a newly imported Gemeindeverzeichnis changes the warnings
+    return (f"{digest}|{cat.id}|{cat.version}|{cfg.model}|{__version__}"
+            + (f"|gv100ad {gv.gebietsstand} {gv.imported}" if gv is not None else ""))
 
 
 def result_path(out: Path, rel: str) -> Path:
@@ -269,6 +273,10 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
     if write:
         write_derived(answers_path(cfg.out, rel), dump_answers(aset).encode())
     issues = list(imported.issues)
+    if _W.get("gemeinden") is not None:  # master data against the Gemeindeverzeichnis
+        from ozgkompass.masterdata.gv100ad import check_municipality
+
+        issues.extend(check_municipality(aset.municipality, _W["gemeinden"], rel))
     mm = _model(cfg.model or qn.maturity_model)
     result = score_answers(qn, aset, mm, _W["catalogue"])
     if result.open_required:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from ozgkompass.model.answers import MUNICIPALITY_TYPES
 from ozgkompass.model.laender import LAENDER
@@ -124,6 +125,28 @@ def _instructions(qn: Questionnaire) -> list[str]:
         "anfragende Stelle zurücksenden.",
         "Nur die gelb hinterlegten Zellen sind ausfüllbar; der Blattschutz hat kein Passwort.",
     ]
+
+
+def prefill_master(data: bytes, municipality: Any) -> bytes:
+    """The template with the municipality's master data typed in (`template --ars`); text
+    stays text, even where it starts like a formula."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    sheet = wb[MASTER_SHEET]
+    values = {"name": municipality.name, "ars": municipality.ars, "land": municipality.land,
+              "kreis": municipality.kreis, "population": municipality.population,
+              "type": TYPE_LABELS.get(municipality.type or "")}
+    for i, (key, _) in enumerate(MASTER_FIELDS):
+        value = values.get(key)
+        if value is None:
+            continue
+        cell = sheet.cell(MASTER_FIRST_ROW + i, 2, value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def build_template(qn: Questionnaire) -> bytes:

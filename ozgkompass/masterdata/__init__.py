@@ -1,0 +1,1 @@
+"""Official master data of municipalities (the Destatis Gemeindeverzeichnis, GV100AD)."""
