@@ -535,3 +535,23 @@ def test_excel_report_has_the_dashboard_sheet(cli, server, tmp_path):
     assert rows[1][9].startswith(f"Dashboard Digitale Verwaltung, {server.url}, Stand ")
     care = {r[0] for r in rows[1:] if r[8] == "ja"}
     assert "10169" in care and "10439" not in care
+
+
+def test_a_cached_retrieval_fills_today_where_the_answers_say_nothing(cli, server):
+    answers = str(EXAMPLES / "landkreis-nordwald.answers.yaml")
+    code, out, _ = cli("score", answers, "--json")
+    before = {s["ozg_id"]: s for s in json.loads(out)["catalogue"]["services"]}
+    assert before["10110"]["today_source"] == "unbekannt"  # nobody said anything
+    cli("observe", answers, "--api-url", server.url)
+    code, out, _ = cli("score", answers, "--json")
+    assert code == 0
+    after = {s["ozg_id"]: s for s in json.loads(out)["catalogue"]["services"]}
+    # not listed on the dashboard and not answered: observed as not online, with its date
+    assert after["10110"]["today_source"] == "beobachtet"
+    assert after["10110"]["today_online"] is False and after["10110"]["today_date"]
+    # the answer wins where there is one, even against the dashboard (10255: answered
+    # "nicht online", the dashboard lists the Bund's service)
+    assert after["10255"]["today_source"] == "antwort"
+    assert after["10255"]["today_online"] is False
+    # Kfz-Zulassung (10439) is answered online and listed: the answer stays the source
+    assert after["10439"]["today_source"] == "antwort"
