@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ozgkompass import numbers
 from ozgkompass.errors import Issue, Location
 from ozgkompass.memo import IdentityCache
 from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane_number
@@ -63,6 +64,7 @@ class Answer:
     line: int | None = None
     column: int | None = None
     unclear: str | None = None  # "weiß nicht / klären mit …": with whom to clarify
+    raw: str | None = None  # the value's text in the file when YAML read it as a number
 
     @property
     def answered(self) -> bool:
@@ -244,9 +246,10 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             answers[str(qid)] = Answer(str(qid), entry.get("value"), na,
                                        _opt_str(entry.get("reason")), _opt_str(entry.get("note")),
                                        _opt_str(entry.get("source")), line, column,
-                                       _opt_str(unclear))
+                                       _opt_str(unclear), entry.raw("value"))
         else:
-            answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column)
+            answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column,
+                                       raw=am.raw(qid))  # type: ignore[union-attr]
     superseded: dict[str, Any] = {}
     if m.get("superseded_answers") is not None:
         sm = ck.mapping(m["superseded_answers"], "`superseded_answers`",
@@ -390,7 +393,15 @@ def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
                 issues.append(Issue("na-reason", f"„Trifft nicht zu“ bei Frage {q.id!r} braucht "
                                     "eine Begründung (`reason`).", at(ans)))
             continue
-        value, problem = normalise_value(q, ans.value)
+        value = ans.value
+        if q.type in (QType.NUMBER, QType.SCALE):  # German number writing (ozgkompass/numbers)
+            value, hint, severity = numbers.in_file(value, ans.raw, q.unit)
+            if hint:
+                issues.append(Issue("number-writing", f"Antwort auf {q.id!r}: {hint}.", at(ans),
+                                    severity or "error"))
+                if severity == "error":
+                    continue
+        value, problem = normalise_value(q, value)
         if problem:
             issues.append(Issue("invalid-value", f"Antwort auf {q.id!r}: {problem}.", at(ans)))
             continue
