@@ -36,6 +36,8 @@ def resolve_questionnaire(spec: str | None, questionnaires_dir: Path | None,
 
 
 def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
+    from ozgkompass import numbers
+    from ozgkompass.cli.interview_plain import split_people
     from ozgkompass.model.answers import MUNICIPALITY_TYPES, Interview, Municipality
     from ozgkompass.model.laender import NAMES, code_from_ars
 
@@ -43,13 +45,17 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
     name = kommune
     while not name:
         name = fe.ask_text("Name der Kommune (Pflicht)")
+    from ozgkompass.sources.template import TYPE_LABELS
+
     mtype = None
+    by_label = {label: key for key, label in TYPE_LABELS.items()}
     while True:
-        t = fe.ask_text("Art der Kommune", MUNICIPALITY_TYPES)
-        if t is None or t in MUNICIPALITY_TYPES:
-            mtype = t
+        t = fe.ask_text("Art der Kommune", tuple(by_label))
+        if t is None or t in by_label or t in MUNICIPALITY_TYPES:
+            mtype = by_label.get(t, t) if t else None
             break
-        fe.say(f"{t!r} ist keine Art; Nummer 1–{len(MUNICIPALITY_TYPES)} wählen.")
+        fe.say(f"„{t}“ ist keine der Arten; bitte eine Nummer von 1 bis {len(by_label)} "
+               "wählen.")
     ars = None
     while True:
         ars = fe.ask_text("Amtlicher Regionalschlüssel (12 Ziffern)")
@@ -65,11 +71,11 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
         p = fe.ask_text("Einwohnerzahl")
         if p is None:
             break
-        digits = p.replace(".", "").replace(" ", "")
-        if digits.isdigit():
-            population = int(digits)
+        reading = numbers.read(p)
+        if isinstance(reading.value, int) and reading.value >= 0:
+            population = reading.value
             break
-        fe.say(f"{p!r} ist keine ganze Zahl.")
+        fe.say(reading.problem or f"„{p}“ ist keine ganze Zahl ≥ 0.")
     today = dt.date.today().isoformat()
     date = None
     while True:
@@ -80,7 +86,7 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
         except ValueError:
             fe.say(f"{date!r} ist kein Datum; Form JJJJ-MM-TT, z. B. {today}.")
     parts = fe.ask_text("Teilnehmende (mit Komma getrennt)")
-    participants = tuple(p.strip() for p in (parts or "").split(",") if p.strip())
+    participants = split_people(parts or "")
     return (Municipality(name.strip(), ars, land, kreis, mtype, population),
             Interview(date, None, participants))
 
@@ -95,8 +101,44 @@ def _frontend(plain: bool) -> Any:
     return TtyFrontend()
 
 
-def _resume_hint(path: Path) -> str:
-    return f"Fortsetzen mit: ozgkompass interview --answers {display_path(path)}"
+def program() -> str:
+    """The command as the user can type it: `ozgkompass` when that is on PATH and is this
+    program, else the script's real path (a virtual environment that was never activated),
+    else `python -m ozgkompass` with the interpreter's path."""
+    import os
+    import shlex
+    import shutil
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.name == "ozgkompass" and script.exists():
+        found = shutil.which("ozgkompass")
+        if found and os.path.realpath(found) == os.path.realpath(script):
+            return "ozgkompass"
+        return shlex.quote(str(script.resolve()))
+    found = shutil.which("ozgkompass")
+    if found and Path(found).resolve().parent == Path(sys.executable).resolve().parent:
+        return "ozgkompass"
+    return f"{shlex.quote(sys.executable)} -m ozgkompass"
+
+
+def _shown(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(display_path(path))
+
+
+def _resume_hint(path: Path, questionnaire: str | None = None,
+                 questionnaires_dir: Path | None = None) -> str:
+    """The command that continues this interview, as it runs when copied: with the
+    questionnaire's file or folder when it is not built in."""
+    import shlex
+
+    extra = ""
+    if questionnaire and (questionnaire.endswith((".yaml", ".yml")) or "/" in questionnaire):
+        extra += f" -q {shlex.quote(questionnaire)}"
+    if questionnaires_dir is not None:
+        extra += f" --questionnaires-dir {shlex.quote(str(questionnaires_dir))}"
+    return f"Fortsetzen mit: {program()} interview --answers {_shown(path)}{extra}"
 
 
 def register(app: typer.Typer) -> None:
@@ -147,19 +189,18 @@ def register(app: typer.Typer) -> None:
                 change = reconcile(qn, aset)
                 session = Session(qn, aset, answers)
                 if change is not None:
-                    _report_change(fe, change)
+                    _report_change(fe, change, qn)
                     session.save()
-                done, total = session.progress()
-                fe.say(f"Fortsetzung: {aset.municipality.name}, {done} von {total} Fragen "
-                       f"erledigt ({qn.id} {qn.version}).")
+                fe.say(f"Fortsetzung: {aset.municipality.name}, "
+                       f"{session.counts().sentence()} ({qn.id} {qn.version}).")
             else:
                 qn = resolve_questionnaire(questionnaire, questionnaires_dir)
                 muni, iv = _ask_master_data(fe, kommune)
                 path = answers or Path(file_name_for(muni.name))
                 if path.exists():
                     raise UserError(f"{display_path(path)} existiert bereits.",
-                                    hint=f"Fortsetzen mit: ozgkompass interview --answers "
-                                         f"{display_path(path)}")
+                                    hint=_resume_hint(path, questionnaire,
+                                                      questionnaires_dir))
                 session = Session(qn, new_answer_set(qn, muni, iv), path)
                 session.save()
                 fe.say(f"Antwortdatei: {display_path(path)} (jede Antwort wird sofort "
@@ -173,10 +214,10 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(130)
         assert session.path is not None
         if outcome == "paused":
-            done, total = session.progress()
-            err_console.print(f"{done} von {total} Fragen erledigt, alles gespeichert.",
-                              highlight=False)
-            err_console.print(esc(_resume_hint(session.path)), highlight=False,
+            err_console.print(f"{session.counts().sentence()}, alles gespeichert.",
+                              highlight=False, soft_wrap=True)
+            err_console.print(esc(_resume_hint(session.path, questionnaire, questionnaires_dir)),
+                              highlight=False,
                               soft_wrap=True)
             if archive_target(archive, archive_file) is not None:
                 err_console.print("Ins Archiv kommt die Bewertung, wenn das Interview "
@@ -225,18 +266,22 @@ def register(app: typer.Typer) -> None:
         atomic_write_text(target, blank_answers(qn, aset))
         console.print(f"{esc(display_path(target))}: {len(qn.questions)} Fragen aus "
                       f"{esc(qn.id)} {esc(qn.version)} als Kommentare.", highlight=False)
-        console.print(f"Ausfüllen, dann: ozgkompass score {esc(display_path(target))}",
-                      highlight=False)
+        console.print(f"Ausfüllen, dann: {esc(program())} score {esc(_shown(target))}",
+                      highlight=False, soft_wrap=True)
 
 
-def _report_change(fe: Any, change: Any) -> None:
+def _report_change(fe: Any, change: Any, qn: Any) -> None:
     fe.say(f"Der Fragebogen hat sich geändert (Version {change.old_version or '?'} → "
            f"{change.new_version}).")
     if change.removed:
         fe.say(f"  Entfallene Fragen: {', '.join(change.removed)}")
     if change.changed:
-        fe.say(f"  Geänderte Fragen (Antwort passt nicht mehr, wird neu gefragt): "
-               f"{', '.join(change.changed)}")
+        from ozgkompass.interview.driver import short_text
+
+        fe.say("  Geänderte Fragen (Antwort passt nicht mehr, wird neu gefragt):")
+        for qid in change.changed:
+            q = qn.question(qid)
+            fe.say(f"    – {short_text(q) if q else qid}")
     if change.any:
         fe.say("  Die alten Antworten bleiben in der Datei unter `superseded_answers` und "
                "werden nicht gewertet.")
@@ -255,9 +300,9 @@ def _finish(session: Any) -> None:
         raise DataError(result.issues, f"Die Antworten in {display_path(path)} sind gespeichert, "
                         "lassen sich aber nicht bewerten.")
     render.assessment_summary(result)
-    shown = display_path(path)
+    shown, prog = _shown(path), program()
     console.print("\nWeiter mit:", highlight=False)
-    for cmd in (f"ozgkompass score {shown}",
-                f"ozgkompass explain {shown}",
-                f"ozgkompass interview --answers {shown}   (Antworten ändern)"):
-        console.print(f"  {esc(cmd)}", highlight=False)
+    for cmd in (f"{prog} score {shown}",
+                f"{prog} explain {shown}",
+                f"{prog} interview --answers {shown}   (Antworten ändern)"):
+        console.print(f"  {esc(cmd)}", highlight=False, soft_wrap=True)

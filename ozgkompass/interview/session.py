@@ -33,6 +33,33 @@ class VersionChange:
         return bool(self.removed or self.changed)
 
 
+@dataclass(frozen=True)
+class Counts:
+    """The one count of questions (docs/interview.md, „Fragen zählen“), the same as `score`:
+    asked = questions whose condition holds; each is answered, „trifft nicht zu“, unclear
+    („weiß nicht / klären mit …“) or open (also skipped, or an answer that does not fit).
+    Applicable = asked minus „trifft nicht zu“; completeness = answered of applicable."""
+
+    asked: int
+    answered: int
+    na: int
+    unclear: int
+    open: int
+
+    @property
+    def applicable(self) -> int:
+        return self.asked - self.na
+
+    def sentence(self) -> str:
+        """`62 von 66 zutreffenden Fragen beantwortet (3 offen, 1 unklar; 1 trifft nicht zu)`"""
+        rest = [f"{n} {word}" for n, word in ((self.open, "offen"), (self.unclear, "unklar"))
+                if n]
+        tail = "; ".join(x for x in (", ".join(rest),
+                                     f"{self.na} trifft nicht zu" if self.na else "") if x)
+        return (f"{self.answered} von {self.applicable} zutreffenden Fragen beantwortet"
+                + (f" ({tail})" if tail else ""))
+
+
 @dataclass
 class Session:
     qn: Questionnaire
@@ -44,6 +71,9 @@ class Session:
     questions: list[Question] = field(default_factory=list)
     _visible: dict[str, bool] = field(default_factory=dict)
     _invalid: set[str] = field(default_factory=set)  # answers that do not fit: asked again
+    # after `g`: the area jumped to; when it is left, the interview goes on with the first
+    # open question anywhere (as a resume does), so no area is left out
+    jumped_to: str | None = None
 
     def __post_init__(self) -> None:
         self.questions = self.qn.questions
@@ -95,14 +125,31 @@ class Session:
         return self.current()
 
     def advance(self) -> Question | None:
-        """The next visible question that is neither done nor skipped; None at the end."""
-        for i in range(self.pos + 1, len(self.questions)):
-            q = self.questions[i]
-            if self.is_open(q) and q.id not in self.skipped:
-                self._goto(i)
-                return q
-        self._goto(len(self.questions))
-        return None
+        """The next visible question that is neither done nor skipped; None when there is
+        none anywhere. Questions before the current one that are still open (left out by a
+        jump to another area) come after the last one; leaving the area jumped to goes
+        straight back to the first open question."""
+        ahead = self._first_open(self.pos + 1, len(self.questions))
+        if self.jumped_to is not None and (ahead is None
+                                           or self.questions[ahead].area_id != self.jumped_to):
+            self.jumped_to = None
+            ahead = self._first_open(0, len(self.questions))
+        if ahead is None:
+            ahead = self._first_open(0, self.pos)
+        self._goto(len(self.questions) if ahead is None else ahead)
+        return self.current()
+
+    def _first_open(self, start: int, stop: int) -> int | None:
+        return next((i for i in range(start, stop) if self.is_open(self.questions[i])
+                     and self.questions[i].id not in self.skipped), None)
+
+    def open_again(self) -> Question | None:
+        """From the review: go on with the open and skipped questions, from the first one."""
+        self.skipped.clear()
+        self.jumped_to = None
+        i = self._first_open(0, len(self.questions))
+        self._goto(len(self.questions) if i is None else i)
+        return self.current()
 
     def _goto(self, i: int) -> None:
         if i != self.pos:
@@ -145,7 +192,10 @@ class Session:
         visible = [q for q in area.questions if self.visible(q.id)]
         target = next((q for q in visible if not self.is_done(q.id)), None) or \
             (visible[0] if visible else None)
-        return self.goto_question(target.id) if target else None
+        if target is None:
+            return None
+        self.jumped_to = area.id
+        return self.goto_question(target.id)
 
     # ------------------------------------------------------------------ recording
 
@@ -212,6 +262,22 @@ class Session:
     def progress(self) -> tuple[int, int]:
         vis = self.visible_questions()
         return sum(self.is_done(q.id) for q in vis), len(vis)
+
+    def counts(self, questions: list[Question] | None = None) -> Counts:
+        asked = [q for q in (self.questions if questions is None else questions)
+                 if self.visible(q.id)]
+        answered = na = unclear = 0
+        for q in asked:
+            a = self.aset.answers.get(q.id)
+            if a is None or q.id in self._invalid:
+                continue
+            if a.na:
+                na += 1
+            elif a.unclear is not None:
+                unclear += 1
+            elif a.value is not None:
+                answered += 1
+        return Counts(len(asked), answered, na, unclear, len(asked) - answered - na - unclear)
 
     def open_points(self) -> list[tuple[Question, str]]:
         """Open, skipped and unclear questions in questionnaire order, with their state."""
