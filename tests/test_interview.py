@@ -368,3 +368,52 @@ def test_help_does_not_load_questionary():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- g and review
+
+
+def test_state_machine_after_a_jump_goes_on_with_the_first_open_question(tmp_path):
+    s = session_for(QN_V1, tmp_path)
+    s.start()
+    assert s.jump("payment").id == "payment_platform"
+    s.set_value("epaybl")
+    assert s.advance().id == "payment_methods"       # the area jumped to, to its end
+    s.set_value(["karte"])
+    assert s.advance().id == "payment_hkr"
+    s.set_value("ja")
+    assert s.advance().id == "portal_type"           # then the first open question
+    s.set_value("land")
+    assert s.advance().id == "portal_count"
+    s.skip()                                         # portal_findability is next
+    s.set_value(3)
+    assert s.advance() is None                       # only the skipped one is left
+    assert s.open_again().id == "portal_count"       # the review goes on with it
+    c = s.counts()
+    assert (c.asked, c.answered, c.open, c.unclear, c.na) == (6, 5, 1, 0, 0)
+    assert c.sentence() == "5 von 6 zutreffenden Fragen beantwortet (1 offen)"
+
+
+def test_plain_g_asks_every_question_and_the_review_offers_the_open_ones(workdir):
+    lines = [*MASTER,
+             "g", "2",        # from the first question to ePayment (area 2)
+             "n", "Keine Gebühren", "1", "1",   # payment: na, methods, hkr
+             "1", "s", "4",   # back at portal: eigenes, skip the count, findability 4
+             "o",             # the review offers the skipped question
+             "12", ""]        # answered, then finish
+    out = run_plain(workdir, lines, "-q", "mini.yaml", "--kommune", "Gemeinde Test")
+    assert out.returncode == 0, out.stderr
+    assert "  1) Portal\n  2) ePayment" in out.stdout and "1) portal" not in out.stdout
+    asked = re.findall(r"^Frage \d+ von \d+ .*\n(.*)", out.stdout, re.M)
+    assert asked == ["Welches Portal?", "Welche Bezahlplattform?", "Welche Zahlarten?",
+                     "Zahlungen automatisch im HKR?", "Welches Portal?",
+                     "Wie viele Online-Dienste?", "Wie gut auffindbar?",
+                     "Wie viele Online-Dienste?"]
+    review = out.stdout.split("Überprüfung")[1]
+    assert "4 von 5 zutreffenden Fragen beantwortet (1 offen; 1 trifft nicht zu)" \
+        in flat(review)
+    assert "Portal: 1" in review and "2. Wie viele Online-Dienste? – übersprungen" in review
+    assert "o = offene Fragen jetzt stellen" in flat(review)
+    data = answers_of(workdir / "gemeinde-test.answers.yaml")["answers"]
+    assert data["portal_count"] == 12 and len(data) == 6
+    assert "5 von 5 zutreffenden Fragen beantwortet" in flat(out.stdout)
