@@ -417,3 +417,94 @@ def test_plain_g_asks_every_question_and_the_review_offers_the_open_ones(workdir
     data = answers_of(workdir / "gemeinde-test.answers.yaml")["answers"]
     assert data["portal_count"] == 12 and len(data) == 6
     assert "5 von 5 zutreffenden Fragen beantwortet" in flat(out.stdout)
+
+
+# --------------------------------------------------------------------------- two windows
+
+
+def spawn_plain(cwd: Path, *args: str):
+    pexpect = pytest.importorskip("pexpect")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    return pexpect.spawn(sys.executable, ["-m", "ozgkompass", "interview", "--plain", *args],
+                         cwd=str(cwd), env=env, encoding="utf-8", timeout=30)
+
+
+def test_a_second_window_on_the_same_file_is_refused_and_nothing_is_lost(workdir):
+    import signal
+
+    first = run_plain(workdir, [*MASTER, "1", "p"], "-q", "mini.yaml", "--kommune",
+                      "Gemeinde Test")
+    assert first.returncode == 0, first.stderr
+    path = workdir / "gemeinde-test.answers.yaml"
+    window1 = spawn_plain(workdir, "--answers", path.name, "-q", "mini.yaml")
+    window1.expect("Wie viele Online-Dienste")
+    # the second window: refused with one German line, the file untouched
+    before = path.read_bytes()
+    window2 = run_plain(workdir, ["7", "2", "p"], "--answers", path.name, "-q", "mini.yaml")
+    assert window2.returncode == 2
+    message = flat(window2.stderr)
+    assert "gemeinde-test.answers.yaml ist schon in einem anderen Interview geöffnet " \
+           f"(Prozess {window1.pid} auf " in message
+    assert "Im anderen Fenster weitermachen" in message and "Traceback" not in message
+    assert path.read_bytes() == before
+    # the first window goes on; its answers are all there
+    window1.sendline("12")
+    window1.expect("Wie gut auffindbar")
+    window1.sendline("p")
+    window1.expect(pytest.importorskip("pexpect").EOF)
+    assert answers_of(path)["answers"] == {"portal_type": "eigenes", "portal_count": 12}
+    assert not (workdir / "gemeinde-test.answers.yaml.lock").exists()
+    # a window killed hard leaves its lock behind; the next interview takes it over
+    crashed = spawn_plain(workdir, "--answers", path.name, "-q", "mini.yaml")
+    crashed.expect("Wie gut auffindbar")
+    assert (workdir / "gemeinde-test.answers.yaml.lock").exists()
+    crashed.kill(signal.SIGKILL)
+    crashed.wait()
+    after = run_plain(workdir, ["4", "p"], "--answers", path.name, "-q", "mini.yaml")
+    assert after.returncode == 0, after.stderr
+    assert f"Die Sperre eines abgebrochenen Interviews (Prozess {crashed.pid}) wurde " \
+           "aufgehoben." in flat(after.stdout)
+    assert answers_of(path)["answers"]["portal_findability"] == 4
+
+
+def test_a_lock_of_a_reused_pid_or_from_before_a_reboot_is_stale(tmp_path):
+    import json
+    import os
+    import socket
+
+    from ozgkompass.interview.lock import interview_lock, lock_path
+
+    answers = tmp_path / "a.answers.yaml"
+    lock = lock_path(answers)
+    host = socket.gethostname()
+    # this test's own pid, but another start time: the pid was reused by another process
+    lock.write_text(json.dumps({"pid": os.getpid(), "host": host, "started": "1"}), "utf-8")
+    notices: list[str] = []
+    with interview_lock(answers, notices):
+        assert json.loads(lock.read_text("utf-8"))["pid"] == os.getpid()
+    assert notices and not lock.exists()
+    # a lock of a running process (this one, as itself) is respected
+    with interview_lock(answers), pytest.raises(Exception, match="anderen Interview"):
+        with interview_lock(answers):
+            pass
+    # another host's lock cannot be checked: refused, with how to remove it
+    lock.write_text(json.dumps({"pid": 1, "host": "anderer-rechner"}), "utf-8")
+    with pytest.raises(Exception) as refused:
+        with interview_lock(answers):
+            pass
+    assert "a.answers.yaml.lock" in refused.value.hint and lock.exists()
+
+
+def test_a_file_changed_on_disk_during_the_interview_is_not_overwritten(tmp_path):
+    from ozgkompass.interview.session import ChangedOnDisk
+
+    s = session_for(QN_V1, tmp_path)
+    s.start()
+    s.set_value("land")
+    path = tmp_path / "a.yaml"
+    edited = path.read_text(encoding="utf-8") + "# von Hand ergänzt\n"
+    path.write_text(edited, encoding="utf-8")
+    s.advance()
+    with pytest.raises(ChangedOnDisk):
+        s.set_value(12)
+    assert path.read_text(encoding="utf-8") == edited

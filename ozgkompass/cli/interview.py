@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sys
@@ -169,73 +170,86 @@ def register(app: typer.Typer) -> None:
         from ozgkompass.cli.interview_plain import EndOfInput
         from ozgkompass.interview import driver
         from ozgkompass.interview.blank import file_name_for, new_answer_set
-        from ozgkompass.interview.session import Session, reconcile
+        from ozgkompass.interview.lock import interview_lock
+        from ozgkompass.interview.session import ChangedOnDisk, Session, reconcile
         from ozgkompass.model.registry import load_answer_set
 
         fe = _frontend(plain)
+        notices: list[str] = []
         if answers is None and kommune:
             candidate = Path(file_name_for(kommune))
             answers = candidate
-        session: Session | None = None
-        try:
-            if answers is not None and answers.exists():
-                aset = load_answer_set(answers)
-                qn = resolve_questionnaire(questionnaire or aset.questionnaire.id,
-                                           questionnaires_dir, aset.questionnaire.version)
-                if aset.questionnaire.id != qn.id:
-                    raise UserError(f"{display_path(answers)} beantwortet Fragebogen "
-                                    f"{aset.questionnaire.id!r}, nicht {qn.id!r}.",
-                                    hint="--questionnaire weglassen oder passend angeben.")
-                change = reconcile(qn, aset)
-                session = Session(qn, aset, answers)
-                if change is not None:
-                    _report_change(fe, change, qn)
+        with contextlib.ExitStack() as locks:  # the answers file's lock, to the end
+            session: Session | None = None
+            try:
+                if answers is not None and answers.exists():
+                    locks.enter_context(interview_lock(answers, notices))
+                    for notice in notices:
+                        fe.say(notice)
+                    aset = load_answer_set(answers)
+                    qn = resolve_questionnaire(questionnaire or aset.questionnaire.id,
+                                               questionnaires_dir, aset.questionnaire.version)
+                    if aset.questionnaire.id != qn.id:
+                        raise UserError(f"{display_path(answers)} beantwortet Fragebogen "
+                                        f"{aset.questionnaire.id!r}, nicht {qn.id!r}.",
+                                        hint="--questionnaire weglassen oder passend angeben.")
+                    change = reconcile(qn, aset)
+                    session = Session(qn, aset, answers)
+                    if change is not None:
+                        _report_change(fe, change, qn)
+                        session.save()
+                    fe.say(f"Fortsetzung: {aset.municipality.name}, "
+                           f"{session.counts().sentence()} ({qn.id} {qn.version}).")
+                else:
+                    qn = resolve_questionnaire(questionnaire, questionnaires_dir)
+                    muni, iv = _ask_master_data(fe, kommune)
+                    path = answers or Path(file_name_for(muni.name))
+                    if not path.exists():
+                        locks.enter_context(interview_lock(path, notices))
+                    if path.exists():
+                        raise UserError(f"{display_path(path)} existiert bereits.",
+                                        hint=_resume_hint(path, questionnaire,
+                                                          questionnaires_dir))
+                    session = Session(qn, new_answer_set(qn, muni, iv), path)
                     session.save()
-                fe.say(f"Fortsetzung: {aset.municipality.name}, "
-                       f"{session.counts().sentence()} ({qn.id} {qn.version}).")
-            else:
-                qn = resolve_questionnaire(questionnaire, questionnaires_dir)
-                muni, iv = _ask_master_data(fe, kommune)
-                path = answers or Path(file_name_for(muni.name))
-                if path.exists():
-                    raise UserError(f"{display_path(path)} existiert bereits.",
-                                    hint=_resume_hint(path, questionnaire,
-                                                      questionnaires_dir))
-                session = Session(qn, new_answer_set(qn, muni, iv), path)
-                session.save()
-                fe.say(f"Antwortdatei: {display_path(path)} (jede Antwort wird sofort "
-                       "gespeichert).")
-            session.start()
-            outcome = driver.run(session, fe)
-        except (EndOfInput, KeyboardInterrupt):
-            outcome = "paused"
-        if session is None:
-            err_console.print("Abgebrochen; es wurde nichts gespeichert.")
-            raise typer.Exit(130)
-        assert session.path is not None
-        if outcome == "paused":
-            err_console.print(f"{session.counts().sentence()}, alles gespeichert.",
-                              highlight=False, soft_wrap=True)
-            err_console.print(esc(_resume_hint(session.path, questionnaire, questionnaires_dir)),
-                              highlight=False,
-                              soft_wrap=True)
+                    fe.say(f"Antwortdatei: {display_path(path)} (jede Antwort wird sofort "
+                           "gespeichert).")
+                session.start()
+                outcome = driver.run(session, fe)
+            except (EndOfInput, KeyboardInterrupt):
+                outcome = "paused"
+            except ChangedOnDisk as exc:
+                raise UserError(
+                    f"{display_path(exc.path)} wurde außerhalb dieses Interviews geändert (von "
+                    "Hand oder von einem anderen Programm). Damit nichts überschrieben wird, "
+                    "ist die letzte Eingabe nicht gespeichert; alles davor steht in der Datei.",
+                    hint=_resume_hint(exc.path, questionnaire, questionnaires_dir)) from None
+            if session is None:
+                err_console.print("Abgebrochen; es wurde nichts gespeichert.")
+                raise typer.Exit(130)
+            assert session.path is not None
+            if outcome == "paused":
+                err_console.print(f"{session.counts().sentence()}, alles gespeichert.",
+                                  highlight=False, soft_wrap=True)
+                hint = _resume_hint(session.path, questionnaire, questionnaires_dir)
+                err_console.print(esc(hint), highlight=False, soft_wrap=True)
+                if archive_target(archive, archive_file) is not None:
+                    err_console.print("Ins Archiv kommt die Bewertung, wenn das Interview "
+                                      "abgeschlossen ist (beim Fortsetzen wieder --archive).",
+                                      highlight=False)
+                return
+            _finish(session)
             if archive_target(archive, archive_file) is not None:
-                err_console.print("Ins Archiv kommt die Bewertung, wenn das Interview "
-                                  "abgeschlossen ist (beim Fortsetzen wieder --archive).",
-                                  highlight=False)
-            return
-        _finish(session)
-        if archive_target(archive, archive_file) is not None:
-            from ozgkompass.catalogue.store import resolve_catalogue
-            from ozgkompass.cli.archive import archive_one
-            from ozgkompass.model.maturity import get_model
-            from ozgkompass.scoring.catalogue import score_answers
+                from ozgkompass.catalogue.store import resolve_catalogue
+                from ozgkompass.cli.archive import archive_one
+                from ozgkompass.model.maturity import get_model
+                from ozgkompass.scoring.catalogue import score_answers
 
-            qn = session.qn
-            scored = score_answers(qn, session.aset, get_model(qn.maturity_model),
-                                   resolve_catalogue("kommunal"), with_successor=True)
-            scored.answers_file = str(session.path)
-            archive_one(archive, archive_file, scored, session.aset)
+                qn = session.qn
+                scored = score_answers(qn, session.aset, get_model(qn.maturity_model),
+                                       resolve_catalogue("kommunal"), with_successor=True)
+                scored.answers_file = str(session.path)
+                archive_one(archive, archive_file, scored, session.aset)
 
     @app.command("new-answers")
     @handle_errors

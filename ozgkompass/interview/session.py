@@ -33,6 +33,23 @@ class VersionChange:
         return bool(self.removed or self.changed)
 
 
+class ChangedOnDisk(Exception):
+    """The answers file changed since this session last read or wrote it (edited by hand,
+    or written by a process that ignored the lock): it is not overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def _stamp(path: Path | None) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return None if st is None else (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 @dataclass(frozen=True)
 class Counts:
     """The one count of questions (docs/interview.md, „Fragen zählen“), the same as `score`:
@@ -74,9 +91,11 @@ class Session:
     # after `g`: the area jumped to; when it is left, the interview goes on with the first
     # open question anywhere (as a resume does), so no area is left out
     jumped_to: str | None = None
+    _on_disk: tuple[int, int, int] | None = None  # the file as this session left it
 
     def __post_init__(self) -> None:
         self.questions = self.qn.questions
+        self._on_disk = _stamp(self.path)
         self._refresh()
 
     # ------------------------------------------------------------------ state
@@ -113,8 +132,14 @@ class Session:
         return None
 
     def save(self) -> None:
-        if self.path is not None:
-            write_answers(self.path, self.aset)
+        """Write the answers; refused (ChangedOnDisk) when the file was changed by someone
+        else since this session last read or wrote it, so nothing is overwritten unseen."""
+        if self.path is None:
+            return
+        if _stamp(self.path) != self._on_disk:
+            raise ChangedOnDisk(self.path)
+        write_answers(self.path, self.aset)
+        self._on_disk = _stamp(self.path)
 
     # ------------------------------------------------------------------ navigation
 
