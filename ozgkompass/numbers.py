@@ -65,6 +65,9 @@ def read(text: str, unit: str | None = None) -> Reading:
         if re.fullmatch(rf"-?[\d.,{_SPACES}]+", body):
             return Reading(None, f"„{raw}“ ist keine Zahl in deutscher Schreibweise; Beispiele: "
                            "85000, 85.000, 85.000,50, 0,5.")
+        if re.search(r"\d", body):
+            return Reading(None, f"„{raw}“ ist keine Zahl; bitte nur die Zahl eingeben, ohne "
+                           "Text, z. B. 30 oder 85.000 oder 0,5.")
         return Reading(None, f"„{raw}“ ist keine Zahl.")
     int_part = re.sub(f"[.{_SPACES}]", "", m["int"])
     dec = m["dec"]

@@ -508,3 +508,24 @@ def test_a_file_changed_on_disk_during_the_interview_is_not_overwritten(tmp_path
     with pytest.raises(ChangedOnDisk):
         s.set_value(12)
     assert path.read_text(encoding="utf-8") == edited
+
+
+def test_answers_file_names_follow_the_report_name_rules(workdir):
+    from ozgkompass.reports.naming import report_stem
+
+    assert file_name_for("CON") == "kommune-con.answers.yaml"      # a Windows device name
+    assert file_name_for("lpt1") == "kommune-lpt1.answers.yaml"
+    athens, tokyo = file_name_for("Αθήνα"), file_name_for("東京都")
+    assert athens != tokyo                                          # never the same file
+    assert re.fullmatch(r"kommune-[0-9a-f]{8}\.answers\.yaml", athens)
+    assert file_name_for("Αθήνα") == athens                         # the same name resumes
+    assert file_name_for("Gemeinde Αθήνα") != file_name_for("Gemeinde Σπάρτη")
+    for name in ("Stadt Bad Münster/Eifel", "CON", "Αθήνα", "x" * 300):
+        assert file_name_for(name) == f"{report_stem(name)}.answers.yaml"
+    # in the interview: a second non-Latin municipality gets its own file
+    for name in ("Αθήνα", "Σπάρτη"):
+        out = run_plain(workdir, ["1", "", "", "", "", "", "", "p"], "-q", "mini.yaml",
+                        "--kommune", name)
+        assert out.returncode == 0, out.stderr
+        assert "Fortsetzung" not in out.stdout
+    assert len(list(workdir.glob("kommune-*.answers.yaml"))) == 2

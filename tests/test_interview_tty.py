@@ -67,3 +67,108 @@ def test_arrow_keys_sigkill_and_resume(tmp_path):
     assert child.exitstatus == 0
     again = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert again["answers"] == data["answers"]
+
+
+NUMBERS_QN = """\
+format: 1
+id: zahlen
+version: "1.0.0"
+title: Zahlen
+areas:
+  - id: geld
+    title: Geld und Menschen
+    questions:
+      - id: budget
+        type: number
+        unit: Euro
+        text: Wie hoch ist das Budget?
+      - id: share
+        type: number
+        unit: "%"
+        text: Wie viel Prozent sind geschult?
+      - id: count
+        type: number
+        unit: Online-Dienste
+        text: Wie viele Dienste gibt es?
+      - id: fte
+        type: number
+        unit: VZÄ
+        text: Wie viele Stellen?
+      - id: findable
+        type: scale
+        min: 1
+        max: 5
+        labels:
+          1: kaum zu finden
+          5: direkt erreichbar
+        text: Wie gut auffindbar?
+      - id: partners
+        type: multiple_choice
+        text: Mit wem arbeiten Sie zusammen?
+        options:
+          - {value: kreis, label: Mit dem Kreis, score: 50}
+          - {value: nachbarn, label: Mit Nachbargemeinden, score: 50}
+          - {value: keine, label: Mit niemandem, score: 0, exclusive: true}
+"""
+
+
+def test_numbers_units_anchors_and_command_keys_in_every_prompt(tmp_path):
+    (tmp_path / "zahlen.yaml").write_text(NUMBERS_QN, encoding="utf-8")
+    child = spawn(tmp_path, "-q", "zahlen.yaml", "--kommune", "Gemeinde Zahl")
+    for prompt, typed in (("Art der Kommune", "3"), ("Regionalschl", ""), ("Land", ""),
+                          ("Kreis", ""), ("Einwohner", "10.412"), ("Datum", ""),
+                          ("Teilnehmende", "Frau Ries (IT, Teilzeit), Herr Kern")):
+        child.expect(prompt)
+        child.send(typed + ENTER)
+    child.expect("Einheit: Euro")                  # the unit in the arrow-key mode too
+    child.expect("Antwort")
+    child.send("85.000" + ENTER)
+    child.expect("→ 85.000 Euro")
+    child.expect("Prozent von 0 bis 100")
+    child.send("ca. 30" + ENTER)                   # refused, and the field is empty again
+    child.expect("keine Zahl")
+    child.send("30")
+    child.send("k")                                # a command key at once, no Enter
+    child.expect("Notiz")
+    child.send("geschätzt" + ENTER)
+    child.expect("Notiz gespeichert")
+    child.expect("Antwort")
+    child.send(" %" + ENTER)                       # the typed 30 is still in the field
+    child.expect("→ 30 %")
+    child.expect("Einheit: Online-Dienste")
+    child.send("1.5" + ENTER)                      # ambiguous: asked back
+    child.expect("nicht eindeutig")
+    child.send("h")                                # the command list, also here
+    child.expect("gehe zu Bereich")
+    child.send("15" + ENTER)
+    child.expect("Einheit: VZÄ")
+    child.send("0,5" + ENTER)
+    child.expect("→ 0,5 VZÄ")
+    child.expect("1 = kaum zu finden")             # scale anchors
+    child.expect("5 = direkt erreichbar")
+    child.send("4" + ENTER)
+    child.expect("Leertaste kreuzt an")
+    child.send(" " + DOWN + DOWN + " ")            # Kreis and Mit niemandem: exclusive
+    child.send(ENTER)
+    child.expect("„Mit niemandem“ schließt die anderen Antworten aus")
+    child.expect("Leertaste kreuzt an")
+    child.send(" ")                                # untick Kreis (pointer back on top)
+    child.send("q")                                # a source: the ticks stay
+    child.expect("Quelle")
+    child.send("Protokoll" + ENTER)
+    child.expect("Quelle gespeichert")
+    child.expect("Leertaste kreuzt an")
+    child.send(ENTER)
+    child.expect("→ Mit niemandem")
+    child.expect("Überprüfung")
+    child.send(ENTER)
+    child.expect(pexpect.EOF)
+    shown = child.before
+    assert "selection" not in shown and "Use arrow" not in shown and "done" not in shown
+    data = yaml.safe_load((tmp_path / "gemeinde-zahl.answers.yaml").read_text("utf-8"))
+    assert data["municipality"]["type"] == "kreisfreie_stadt"
+    assert data["municipality"]["population"] == 10412
+    assert data["interview"]["participants"] == ["Frau Ries (IT, Teilzeit)", "Herr Kern"]
+    assert data["answers"] == {
+        "budget": 85000, "share": {"value": 30, "note": "geschätzt"}, "count": 15, "fte": 0.5,
+        "findable": 4, "partners": {"value": ["keine"], "source": "Protokoll"}}

@@ -107,6 +107,8 @@ class TtyFrontend(PlainFrontend):
                     continue
                 return Action(COMMANDS[result.strip()][0])
             if q.type in (QType.SINGLE, QType.YES_NO, QType.MULTIPLE):
+                if q.type is QType.MULTIPLE:  # refused (an exclusive option): ticks stay
+                    self._draft = (q.id, (list(result), None))
                 return Action("value", result)
             value, problem = self._parse(q, result.strip())
             if problem is None:
