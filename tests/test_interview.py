@@ -529,3 +529,45 @@ def test_answers_file_names_follow_the_report_name_rules(workdir):
         assert out.returncode == 0, out.stderr
         assert "Fortsetzung" not in out.stdout
     assert len(list(workdir.glob("kommune-*.answers.yaml"))) == 2
+
+
+def test_the_interview_counts_questions_as_score_does(tmp_path):
+    from ozgkompass.scoring.assessment import assess
+
+    s = session_for(QN_V1, tmp_path)
+    s.start()
+    s.set_value("land")                                  # portal_type: answered
+    s.advance()
+    s.set_value(5)                                       # portal_count: answered
+    s.advance()
+    s.set_unclear("IT-Dienstleister")                    # portal_findability: unclear
+    s.advance()
+    s.set_na("keine Gebühren")                           # payment_platform: na
+    s.advance()
+    s.skip()                                             # payment_methods: open
+    s.set_value("ja")                                    # payment_hkr: answered
+    c = s.counts()
+    a = assess(s.qn, s.aset)
+    assert (c.answered, c.applicable) == (a.answered, a.applicable) == (3, 5)
+    assert (c.asked, c.na, c.unclear, c.open) == (6, 1, 1, 1)
+    assert c.sentence() == "3 von 5 zutreffenden Fragen beantwortet (1 offen, 1 unklar; " \
+                           "1 trifft nicht zu)"
+
+
+def test_a_hand_edit_during_the_interview_stops_it_with_a_german_line(workdir):
+    pexpect = pytest.importorskip("pexpect")
+    run_plain(workdir, [*MASTER, "1", "p"], "-q", "mini.yaml", "--kommune", "Gemeinde Test")
+    path = workdir / "gemeinde-test.answers.yaml"
+    child = spawn_plain(workdir, "--answers", path.name, "-q", "mini.yaml")
+    child.expect("Wie viele Online-Dienste")
+    edited = path.read_text(encoding="utf-8").replace("portal_type: eigenes",
+                                                      "portal_type: land")
+    path.write_text(edited, encoding="utf-8")
+    child.sendline("12")
+    child.expect(pexpect.EOF)
+    child.close()
+    text = " ".join(child.before.split())
+    assert child.exitstatus == 2 and "Traceback" not in text
+    assert "gemeinde-test.answers.yaml wurde außerhalb dieses Interviews geändert" in text
+    assert path.read_text(encoding="utf-8") == edited   # the hand edit is kept
+    assert not (workdir / "gemeinde-test.answers.yaml.lock").exists()
