@@ -84,7 +84,7 @@ def interview_run(tmp: Path) -> list[float]:
         child.expect(prompt)
         child.send("\r")
     times = measure(child)
-    child.expect("Nummer zum Ändern")  # the review screen: every answer was saved
+    child.expect("Enter schließt ab")  # the review screen: every answer was saved
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     return times

@@ -413,7 +413,7 @@ def test_plain_g_asks_every_question_and_the_review_offers_the_open_ones(workdir
     assert "4 von 5 zutreffenden Fragen beantwortet (1 offen; 1 trifft nicht zu)" \
         in flat(review)
     assert "Portal: 1" in review and "2. Wie viele Online-Dienste? – übersprungen" in review
-    assert "o = offene Fragen jetzt stellen" in flat(review)
+    assert "o stellt die offenen Fragen jetzt" in flat(review)
     data = answers_of(workdir / "gemeinde-test.answers.yaml")["answers"]
     assert data["portal_count"] == 12 and len(data) == 6
     assert "5 von 5 zutreffenden Fragen beantwortet" in flat(out.stdout)

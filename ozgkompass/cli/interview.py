@@ -230,7 +230,7 @@ def register(app: typer.Typer) -> None:
             assert session.path is not None
             if outcome == "paused":
                 err_console.print(f"{session.counts().sentence()}, alles gespeichert.",
-                                  highlight=False, soft_wrap=True)
+                                  highlight=False)
                 hint = _resume_hint(session.path, questionnaire, questionnaires_dir)
                 err_console.print(esc(hint), highlight=False, soft_wrap=True)
                 if archive_target(archive, archive_file) is not None:

@@ -273,9 +273,15 @@ class PlainFrontend:
                 console.print(esc("\n".join(lines)), highlight=False, soft_wrap=True)
         self.say(f"\n{session.counts().sentence()}.")
         has_open = self._open_by_area(session)
-        prompt = ("Nummer zum Ändern" + (", o = offene Fragen jetzt stellen" if has_open else "")
-                  + ", Enter = abschließen")
-        line = self._read(prompt).strip()
-        if has_open and line.casefold() == "o":
-            return GO_ON
-        return by_number.get(line, line) or None
+        self.say(f"Eine Nummer (1 bis {len(visible)}) ändert die Antwort"
+                 + (", o stellt die offenen Fragen jetzt" if has_open else "")
+                 + ", Enter schließt ab.")
+        while True:
+            line = self._read("Auswahl").strip()
+            if has_open and line.casefold() == "o":
+                return GO_ON
+            if not line or line in by_number.values():
+                return line or None
+            if line in by_number:
+                return by_number[line]
+            self.say(f"„{line}“ ist keine der Nummern 1 bis {len(visible)}.")

@@ -281,12 +281,9 @@ class Session:
         return n, len(vis)
 
     def area_progress(self, area: Area) -> tuple[int, int]:
-        vis = [q for q in area.questions if self.visible(q.id)]
-        return sum(self.is_done(q.id) for q in vis), len(vis)
-
-    def progress(self) -> tuple[int, int]:
-        vis = self.visible_questions()
-        return sum(self.is_done(q.id) for q in vis), len(vis)
+        """(answered, applicable) in the area: the same count as everywhere (`counts`)."""
+        c = self.counts(list(area.questions))
+        return c.answered, c.applicable
 
     def counts(self, questions: list[Question] | None = None) -> Counts:
         asked = [q for q in (self.questions if questions is None else questions)
