@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 # spaces that group thousands: ordinary, no-break and narrow no-break (as Word writes them)
 _SPACES = "\u0020\u00a0\u202f"
-_INT = r"\d+"
-_GROUPED = r"\d{1,3}(?:[.%s]\d{3})+" % _SPACES
-_NUMBER = re.compile(rf"(?P<sign>-?)(?P<int>{_GROUPED}|{_INT})(?:,(?P<dec>\d+))?")
+_INT = r"[0-9]+"  # ASCII digits only: no look-alikes from other scripts
+_GROUPED = r"[0-9]{1,3}(?:[.%s][0-9]{3})+" % _SPACES
+_NUMBER = re.compile(rf"(?P<sign>-?)(?P<int>{_GROUPED}|{_INT})(?:,(?P<dec>[0-9]+))?")
 # a point followed by other than groups of three digits: an English decimal point
-_ENGLISH = re.compile(r"-?\d+\.\d+")
+_ENGLISH = re.compile(r"-?[0-9]+\.[0-9]+")
 # in a file YAML reads 85.000 as 85.0: digits, a point, groups of three digits
-FILE_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+FILE_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,12 @@ def read(text: str, unit: str | None = None) -> Reading:
                            "die Nachkommastellen, der Punkt die Tausender. Bitte "
                            f"{body.replace('.', ',')} eingeben, wenn Nachkommastellen gemeint "
                            "sind, sonst die Zahl ohne Punkt.")
-        if re.fullmatch(rf"-?[\d.,{_SPACES}]+", body):
+        if re.fullmatch(rf"-?[0-9.,{_SPACES}]+", body):
             return Reading(None, f"„{raw}“ ist keine Zahl in deutscher Schreibweise; Beispiele: "
                            "85000, 85.000, 85.000,50, 0,5.")
-        if re.search(r"\d", body):
+        if any(ch.isdigit() and not ch.isascii() for ch in body):
+            return Reading(None, f"„{raw}“: bitte mit den Ziffern 0 bis 9 schreiben.")
+        if re.search(r"[0-9]", body):
             return Reading(None, f"„{raw}“ ist keine Zahl; bitte nur die Zahl eingeben, ohne "
                            "Text, z. B. 30 oder 85.000 oder 0,5.")
         return Reading(None, f"„{raw}“ ist keine Zahl.")

@@ -39,6 +39,8 @@ def test_german_writing_is_read(typed, unit, value):
     ("85.00", None, "nicht eindeutig"),
     ("8.5.0", None, "deutscher Schreibweise"),
     ("", None, "Bitte eine Zahl"),
+    ("٣٠", None, "Ziffern 0 bis 9"),            # Arabic-Indic digits: no silent reading
+    ("３０", None, "Ziffern 0 bis 9"),           # full-width digits
 ])
 def test_ambiguous_or_wrong_is_asked_back_never_guessed(typed, unit, says):
     reading = read(typed, unit)
