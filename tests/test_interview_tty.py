@@ -172,3 +172,21 @@ def test_numbers_units_anchors_and_command_keys_in_every_prompt(tmp_path):
     assert data["answers"] == {
         "budget": 85000, "share": {"value": 30, "note": "geschätzt"}, "count": 15, "fte": 0.5,
         "findable": 4, "partners": {"value": ["keine"], "source": "Protokoll"}}
+
+
+def test_ctrl_d_in_a_prompt_pauses_with_everything_saved(tmp_path):
+    child = spawn(tmp_path, "-q", "schnellcheck", "--kommune", "Gemeinde Ende")
+    for prompt in ("Art der Kommune", "Regionalschl", "Land", "Kreis", "Einwohner", "Datum",
+                   "Teilnehmende"):
+        child.expect(prompt)
+        child.send(ENTER)
+    child.expect("Auswahl")
+    child.send(ENTER)                             # the first option
+    child.expect("Antwort")
+    child.sendcontrol("d")                        # end of input in a number prompt
+    child.expect("alles gespeichert")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Fehler" not in child.before
+    data = yaml.safe_load((tmp_path / "gemeinde-ende.answers.yaml").read_text("utf-8"))
+    assert data["answers"] == {"portal_type": "eigenes"}

@@ -22,8 +22,8 @@ from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from questionary import Choice
 from questionary.prompts.common import InquirerControl
 
-from ozgkompass.cli.interview_plain import (PlainFrontend, answer_text, header_line, keys_line,
-                                            number_text, wrap)
+from ozgkompass.cli.interview_plain import (EndOfInput, PlainFrontend, answer_text,
+                                            header_line, keys_line, number_text, wrap)
 from ozgkompass.cli.output import console, esc
 from ozgkompass.interview.driver import COMMANDS, HELP_KEY, Action, command_keys
 from ozgkompass.interview.session import Session
@@ -57,6 +57,14 @@ def _with_command_keys(question: questionary.Question, keys: list[str]) -> quest
     return question
 
 
+def _answer(question: questionary.Question) -> Any:
+    """The prompt's result; Ctrl-D (end of input) pauses like `p` (all is saved)."""
+    try:
+        return question.unsafe_ask()
+    except EOFError:
+        raise EndOfInput from None
+
+
 class TtyFrontend(PlainFrontend):
     def __init__(self) -> None:
         super().__init__()
@@ -70,7 +78,7 @@ class TtyFrontend(PlainFrontend):
         return max(20, min(columns, 101) - 1)
 
     def _read(self, prompt: str) -> str:
-        answer = questionary.text(prompt, qmark="›").unsafe_ask()
+        answer = _answer(questionary.text(prompt, qmark="›"))
         return answer or ""
 
     def _titles(self, q: Question, lead: int) -> list[str]:
@@ -136,7 +144,7 @@ class TtyFrontend(PlainFrontend):
             else:
                 prompt = questionary.select("Auswahl", choices=choices, use_jk_keys=False,
                                             default=choices[pointed], instruction=" ")
-            result = _with_command_keys(prompt, keys).unsafe_ask()
+            result = _answer(_with_command_keys(prompt, keys))
             if not isinstance(result, tuple):
                 self._echo(q, result)
             return result
@@ -146,7 +154,7 @@ class TtyFrontend(PlainFrontend):
             text = _with_command_keys(text, keys)
         else:
             text.application.erase_when_done = True
-        result = text.unsafe_ask()
+        result = _answer(text)
         if not isinstance(result, tuple):
             problem = None if q.type is QType.TEXT else self._parse(q, result.strip())[1]
             if problem is None and result.strip() not in keys:
