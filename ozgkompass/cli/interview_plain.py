@@ -97,8 +97,8 @@ def value_hints(q: Question) -> list[str]:
 
 def keys_line(q: Question, enter: bool) -> str:
     nbsp = "\u00a0"  # a key and its word stay on one line
-    keys = " · ".join(f"{k}{nbsp}{SHORT[k].replace(' ', nbsp)}" for k in command_keys(q))
-    return (f"Befehle{' (Taste + Enter)' if enter else ''}: {keys} · "
+    keys = f"{nbsp}· ".join(f"{k}{nbsp}{SHORT[k].replace(' ', nbsp)}" for k in command_keys(q))
+    return (f"Befehle{' (Taste + Enter)' if enter else ''}: {keys}{nbsp}· "
             f"{HELP_KEY}{nbsp}alle{nbsp}Befehle")
 
 
