@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -571,3 +572,21 @@ def test_a_hand_edit_during_the_interview_stops_it_with_a_german_line(workdir):
     assert "gemeinde-test.answers.yaml wurde außerhalb dieses Interviews geändert" in text
     assert path.read_text(encoding="utf-8") == edited   # the hand edit is kept
     assert not (workdir / "gemeinde-test.answers.yaml.lock").exists()
+
+
+def test_hints_name_the_console_script_by_its_path_when_it_is_not_on_path(workdir):
+    script = Path(sys.executable).parent / "ozgkompass"
+    if not script.exists():
+        pytest.skip("the console script is not installed next to this Python")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "NO_COLOR": "1"}
+    # as the README runs it, without activating the virtual environment
+    relative = os.path.relpath(script, workdir)
+    out = subprocess.run([relative, "interview", "-q", "mini.yaml", "--kommune",
+                          "Gemeinde Pfad"], input="\n".join([*MASTER, "p"]) + "\n", capture_output=True,
+                         text=True, cwd=workdir, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    hint = re.search(r"Fortsetzen mit: (.+)\n", out.stderr)[1]
+    assert hint.startswith(str(script.resolve()) + " interview --answers ")
+    again = subprocess.run(hint, shell=True, input="p\n", capture_output=True, text=True,
+                           cwd=workdir, env=env, timeout=60)
+    assert again.returncode == 0 and "Fortsetzung: Gemeinde Pfad" in again.stdout
