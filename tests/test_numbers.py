@@ -94,3 +94,15 @@ def test_validate_gives_located_hints_for_german_numbers(cli, tmp_path):
                     .replace('"1.5"', "15").replace('"0,5"', "0.5"), encoding="utf-8")
     code, out, err = cli("validate", str(path))
     assert code == 0, out + err
+
+
+def test_a_population_with_a_thousands_point_is_explained(cli, tmp_path):
+    path = tmp_path / "a.answers.yaml"
+    path.write_text("format: 1\nquestionnaire: {id: ozg-kommune}\n"
+                    "municipality: {name: Testdorf, population: 10.412}\nanswers: {}\n",
+                    encoding="utf-8")
+    code, out, err = cli("validate", str(path))
+    text = " ".join((out + err).split())
+    assert code == 1
+    assert "a.answers.yaml:3:" in text
+    assert "sind 10412 Einwohner gemeint, so schreiben: population: 10412" in text

@@ -173,8 +173,13 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             mtype = None
         pop = mm.get("population")
         if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
-            ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}.",
-                     mm.pos_of("population"))
+            raw_pop = mm.raw("population") if isinstance(mm, YMap) else None
+            german = (f" YAML liest {raw_pop} mit dem Punkt als Dezimaltrennzeichen; sind "
+                      f"{raw_pop.replace('.', '')} Einwohner gemeint, so schreiben: population: "
+                      f"{raw_pop.replace('.', '')}" if raw_pop and
+                      numbers.FILE_THOUSANDS.fullmatch(raw_pop) else "")
+            ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}."
+                     + german, mm.pos_of("population"))
             pop = None
         name = mm.get("name")
         if "name" in mm and (not isinstance(name, str | int) or not str(name).strip()):
