@@ -126,3 +126,40 @@ def test_plain_lines_fit_and_nothing_is_cut(columns, tmp_path):
     for q in asked:
         for text in (q.text.de, *(o.label.de for o in q.effective_options())):
             assert words(text) in shown, text
+
+
+def test_arrow_keys_after_g_every_question_is_asked(tmp_path):
+    qn = find_questionnaire("ozg-kommune")
+    by_text = {squeeze(q.text.de): q for q in qn.questions}
+    child = spawn(tmp_path, 80, "--kommune", "Gemeinde Sprung")
+    child.delaybeforesend = None
+    for prompt in ("Art der Kommune", "Regionalschl", "Land", "Kreis", "Einwohner", "Datum",
+                   "Teilnehmende"):
+        child.expect(prompt)
+        child.send(ENTER)
+    child.expect("Auswahl")
+    child.send("g")                                  # at the first question: to area 6
+    child.expect("Bereich \\(Nummer\\)")
+    child.send("6" + ENTER)
+    asked, total = [], 0
+    while child.expect([HEADER, "Überprüfung"]) == 0:
+        total = int(child.match.group(1))
+        child.expect(r"(Auswahl|Antwort)")
+        q = next(q for t, q in by_text.items() if t in squeeze(child.before))
+        asked.append(q)
+        if q.type in (QType.NUMBER, QType.SCALE):
+            child.send(str(q.min if q.type is QType.SCALE else 1) + ENTER)
+        elif q.type is QType.TEXT:
+            child.send("x" + ENTER)
+        else:
+            child.send(ENTER)
+    child.expect("Enter schließt ab")
+    shown = squeeze(child.before)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    areas = [q.area_id for q in asked]
+    assert areas[0] == qn.areas[5].id                 # the area jumped to comes first
+    assert areas.index(qn.areas[0].id) > areas.index(qn.areas[5].id)  # then from the start
+    assert len(asked) == len({q.id for q in asked}) == total    # every question, once
+    assert {q.area_id for q in asked} == {a.id for a in qn.areas}
+    assert squeeze(f"{total} von {total} zutreffenden Fragen beantwortet") in shown
