@@ -1,9 +1,9 @@
 """Benchmark: time from a key press to the next prompt in the interview's arrow-key mode.
 
 Runs `ozgkompass interview` on a generated 100-question questionnaire in a pseudo-terminal
-(pexpect), presses Enter on each question and measures until the next question's text is
-on screen. Baseline in the same run: a bare questionary `select` loop with the same
-questions and options in the same kind of pseudo-terminal (no saving, no conditions).
+(pexpect), presses Enter on each question and measures until the next question's prompt is
+drawn (its last option on screen). Baseline in the same run: a bare questionary `select`
+loop with the same questions and options in the same kind of pseudo-terminal (no saving, no conditions).
 Every interview answer is written to disk atomically (fsync included), so the figure
 contains that cost. Target: median well under 50 ms and within 1.5x of the bare prompt.
 
@@ -65,8 +65,10 @@ def measure(child: pexpect.spawn) -> list[float]:
         t0 = time.perf_counter()
         child.send("\r")
         child.expect(f"Frage{n:03d}")
+        # the next prompt is ready when its last option is drawn (the interview prints the
+        # question text before the prompt starts, questionary draws it with the prompt)
+        child.expect("Nicht umgesetzt")
         times.append(time.perf_counter() - t0)
-        child.expect("Nicht umgesetzt")  # let the prompt finish drawing before the next key
     child.send("\r")
     return times
 
@@ -82,7 +84,7 @@ def interview_run(tmp: Path) -> list[float]:
         child.expect(prompt)
         child.send("\r")
     times = measure(child)
-    child.expect("Frage-ID zum Ändern")  # the review screen: every answer was saved
+    child.expect("Enter schließt ab")  # the review screen: every answer was saved
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     return times

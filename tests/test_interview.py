@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -206,10 +207,10 @@ def test_plain_interview_back_skip_na_unclear_note_and_review(workdir):
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stdout + out.stderr
     assert "Frage 1 von 6 · Bereich Portal" in out.stdout
-    assert "Ungültige Eingabe: 'abc' ist keine Zahl." in out.stdout
+    assert "Ungültige Eingabe: „abc“ ist keine Zahl." in out.stdout
     assert "Ungültige Antwort: erwartet eine Zahl ≥ 0" in out.stdout
     assert "braucht bei dieser Frage eine Begründung" in out.stdout
-    assert "'7' ist keine der Nummern 1–2" in out.stdout
+    assert "„7“ ist keine der Nummern 1–2" in out.stdout
     assert "OZG-Reifeindex" in out.stdout and "ozgkompass score" in out.stdout
     data = answers_of(workdir / "gemeinde-test.answers.yaml")
     assert data["municipality"] == {"name": "Gemeinde Test", "ars": "034510001001",
@@ -234,17 +235,28 @@ def test_plain_condition_change_pause_and_resume(workdir):
     first = run_plain(workdir, [*MASTER, "1", "5", "3", "p"],
                       "-q", "mini.yaml", "--kommune", "Gemeinde Test")
     assert first.returncode == 0, first.stderr
-    assert "3 von 6 Fragen erledigt, alles gespeichert." in first.stderr
-    assert "Fortsetzen mit: ozgkompass interview --answers gemeinde-test.answers.yaml\n" \
+    assert "3 von 6 zutreffenden Fragen beantwortet (3 offen), alles gespeichert." \
         in first.stderr
+    # the resume hint is a command that runs as printed, although `ozgkompass` is not on
+    # PATH here (as after the README's install without activating the environment)
+    hint = re.search(r"Fortsetzen mit: (.+)\n", first.stderr)[1]
+    assert hint.endswith(" interview --answers gemeinde-test.answers.yaml -q mini.yaml")
+    again = subprocess.run(hint + " --plain", shell=True, input="p\n", capture_output=True,
+                           text=True, cwd=workdir, timeout=60,
+                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+                                "COLUMNS": "80"})
+    assert again.returncode == 0 and "Fortsetzung: Gemeinde Test" in again.stdout
     # resume: starts at the first open question; change portal_type so two answers hide
     second = run_plain(workdir, ["u", "g", "1", "3", "p"],
                        "--answers", "gemeinde-test.answers.yaml", "-q", "mini.yaml")
     assert second.returncode == 0, second.stderr
-    assert "Fortsetzung: Gemeinde Test, 3 von 6 Fragen erledigt" in second.stdout
-    assert "payment_platform: offen" in second.stdout  # the overview
-    assert "entfallen 2 bereits beantwortete Frage(n): portal_count, portal_findability" \
-        in flat(second.stdout)
+    assert "Fortsetzung: Gemeinde Test, 3 von 6 zutreffenden Fragen beantwortet" in second.stdout
+    assert "ePayment: 3" in second.stdout  # the overview, by area
+    assert "4. Welche Bezahlplattform? – offen" in second.stdout
+    assert "entfallen 2 bereits beantwortete Frage(n); die Antworten bleiben in der Datei, " \
+        "werden aber nicht gewertet, solange die Fragen nicht gestellt werden: " \
+        "– Wie viele Online-Dienste? – Wie gut auffindbar?" in flat(second.stdout)
+    assert "portal_count" not in second.stdout  # no internal IDs
     data = answers_of(workdir / "gemeinde-test.answers.yaml")["answers"]
     assert data == {"portal_type": "keins", "portal_count": 5, "portal_findability": 3}
     validate = subprocess.run([sys.executable, "-m", "ozgkompass", "score",
@@ -265,11 +277,11 @@ def test_plain_resume_after_questionnaire_version_change(workdir):
     text = flat(out.stdout)
     assert "Version 1.0.0 → 2.0.0" in text
     assert "Entfallene Fragen: portal_findability" in text
-    assert "Geänderte Fragen (Antwort passt nicht mehr, wird neu gefragt): payment_methods" \
+    assert "Geänderte Fragen (Antwort passt nicht mehr, wird neu gefragt): – Welche Zahlarten?" \
         in text
     # only the changed and the new question are asked
-    asked = re.findall(r"\[(\w+)\]", out.stdout)
-    assert asked == ["payment_methods", "governance_plan"]
+    asked = re.findall(r"^Frage \d+ von \d+ .*\n(.*)", out.stdout, re.M)
+    assert asked == ["Welche Zahlarten?", "Gibt es einen Digitalisierungsplan?"]
     data = answers_of(workdir / "gemeinde-test.answers.yaml")
     assert data["questionnaire"]["version"] == "2.0.0"
     assert data["answers"]["payment_methods"] == ["karte", "lastschrift"]
@@ -360,3 +372,224 @@ def test_help_does_not_load_questionary():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- g and review
+
+
+def test_state_machine_after_a_jump_goes_on_with_the_first_open_question(tmp_path):
+    s = session_for(QN_V1, tmp_path)
+    s.start()
+    assert s.jump("payment").id == "payment_platform"
+    s.set_value("epaybl")
+    assert s.advance().id == "payment_methods"       # the area jumped to, to its end
+    s.set_value(["karte"])
+    assert s.advance().id == "payment_hkr"
+    s.set_value("ja")
+    assert s.advance().id == "portal_type"           # then the first open question
+    s.set_value("land")
+    assert s.advance().id == "portal_count"
+    s.skip()                                         # portal_findability is next
+    s.set_value(3)
+    assert s.advance() is None                       # only the skipped one is left
+    assert s.open_again().id == "portal_count"       # the review goes on with it
+    c = s.counts()
+    assert (c.asked, c.answered, c.open, c.unclear, c.na) == (6, 5, 1, 0, 0)
+    assert c.sentence() == "5 von 6 zutreffenden Fragen beantwortet (1 offen)"
+
+
+def test_plain_g_asks_every_question_and_the_review_offers_the_open_ones(workdir):
+    lines = [*MASTER,
+             "g", "2",        # from the first question to ePayment (area 2)
+             "n", "Keine Gebühren", "1", "1",   # payment: na, methods, hkr
+             "1", "s", "4",   # back at portal: eigenes, skip the count, findability 4
+             "o",             # the review offers the skipped question
+             "12", ""]        # answered, then finish
+    out = run_plain(workdir, lines, "-q", "mini.yaml", "--kommune", "Gemeinde Test")
+    assert out.returncode == 0, out.stderr
+    assert "  1) Portal\n  2) ePayment" in out.stdout and "1) portal" not in out.stdout
+    asked = re.findall(r"^Frage \d+ von \d+ .*\n(.*)", out.stdout, re.M)
+    assert asked == ["Welches Portal?", "Welche Bezahlplattform?", "Welche Zahlarten?",
+                     "Zahlungen automatisch im HKR?", "Welches Portal?",
+                     "Wie viele Online-Dienste?", "Wie gut auffindbar?",
+                     "Wie viele Online-Dienste?"]
+    review = out.stdout.split("Überprüfung")[1]
+    assert "4 von 5 zutreffenden Fragen beantwortet (1 offen; 1 trifft nicht zu)" \
+        in flat(review)
+    assert "Portal: 1" in review and "2. Wie viele Online-Dienste? – übersprungen" in review
+    assert "o stellt die offenen Fragen jetzt" in flat(review)
+    data = answers_of(workdir / "gemeinde-test.answers.yaml")["answers"]
+    assert data["portal_count"] == 12 and len(data) == 6
+    assert "5 von 5 zutreffenden Fragen beantwortet" in flat(out.stdout)
+
+
+# --------------------------------------------------------------------------- two windows
+
+
+def spawn_plain(cwd: Path, *args: str):
+    pexpect = pytest.importorskip("pexpect")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    return pexpect.spawn(sys.executable, ["-m", "ozgkompass", "interview", "--plain", *args],
+                         cwd=str(cwd), env=env, encoding="utf-8", timeout=30)
+
+
+def test_a_second_window_on_the_same_file_is_refused_and_nothing_is_lost(workdir):
+    import signal
+
+    first = run_plain(workdir, [*MASTER, "1", "p"], "-q", "mini.yaml", "--kommune",
+                      "Gemeinde Test")
+    assert first.returncode == 0, first.stderr
+    path = workdir / "gemeinde-test.answers.yaml"
+    window1 = spawn_plain(workdir, "--answers", path.name, "-q", "mini.yaml")
+    window1.expect("Wie viele Online-Dienste")
+    # the second window: refused with one German line, the file untouched
+    before = path.read_bytes()
+    window2 = run_plain(workdir, ["7", "2", "p"], "--answers", path.name, "-q", "mini.yaml")
+    assert window2.returncode == 2
+    message = flat(window2.stderr)
+    assert "gemeinde-test.answers.yaml ist schon in einem anderen Interview geöffnet " \
+           f"(Prozess {window1.pid} auf " in message
+    assert "Im anderen Fenster weitermachen" in message and "Traceback" not in message
+    assert path.read_bytes() == before
+    # the first window goes on; its answers are all there
+    window1.sendline("12")
+    window1.expect("Wie gut auffindbar")
+    window1.sendline("p")
+    window1.expect(pytest.importorskip("pexpect").EOF)
+    assert answers_of(path)["answers"] == {"portal_type": "eigenes", "portal_count": 12}
+    assert not (workdir / "gemeinde-test.answers.yaml.lock").exists()
+    # a window killed hard leaves its lock behind; the next interview takes it over
+    crashed = spawn_plain(workdir, "--answers", path.name, "-q", "mini.yaml")
+    crashed.expect("Wie gut auffindbar")
+    assert (workdir / "gemeinde-test.answers.yaml.lock").exists()
+    crashed.kill(signal.SIGKILL)
+    crashed.wait()
+    after = run_plain(workdir, ["4", "p"], "--answers", path.name, "-q", "mini.yaml")
+    assert after.returncode == 0, after.stderr
+    assert f"Die Sperre eines abgebrochenen Interviews (Prozess {crashed.pid}) wurde " \
+           "aufgehoben." in flat(after.stdout)
+    assert answers_of(path)["answers"]["portal_findability"] == 4
+
+
+def test_a_lock_of_a_reused_pid_or_from_before_a_reboot_is_stale(tmp_path):
+    import json
+    import os
+    import socket
+
+    from ozgkompass.interview.lock import interview_lock, lock_path
+
+    answers = tmp_path / "a.answers.yaml"
+    lock = lock_path(answers)
+    host = socket.gethostname()
+    # this test's own pid, but another start time: the pid was reused by another process
+    lock.write_text(json.dumps({"pid": os.getpid(), "host": host, "started": "1"}), "utf-8")
+    notices: list[str] = []
+    with interview_lock(answers, notices):
+        assert json.loads(lock.read_text("utf-8"))["pid"] == os.getpid()
+    assert notices and not lock.exists()
+    # a lock of a running process (this one, as itself) is respected
+    with interview_lock(answers), pytest.raises(Exception, match="anderen Interview"):
+        with interview_lock(answers):
+            pass
+    # another host's lock cannot be checked: refused, with how to remove it
+    lock.write_text(json.dumps({"pid": 1, "host": "anderer-rechner"}), "utf-8")
+    with pytest.raises(Exception) as refused:
+        with interview_lock(answers):
+            pass
+    assert "a.answers.yaml.lock" in refused.value.hint and lock.exists()
+
+
+def test_a_file_changed_on_disk_during_the_interview_is_not_overwritten(tmp_path):
+    from ozgkompass.interview.session import ChangedOnDisk
+
+    s = session_for(QN_V1, tmp_path)
+    s.start()
+    s.set_value("land")
+    path = tmp_path / "a.yaml"
+    edited = path.read_text(encoding="utf-8") + "# von Hand ergänzt\n"
+    path.write_text(edited, encoding="utf-8")
+    s.advance()
+    with pytest.raises(ChangedOnDisk):
+        s.set_value(12)
+    assert path.read_text(encoding="utf-8") == edited
+
+
+def test_answers_file_names_follow_the_report_name_rules(workdir):
+    from ozgkompass.reports.naming import report_stem
+
+    assert file_name_for("CON") == "kommune-con.answers.yaml"      # a Windows device name
+    assert file_name_for("lpt1") == "kommune-lpt1.answers.yaml"
+    athens, tokyo = file_name_for("Αθήνα"), file_name_for("東京都")
+    assert athens != tokyo                                          # never the same file
+    assert re.fullmatch(r"kommune-[0-9a-f]{8}\.answers\.yaml", athens)
+    assert file_name_for("Αθήνα") == athens                         # the same name resumes
+    assert file_name_for("Gemeinde Αθήνα") != file_name_for("Gemeinde Σπάρτη")
+    for name in ("Stadt Bad Münster/Eifel", "CON", "Αθήνα", "x" * 300):
+        assert file_name_for(name) == f"{report_stem(name)}.answers.yaml"
+    # in the interview: a second non-Latin municipality gets its own file
+    for name in ("Αθήνα", "Σπάρτη"):
+        out = run_plain(workdir, ["1", "", "", "", "", "", "", "p"], "-q", "mini.yaml",
+                        "--kommune", name)
+        assert out.returncode == 0, out.stderr
+        assert "Fortsetzung" not in out.stdout
+    assert len(list(workdir.glob("kommune-*.answers.yaml"))) == 2
+
+
+def test_the_interview_counts_questions_as_score_does(tmp_path):
+    from ozgkompass.scoring.assessment import assess
+
+    s = session_for(QN_V1, tmp_path)
+    s.start()
+    s.set_value("land")                                  # portal_type: answered
+    s.advance()
+    s.set_value(5)                                       # portal_count: answered
+    s.advance()
+    s.set_unclear("IT-Dienstleister")                    # portal_findability: unclear
+    s.advance()
+    s.set_na("keine Gebühren")                           # payment_platform: na
+    s.advance()
+    s.skip()                                             # payment_methods: open
+    s.set_value("ja")                                    # payment_hkr: answered
+    c = s.counts()
+    a = assess(s.qn, s.aset)
+    assert (c.answered, c.applicable) == (a.answered, a.applicable) == (3, 5)
+    assert (c.asked, c.na, c.unclear, c.open) == (6, 1, 1, 1)
+    assert c.sentence() == "3 von 5 zutreffenden Fragen beantwortet (1 offen, 1 unklar; " \
+                           "1 trifft nicht zu)"
+
+
+def test_a_hand_edit_during_the_interview_stops_it_with_a_german_line(workdir):
+    pexpect = pytest.importorskip("pexpect")
+    run_plain(workdir, [*MASTER, "1", "p"], "-q", "mini.yaml", "--kommune", "Gemeinde Test")
+    path = workdir / "gemeinde-test.answers.yaml"
+    child = spawn_plain(workdir, "--answers", path.name, "-q", "mini.yaml")
+    child.expect("Wie viele Online-Dienste")
+    edited = path.read_text(encoding="utf-8").replace("portal_type: eigenes",
+                                                      "portal_type: land")
+    path.write_text(edited, encoding="utf-8")
+    child.sendline("12")
+    child.expect(pexpect.EOF)
+    child.close()
+    text = " ".join(child.before.split())
+    assert child.exitstatus == 2 and "Traceback" not in text
+    assert "gemeinde-test.answers.yaml wurde außerhalb dieses Interviews geändert" in text
+    assert path.read_text(encoding="utf-8") == edited   # the hand edit is kept
+    assert not (workdir / "gemeinde-test.answers.yaml.lock").exists()
+
+
+def test_hints_name_the_console_script_by_its_path_when_it_is_not_on_path(workdir):
+    script = Path(sys.executable).parent / "ozgkompass"
+    if not script.exists():
+        pytest.skip("the console script is not installed next to this Python")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "80", "NO_COLOR": "1"}
+    # as the README runs it, without activating the virtual environment
+    relative = os.path.relpath(script, workdir)
+    out = subprocess.run([relative, "interview", "-q", "mini.yaml", "--kommune",
+                          "Gemeinde Pfad"], input="\n".join([*MASTER, "p"]) + "\n", capture_output=True,
+                         text=True, cwd=workdir, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    hint = re.search(r"Fortsetzen mit: (.+)\n", out.stderr)[1]
+    assert hint.startswith(str(script.resolve()) + " interview --answers ")
+    again = subprocess.run(hint, shell=True, input="p\n", capture_output=True, text=True,
+                           cwd=workdir, env=env, timeout=60)
+    assert again.returncode == 0 and "Fortsetzung: Gemeinde Pfad" in again.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sys
@@ -52,6 +53,8 @@ def _directory_place(fe: Any, ars: str | None) -> Any:
 
 
 def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
+    from ozgkompass import numbers
+    from ozgkompass.cli.interview_plain import split_people
     from ozgkompass.model.answers import MUNICIPALITY_TYPES, Interview, Municipality
     from ozgkompass.model.laender import NAMES, code_from_ars
 
@@ -59,13 +62,17 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
     name = kommune
     while not name:
         name = fe.ask_text("Name der Kommune (Pflicht)")
+    from ozgkompass.sources.template import TYPE_LABELS
+
     mtype = None
+    by_label = {label: key for key, label in TYPE_LABELS.items()}
     while True:
-        t = fe.ask_text("Art der Kommune", MUNICIPALITY_TYPES)
-        if t is None or t in MUNICIPALITY_TYPES:
-            mtype = t
+        t = fe.ask_text("Art der Kommune", tuple(by_label))
+        if t is None or t in by_label or t in MUNICIPALITY_TYPES:
+            mtype = by_label.get(t, t) if t else None
             break
-        fe.say(f"{t!r} ist keine Art; Nummer 1–{len(MUNICIPALITY_TYPES)} wählen.")
+        fe.say(f"„{t}“ ist keine der Arten; bitte eine Nummer von 1 bis {len(by_label)} "
+               "wählen.")
     ars = None
     while True:
         ars = fe.ask_text("Amtlicher Regionalschlüssel (12 Ziffern)")
@@ -88,11 +95,11 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
         if p is None:
             population = known_pop
             break
-        digits = p.replace(".", "").replace(" ", "")
-        if digits.isdigit():
-            population = int(digits)
+        reading = numbers.read(p)
+        if isinstance(reading.value, int) and reading.value >= 0:
+            population = reading.value
             break
-        fe.say(f"{p!r} ist keine ganze Zahl.")
+        fe.say(reading.problem or f"„{p}“ ist keine ganze Zahl ≥ 0.")
     today = dt.date.today().isoformat()
     date = None
     while True:
@@ -103,7 +110,7 @@ def _ask_master_data(fe: Any, kommune: str | None) -> tuple[Any, Any]:
         except ValueError:
             fe.say(f"{date!r} ist kein Datum; Form JJJJ-MM-TT, z. B. {today}.")
     parts = fe.ask_text("Teilnehmende (mit Komma getrennt)")
-    participants = tuple(p.strip() for p in (parts or "").split(",") if p.strip())
+    participants = split_people(parts or "")
     return (Municipality(name.strip(), ars, land, kreis, mtype, population),
             Interview(date, None, participants))
 
@@ -118,8 +125,44 @@ def _frontend(plain: bool) -> Any:
     return TtyFrontend()
 
 
-def _resume_hint(path: Path) -> str:
-    return f"Fortsetzen mit: ozgkompass interview --answers {display_path(path)}"
+def program() -> str:
+    """The command as the user can type it: `ozgkompass` when that is on PATH and is this
+    program, else the script's real path (a virtual environment that was never activated),
+    else `python -m ozgkompass` with the interpreter's path."""
+    import os
+    import shlex
+    import shutil
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.name == "ozgkompass" and script.exists():
+        found = shutil.which("ozgkompass")
+        if found and os.path.realpath(found) == os.path.realpath(script):
+            return "ozgkompass"
+        return shlex.quote(str(script.resolve()))
+    found = shutil.which("ozgkompass")
+    if found and Path(found).resolve().parent == Path(sys.executable).resolve().parent:
+        return "ozgkompass"
+    return f"{shlex.quote(sys.executable)} -m ozgkompass"
+
+
+def _shown(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(display_path(path))
+
+
+def _resume_hint(path: Path, questionnaire: str | None = None,
+                 questionnaires_dir: Path | None = None) -> str:
+    """The command that continues this interview, as it runs when copied: with the
+    questionnaire's file or folder when it is not built in."""
+    import shlex
+
+    extra = ""
+    if questionnaire and (questionnaire.endswith((".yaml", ".yml")) or "/" in questionnaire):
+        extra += f" -q {shlex.quote(questionnaire)}"
+    if questionnaires_dir is not None:
+        extra += f" --questionnaires-dir {shlex.quote(str(questionnaires_dir))}"
+    return f"Fortsetzen mit: {program()} interview --answers {_shown(path)}{extra}"
 
 
 def register(app: typer.Typer) -> None:
@@ -150,77 +193,89 @@ def register(app: typer.Typer) -> None:
         from ozgkompass.cli.interview_plain import EndOfInput
         from ozgkompass.interview import driver
         from ozgkompass.interview.blank import file_name_for, new_answer_set
-        from ozgkompass.interview.session import Session, reconcile
+        from ozgkompass.interview.lock import interview_lock
+        from ozgkompass.interview.session import ChangedOnDisk, Session, reconcile
         from ozgkompass.model.registry import load_answer_set
 
         fe = _frontend(plain)
+        notices: list[str] = []
         if answers is None and kommune:
             candidate = Path(file_name_for(kommune))
             answers = candidate
-        session: Session | None = None
-        try:
-            if answers is not None and answers.exists():
-                aset = load_answer_set(answers)
-                qn = resolve_questionnaire(questionnaire or aset.questionnaire.id,
-                                           questionnaires_dir, aset.questionnaire.version)
-                if aset.questionnaire.id != qn.id:
-                    raise UserError(f"{display_path(answers)} beantwortet Fragebogen "
-                                    f"{aset.questionnaire.id!r}, nicht {qn.id!r}.",
-                                    hint="--questionnaire weglassen oder passend angeben.")
-                change = reconcile(qn, aset)
-                session = Session(qn, aset, answers)
-                if aset.migration is not None:  # carried forward on loading
-                    fe.say(aset.migration.summary(), indent=2)
+        with contextlib.ExitStack() as locks:  # the answers file's lock, to the end
+            session: Session | None = None
+            try:
+                if answers is not None and answers.exists():
+                    locks.enter_context(interview_lock(answers, notices))
+                    for notice in notices:
+                        fe.say(notice)
+                    aset = load_answer_set(answers)
+                    qn = resolve_questionnaire(questionnaire or aset.questionnaire.id,
+                                               questionnaires_dir, aset.questionnaire.version)
+                    if aset.questionnaire.id != qn.id:
+                        raise UserError(f"{display_path(answers)} beantwortet Fragebogen "
+                                        f"{aset.questionnaire.id!r}, nicht {qn.id!r}.",
+                                        hint="--questionnaire weglassen oder passend angeben.")
+                    change = reconcile(qn, aset)
+                    session = Session(qn, aset, answers)
+                    if aset.migration is not None:  # carried forward on loading
+                        fe.say(aset.migration.summary(), indent=2)
+                        session.save()
+                    if change is not None:
+                        _report_change(fe, change, qn)
+                        session.save()
+                    fe.say(f"Fortsetzung: {aset.municipality.name}, "
+                           f"{session.counts().sentence()} ({qn.id} {qn.version}).")
+                else:
+                    qn = resolve_questionnaire(questionnaire, questionnaires_dir)
+                    muni, iv = _ask_master_data(fe, kommune)
+                    path = answers or Path(file_name_for(muni.name))
+                    if not path.exists():
+                        locks.enter_context(interview_lock(path, notices))
+                    if path.exists():
+                        raise UserError(f"{display_path(path)} existiert bereits.",
+                                        hint=_resume_hint(path, questionnaire,
+                                                          questionnaires_dir))
+                    session = Session(qn, new_answer_set(qn, muni, iv), path)
                     session.save()
-                if change is not None:
-                    _report_change(fe, change)
-                    session.save()
-                done, total = session.progress()
-                fe.say(f"Fortsetzung: {aset.municipality.name}, {done} von {total} Fragen "
-                       f"erledigt ({qn.id} {qn.version}).")
-            else:
-                qn = resolve_questionnaire(questionnaire, questionnaires_dir)
-                muni, iv = _ask_master_data(fe, kommune)
-                path = answers or Path(file_name_for(muni.name))
-                if path.exists():
-                    raise UserError(f"{display_path(path)} existiert bereits.",
-                                    hint=f"Fortsetzen mit: ozgkompass interview --answers "
-                                         f"{display_path(path)}")
-                session = Session(qn, new_answer_set(qn, muni, iv), path)
-                session.save()
-                fe.say(f"Antwortdatei: {display_path(path)} (jede Antwort wird sofort "
-                       "gespeichert).")
-            session.start()
-            outcome = driver.run(session, fe)
-        except (EndOfInput, KeyboardInterrupt):
-            outcome = "paused"
-        if session is None:
-            err_console.print("Abgebrochen; es wurde nichts gespeichert.")
-            raise typer.Exit(130)
-        assert session.path is not None
-        if outcome == "paused":
-            done, total = session.progress()
-            err_console.print(f"{done} von {total} Fragen erledigt, alles gespeichert.",
-                              highlight=False)
-            err_console.print(esc(_resume_hint(session.path)), highlight=False,
-                              soft_wrap=True)
-            if archive_target(archive, archive_file) is not None:
-                err_console.print("Ins Archiv kommt die Bewertung, wenn das Interview "
-                                  "abgeschlossen ist (beim Fortsetzen wieder --archive).",
+                    fe.say(f"Antwortdatei: {display_path(path)} (jede Antwort wird sofort "
+                           "gespeichert).")
+                session.start()
+                outcome = driver.run(session, fe)
+            except (EndOfInput, KeyboardInterrupt):
+                outcome = "paused"
+            except ChangedOnDisk as exc:
+                raise UserError(
+                    f"{display_path(exc.path)} wurde außerhalb dieses Interviews geändert (von "
+                    "Hand oder von einem anderen Programm). Damit nichts überschrieben wird, "
+                    "ist die letzte Eingabe nicht gespeichert; alles davor steht in der Datei.",
+                    hint=_resume_hint(exc.path, questionnaire, questionnaires_dir)) from None
+            if session is None:
+                err_console.print("Abgebrochen; es wurde nichts gespeichert.")
+                raise typer.Exit(130)
+            assert session.path is not None
+            if outcome == "paused":
+                err_console.print(f"{session.counts().sentence()}, alles gespeichert.",
                                   highlight=False)
-            return
-        _finish(session)
-        if archive_target(archive, archive_file) is not None:
-            from ozgkompass.catalogue.store import resolve_catalogue
-            from ozgkompass.cli.archive import archive_one
-            from ozgkompass.model.maturity import get_model
-            from ozgkompass.scoring.catalogue import score_answers
+                hint = _resume_hint(session.path, questionnaire, questionnaires_dir)
+                err_console.print(esc(hint), highlight=False, soft_wrap=True)
+                if archive_target(archive, archive_file) is not None:
+                    err_console.print("Ins Archiv kommt die Bewertung, wenn das Interview "
+                                      "abgeschlossen ist (beim Fortsetzen wieder --archive).",
+                                      highlight=False)
+                return
+            _finish(session)
+            if archive_target(archive, archive_file) is not None:
+                from ozgkompass.catalogue.store import resolve_catalogue
+                from ozgkompass.cli.archive import archive_one
+                from ozgkompass.model.maturity import get_model
+                from ozgkompass.scoring.catalogue import score_answers
 
-            qn = session.qn
-            scored = score_answers(qn, session.aset, get_model(qn.maturity_model),
-                                   resolve_catalogue("kommunal"), with_successor=True)
-            scored.answers_file = str(session.path)
-            archive_one(archive, archive_file, scored, session.aset)
+                qn = session.qn
+                scored = score_answers(qn, session.aset, get_model(qn.maturity_model),
+                                       resolve_catalogue("kommunal"), with_successor=True)
+                scored.answers_file = str(session.path)
+                archive_one(archive, archive_file, scored, session.aset)
 
     @app.command("new-answers")
     @handle_errors
@@ -262,18 +317,22 @@ def register(app: typer.Typer) -> None:
         atomic_write_text(target, blank_answers(qn, aset))
         console.print(f"{esc(display_path(target))}: {len(qn.questions)} Fragen aus "
                       f"{esc(qn.id)} {esc(qn.version)} als Kommentare.", highlight=False)
-        console.print(f"Ausfüllen, dann: ozgkompass score {esc(display_path(target))}",
-                      highlight=False)
+        console.print(f"Ausfüllen, dann: {esc(program())} score {esc(_shown(target))}",
+                      highlight=False, soft_wrap=True)
 
 
-def _report_change(fe: Any, change: Any) -> None:
+def _report_change(fe: Any, change: Any, qn: Any) -> None:
     fe.say(f"Der Fragebogen hat sich geändert (Version {change.old_version or '?'} → "
            f"{change.new_version}).")
     if change.removed:
         fe.say(f"  Entfallene Fragen: {', '.join(change.removed)}")
     if change.changed:
-        fe.say(f"  Geänderte Fragen (Antwort passt nicht mehr, wird neu gefragt): "
-               f"{', '.join(change.changed)}")
+        from ozgkompass.interview.driver import short_text
+
+        fe.say("  Geänderte Fragen (Antwort passt nicht mehr, wird neu gefragt):")
+        for qid in change.changed:
+            q = qn.question(qid)
+            fe.say(f"    – {short_text(q) if q else qid}")
     if change.any:
         fe.say("  Die alten Antworten bleiben in der Datei unter `superseded_answers` und "
                "werden nicht gewertet.")
@@ -292,9 +351,9 @@ def _finish(session: Any) -> None:
         raise DataError(result.issues, f"Die Antworten in {display_path(path)} sind gespeichert, "
                         "lassen sich aber nicht bewerten.")
     render.assessment_summary(result)
-    shown = display_path(path)
+    shown, prog = _shown(path), program()
     console.print("\nWeiter mit:", highlight=False)
-    for cmd in (f"ozgkompass score {shown}",
-                f"ozgkompass explain {shown}",
-                f"ozgkompass interview --answers {shown}   (Antworten ändern)"):
-        console.print(f"  {esc(cmd)}", highlight=False)
+    for cmd in (f"{prog} score {shown}",
+                f"{prog} explain {shown}",
+                f"{prog} interview --answers {shown}   (Antworten ändern)"):
+        console.print(f"  {esc(cmd)}", highlight=False, soft_wrap=True)

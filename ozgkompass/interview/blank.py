@@ -3,23 +3,18 @@ blank file of `new-answers` that lists every question as a comment."""
 
 from __future__ import annotations
 
-import re
 import textwrap
-import unicodedata
 
 from ozgkompass.model.answers import AnswerSet, Interview, Municipality, QuestionnaireRef
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
+from ozgkompass.reports.naming import report_stem
 from ozgkompass.sources.answers_file import dump_answers
 
 
 def file_name_for(name: str) -> str:
-    """`Gemeinde Müllheim/Baden` -> `gemeinde-muellheim-baden.answers.yaml` (no path parts)."""
-    text = name.strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
-    return f"{slug or 'kommune'}.answers.yaml"
+    """`Gemeinde Müllheim/Baden` -> `gemeinde-muellheim-baden.answers.yaml`: the cleaning of
+    report names (no path parts, no device names such as CON, non-Latin names unique)."""
+    return f"{report_stem(name)}.answers.yaml"
 
 
 def new_answer_set(qn: Questionnaire, municipality: Municipality,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from ozgkompass.interview.session import Session
-from ozgkompass.model.questionnaire import Question
+from ozgkompass.model.questionnaire import QType, Question
 
 Command = Literal["value", "back", "skip", "na", "unclear", "note", "source", "jump",
                   "overview", "pause", "help"]
@@ -28,7 +28,26 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "p": ("pause", "Pause: speichern und beenden"),
     "?": ("help", "Hilfetext zur Frage"),
 }
+# the same commands in a short form for the line under each question
+SHORT: dict[str, str] = {"z": "zurück", "s": "überspringen", "n": "trifft nicht zu",
+                         "w": "weiß nicht", "k": "Notiz", "q": "Quelle", "g": "Bereich",
+                         "u": "Übersicht", "p": "Pause", "?": "Hilfe"}
+HELP_KEY = "h"  # lists the commands (shown by the front end, no command of its own)
 CLARIFY_WITH = ("Kommune", "IT-Dienstleister", "Land")
+GO_ON = ":offen"  # from the review: go on with the open questions
+
+
+def command_keys(q: Question) -> list[str]:
+    """The command keys of a question (`n` only where „trifft nicht zu“ is allowed)."""
+    return [k for k in COMMANDS if k != "n" or q.na_allowed]
+
+
+def short_text(q: Question, size: int = 70) -> str:
+    """The question's text, shortened at a word for lists: „Gibt es …?“"""
+    text = " ".join(q.text.de.split())
+    if len(text) <= size:
+        return text
+    return text[:size].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 @dataclass(frozen=True)
@@ -43,7 +62,20 @@ class Frontend(Protocol):
     def say(self, message: str) -> None: ...
     def show_help(self, q: Question) -> None: ...
     def show_overview(self, session: Session) -> None: ...
-    def review(self, session: Session) -> str | None: ...
+    def review(self, session: Session) -> str | None: ...  # question id, GO_ON or None
+
+
+def choice_problem(q: Question, value: Any) -> str | None:
+    """An exclusive option („keine“) ticked together with others, said with the labels."""
+    if q.type is not QType.MULTIPLE or not isinstance(value, list) or len(value) < 2:
+        return None
+    chosen = [o for o in q.options if o.value in value]
+    exclusive = next((o for o in chosen if o.exclusive), None)
+    if exclusive is None:
+        return None
+    return (f"„{exclusive.label.de}“ schließt die anderen Antworten aus, angekreuzt waren "
+            + ", ".join(f"„{o.label.de}“" for o in chosen)
+            + ". Bitte nur diese eine oder nur die anderen ankreuzen")
 
 
 def run(session: Session, fe: Frontend) -> Literal["done", "paused"]:
@@ -54,9 +86,14 @@ def run(session: Session, fe: Frontend) -> Literal["done", "paused"]:
             qid = fe.review(session)
             if qid is None:
                 return "done"
+            if qid == GO_ON:
+                q = session.open_again()
+                if q is None:
+                    fe.say("Es sind keine Fragen mehr offen.")
+                continue
             q = session.goto_question(qid)
             if q is None:
-                fe.say(f"Frage {qid!r} gibt es nicht oder sie wird derzeit nicht gestellt.")
+                fe.say("Diese Frage gibt es nicht oder sie wird derzeit nicht gestellt.")
             continue
         action = fe.ask(q, session)
         outcome = _apply(session, fe, q, action)
@@ -74,14 +111,18 @@ def _apply(session: Session, fe: Frontend, q: Question, action: Action) -> str:
     if cmd == "pause":
         return "pause"
     if cmd == "value":
-        problem, hidden = session.set_value(action.value)
+        problem = choice_problem(q, action.value)
+        problem, hidden = (problem, []) if problem else session.set_value(action.value)
         if problem:
             fe.say(f"Ungültige Antwort: {problem}. Bitte erneut eingeben.")
             return "stay"
         if hidden:
             fe.say(f"Durch diese Antwort entfallen {len(hidden)} bereits beantwortete "
-                   f"Frage(n): {', '.join(hidden)}. Die Antworten bleiben in der Datei, "
-                   "werden aber nicht gewertet, solange die Fragen nicht gestellt werden.")
+                   "Frage(n); die Antworten bleiben in der Datei, werden aber nicht "
+                   "gewertet, solange die Fragen nicht gestellt werden:")
+            for qid in hidden:
+                hq = session.qn.question(qid)
+                fe.say(f"  – {short_text(hq) if hq else qid}")
         return "next"
     if cmd == "back":
         if session.back() is None:
@@ -118,16 +159,17 @@ def _apply(session: Session, fe: Frontend, q: Question, action: Action) -> str:
             fe.say("Notiz gespeichert." if cmd == "note" else "Quelle gespeichert.")
         return "stay"
     if cmd == "jump":
-        ids = tuple(a.id for a in session.qn.areas)
-        target = fe.ask_text("Bereich (ID oder Nummer)", ids)
+        areas = [a for a in session.qn.areas if any(session.visible(x.id) for x in a.questions)]
+        titles = tuple(a.title.de for a in areas)
+        target = fe.ask_text("Bereich (Nummer)", titles)
         if target is None:
             return "stay"
         target = target.strip()
-        if target.isdigit() and 1 <= int(target) <= len(ids):
-            target = ids[int(target) - 1]
-        if session.jump(target) is None:
-            fe.say(f"Bereich {target!r} ist unbekannt oder hat keine Fragen. Bereiche: "
-                   f"{', '.join(ids)}.")
+        by_title = {a.title.de.casefold(): a.id for a in areas}
+        area_id = by_title.get(target.casefold(), target)
+        if session.jump(area_id) is None:
+            fe.say(f"„{target}“ ist keiner der Bereiche; bitte eine Nummer von 1 bis "
+                   f"{len(titles)} wählen.")
         return "stay"
     if cmd == "overview":
         fe.show_overview(session)

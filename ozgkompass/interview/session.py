@@ -33,6 +33,50 @@ class VersionChange:
         return bool(self.removed or self.changed)
 
 
+class ChangedOnDisk(Exception):
+    """The answers file changed since this session last read or wrote it (edited by hand,
+    or written by a process that ignored the lock): it is not overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def _stamp(path: Path | None) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return None if st is None else (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The one count of questions (docs/interview.md, „Fragen zählen“), the same as `score`:
+    asked = questions whose condition holds; each is answered, „trifft nicht zu“, unclear
+    („weiß nicht / klären mit …“) or open (also skipped, or an answer that does not fit).
+    Applicable = asked minus „trifft nicht zu“; completeness = answered of applicable."""
+
+    asked: int
+    answered: int
+    na: int
+    unclear: int
+    open: int
+
+    @property
+    def applicable(self) -> int:
+        return self.asked - self.na
+
+    def sentence(self) -> str:
+        """`62 von 66 zutreffenden Fragen beantwortet (3 offen, 1 unklar; 1 trifft nicht zu)`"""
+        rest = [f"{n} {word}" for n, word in ((self.open, "offen"), (self.unclear, "unklar"))
+                if n]
+        tail = "; ".join(x for x in (", ".join(rest),
+                                     f"{self.na} trifft nicht zu" if self.na else "") if x)
+        return (f"{self.answered} von {self.applicable} zutreffenden Fragen beantwortet"
+                + (f" ({tail})" if tail else ""))
+
+
 @dataclass
 class Session:
     qn: Questionnaire
@@ -44,9 +88,14 @@ class Session:
     questions: list[Question] = field(default_factory=list)
     _visible: dict[str, bool] = field(default_factory=dict)
     _invalid: set[str] = field(default_factory=set)  # answers that do not fit: asked again
+    # after `g`: the area jumped to; when it is left, the interview goes on with the first
+    # open question anywhere (as a resume does), so no area is left out
+    jumped_to: str | None = None
+    _on_disk: tuple[int, int, int] | None = None  # the file as this session left it
 
     def __post_init__(self) -> None:
         self.questions = self.qn.questions
+        self._on_disk = _stamp(self.path)
         self._refresh()
 
     # ------------------------------------------------------------------ state
@@ -89,8 +138,14 @@ class Session:
         return asked_services(self.aset.municipality, group_by=q.group_by or "themenfeld")
 
     def save(self) -> None:
-        if self.path is not None:
-            write_answers(self.path, self.aset)
+        """Write the answers; refused (ChangedOnDisk) when the file was changed by someone
+        else since this session last read or wrote it, so nothing is overwritten unseen."""
+        if self.path is None:
+            return
+        if _stamp(self.path) != self._on_disk:
+            raise ChangedOnDisk(self.path)
+        write_answers(self.path, self.aset)
+        self._on_disk = _stamp(self.path)
 
     # ------------------------------------------------------------------ navigation
 
@@ -101,14 +156,31 @@ class Session:
         return self.current()
 
     def advance(self) -> Question | None:
-        """The next visible question that is neither done nor skipped; None at the end."""
-        for i in range(self.pos + 1, len(self.questions)):
-            q = self.questions[i]
-            if self.is_open(q) and q.id not in self.skipped:
-                self._goto(i)
-                return q
-        self._goto(len(self.questions))
-        return None
+        """The next visible question that is neither done nor skipped; None when there is
+        none anywhere. Questions before the current one that are still open (left out by a
+        jump to another area) come after the last one; leaving the area jumped to goes
+        straight back to the first open question."""
+        ahead = self._first_open(self.pos + 1, len(self.questions))
+        if self.jumped_to is not None and (ahead is None
+                                           or self.questions[ahead].area_id != self.jumped_to):
+            self.jumped_to = None
+            ahead = self._first_open(0, len(self.questions))
+        if ahead is None:
+            ahead = self._first_open(0, self.pos)
+        self._goto(len(self.questions) if ahead is None else ahead)
+        return self.current()
+
+    def _first_open(self, start: int, stop: int) -> int | None:
+        return next((i for i in range(start, stop) if self.is_open(self.questions[i])
+                     and self.questions[i].id not in self.skipped), None)
+
+    def open_again(self) -> Question | None:
+        """From the review: go on with the open and skipped questions, from the first one."""
+        self.skipped.clear()
+        self.jumped_to = None
+        i = self._first_open(0, len(self.questions))
+        self._goto(len(self.questions) if i is None else i)
+        return self.current()
 
     def _goto(self, i: int) -> None:
         if i != self.pos:
@@ -151,7 +223,10 @@ class Session:
         visible = [q for q in area.questions if self.visible(q.id)]
         target = next((q for q in visible if not self.is_done(q.id)), None) or \
             (visible[0] if visible else None)
-        return self.goto_question(target.id) if target else None
+        if target is None:
+            return None
+        self.jumped_to = area.id
+        return self.goto_question(target.id)
 
     # ------------------------------------------------------------------ recording
 
@@ -212,12 +287,25 @@ class Session:
         return n, len(vis)
 
     def area_progress(self, area: Area) -> tuple[int, int]:
-        vis = [q for q in area.questions if self.visible(q.id)]
-        return sum(self.is_done(q.id) for q in vis), len(vis)
+        """(answered, applicable) in the area: the same count as everywhere (`counts`)."""
+        c = self.counts(list(area.questions))
+        return c.answered, c.applicable
 
-    def progress(self) -> tuple[int, int]:
-        vis = self.visible_questions()
-        return sum(self.is_done(q.id) for q in vis), len(vis)
+    def counts(self, questions: list[Question] | None = None) -> Counts:
+        asked = [q for q in (self.questions if questions is None else questions)
+                 if self.visible(q.id)]
+        answered = na = unclear = 0
+        for q in asked:
+            a = self.aset.answers.get(q.id)
+            if a is None or q.id in self._invalid:
+                continue
+            if a.na:
+                na += 1
+            elif a.unclear is not None:
+                unclear += 1
+            elif a.value is not None:
+                answered += 1
+        return Counts(len(asked), answered, na, unclear, len(asked) - answered - na - unclear)
 
     def open_points(self) -> list[tuple[Question, str]]:
         """Open, skipped and unclear questions in questionnaire order, with their state."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ozgkompass import numbers
 from ozgkompass.errors import Issue, Location
 from ozgkompass.memo import IdentityCache
 from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane_number
@@ -66,6 +67,7 @@ class Answer:
     line: int | None = None
     column: int | None = None
     unclear: str | None = None  # "weiß nicht / klären mit …": with whom to clarify
+    raw: str | None = None  # the value's text in the file when YAML read it as a number
 
     @property
     def answered(self) -> bool:
@@ -176,8 +178,13 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             mtype = None
         pop = mm.get("population")
         if pop is not None and (isinstance(pop, bool) or not isinstance(pop, int) or pop < 0):
-            ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}.",
-                     mm.pos_of("population"))
+            raw_pop = mm.raw("population") if isinstance(mm, YMap) else None
+            german = (f" YAML liest {raw_pop} mit dem Punkt als Dezimaltrennzeichen; sind "
+                      f"{raw_pop.replace('.', '')} Einwohner gemeint, so schreiben: population: "
+                      f"{raw_pop.replace('.', '')}" if raw_pop and
+                      numbers.FILE_THOUSANDS.fullmatch(raw_pop) else "")
+            ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}."
+                     + german, mm.pos_of("population"))
             pop = None
         name = mm.get("name")
         if "name" in mm and (not isinstance(name, str | int) or not str(name).strip()):
@@ -249,9 +256,10 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             answers[str(qid)] = Answer(str(qid), entry.get("value"), na,
                                        _opt_str(entry.get("reason")), _opt_str(entry.get("note")),
                                        _opt_str(entry.get("source")), line, column,
-                                       _opt_str(unclear))
+                                       _opt_str(unclear), entry.raw("value"))
         else:
-            answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column)
+            answers[str(qid)] = Answer(str(qid), entry, False, line=line, column=column,
+                                       raw=am.raw(qid))  # type: ignore[union-attr]
     superseded: dict[str, Any] = {}
     if m.get("superseded_answers") is not None:
         sm = ck.mapping(m["superseded_answers"], "`superseded_answers`",
@@ -446,7 +454,15 @@ def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
                 issues.append(Issue("na-reason", f"„Trifft nicht zu“ bei Frage {q.id!r} braucht "
                                     "eine Begründung (`reason`).", at(ans)))
             continue
-        value, problem = normalise_value(q, ans.value)
+        value = ans.value
+        if q.type in (QType.NUMBER, QType.SCALE):  # German number writing (ozgkompass/numbers)
+            value, hint, severity = numbers.in_file(value, ans.raw, q.unit)
+            if hint:
+                issues.append(Issue("number-writing", f"Antwort auf {q.id!r}: {hint}.", at(ans),
+                                    severity or "error"))
+                if severity == "error":
+                    continue
+        value, problem = normalise_value(q, value)
         if problem:
             issues.append(Issue("invalid-value", f"Antwort auf {q.id!r}: {problem}.", at(ans)))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -15,12 +16,20 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": 
 
 def report_stem(name: str) -> str:
     """`Stadt Bad Münster/Eifel` → `stadt-bad-muenster-eifel`: ASCII letters, digits and
-    dashes only, so no separator, no `..`, no control or direction mark survives."""
+    dashes only, so no separator, no `..`, no control or direction mark survives. Letters
+    without a Latin form (`Αθήνα`, `Gemeinde 東京`) leave a short fingerprint of the whole
+    name instead (`kommune-3f2a9c1e`), so two such names never share a file."""
     text = unicodedata.normalize("NFKD", name.translate(_UMLAUTS))
+    dropped = any(not ch.isascii() and unicodedata.category(ch).startswith(("L", "N"))
+                  for ch in text)
     text = text.encode("ascii", "ignore").decode("ascii").lower()
-    stem = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:MAX_STEM].strip("-")
+    room = MAX_STEM - 9 if dropped else MAX_STEM
+    stem = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:room].strip("-")
     if not stem:
         stem = "kommune"
     if stem in RESERVED:
         stem = f"kommune-{stem}"
+    if dropped:
+        digest = hashlib.sha256(unicodedata.normalize("NFC", name.strip()).encode()).hexdigest()
+        stem = f"{stem}-{digest[:8]}"
     return stem
