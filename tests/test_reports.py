@@ -91,14 +91,14 @@ def test_file_names_are_safe(name, stem):
 def test_workbook_structure(falkenberg):
     a = falkenberg
     wb = xlsx_of(a)
-    assert wb.sheetnames == ["Übersicht", "Bereiche", "Leistungen", "Nicht im Umfang", "Hebel",
-                             "Maßnahmenplan", "Rückfragen", "Methodik"]
+    assert wb.sheetnames == ["Übersicht", "Bereiche", "Leistungen", "Nicht im Umfang",
+                             "Nächste Schritte", "Rückfragen", "Methodik"]
     over = wb["Übersicht"]
     assert len(over._charts) == 1
     rows = {r[0].value: r[1] for r in over.iter_rows(min_row=2) if r[0].value}
     assert rows["OZG-Reifeindex"].value == pytest.approx(a.score)
     assert rows["OZG-Reifeindex"].number_format == '0" %"'
-    assert rows["Anteil der OZG-Leistungen auf Zielstufe"].value == pytest.approx(
+    assert rows["Anteil der OZG-Leistungen auf Zielstufe (erreichbar)"].value == pytest.approx(
         a.catalogue.share_at_target)
     for area in a.areas:
         assert rows[area.title].value == pytest.approx(area.score)
@@ -107,18 +107,28 @@ def test_workbook_structure(falkenberg):
     assert services.max_row - 1 == a.catalogue.in_scope
     assert {services.cell(r, 1).value for r in range(2, services.max_row + 1)} == {
         s.ozg_id for s in a.catalogue.services}
+    # grouped by Themenfeld, as in the HTML report
+    fields = [services.cell(r, 3).value for r in range(2, services.max_row + 1)]
+    assert fields == sorted(fields)
     assert services.conditional_formatting
     in_person = [services.cell(r, 15).value for r in range(2, services.max_row + 1)]
     assert sum(v != "nein" for v in in_person) == a.catalogue.in_person
     outside = wb["Nicht im Umfang"]
     assert [outside.cell(r, 1).value for r in range(2, outside.max_row + 1)] == [
         o.ozg_id for o in a.catalogue.out_of_scope]
-    plan = wb["Maßnahmenplan"]
-    assert plan.max_row - 1 == len(a.recommendations)
-    assert [c.value for c in plan[1]][-2:] == ["Verantwortlich (Name)", "Termin"]
+    steps = wb["Nächste Schritte"]
+    assert steps.max_row - 1 == len(a.next_steps)
+    assert [c.value for c in steps[1]][-2:] == ["Verantwortlich (Name)", "Termin"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref and ws.print_area
+        # printed on A4 landscape, one page wide, the header row on every page
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows in ("1:1", "$1:$1")
+        # every column that holds a value has a heading
+        width = max(len(r) for r in ws.iter_rows(values_only=True))
+        assert all(ws.cell(1, col).value for col in range(1, width + 1)), ws.title
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
@@ -132,7 +142,7 @@ def test_workbook_structure(falkenberg):
 
 def test_workbook_without_catalogue_has_no_service_sheets():
     wb = xlsx_of(scored(catalogue=None))
-    assert "Leistungen" not in wb.sheetnames and "Hebel" not in wb.sheetnames
+    assert "Leistungen" not in wb.sheetnames and "Nicht im Umfang" not in wb.sheetnames
 
 
 @pytest.mark.parametrize("audience", list(Audience))
@@ -189,14 +199,6 @@ def test_briefing_explains_every_term_it_uses(example):
     assert gloss_text.strip()
 
 
-def test_briefing_steps_come_from_the_scored_levers(falkenberg):
-    text = visible_text(html_of(falkenberg, Audience.LEITUNG))
-    c = falkenberg.catalogue
-    first = [*c.levers, *c.combinations][0]
-    assert f"Damit erreichen {first.unlocked} OZG-Leistungen ihre Zielstufe" in text
-    assert 3 <= text.count("Wer: ") <= 5
-
-
 HOSTILE = {
     "script": "<script>alert(1)</script>",
     "formula": '=HYPERLINK("http://x","y")',
@@ -227,9 +229,9 @@ def test_hostile_text_stays_text_in_the_workbook(hostile):
     over = wb["Übersicht"]
     assert over["B2"].value == a.municipality.name and over["B2"].data_type == "s"
     ws = wb["Bereiche"]
-    by_id = {ws.cell(r, 2).value: ws.cell(r, 7) for r in range(2, ws.max_row + 1)}
+    by_text = {ws.cell(r, 2).value: ws.cell(r, 6) for r in range(2, ws.max_row + 1)}
     for qid, text in notes.items():
-        cell = by_id[qid]
+        cell = by_text[a.question(qid).text]
         assert cell.data_type == "s"
         # Excel shows a leading =, +, - or @ as text and keeps it text when edited
         assert cell.quotePrefix == (text[0] in "=+-@")

@@ -143,16 +143,7 @@ def assessment_summary(a: Any, top: int = 5) -> None:
         f"{a.criteria[0].id if a.criteria else 'nutzerkonto'}).", "dim")
     if a.catalogue is not None:
         catalogue_summary(a, top)
-    if a.recommendations:
-        n = min(top, len(a.recommendations))
-        console.print(f"\n[bold]Nächste Schritte[/bold] (die {n} wirksamsten)")
-        for i, r in enumerate(a.recommendations[:top], 1):
-            console.print(
-                f"{i:>2}. Index +{de(r.gain)} · {esc(r.responsible_label or 'offen')} · "
-                f"Frage {esc(r.question_id)}", highlight=False)
-            say(r.text, indent=4, max_lines=3)
-        say("„Index +“: Punkte, um die der Gesamtindex stiege, wenn die Frage voll erfüllt "
-            "wäre. Details: ozgkompass explain DATEI --question ID", "dim")
+    next_steps_summary(a, top)
     if a.followups:
         console.print(f"\n[bold]Rückfragen[/bold] ({len(a.followups)}, zählen wie offene "
                       "Fragen)")
@@ -173,7 +164,9 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
     c = a.catalogue
     console.print(
         f"\n[bold]OZG-Leistungen[/bold]: [bold]{c.at_target} von {c.in_scope}[/bold] "
-        f"erreichen ihre Zielstufe ({pct(c.share_at_target)})", highlight=False)
+        f"auf Zielstufe erreichbar ({pct(c.share_at_target)})", highlight=False)
+    say("Erreichbar: was die heutige Infrastruktur zulässt, nicht was Bürgerinnen und "
+        "Bürger heute schon online nutzen können.", "dim")
     targets = sorted({(s.target, s.target_reason) for s in c.services}, key=lambda t: t[0])
     by_kind = []
     for level, reason in targets:
@@ -183,7 +176,7 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
         by_kind.append(f"{label} {level}")
     say("Zielstufe: " + ", ".join(dict.fromkeys(by_kind)) + ".", "dim")
     counts = [f"{_level_label(c, lv)}: {n}" for lv, n in sorted(c.level_counts.items()) if n]
-    say("Heute erreichbar: " + " · ".join(counts))
+    say("Erreichbare Stufe: " + " · ".join(counts))
     if c.blocking and a.score is not None and (c.share_at_target or 0) < a.score:
         cid, name, n = c.blocking[0]
         say(f"Warum Index {pct(a.score)}, aber nur {pct(c.share_at_target)} der Leistungen "
@@ -191,7 +184,8 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
             "erreicht ihre Zielstufe erst, wenn jedes Kriterium reicht, das sie braucht. "
             f"Hier hält vor allem „{name}“ {n} Leistung(en) zurück.")
     say(c.scope_note + (f" {len(c.out_of_scope)} Leistung(en) führt die Kommune nicht aus "
-                        "(aufgeführt, nicht bewertet)." if c.out_of_scope else ""), "dim")
+                        "(aufgeführt, nicht bewertet)." if c.out_of_scope else "")
+        + " Abweichende Aufgaben trägt die Antwortdatei unter municipality.scope ein.", "dim")
     if c.in_person:
         say(f"{c.in_person} Leistung(en) verlangen persönliches Erscheinen; bewertet wird, "
             "was online geht (Information, Termin, Antragsdaten).", "dim")
@@ -222,25 +216,41 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
         if len(below) > limit:
             say(f"… und {len(below) - limit} weitere; alle mit --json, eine im Detail: "
                 "ozgkompass explain DATEI --service OZG-ID", "dim")
-    levers = sorted([*c.levers, *c.combinations],
-                    key=lambda lv: (-lv.unlocked_weight, -lv.unlocked, len(lv.criteria)))
-    if levers:
-        console.print("\n[bold]Hebel[/bold]: was die meisten Leistungen auf Zielstufe bringt")
-        for i, lv in enumerate(levers[:top], 1):
-            crit = " + ".join(f"{n} auf {lvl}" for n, lvl in
-                              zip(lv.criterion_names, lv.needed_levels, strict=True))
-            say(f"{i:>2}. {crit}: +{lv.unlocked} Leistung(en)"
-                + (f", {lv.efa_available} mit EfA" if lv.efa_available else "")
-                + (f" · {lv.responsible_label}" if lv.responsible_label else ""), max_lines=2)
-            if lv.recommendation:
-                say(lv.recommendation, indent=4, max_lines=2)
-    elif c.in_scope > c.at_target:
-        say("Kein einzelnes Kriterium und keine Kombination aus bis zu drei Kriterien bringt "
-            "allein eine Leistung auf ihre Zielstufe; mehrere Grundlagen fehlen zugleich.")
     if c.blocking:
         console.print()
         say("Engpässe (Leistungen, die das Kriterium unter der Zielstufe hält): "
             + ", ".join(f"{name} {n}" for _, name, n in c.blocking[:6]), max_lines=4)
+
+
+def step_line(s: Any) -> str:
+    """The first line of a next step: who, effort, what it brings (as in every report)."""
+    parts = [s.responsible_label, f"Aufwand {s.effort}"]
+    if s.unlocks_reachable:
+        parts.append(f"+{s.unlocks_reachable} Leistung{'en' if s.unlocks_reachable != 1 else ''}"
+                     " erreichbar")
+    if s.unlocks_today is not None:
+        parts.append(f"+{s.unlocks_today} heute online")
+    parts.append(f"Index +{de(s.index_gain)}")
+    if s.question_ids:  # the terminal names them: `explain --question ID` shows the detail
+        parts.append("Frage " + ", ".join(s.question_ids))
+    return f"{s.rank:>2}. " + " · ".join(parts)
+
+
+def next_steps_summary(a: Any, top: int = 5) -> None:
+    """The first steps of the one ranking (scoring/steps.py) that every report shows."""
+    steps = a.next_steps
+    if not steps:
+        return
+    shown = steps[:top]
+    console.print(f"\n[bold]Nächste Schritte[/bold] ({len(shown)} von {len(steps)}, "
+                  "Reihenfolge wie in allen Berichten)")
+    for s in shown:
+        say(step_line(s), max_lines=2)
+        say(s.text, indent=4, max_lines=3)
+    say("Zuerst die Schritte, mit denen weitere Leistungen ihre Zielstufe erreichen "
+        "könnten („erreichbar“: soweit die Infrastruktur es zulässt, zusätzlich zu den "
+        "Schritten davor), dann nach „Index +“ (Punkte, um die der Reifeindex stiege). "
+        "Details: ozgkompass explain DATEI --question ID", "dim")
 
 
 def explain_overall(a: Any) -> None:

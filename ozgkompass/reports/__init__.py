@@ -104,7 +104,7 @@ def _write(targets: list[tuple[Path, Callable[[], bytes]]], inputs: list[Path],
     """Check every target first, so that a refused overwrite leaves nothing half-done; then
     render all, then write each file atomically."""
     for path, _ in targets:
-        refuse_overwrite(path, inputs, force)
+        refuse_overwrite(path, inputs, force, option="--out")
     rendered = [(path, render()) for path, render in targets]
     return [atomic_write_bytes(path, data) for path, data in rendered]
 

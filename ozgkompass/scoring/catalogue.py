@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ozgkompass.memo import IdentityCache, Memo
-from ozgkompass.model.catalogue import EXECUTED_BY_LABELS, Catalogue, OzgService
+from ozgkompass.model.catalogue import Catalogue, OzgService
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.laender import land_code
 from ozgkompass.model.maturity import MaturityModel
@@ -477,6 +477,10 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
+# "Aufgabe …": who executes a service, in the genitive
+_OF = {"gemeinde": "der Gemeinden", "kreis": "der Kreise und kreisfreien Städte",
+       "beide": "der Gemeinden und Kreise", "land": "des Landes", "bund": "des Bundes"}
+
 _ScopeKey = tuple[str | None, str | None, frozenset[str], frozenset[str]]
 
 
@@ -505,14 +509,14 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
             continue  # not a municipal service at all (Typisierung)
         reason = None
         if svc.ozg_id in remove:
-            reason = "laut Antwortdatei nicht Aufgabe dieser Kommune (scope.remove)"
+            reason = "nach Angabe der Kommune nicht ihre Aufgabe"
         elif svc.ozg_id in add or scope == "alle":
             reason = None
         elif by in ("land", "bund"):
-            reason = f"Aufgabe von {EXECUTED_BY_LABELS[by]}" + (
+            reason = f"Aufgabe {_OF[by]}" + (
                 f" in {land}" if land and dict(svc.executed_by_land).get(land) == by else "")
         elif by is not None and executes is not None and by not in executes:
-            reason = (f"Aufgabe der {EXECUTED_BY_LABELS[by]}, nicht einer "
+            reason = (f"Aufgabe {_OF[by]}, nicht einer "
                       f"{TYPE_LABELS[mtype or '']}" if by != "beide" else None)
         if reason:
             out.append(OutOfScope(svc.ozg_id, svc.name, svc.themenfeld, by, reason))
@@ -528,8 +532,8 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
                 "kommunalen Leistungen zählen, Gemeinde- wie Kreisaufgaben.")
     else:
         note = (f"Leistungen, die eine {TYPE_LABELS[mtype or '']} üblicherweise ausführt"
-                + (f" (Land {land})" if land else "") + "; abweichende Aufgaben trägt die "
-                "Antwortdatei unter municipality.scope ein.")
+                + (f" (Land {land})" if land else "") + ", mit den Abweichungen, die die "
+                "Kommune angegeben hat.")
     return in_scope, out, note
 
 
