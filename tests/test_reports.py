@@ -183,10 +183,11 @@ def test_fach_report_lists_every_service_and_followup(falkenberg):
 
 @pytest.mark.parametrize("example", ["stadt-falkenberg.answers.yaml",
                                      "gemeinde-lindenau.answers.yaml",
-                                     "landkreis-nordwald.answers.yaml"])
-def test_briefing_explains_every_term_it_uses(example):
+                                     "landkreis-nordwald.answers.yaml", "busy"])
+def test_briefing_explains_every_term_it_uses(example, request):
     terms, jargon = glossary.load()
-    html = html_of(scored(example), Audience.LEITUNG)
+    a = request.getfixturevalue("busy") if example == "busy" else scored(example)
+    html = html_of(a, Audience.LEITUNG)
     body, _, gloss = html.partition('<h2 id="glossar">')
     body_text, gloss_text = visible_text(body), visible_text(gloss)
     explained = {t.term for t in terms if f"<dt>{t.term}</dt>" in gloss}
@@ -269,6 +270,31 @@ def test_report_command_writes_and_refuses_to_overwrite(cli, tmp_path):
     assert code == 0 and "stadt-falkenberg-briefing.html" in stdout
 
 
+def test_report_then_briefing_as_the_readme_shows(cli, tmp_path):
+    """`report X` then `report X --audience leitung`: the briefing only (HTML, and PDF
+    when WeasyPrint is installed), under names of its own; the full report stays."""
+    code, _, err = cli("report", str(EXAMPLE), "--out", "r")
+    assert code == 0, err
+    before = {p.name: p.read_bytes() for p in (tmp_path / "r").iterdir()}
+    code, stdout, err = cli("report", str(EXAMPLE), "--out", "r", "--audience", "leitung")
+    assert code == 0, err
+    try:
+        import weasyprint  # noqa: F401
+        pdf = ["stadt-falkenberg-briefing.pdf"]
+    except (ImportError, OSError):
+        pdf = []
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == sorted(
+        [*before, "stadt-falkenberg-briefing.html", *pdf])
+    assert all((tmp_path / "r" / n).read_bytes() == b for n, b in before.items())
+    # again: refused, and the hint names the option that exists
+    code, _, err = cli("report", str(EXAMPLE), "--out", "r", "--audience", "leitung")
+    assert code == 2 and "--out" in err and "--output" not in err
+    # the briefing is no workbook: never the full workbook under its name
+    code, _, err = cli("report", str(EXAMPLE), "--out", "x", "--audience", "leitung",
+                       "--format", "xlsx")
+    assert code == 2 and "nicht als Excel" in err and not (tmp_path / "x").exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--format", "docx"], "unbekanntes Format „docx“"),
     (["--audience", "presse"], "unbekannte Zielgruppe „presse“"),
@@ -290,16 +316,124 @@ def test_pdf_without_weasyprint_is_a_usage_error(cli, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("example", ["stadt-falkenberg.answers.yaml",
-                                     "gemeinde-lindenau.answers.yaml",
-                                     "landkreis-nordwald.answers.yaml"])
-def test_briefing_pdf_has_at_most_two_pages(example):
+LONG_NAME = ("Verbandsgemeinde Sankt Johannes-Lichtenberg-Oberwiesenthal an der Mittleren "
+             "Wupper und Umgebung")
+
+
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory):
+    """The hardest briefing to fit: a long name, a dozen open points (each „klären mit“ a
+    named person) and long notes on every answer."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["municipality"]["name"] = LONG_NAME
+    answered = [k for k, v in data["answers"].items() if v is not None]
+    for i, qid in enumerate(answered[:14]):
+        data["answers"][qid] = {"unclear": f"Hauptamt, Frau Dr. Müller-Lüdenscheidt ({i + 1})",
+                                "note": "Lange Notiz. " * 40}
+    for qid in answered[14:]:
+        value = data["answers"][qid]
+        value = value.get("value") if isinstance(value, dict) else value
+        data["answers"][qid] = {"value": value, "note": "Sehr lange Anmerkung. " * 30}
+    path = tmp_path_factory.mktemp("busy") / "busy.answers.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    a = scored(path)
+    assert len(a.followups) >= 12  # some questions hide when their condition is open
+    return a
+
+
+EXAMPLES = ["stadt-falkenberg.answers.yaml", "gemeinde-lindenau.answers.yaml",
+            "landkreis-nordwald.answers.yaml"]
+
+
+@pytest.mark.parametrize("example", [*EXAMPLES, "busy"])
+def test_briefing_pdf_has_at_most_two_pages(example, request):
+    """The real PDF engine; what does not fit is left out in favour of „weitere n im
+    ausführlichen Bericht“, and the provenance with the questionnaire's hash is in the
+    footer of every page."""
     pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
     from ozgkompass.reports.pdf import document
 
-    a = scored(example)
+    a = request.getfixturevalue("busy") if example == "busy" else scored(example)
     assert renderer(Format.PDF)(a, Audience.LEITUNG, TODAY).startswith(b"%PDF")
-    assert 1 <= len(document(a, Audience.LEITUNG, TODAY).pages) <= 2
+    doc = document(a, Audience.LEITUNG, TODAY)
+    assert 1 <= len(doc.pages) <= 2
+    text = _pdf_pages_text(doc.write_pdf())
+    for page in text:
+        assert a.questionnaire["hash"].split(":")[1][:20] in page.replace("\n", "")
+    whole = "".join(text)
+    steps = a.next_steps
+    assert f"Weitere {len(steps) - 3} Schritte im ausführlichen Bericht" in whole.replace(
+        "\n", " ")
+    if example == "busy":
+        assert LONG_NAME.split()[0] in whole
+        assert re.search(r"Weitere \d+ im ausführlichen Bericht", whole.replace("\n", " "))
+
+
+def _pdf_pages_text(pdf: bytes) -> list[str]:
+    """The text of each page (pdftotext from poppler, which the suite's PDF checks use)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) nicht installiert")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "b.pdf"
+        path.write_bytes(pdf)
+        out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                             capture_output=True, text=True).stdout
+    return [p for p in out.split("\f") if p.strip()]
+
+
+@pytest.mark.parametrize("example", [*EXAMPLES, "busy"])
+def test_briefing_tells_the_truth(example, request):
+    """Audit 2026-12, findings 13-19: no duty the law does not make, "erreichbar" for what
+    the infrastructure allows, the model notice, and the terms explained."""
+    a = request.getfixturevalue("busy") if example == "busy" else scored(example)
+    text = " ".join(visible_text(html_of(a, Audience.LEITUNG)).split())
+    for wrong in ("ohne Medienbruch bearbeitet", "Dauerauftrag", "Neufassung",
+                  "nach dem OZG erreichen", "erreichen ihre Zielstufe", "andere Kommunen "
+                  "übernehmen", "über das Behörden Nachweise untereinander austauschen (",
+                  "--", "municipality.", "ausgeblendet", "(klären mit"):
+        assert wrong not in text, wrong
+    assert "Reifegradmodell 1.1 wurde im Juli 2025 durch Version 2.0 abgelöst" in text
+    assert "nur für Leistungen des Bundes" in text
+    c = a.catalogue
+    assert f"{c.at_target} von {c.in_scope} OZG-Leistungen auf Zielstufe erreichbar" in text
+    assert "noch im Aufbau" in text or "NOOTS" not in text.split("Begriffe")[0]
+
+
+def test_briefing_names_contacts_and_costs_only_from_the_answers(falkenberg):
+    text = " ".join(visible_text(html_of(falkenberg, Audience.LEITUNG)).split())
+    m = falkenberg.municipality
+    assert f"{m.kreis}:" in text and f"Land {m.land}:" in text
+    assert falkenberg.interview.interviewer in text
+    assert "rund 1.450.000 Euro (Angabe der Kommune in der Erhebung vom 22.04.2026)" in text
+    # without cost answers: no figure, and no invented one
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for qid in ("governance_budget", "governance_budget_amount", "cooperation_efa_costs"):
+        data["answers"].pop(qid, None)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ohne-kosten.answers.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        text = " ".join(visible_text(html_of(scored(path), Audience.LEITUNG)).split())
+    assert "Die Erhebung enthält keine Angaben zu Kosten" in text
+    assert "Euro" not in text
+
+
+def test_every_jargon_word_has_one_plain_explanation():
+    terms, jargon = glossary.load()
+    names = [t.term for t in terms]
+    assert len(names) == len(set(names))  # explained once
+    for t in terms:
+        assert t.explanation.endswith(".") and t.explanation[0].isupper() or \
+            t.explanation.startswith("„"), t.term
+    explained = set(names)
+    # words on the jargon list without an explanation must never appear in a briefing;
+    # the briefings below prove it for the examples
+    assert {"E-Payment", "LeiKa", "XBau", "XMeld", "eIDAS"} == set(jargon) - explained
 
 
 def test_briefing_says_what_the_it_provider_already_covers(falkenberg):

@@ -162,10 +162,7 @@ def contacts(a: Any, steps: list[Any]) -> list[tuple[str, str]]:
         out.append((f"Land {m.land}", "die für das OZG zuständige Stelle: Landesportal, "
                     "EfA-Dienste und Förderprogramme"
                     + (f"; zuständig für Schritt {' und '.join(land)}" if land else "") + "."))
-    people = list(dict.fromkeys(f.clarify_with for f in a.followups if f.clarify_with))
-    if people:
-        out.append(("Für die Rückfragen", "; ".join(people) + "."))
-    return out
+    return out  # whom to ask about an open point: under "Offene Punkte"
 
 
 def context(a: Any, fit: Fit) -> dict[str, Any]:
