@@ -369,6 +369,25 @@ def test_briefing_pdf_has_at_most_two_pages(example, request):
         assert re.search(r"Weitere \d+ im ausführlichen Bericht", whole.replace("\n", " "))
 
 
+@pytest.mark.parametrize("example", ["stadt-falkenberg.answers.yaml",
+                                     "landkreis-nordwald.answers.yaml"])
+def test_full_pdf_stays_printable(example):
+    """54 and 57 services: the full report in at most 15 A4 pages, the services grouped by
+    Themenfeld."""
+    pytest.importorskip("weasyprint", reason="WeasyPrint (extra 'pdf') nicht installiert")
+    from ozgkompass.reports.pdf import document
+
+    a = scored(example)
+    assert len(document(a, Audience.FACH, TODAY).pages) <= 15
+    html = html_of(a)
+    groups = re.findall(r'<tr class="group"><th scope="rowgroup" colspan="\d+">(.*?) \((\d+)\)',
+                        html)
+    assert [g.replace("&amp;", "&") for g, _ in groups] == sorted(
+        {s.themenfeld for s in a.catalogue.services})
+    assert sum(int(n) for _, n in groups) == a.catalogue.in_scope
+    assert "overflow-wrap: anywhere" not in html
+
+
 def _pdf_pages_text(pdf: bytes) -> list[str]:
     """The text of each page (pdftotext from poppler, which the suite's PDF checks use)."""
     import shutil

@@ -88,7 +88,14 @@ def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None,
            "reason": lambda crit: criterion_reason(a, crit),
            "names": lambda ids: criterion_names(a, ids),
            "qtext": lambda qid: question_text(a, qid),
-           "executed_by": lambda by: EXECUTED_BY.get(by or "", by or "")}
+           "executed_by": lambda by: EXECUTED_BY.get(by or "", by or ""),
+           # a model with back-office levels (2.0): front end and back office apart
+           "split": a.catalogue is not None and any(s.frontend_level is not None
+                                                    for s in a.catalogue.services),
+           "level_names": (sorted({(s.level, s.level_name.replace(" (unbestätigt)", ""))
+                                   for s in a.catalogue.services}
+                                  | {(s.target, s.target_name) for s in a.catalogue.services})
+                           if a.catalogue is not None else [])}
     if audience == "leitung":
         ctx.update(briefing.context(a, fit or briefing.FITS[0]))
         ctx["why"] = why

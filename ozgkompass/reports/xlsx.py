@@ -58,7 +58,9 @@ class _Styles:
         wrap = Alignment(wrap_text=True, vertical="top")
         self.text = self._make(scratch, 1, alignment=wrap)
         self.quoted = self._make(scratch, 2, alignment=wrap, quotePrefix=True)
-        self.pct = self._make(scratch, 3, number_format=PCT)
+        top = Alignment(vertical="top")
+        self.pct = self._make(scratch, 3, number_format=PCT, alignment=top)
+        self.number = self._make(scratch, 4, alignment=top)
         wb.remove(scratch)
 
     @staticmethod
@@ -128,10 +130,12 @@ class _Sheet:
                 cell.value = value
                 if value is None:
                     continue
-                if number_format:
-                    cell.number_format = number_format
-                elif c in self.pct_cols:
+                if c in self.pct_cols and not number_format:
                     cell._style = copy(st.pct)
+                else:
+                    cell._style = copy(st.number)
+                    if number_format:
+                        cell.number_format = number_format
 
     def finish(self) -> None:
         from openpyxl.utils import get_column_letter
