@@ -194,7 +194,7 @@ def test_short_version_for_the_mayor(progress_report):
     body, _, gloss = html.partition('<h2 id="glossar">')
     text = visible_text(body)
     assert "Was hat sich seit dem letzten Gespräch getan?" in text
-    assert f"{len(p.reached_target)} OZG-Leistungen haben seitdem ihre Zielstufe erreicht" in text
+    assert f"{len(p.reached_target)} OZG-Leistungen können seitdem ihre Zielstufe erreichen" in text
     best = max(p.areas, key=lambda a: a.delta or 0)
     assert best.title in text
     # what comes next: the newer round's steps, as in its own briefing

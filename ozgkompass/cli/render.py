@@ -130,7 +130,7 @@ def assessment_summary(a: Any, top: int = 5) -> None:
     if narrow:  # drop weight and open count on narrow terminals
         cols = [c for k, c in enumerate(cols) if k not in (1, 5)]
         rows = [[c for k, c in enumerate(r) if k not in (1, 5)] for r in rows]
-    text_table("Bereiche", cols, rows)
+    text_table("Stand je Bereich", cols, rows)
     rows = []
     for c in a.criteria:
         who = ", ".join(c.deciding[:2]) + (" …" if len(c.deciding) > 2 else "")
