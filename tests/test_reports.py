@@ -475,3 +475,38 @@ def test_reports_get_the_usual_file_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644  # readable by colleagues, not 0600
+
+
+def test_briefing_compares_with_peers_only_when_the_archive_has_three(cli, tmp_path):
+    """Peers: same type, Land and size class, at least three in the archive; otherwise no
+    comparison (and none invented)."""
+    lindenau = ROOT / "questionnaires" / "examples" / "gemeinde-lindenau.answers.yaml"
+    data = yaml.safe_load(lindenau.read_text(encoding="utf-8"))
+    archive = tmp_path / "archiv.sqlite"
+
+    def peer(i: int, mtype: str = "gemeinde") -> str:
+        d = yaml.safe_load(yaml.safe_dump(data))
+        d["municipality"].update(name=f"Gemeinde Nachbar {i}", ars=f"03999000{i:04d}",
+                                 type=mtype)
+        path = tmp_path / f"nachbar-{i}.answers.yaml"
+        path.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+        return str(path)
+
+    def briefing() -> str:
+        code, _, err = cli("report", str(lindenau), "--audience", "leitung", "--format",
+                           "html", "--out", "r", "--archive", str(archive), "--force")
+        assert code == 0, err
+        return " ".join(visible_text(
+            (tmp_path / "r" / "gemeinde-lindenau-briefing.html").read_text("utf-8")).split())
+
+    assert "Zum Vergleich" not in briefing()  # no archive at all: not created either
+    assert not archive.exists()
+    code, _, err = cli("archive", "add", peer(1), peer(2), peer(3, "stadt"),
+                       "--archive", str(archive))
+    assert code == 0, err
+    assert "Zum Vergleich" not in briefing()  # two of the same type
+    code, _, err = cli("archive", "add", peer(4), "--archive", str(archive))
+    assert code == 0, err
+    text = briefing()
+    assert "Zum Vergleich: 3 andere Kommunen derselben Art (Gemeinde) und Größe" in text
+    assert not re.search(r"Nachbar \d", text)  # peers are never named in the briefing

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ozgkompass.cli.archive import ArchiveOpt
 from ozgkompass.cli.commands import (
     CatalogueOpt,
     ModelOpt,
@@ -57,6 +58,7 @@ def register(app: typer.Typer) -> None:
         plan: Annotated[Path | None, typer.Option(
             "--plan", dir_okay=False, help="Plandatei (YAML): der Maßnahmenplan folgt ihren "
             "Phasen (nur mit einer Antwortdatei).")] = None,
+        archive: ArchiveOpt = None,
     ) -> None:
         """Schreibt Lückenberichte (Excel, HTML, PDF) je Antwortdatei in einen Ordner.
 
@@ -64,7 +66,7 @@ def register(app: typer.Typer) -> None:
         unangetastet, außer mit --force. Mit --plan folgt der Maßnahmenplan den Phasen
         der Plandatei statt der allgemeinen Reihenfolge nach Wirkung.
         """
-        from ozgkompass.reports import Format, parse_audience, write_reports
+        from ozgkompass.reports import Audience, Format, parse_audience, write_reports
 
         aud = parse_audience(audience)
         formats = report_formats(format, aud)
@@ -78,12 +80,29 @@ def register(app: typer.Typer) -> None:
                 projection, issues = _projection(path, plan, questionnaire, questionnaires_dir,
                                                  model, catalogue, target)
                 print_issues(issues)
+            peers = briefing_peers(result, archive) if aud is Audience.LEITUNG else None
             with slow_notice(err_console.current(), "Der PDF-Bericht wird gesetzt …"
                              if Format.PDF in formats else None):
                 written = write_reports(result, formats, aud, out,
                                         inputs=[*answers, *([plan] if plan else [])],
-                                        force=force, plan=projection)
+                                        force=force, plan=projection, peers=peers)
             print_written(written)
+
+
+def briefing_peers(result: Any, archive: Path | None) -> Any:
+    """The briefing's comparison from the archive (--archive, OZGKOMPASS_ARCHIVE or the
+    user's data folder), if it exists and holds at least three peers; never created here."""
+    from ozgkompass.archive.db import connect, default_path
+    from ozgkompass.reports.briefing import peers_of
+
+    path = default_path(archive)
+    if not path.is_file():
+        return None
+    conn = connect(path, create=False)
+    try:
+        return peers_of(result, conn)
+    finally:
+        conn.close()
 
 
 SLOW = 2.0  # seconds after which a long rendering says what it is doing

@@ -111,12 +111,14 @@ def _write(targets: list[tuple[Path, Callable[[], bytes]]], inputs: list[Path],
 
 def write_reports(assessment: Any, formats: list[Format], audience: Audience, out_dir: Path,
                   *, inputs: list[Path], force: bool = False,
-                  today: _dt.date | None = None, plan: Any = None) -> list[Path]:
+                  today: _dt.date | None = None, plan: Any = None,
+                  peers: Any = None) -> list[Path]:
     """The gap reports of one assessment; `plan` (a `PlanProjection`) makes the
-    Maßnahmenplan follow the plan's phases."""
+    Maßnahmenplan follow the plan's phases; `peers` (a `PeerComparison`) gives the
+    briefing its comparison."""
     day = today or _dt.date.today()
     return _write([(target_path(assessment, fmt, audience, out_dir),
-                    partial(renderer(fmt), assessment, audience, day, plan=plan))
+                    partial(renderer(fmt), assessment, audience, day, plan=plan, peers=peers))
                    for fmt in formats], inputs, force)
 
 

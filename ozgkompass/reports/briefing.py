@@ -15,6 +15,7 @@ from ozgkompass.reports.context import german_date, pct, thousands
 from ozgkompass.scoring.assessment import ANSWERED, RECORDED
 
 STEPS = 3  # the briefing shows the first three of the one ranking (scoring/steps.py)
+MIN_PEERS = 3  # fewer archived peers of the same type and size class: no comparison
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,46 @@ def contacts(a: Any, steps: list[Any]) -> list[tuple[str, str]]:
     return out  # whom to ask about an open point: under "Offene Punkte"
 
 
-def context(a: Any, fit: Fit) -> dict[str, Any]:
+def peers_of(a: Any, conn: Any) -> Any:
+    """The comparison with archived municipalities of the same type, Land and size class
+    (`scoring.peers.PeerComparison`), or None when the archive holds fewer than
+    `MIN_PEERS` of them or the answers lack type, Land or population."""
+    from ozgkompass.archive.db import SIZE_CLASS_LABELS, size_class
+    from ozgkompass.archive.store import peer_rows
+    from ozgkompass.model.laender import land_code
+    from ozgkompass.scoring.peers import compare_peers
+    from ozgkompass.scoring.summary import summarise
+
+    m = a.municipality
+    land, size = land_code(m.land, m.ars), size_class(m.population)
+    if land is None or size is None or m.type is None:
+        return None
+    rows = peer_rows(conn, land, size, a.questionnaire["id"], (m.ars, m.name))
+    same_type = {i for (i,) in conn.execute(
+        f"SELECT id FROM assessments WHERE mtype = ? AND id IN ({','.join('?' * len(rows))})",
+        (m.type, *[r.id for r in rows]))} if rows else set()
+    rows = [r for r in rows if r.id in same_type]
+    if len(rows) < MIN_PEERS:
+        return None
+    return compare_peers(summarise(a), rows, land, size, SIZE_CLASS_LABELS[size])
+
+
+def peer_sentence(a: Any, cmp: Any) -> str | None:
+    if cmp is None or cmp.overall.median is None:
+        return None
+    from ozgkompass.scoring.catalogue import TYPE_LABELS
+
+    kind = TYPE_LABELS.get(a.municipality.type or "", "Kommune")
+    text = (f"Zum Vergleich: {cmp.peers} andere Kommunen derselben Art ({kind}) und Größe "
+            f"({cmp.size_label}) in {a.municipality.land or cmp.land} stehen im Archiv; ihr "
+            f"Reifeindex liegt in der Mitte bei {pct(cmp.overall.median)}")
+    if cmp.services.median is not None and cmp.services.value is not None:
+        text += (f", der Anteil der Leistungen auf Zielstufe erreichbar bei "
+                 f"{pct(cmp.services.median)} (hier {pct(cmp.services.value)})")
+    return text + "."
+
+
+def context(a: Any, fit: Fit, peers: Any = None) -> dict[str, Any]:
     steps = a.next_steps
     shown = steps[:STEPS]
     open_points = [(f.question, f.clarify_with) for f in a.followups]
@@ -173,6 +213,7 @@ def context(a: Any, fit: Fit) -> dict[str, Any]:
     open_points += [(q.text, None) for ar in a.areas for q in ar.questions
                     if q.id in a.open_required and q.id not in listed]
     return {"fit": fit, "figures": key_figures(a), "for_citizens": for_citizens(a, fit),
+            "peer_sentence": peer_sentence(a, peers),
             "steps": shown, "more_steps": len(steps) - len(shown),
             "costs": costs(a), "contacts": contacts(a, shown),
             "open_points": open_points[:fit.open_points],

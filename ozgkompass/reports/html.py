@@ -57,14 +57,17 @@ def _visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", body)
 
 
-def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
-    return render_text(a, audience, today, plan).encode("utf-8")
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None,
+           peers: Any = None) -> bytes:
+    return render_text(a, audience, today, plan, peers=peers).encode("utf-8")
 
 
-def render_briefing(a: Any, today: _dt.date, plan: Any = None, fit: Any = None) -> str:
+def render_briefing(a: Any, today: _dt.date, plan: Any = None, fit: Any = None,
+                    peers: Any = None) -> str:
     """The mayor's briefing with `fit` (briefing.Fit: what it shows; the first of
-    briefing.FITS by default)."""
-    return render_text(a, "leitung", today, plan, fit)
+    briefing.FITS by default) and `peers` (a PeerComparison of at least three archived
+    peers, or None: then no comparison)."""
+    return render_text(a, "leitung", today, plan, fit, peers)
 
 
 def _with_glossary(env: Any, template: str, ctx: dict[str, Any]) -> str:
@@ -76,7 +79,7 @@ def _with_glossary(env: Any, template: str, ctx: dict[str, Any]) -> str:
 
 
 def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None,
-                fit: Any = None) -> str:
+                fit: Any = None, peers: Any = None) -> str:
     env = _env()
     ctx = {"a": a, "c": a.catalogue, "prov": provenance(a, today),
            "indicative_note": INDICATIVE_NOTE, "plan": plan, "steps": a.next_steps,
@@ -97,7 +100,7 @@ def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None,
                                   | {(s.target, s.target_name) for s in a.catalogue.services})
                            if a.catalogue is not None else [])}
     if audience == "leitung":
-        ctx.update(briefing.context(a, fit or briefing.FITS[0]))
+        ctx.update(briefing.context(a, fit or briefing.FITS[0], peers))
         ctx["why"] = why
         ctx["strengths"] = [ar for ar in a.areas if ar.score is not None and ar.score >= 75]
         covered = covered_by(a, "it_dienstleister")

@@ -159,9 +159,11 @@ def _bytes(wb: _Book) -> bytes:
     return buf.getvalue()
 
 
-def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None,
+           peers: Any = None) -> bytes:
     """The workbook as bytes (the audience does not change the Excel report); with `plan`
-    (a `PlanProjection`) the Maßnahmenplan follows the plan's phases."""
+    (a `PlanProjection`) the Maßnahmenplan follows the plan's phases. `peers` is the
+    briefing's and not used here."""
     wb = _new_book()
     prov = provenance(a, today)
     _overview(wb, a, prov)
