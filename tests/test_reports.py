@@ -510,3 +510,23 @@ def test_briefing_compares_with_peers_only_when_the_archive_has_three(cli, tmp_p
     text = briefing()
     assert "Zum Vergleich: 3 andere Kommunen derselben Art (Gemeinde) und Größe" in text
     assert not re.search(r"Nachbar \d", text)  # peers are never named in the briefing
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_documents_for_the_municipality_carry_no_tool_text(example):
+    """No command-line option, no internal id of a question, area or criterion, no row for
+    a question that was not asked: in the HTML report, the briefing and the workbook."""
+    a = scored(example)
+    ids = {q.id for ar in a.areas for q in ar.questions} | {ar.id for ar in a.areas} | {
+        c.id for c in a.criteria}
+    hidden = [q.text for ar in a.areas for q in ar.questions if q.status == "ausgeblendet"]
+    wb = xlsx_of(a)
+    texts = {"fach": visible_text(html_of(a)), "leitung": visible_text(html_of(
+        a, Audience.LEITUNG)), "xlsx": "\n".join(str(c.value) for ws in wb for row in
+                                                 ws.iter_rows() for c in row if c.value)}
+    for where, text in texts.items():
+        assert not re.search(r"(?<!\w)--[a-z]", text), where
+        assert "municipality." not in text and "docs/" not in text, where
+        assert not [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
+        assert "ausgeblendet" not in text, where
+        assert not [h for h in hidden if h in text], where

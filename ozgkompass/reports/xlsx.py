@@ -309,20 +309,20 @@ def _next_steps(wb: Any, a: Any) -> None:
 def _plan_actions(wb: Any, plan: Any) -> None:
     """One block a phase: its answers to reach, then the projected figures."""
     s = _Sheet(wb, "Maßnahmenplan",
-               ["Phase", "Frage-ID", "Frage", "Zu erreichende Antwort", "Maßnahme",
+               ["Phase", "Frage", "Zu erreichende Antwort", "Maßnahme",
                 "Zuständig", "Reifeindex danach", "Gewinn (Punkte)",
-                "Leistungen auf Zielstufe", "Gewinn (Leistungen)", "Was danach noch bremst",
-                "Verantwortlich (Name)", "Termin"],
-               [18, 22, 50, 30, 50, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(7,))
+                "Leistungen auf Zielstufe erreichbar", "Gewinn (Leistungen)",
+                "Was danach noch bremst", "Verantwortlich (Name)", "Termin"],
+               [18, 50, 30, 50, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(6,))
     for prev, ph in zip(plan.phases, plan.phases[1:], strict=False):
         blocking = "; ".join(
             f"{name} (hält {n} Leistung{'en' if n != 1 else ''} unter dem Ziel)"
             for _, name, n in ph.blocking[:3])
-        s.row(ph.name, "", "Ergebnis der Phase (projiziert)", "", "", "", ph.score,
+        s.row(ph.name, "Ergebnis der Phase (projiziert)", "", "", "", ph.score,
               change(prev.score, ph.score), ph.at_target,
               ph.services_gain, blocking, "", "")
         for x in ph.answers:
-            s.row(ph.name, x.id, x.question, x.answer, x.recommendation or "",
+            s.row(ph.name, x.question, x.answer, x.recommendation or "",
                   responsible_label(x.responsible) if x.responsible else "", None, None, None,
                   None, "", "", "")
     s.finish()
