@@ -95,6 +95,9 @@ def test_workbook_structure(falkenberg):
                              "Nächste Schritte", "Rückfragen", "Methodik"]
     over = wb["Übersicht"]
     assert len(over._charts) == 1
+    # Excel draws a bar chart's first category at the bottom: reversed, the areas read from
+    # the top in the order of the sheet and of the HTML report
+    assert over._charts[0].x_axis.scaling.orientation == "maxMin"
     rows = {r[0].value: r[1] for r in over.iter_rows(min_row=2) if r[0].value}
     assert rows["OZG-Reifeindex"].value == pytest.approx(a.score)
     assert rows["OZG-Reifeindex"].number_format == '0" %"'
@@ -530,3 +533,24 @@ def test_documents_for_the_municipality_carry_no_tool_text(example):
         assert not [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
         assert "ausgeblendet" not in text, where
         assert not [h for h in hidden if h in text], where
+
+
+def test_a_slow_rendering_says_what_it_does(monkeypatch):
+    """After the delay a spinner with the text appears on a terminal; a quick run and a
+    pipe show nothing."""
+    import time
+
+    from rich.console import Console
+
+    from ozgkompass.cli.report import slow_notice
+
+    def run(terminal: bool, seconds: float) -> str:
+        out = io.StringIO()
+        con = Console(file=out, force_terminal=terminal, width=80)
+        with slow_notice(con, "Der PDF-Bericht wird gesetzt …", after=0.05):
+            time.sleep(seconds)
+        return out.getvalue()
+
+    assert "Der PDF-Bericht wird gesetzt" in run(True, 0.5)
+    assert run(True, 0.0) == ""
+    assert run(False, 0.5) == ""
