@@ -130,19 +130,21 @@ def atomic_write_text(path: Path | str, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False) -> None:
-    """Never write over an input file; never overwrite an existing file without --force."""
+def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False,
+                     option: str = "--output") -> None:
+    """Never write over an input file; never overwrite an existing file without --force.
+    `option`: the command's option for another target, as the hint names it."""
     resolved = target.resolve()
     for src in inputs:
         if src.resolve() == resolved:
             raise UserError(
                 f"{display_path(target)}: ist zugleich Eingabedatei und wird nicht überschrieben.",
-                hint="Mit --output einen anderen Zielpfad angeben.",
+                hint=f"Mit {option} einen anderen Zielpfad angeben.",
             )
     if target.exists() and not force:
         raise UserError(
             f"{display_path(target)}: existiert bereits.",
-            hint="Mit --force überschreiben oder mit --output einen anderen Pfad wählen.",
+            hint=f"Mit --force überschreiben oder mit {option} einen anderen Pfad wählen.",
         )
 
 

@@ -199,4 +199,4 @@ def test_catalogue_scoring_of_the_demo_through_the_cli(cli):
     assert data["levers"] or data["combinations"]
     assert data["blocking"][0][2] >= data["blocking"][-1][2]
     code, out, err = cli("demo")
-    assert "Hebel" in out and "Engpässe" in out
+    assert "Nächste Schritte" in out and "Engpässe" in out

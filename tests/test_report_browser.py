@@ -173,5 +173,28 @@ def test_report_with_the_dashboard_section_in_chromium(browser, tmp_path):
     aset = load_answer_set(FALKENBERG)
     a.observed = compare(obs, builtin_catalogue(), aset.municipality, aset, today=TODAY)
     page = open_checked(browser, tmp_path, renderer(Format.HTML)(a, Audience.FACH, TODAY))
-    assert page.locator("#beobachtet-widersprueche + table tbody tr").count() == 3
+    assert page.locator("#beobachtet-widersprueche + table tbody tr").count() == 2
+
+
+def test_full_report_never_splits_an_id_in_print(browser, tmp_path):
+    """Printed at A4 width, every OZG-ID stays on one line and no table cell may break a
+    word at any letter (words break at hyphenation points of lang="de" only)."""
+    page = open_checked(browser, tmp_path, renderer(Format.HTML)(scored(), Audience.FACH,
+                                                                  TODAY))
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 680, "height": 1000})  # A4 minus margins, at 96 dpi
+    found = page.evaluate("""() => {
+        const ids = [...document.querySelectorAll('td.id')];
+        const split = ids.filter(td => {
+            const r = document.createRange(); r.selectNodeContents(td);
+            return r.getClientRects().length > 1; }).map(td => td.textContent);
+        const anywhere = [...document.querySelectorAll('td, th')].filter(
+            c => getComputedStyle(c).overflowWrap === 'anywhere').length;
+        const hyphens = [...document.querySelectorAll('table.services th[scope=row]')].every(
+            c => getComputedStyle(c).hyphens === 'auto');
+        return {ids: ids.length, split, anywhere, hyphens, lang: document.documentElement.lang};
+    }""")
+    assert found["ids"] >= scored().catalogue.in_scope
+    assert found["split"] == [] and found["anywhere"] == 0
+    assert found["hyphens"] and found["lang"] == "de"
     page.close()

@@ -131,7 +131,7 @@ def assessment_summary(a: Any, top: int = 5) -> None:
     if narrow:  # drop weight and open count on narrow terminals
         cols = [c for k, c in enumerate(cols) if k not in (1, 5)]
         rows = [[c for k, c in enumerate(r) if k not in (1, 5)] for r in rows]
-    text_table("Bereiche", cols, rows)
+    text_table("Stand je Bereich", cols, rows)
     rows = []
     for c in a.criteria:
         who = ", ".join(c.deciding[:2]) + (" …" if len(c.deciding) > 2 else "")
@@ -144,16 +144,7 @@ def assessment_summary(a: Any, top: int = 5) -> None:
         f"{a.criteria[0].id if a.criteria else 'nutzerkonto'}).", "dim")
     if a.catalogue is not None:
         catalogue_summary(a, top)
-    if a.recommendations:
-        n = min(top, len(a.recommendations))
-        console.print(f"\n[bold]Nächste Schritte[/bold] (die {n} wirksamsten)")
-        for i, r in enumerate(a.recommendations[:top], 1):
-            console.print(
-                f"{i:>2}. Index +{de(r.gain)} · {esc(r.responsible_label or 'offen')} · "
-                f"Frage {esc(r.question_id)}", highlight=False)
-            say(r.text, indent=4, max_lines=3)
-        say("„Index +“: Punkte, um die der Gesamtindex stiege, wenn die Frage voll erfüllt "
-            "wäre. Details: ozgkompass explain DATEI --question ID", "dim")
+    next_steps_summary(a, top)
     if a.followups:
         console.print(f"\n[bold]Rückfragen[/bold] ({len(a.followups)}, zählen wie offene "
                       "Fragen)")
@@ -197,7 +188,8 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
             "erreicht ihre Zielstufe erst, wenn jedes Kriterium reicht, das sie braucht. "
             f"Hier hält vor allem „{name}“ {n} Leistung(en) zurück.")
     say(c.scope_note + (f" {len(c.out_of_scope)} Leistung(en) führt die Kommune nicht aus "
-                        "(aufgeführt, nicht bewertet)." if c.out_of_scope else ""), "dim")
+                        "(aufgeführt, nicht bewertet)." if c.out_of_scope else "")
+        + " Abweichende Aufgaben trägt die Antwortdatei unter municipality.scope ein.", "dim")
     if c.in_person:
         say(f"{c.in_person} Leistung(en) verlangen persönliches Erscheinen; bewertet wird, "
             "was online geht (Information, Termin, Antragsdaten).", "dim")
@@ -232,21 +224,6 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
         if len(below) > limit:
             say(f"… und {len(below) - limit} weitere; alle mit --json, eine im Detail: "
                 "ozgkompass explain DATEI --service OZG-ID", "dim")
-    levers = sorted([*c.levers, *c.combinations],
-                    key=lambda lv: (-lv.unlocked_weight, -lv.unlocked, len(lv.criteria)))
-    if levers:
-        console.print("\n[bold]Hebel[/bold]: was die meisten Leistungen auf Zielstufe bringt")
-        for i, lv in enumerate(levers[:top], 1):
-            crit = " + ".join(f"{n} auf {lvl}" for n, lvl in
-                              zip(lv.criterion_names, lv.needed_levels, strict=True))
-            say(f"{i:>2}. {crit}: +{lv.unlocked} Leistung(en)"
-                + (f", {lv.efa_available} mit EfA" if lv.efa_available else "")
-                + (f" · {lv.responsible_label}" if lv.responsible_label else ""), max_lines=2)
-            if lv.recommendation:
-                say(lv.recommendation, indent=4, max_lines=2)
-    elif c.in_scope > c.at_target:
-        say("Kein einzelnes Kriterium und keine Kombination aus bis zu drei Kriterien bringt "
-            "allein eine Leistung auf ihre Zielstufe; mehrere Grundlagen fehlen zugleich.")
     if c.blocking:
         console.print()
         say("Engpässe (Leistungen, die das Kriterium unter der Zielstufe hält): "
@@ -263,6 +240,37 @@ def today_sentence(c: Any) -> str:
     return (f"Heute: {', '.join(parts)}" + (f" ({', '.join(origin)})" if origin else "")
             + f"; {c.today_unconfirmed} unbestätigt (niemand hat etwas angegeben; zählen "
             "nicht als online).")
+
+
+def step_line(s: Any) -> str:
+    """The first line of a next step: who, effort, what it brings (as in every report)."""
+    parts = [s.responsible_label, f"Aufwand {s.effort}"]
+    if s.unlocks_reachable:
+        parts.append(f"+{s.unlocks_reachable} Leistung{'en' if s.unlocks_reachable != 1 else ''}"
+                     " erreichbar")
+    if s.unlocks_today:
+        parts.append(f"davon {s.unlocks_today} heute online")
+    parts.append(f"Index +{de(s.index_gain)}")
+    if s.question_ids:  # the terminal names them: `explain --question ID` shows the detail
+        parts.append("Frage " + ", ".join(s.question_ids))
+    return f"{s.rank:>2}. " + " · ".join(parts)
+
+
+def next_steps_summary(a: Any, top: int = 5) -> None:
+    """The first steps of the one ranking (scoring/steps.py) that every report shows."""
+    steps = a.next_steps
+    if not steps:
+        return
+    shown = steps[:top]
+    console.print(f"\n[bold]Nächste Schritte[/bold] ({len(shown)} von {len(steps)}, "
+                  "Reihenfolge wie in allen Berichten)")
+    for s in shown:
+        say(step_line(s), max_lines=2)
+        say(s.text, indent=4, max_lines=3)
+    say("Zuerst die Schritte, mit denen weitere Leistungen ihre Zielstufe erreichen "
+        "könnten („erreichbar“: soweit die Infrastruktur es zulässt, zusätzlich zu den "
+        "Schritten davor), dann nach „Index +“ (Punkte, um die der Reifeindex stiege). "
+        "Details: ozgkompass explain DATEI --question ID", "dim")
 
 
 def explain_overall(a: Any) -> None:

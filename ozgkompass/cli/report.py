@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ozgkompass.cli.archive import ArchiveOpt
 from ozgkompass.cli.commands import (
     CatalogueOpt,
     ModelOpt,
@@ -18,17 +22,19 @@ from ozgkompass.cli.commands import (
 )
 from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.observe import attach_observed
-from ozgkompass.cli.output import console, esc, print_issues
+from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 
 DEFAULT_OUT = Path("reports")
 
-FormatOpt = Annotated[str, typer.Option(
+FormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="Formate, mit Komma getrennt: xlsx, html, pdf (pdf braucht das "
-    "Extra „pdf“ von ozgkompass).")]
+    "Extra „pdf“ von ozgkompass). Standard: xlsx,html; mit --audience leitung html und, "
+    "wenn WeasyPrint installiert ist, pdf.", show_default=False)]
 AudienceOpt = Annotated[str, typer.Option(
-    "--audience", "-a", help="fach: vollständiger Lückenbericht; leitung: zwei Seiten für "
-    "die Verwaltungsleitung (HTML/PDF).")]
+    "--audience", "-a", help="fach: vollständiger Lückenbericht; leitung: nur die "
+    "Kurzfassung für die Verwaltungsleitung (zwei Seiten, HTML/PDF, Dateien "
+    "…-briefing.html/.pdf).")]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", file_okay=False,
                                       help="Zielordner (Standard: reports/).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Berichte überschreiben.")]
@@ -41,7 +47,7 @@ def register(app: typer.Typer) -> None:
         answers: Annotated[list[Path], typer.Argument(metavar="ANTWORTDATEI…",
                                                       help="Antwortdatei(en) (YAML).",
                                                       dir_okay=False)],
-        format: FormatOpt = "xlsx,html",
+        format: FormatOpt = None,
         audience: AudienceOpt = "fach",
         catalogue: CatalogueOpt = "kommunal",
         model: ModelOpt = None,
@@ -53,6 +59,7 @@ def register(app: typer.Typer) -> None:
         plan: Annotated[Path | None, typer.Option(
             "--plan", dir_okay=False, help="Plandatei (YAML): der Maßnahmenplan folgt ihren "
             "Phasen (nur mit einer Antwortdatei).")] = None,
+        archive: ArchiveOpt = None,
     ) -> None:
         """Schreibt Lückenberichte (Excel, HTML, PDF) je Antwortdatei in einen Ordner.
 
@@ -60,10 +67,10 @@ def register(app: typer.Typer) -> None:
         unangetastet, außer mit --force. Mit --plan folgt der Maßnahmenplan den Phasen
         der Plandatei statt der allgemeinen Reihenfolge nach Wirkung.
         """
-        from ozgkompass.reports import parse_audience, parse_formats, write_reports
+        from ozgkompass.reports import Audience, Format, parse_audience, write_reports
 
-        formats = parse_formats(format)
         aud = parse_audience(audience)
+        formats = report_formats(format, aud)
         if plan is not None and len(answers) > 1:
             raise UserError("--plan gilt für eine Kommune: bitte genau eine Antwortdatei "
                             "angeben.", hint="Für mehrere Kommunen ohne --plan aufrufen.")
@@ -75,9 +82,75 @@ def register(app: typer.Typer) -> None:
                 projection, issues = _projection(path, plan, questionnaire, questionnaires_dir,
                                                  model, catalogue, target)
                 print_issues(issues)
-            print_written(write_reports(result, formats, aud, out,
+            peers = briefing_peers(result, archive) if aud is Audience.LEITUNG else None
+            with slow_notice(err_console.current(), "Der PDF-Bericht wird gesetzt …"
+                             if Format.PDF in formats else None):
+                written = write_reports(result, formats, aud, out,
                                         inputs=[*answers, *([plan] if plan else [])],
-                                        force=force, plan=projection))
+                                        force=force, plan=projection, peers=peers)
+            print_written(written)
+
+
+def briefing_peers(result: Any, archive: Path | None) -> Any:
+    """The briefing's comparison from the archive (--archive, OZGKOMPASS_ARCHIVE or the
+    user's data folder), if it exists and holds at least three peers; never created here."""
+    from ozgkompass.archive.db import connect, default_path
+    from ozgkompass.reports.briefing import peers_of
+
+    path = default_path(archive)
+    if not path.is_file():
+        return None
+    conn = connect(path, create=False)
+    try:
+        return peers_of(result, conn)
+    finally:
+        conn.close()
+
+
+SLOW = 2.0  # seconds after which a long rendering says what it is doing
+
+
+@contextmanager
+def slow_notice(con: Any, text: str | None, after: float = SLOW) -> Iterator[None]:
+    """Show a spinner with `text` on a terminal once the block has run `after` seconds (the
+    full PDF of a large municipality takes several); nothing for quick runs or pipes."""
+    if text is None or not con.is_terminal:
+        yield
+        return
+    status = con.status(text)
+    timer = threading.Timer(after, status.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        status.stop()
+
+
+def report_formats(given: str | None, audience: Any) -> list[Any]:
+    """The formats to write: as given, or the audience's default. The briefing exists as
+    HTML and PDF only; asked for as Excel, it is a usage error, never the full workbook."""
+    from ozgkompass.reports import Audience, Format, parse_formats
+
+    if audience is not Audience.LEITUNG:
+        return parse_formats(given or "xlsx,html")
+    if given is None:
+        return [Format.HTML, *([Format.PDF] if _pdf_available() else [])]
+    formats = parse_formats(given)
+    if Format.XLSX in formats:
+        raise UserError("--audience leitung: Die Kurzfassung gibt es als HTML und PDF, nicht "
+                        "als Excel.", hint="--format html,pdf wählen; die Arbeitsmappe "
+                        "schreibt report ohne --audience (oder mit --audience fach).")
+    return formats
+
+
+def _pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # OSError: installed, but Pango is missing
+        return False
+    return True
 
 
 def print_written(paths: list[Path]) -> None:

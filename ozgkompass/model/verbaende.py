@@ -85,7 +85,7 @@ def carrier(rule: VerbandRule, ozg_id: str, wirkungskreis: str | None) -> tuple[
 def split_note(land: str | None) -> str:
     """What the result says about the split when a Land has no rule here."""
     if not land:
-        return ("Land fehlt (municipality.land oder ARS): welche Aufgaben der Gemeindeverband "
+        return ("Das Land ist nicht angegeben: welche Aufgaben der Gemeindeverband "
                 "und welche die Mitgliedsgemeinden tragen, ist nicht bestimmbar; alle "
                 "Gemeindeaufgaben zählen.")
     name = NAMES.get(land, land)

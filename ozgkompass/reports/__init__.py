@@ -104,19 +104,21 @@ def _write(targets: list[tuple[Path, Callable[[], bytes]]], inputs: list[Path],
     """Check every target first, so that a refused overwrite leaves nothing half-done; then
     render all, then write each file atomically."""
     for path, _ in targets:
-        refuse_overwrite(path, inputs, force)
+        refuse_overwrite(path, inputs, force, option="--out")
     rendered = [(path, render()) for path, render in targets]
     return [atomic_write_bytes(path, data) for path, data in rendered]
 
 
 def write_reports(assessment: Any, formats: list[Format], audience: Audience, out_dir: Path,
                   *, inputs: list[Path], force: bool = False,
-                  today: _dt.date | None = None, plan: Any = None) -> list[Path]:
+                  today: _dt.date | None = None, plan: Any = None,
+                  peers: Any = None) -> list[Path]:
     """The gap reports of one assessment; `plan` (a `PlanProjection`) makes the
-    Maßnahmenplan follow the plan's phases."""
+    Maßnahmenplan follow the plan's phases; `peers` (a `PeerComparison`) gives the
+    briefing its comparison."""
     day = today or _dt.date.today()
     return _write([(target_path(assessment, fmt, audience, out_dir),
-                    partial(renderer(fmt), assessment, audience, day, plan=plan))
+                    partial(renderer(fmt), assessment, audience, day, plan=plan, peers=peers))
                    for fmt in formats], inputs, force)
 
 

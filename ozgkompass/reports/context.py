@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +55,61 @@ def thousands(value: float | None) -> str:
     return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+# who executes a service (catalogue's executed_by), as a table cell says it
+EXECUTED_BY = {"gemeinde": "Gemeinde", "kreis": "Kreis oder kreisfreie Stadt",
+               "beide": "Gemeinde und Kreis", "land": "Land", "bund": "Bund"}
+
 WEIGHTING = {"case_volume": "nach Fallzahlen", "priority": "nach Priorität"}
+
+
+def for_reader(text: str | None) -> str:
+    """A note without the clauses that tell a tool user what to type (`--model …`):
+    documents for the municipality carry no command-line instructions."""
+    if not text:
+        return ""
+    kept = " ".join(p for p in re.split(r"(?<=[.;])\s+", text.strip()) if "--" not in p)
+    return kept[:-1] + "." if kept.endswith(";") else kept
+
+
+def question_text(a: Any, qid: str) -> str:
+    q = a.question(qid)
+    return q.text if q is not None else qid
+
+
+def criterion_reason(a: Any, crit: Any) -> str:
+    """Why a criterion has its level, in words a reader can follow (the questions and
+    answers that decide it, not their ids)."""
+    if crit.level is None:
+        if crit.settled_by:
+            return "unbekannt; klären würde es: " + "; ".join(
+                f"„{question_text(a, q)}“" for q in crit.settled_by)
+        return ("unbekannt; keine Frage des Fragebogens belegt dieses Kriterium"
+                if "nicht gefragt" in crit.reason else
+                "unbekannt; keine gegebene Antwort belegt es")
+    parts = []
+    for qid in crit.deciding:
+        q = a.question(qid)
+        if q is not None:
+            parts.append(f"„{q.text}“: {q.answer_label}")
+    lead = "schwächste Antwort" if len({e.question_id for e in crit.evidence}) > 1 \
+        else "Antwort"
+    return f"{lead}: " + "; ".join(parts) if parts else crit.reason
+
+
+def criterion_names(a: Any, ids: list[str]) -> str:
+    names = []
+    for cid in ids:
+        c = a.criterion(cid)
+        names.append(c.name if c is not None else cid)
+    return ", ".join(names)
+
+
+def services_by_themenfeld(c: Any) -> list[tuple[str, list[Any]]]:
+    """The scored services grouped by Themenfeld (alphabetical), by OZG-ID within."""
+    groups: dict[str, list[Any]] = {}
+    for s in sorted(c.services, key=lambda s: (s.themenfeld, s.ozg_id)):
+        groups.setdefault(s.themenfeld, []).append(s)
+    return list(groups.items())
 
 
 def responsibility_label(value: str) -> str:

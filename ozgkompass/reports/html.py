@@ -10,21 +10,25 @@ import datetime as _dt
 import re
 from typing import Any
 
-from ozgkompass.reports import glossary
+from ozgkompass.reports import briefing, glossary
 from ozgkompass.reports.context import (
+    EXECUTED_BY,
     INDICATIVE_NOTE,
     change,
+    criterion_names,
+    criterion_reason,
     delta,
+    for_reader,
     german_date,
     pct,
     provenance,
+    question_text,
     responsible_label,
+    services_by_themenfeld,
     thousands,
 )
 from ozgkompass.scoring.assessment import covered_by
-from ozgkompass.scoring.summary import briefing_steps
-
-BRIEFING_STEPS = 5
+from ozgkompass.scoring.steps import why
 
 
 def _env() -> Any:
@@ -39,7 +43,13 @@ def _env() -> Any:
     env.filters["change"] = change
     env.filters["thousands"] = thousands
     env.filters["datum"] = german_date
+    env.filters["for_reader"] = for_reader
     return env
+
+
+def short_title(title: str) -> str:
+    """"Nutzerkonten – BundID/DeutschlandID, …" → "Nutzerkonten": the part before a dash."""
+    return title.split(" – ")[0].split(" (")[0]
 
 
 def _visible_text(html: str) -> str:
@@ -47,8 +57,17 @@ def _visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", body)
 
 
-def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
-    return render_text(a, audience, today, plan).encode("utf-8")
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None,
+           peers: Any = None) -> bytes:
+    return render_text(a, audience, today, plan, peers=peers).encode("utf-8")
+
+
+def render_briefing(a: Any, today: _dt.date, plan: Any = None, fit: Any = None,
+                    peers: Any = None) -> str:
+    """The mayor's briefing with `fit` (briefing.Fit: what it shows; the first of
+    briefing.FITS by default) and `peers` (a PeerComparison of at least three archived
+    peers, or None: then no comparison)."""
+    return render_text(a, "leitung", today, plan, fit, peers)
 
 
 def _with_glossary(env: Any, template: str, ctx: dict[str, Any]) -> str:
@@ -59,21 +78,38 @@ def _with_glossary(env: Any, template: str, ctx: dict[str, Any]) -> str:
     return env.get_template(template).render(ctx)  # type: ignore[no-any-return]
 
 
-def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> str:
+def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None,
+                fit: Any = None, peers: Any = None) -> str:
     env = _env()
     ctx = {"a": a, "c": a.catalogue, "prov": provenance(a, today),
-           "indicative_note": INDICATIVE_NOTE, "plan": plan,
+           "indicative_note": INDICATIVE_NOTE, "plan": plan, "steps": a.next_steps,
            "observed": getattr(a, "observed", None),  # observed.compare.Comparison
            "area_rows": [(ar.title, ar.score) for ar in a.areas],
            "tf_rows": ([(g.name, g.share) for g in a.catalogue.by_themenfeld]
-                       if a.catalogue is not None else [])}
+                       if a.catalogue is not None else []),
+           "services_by_tf": (services_by_themenfeld(a.catalogue)
+                              if a.catalogue is not None else []),
+           "reason": lambda crit: criterion_reason(a, crit),
+           "names": lambda ids: criterion_names(a, ids),
+           "qtext": lambda qid: question_text(a, qid),
+           "executed_by": lambda by: EXECUTED_BY.get(by or "", by or ""),
+           # a model with back-office levels (2.0): front end and back office apart
+           "split": a.catalogue is not None and any(s.frontend_level is not None
+                                                    for s in a.catalogue.services),
+           "level_names": (sorted({(s.level, s.level_name.replace(" (unbestätigt)", ""))
+                                   for s in a.catalogue.services}
+                                  | {(s.target, s.target_name) for s in a.catalogue.services})
+                           if a.catalogue is not None else [])}
     if audience == "leitung":
-        ctx["steps"] = briefing_steps(a, BRIEFING_STEPS)
+        ctx.update(briefing.context(a, fit or briefing.FITS[0], peers))
+        ctx["why"] = why
         ctx["strengths"] = [ar for ar in a.areas if ar.score is not None and ar.score >= 75]
         covered = covered_by(a, "it_dienstleister")
         ctx["provider_covers"] = covered
         ctx["provider_areas"] = list(dict.fromkeys(
-            ar.title for ar in a.areas for q in covered if q.area_id == ar.id))
+            short_title(ar.title) for ar in a.areas for q in covered if q.area_id == ar.id))
+        ctx["short"] = short_title
+        ctx["area_rows"] = [(short_title(t), v) for t, v in ctx["area_rows"]]
         return _with_glossary(env, "leitung.html.j2", ctx)
     return env.get_template("fach.html.j2").render(ctx)  # type: ignore[no-any-return]
 

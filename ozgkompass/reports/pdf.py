@@ -9,8 +9,9 @@ from ozgkompass.errors import UserError
 from ozgkompass.reports import html
 
 
-def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
-    return document(a, audience, today, plan).write_pdf()  # type: ignore[no-any-return]
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None,
+           peers: Any = None) -> bytes:
+    return document(a, audience, today, plan, peers).write_pdf()  # type: ignore[no-any-return]
 
 
 def render_progress(report: Any, audience: Any, today: _dt.date) -> bytes:
@@ -23,9 +24,22 @@ def render_convoy(report: Any, audience: Any, today: _dt.date) -> bytes:
     return pdf
 
 
-def document(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> Any:
-    """The laid-out WeasyPrint document (its `pages` are the printed A4 pages)."""
-    return _layout(html.render_text(a, audience, today, plan))
+BRIEFING_PAGES = 2
+
+
+def document(a: Any, audience: Any, today: _dt.date, plan: Any = None,
+             peers: Any = None) -> Any:
+    """The laid-out WeasyPrint document (its `pages` are the printed A4 pages). The
+    briefing takes the fullest of its fits (`briefing.FITS`) that stays on two pages."""
+    if audience != "leitung":
+        return _layout(html.render_text(a, audience, today, plan))
+    from ozgkompass.reports.briefing import FITS
+
+    for fit in FITS:
+        doc = _layout(html.render_briefing(a, today, plan, fit, peers))
+        if len(doc.pages) <= BRIEFING_PAGES:
+            break
+    return doc
 
 
 def _layout(text: str) -> Any:

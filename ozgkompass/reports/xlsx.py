@@ -13,19 +13,33 @@ from copy import copy
 from typing import Any
 
 from ozgkompass.reports.context import (
+    EXECUTED_BY,
     INDICATIVE_NOTE,
     WEIGHTING,
     change,
     german_date,
+    criterion_names,
+    for_reader,
     provenance,
     responsibility_label,
     responsible_label,
 )
-from ozgkompass.scoring.assessment import OPEN
+from ozgkompass.scoring.assessment import HIDDEN, OPEN
 from ozgkompass.scoring.today import source_label
 
 PCT = '0" %"'  # the figure is 0–100, shown as "73 %" without Excel's ×100
 MAX_CELL = 32_767  # Excel's limit for the text of one cell
+LINE_HEIGHT = 15.0  # points a line of wrapped 11-pt text takes
+MAX_LINES = 27  # Excel's row height stops at 409 points
+A4 = 9  # paper size code of A4 in the file format
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines a wrapped cell of `width` characters needs (rounded up, so the
+    row is rather too tall than too short: neither Excel nor LibreOffice sizes a row
+    from a written file when printing)."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def _text(value: str) -> str:
@@ -46,7 +60,9 @@ class _Styles:
         wrap = Alignment(wrap_text=True, vertical="top")
         self.text = self._make(scratch, 1, alignment=wrap)
         self.quoted = self._make(scratch, 2, alignment=wrap, quotePrefix=True)
-        self.pct = self._make(scratch, 3, number_format=PCT)
+        top = Alignment(vertical="top")
+        self.pct = self._make(scratch, 3, number_format=PCT, alignment=top)
+        self.number = self._make(scratch, 4, alignment=top)
         wb.remove(scratch)
 
     @staticmethod
@@ -76,6 +92,7 @@ class _Sheet:
         self.ws = book.wb.create_sheet(title)
         self.pct_cols = pct_cols
         self.headers = headers
+        self.widths = widths
         self.last_row = 1  # counted here: Worksheet.max_row scans every cell on each call
         for i, head in enumerate(headers, start=1):
             # headers may carry names from outside (the convoy's members): text, never a formula
@@ -86,15 +103,24 @@ class _Sheet:
             cell.fill = PatternFill("solid", fgColor="1F4E79")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             self.ws.column_dimensions[cell.column_letter].width = widths[i - 1]
+        self._fit_height(1, headers)
         self.ws.freeze_panes = "A2"
+        self.ws.page_setup.paperSize = A4
         self.ws.page_setup.orientation = "landscape"
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.ws.print_title_rows = "1:1"
 
+    def _fit_height(self, r: int, values: Any) -> None:
+        lines = max((lines_needed(v, self.widths[i]) for i, v in enumerate(values)
+                     if isinstance(v, str) and i < len(self.widths)), default=1)
+        if lines > 1:
+            self.ws.row_dimensions[r].height = LINE_HEIGHT * min(lines, MAX_LINES)
+
     def row(self, *values: Any, number_format: str | None = None) -> None:
         self.last_row = r = self.last_row + 1
+        self._fit_height(r, values)
         st = self.styles
         for c, value in enumerate(values, start=1):
             cell = self.ws.cell(r, c)
@@ -106,10 +132,12 @@ class _Sheet:
                 cell.value = value
                 if value is None:
                     continue
-                if number_format:
-                    cell.number_format = number_format
-                elif c in self.pct_cols:
+                if c in self.pct_cols and not number_format:
                     cell._style = copy(st.pct)
+                else:
+                    cell._style = copy(st.number)
+                    if number_format:
+                        cell.number_format = number_format
 
     def finish(self) -> None:
         from openpyxl.utils import get_column_letter
@@ -133,9 +161,11 @@ def _bytes(wb: _Book) -> bytes:
     return buf.getvalue()
 
 
-def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
+def render(a: Any, audience: Any, today: _dt.date, plan: Any = None,
+           peers: Any = None) -> bytes:
     """The workbook as bytes (the audience does not change the Excel report); with `plan`
-    (a `PlanProjection`) the Maßnahmenplan follows the plan's phases."""
+    (a `PlanProjection`) the Maßnahmenplan follows the plan's phases. `peers` is the
+    briefing's and not used here."""
     wb = _new_book()
     prov = provenance(a, today)
     _overview(wb, a, prov)
@@ -143,13 +173,11 @@ def render(a: Any, audience: Any, today: _dt.date, plan: Any = None) -> bytes:
     if a.catalogue is not None:
         _services(wb, a)
         _out_of_scope(wb, a)
-        _levers(wb, a)
     if getattr(a, "observed", None) is not None:  # a cached retrieval of the dashboard
         _observed(wb, a.observed)
+    _next_steps(wb, a)
     if plan is not None:
         _plan_actions(wb, plan)
-    else:
-        _actions(wb, a)
     _followups(wb, a)
     _method(wb, a, prov)
     return _bytes(wb)
@@ -187,11 +215,11 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
             s.row("Leistungen außerhalb des Umfangs", len(c.out_of_scope),
                   "siehe Blatt „Nicht im Umfang“", number_format="0")
         if c.model_notice:
-            s.row("Hinweis zum Modell", None, c.model_notice)
+            s.row("Hinweis zum Modell", None, for_reader(c.model_notice))
         if prov.indicative:
             s.row("Hinweis", None, INDICATIVE_NOTE)
     s.row("", None, "")
-    s.row("Bereich", None, "Bewertung")
+    s.row("Bereich", "Bewertung", "Stufe")
     first = s.last_row + 1
     for area in a.areas:
         s.row(area.title, area.score, area.band or "nicht bewertbar")
@@ -200,7 +228,10 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
     if last >= first:
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Reifegrad je Bereich (%)"
+        chart.title = "Stand je Bereich (%)"
+        # a bar chart draws its first category at the bottom: reversed, the areas read
+        # from the top in the order of the sheet and the HTML report
+        chart.x_axis.scaling.orientation = "maxMin"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.legend = None
@@ -213,12 +244,14 @@ def _overview(wb: Any, a: Any, prov: Any) -> None:
 
 def _areas(wb: Any, a: Any) -> None:
     s = _Sheet(wb, "Bereiche",
-               ["Bereich", "Frage-ID", "Frage", "Status", "Antwort", "Bewertung", "Notiz",
+               ["Bereich", "Frage", "Status", "Antwort", "Bewertung", "Notiz",
                 "Quelle", "Empfehlung", "Zuständig"],
-               [22, 22, 50, 16, 30, 11, 40, 24, 50, 16], pct_cols=(6,))
+               [22, 50, 16, 30, 11, 40, 24, 50, 16], pct_cols=(5,))
     for area in a.areas:
         for q in area.questions:
-            s.row(area.title, q.id, q.text, q.status, q.answer_label or "", q.score,
+            if q.status == HIDDEN:  # not asked of this municipality: no row
+                continue
+            s.row(area.title, q.text, q.status, q.answer_label or "", q.score,
                   q.note or "", q.source or "", q.recommendation or "",
                   responsible_label(q.responsible) if q.responsible else "")
     s.finish()
@@ -237,11 +270,11 @@ def _services(wb: Any, a: Any) -> None:
                 "Heute", "Heute (Stufe)", "Heute online auf Zielstufe", "Quelle heute"],
                [10, 44, 20, 20, 14, 10, 26, 8, 26, 8, 34, 28, 12, 14, 30, 10, 10,
                 10, 30, 14, 26])
-    for r in c.services:
+    for r in sorted(c.services, key=lambda r: (r.themenfeld, r.ozg_id)):
         s.row(r.ozg_id, r.name, r.themenfeld, r.lage or "", responsibility_label(r.responsibility),
               r.level,
-              r.level_name, r.target, r.target_name, r.gap, ", ".join(r.bottlenecks),
-              ", ".join(r.unknown_criteria),
+              r.level_name, r.target, r.target_name, r.gap, criterion_names(a, r.bottlenecks),
+              criterion_names(a, r.unknown_criteria),
               {True: "ja", False: "nein", None: "unbekannt"}[r.efa_available],
               "ja" if r.efa_quick_win else "nein",
               (r.in_person_note or "ja") if r.in_person else "nein",
@@ -264,7 +297,8 @@ def _out_of_scope(wb: Any, a: Any) -> None:
                ["OZG-ID", "Leistung", "Themenfeld", "Ausgeführt von", "Grund"],
                [10, 44, 20, 24, 60])
     for o in c.out_of_scope:
-        s.row(o.ozg_id, o.name, o.themenfeld, o.executed_by or "", o.reason)
+        s.row(o.ozg_id, o.name, o.themenfeld, EXECUTED_BY.get(o.executed_by or "", ""),
+              o.reason)
     s.finish()
 
 
@@ -284,50 +318,39 @@ def _observed(wb: Any, o: Any) -> None:
     s.finish()
 
 
-def _levers(wb: Any, a: Any) -> None:
-    c = a.catalogue
-    s = _Sheet(wb, "Hebel",
-               ["Art", "Kriterien", "Heute", "Nötig", "Leistungen freigeschaltet",
-                "davon mit EfA", "Empfehlung", "Zuständig"],
-               [14, 40, 12, 12, 14, 12, 60, 16])
-    for kind, levers in (("einzeln", c.levers), ("kombiniert", c.combinations)):
-        for lv in levers:
-            s.row(kind, " + ".join(lv.criterion_names),
-                  ", ".join("?" if x is None else str(x) for x in lv.current_levels),
-                  ", ".join(str(x) for x in lv.needed_levels), lv.unlocked, lv.efa_available,
-                  lv.recommendation or "", lv.responsible_label or "")
-    s.finish()
-
-
-def _actions(wb: Any, a: Any) -> None:
-    s = _Sheet(wb, "Maßnahmenplan",
-               ["Nr.", "Maßnahme", "Frage", "Bereich", "Heute", "Wirkung (Indexpunkte)",
-                "Zuständig", "Verantwortlich (Name)", "Termin"],
-               [6, 60, 40, 18, 10, 14, 16, 24, 14], pct_cols=(5,))
-    for i, r in enumerate(a.recommendations, start=1):
-        s.row(i, r.text, r.question, r.area_id, r.score, round(r.gain, 2),
-              r.responsible_label or "", "", "")
-        s.ws.cell(s.last_row, 6).number_format = "0.00"
+def _next_steps(wb: Any, a: Any) -> None:
+    """The one ranking of next steps (as terminal, HTML and briefing show it), with empty
+    columns for the planning."""
+    s = _Sheet(wb, "Nächste Schritte",
+               ["Nr.", "Schritt", "Zuständig", "Aufwand", "Zeitrahmen (Richtwert)",
+                "Leistungen auf Zielstufe erreichbar", "davon heute online",
+                "Wirkung (Indexpunkte)", "Kriterien", "Verantwortlich (Name)", "Termin"],
+               [6, 60, 16, 10, 18, 14, 12, 12, 24, 24, 14])
+    for st in a.next_steps:
+        s.row(st.rank, st.text, st.responsible_label, st.effort, st.time_frame,
+              st.unlocks_reachable, "" if st.unlocks_today is None else st.unlocks_today,
+              round(st.index_gain, 2), ", ".join(st.criterion_names), "", "")
+        s.ws.cell(s.last_row, 8).number_format = "0.00"
     s.finish()
 
 
 def _plan_actions(wb: Any, plan: Any) -> None:
     """One block a phase: its answers to reach, then the projected figures."""
     s = _Sheet(wb, "Maßnahmenplan",
-               ["Phase", "Frage-ID", "Frage", "Zu erreichende Antwort", "Maßnahme",
+               ["Phase", "Frage", "Zu erreichende Antwort", "Maßnahme",
                 "Zuständig", "Reifeindex danach", "Gewinn (Punkte)",
-                "Leistungen auf Zielstufe", "Gewinn (Leistungen)", "Was danach noch bremst",
-                "Verantwortlich (Name)", "Termin"],
-               [18, 22, 50, 30, 50, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(7,))
+                "Leistungen auf Zielstufe erreichbar", "Gewinn (Leistungen)",
+                "Was danach noch bremst", "Verantwortlich (Name)", "Termin"],
+               [18, 50, 30, 50, 16, 12, 12, 14, 12, 50, 24, 14], pct_cols=(6,))
     for prev, ph in zip(plan.phases, plan.phases[1:], strict=False):
         blocking = "; ".join(
             f"{name} (hält {n} Leistung{'en' if n != 1 else ''} unter dem Ziel)"
             for _, name, n in ph.blocking[:3])
-        s.row(ph.name, "", "Ergebnis der Phase (projiziert)", "", "", "", ph.score,
+        s.row(ph.name, "Ergebnis der Phase (projiziert)", "", "", "", ph.score,
               change(prev.score, ph.score), ph.at_target,
               ph.services_gain, blocking, "", "")
         for x in ph.answers:
-            s.row(ph.name, x.id, x.question, x.answer, x.recommendation or "",
+            s.row(ph.name, x.question, x.answer, x.recommendation or "",
                   responsible_label(x.responsible) if x.responsible else "", None, None, None,
                   None, "", "", "")
     s.finish()
@@ -335,18 +358,19 @@ def _plan_actions(wb: Any, plan: Any) -> None:
 
 def _followups(wb: Any, a: Any) -> None:
     s = _Sheet(wb, "Rückfragen",
-               ["Frage-ID", "Bereich", "Frage", "Klären mit", "Pflichtfrage", "Notiz"],
-               [22, 18, 60, 30, 12, 40])
+               ["Bereich", "Frage", "Klären mit", "Pflichtfrage", "Notiz"],
+               [22, 60, 30, 12, 40])
     listed = set()
+    titles = {ar.id: ar.title for ar in a.areas}
     for f in a.followups:
         listed.add(f.question_id)
-        s.row(f.question_id, f.area_id, f.question, f.clarify_with,
+        s.row(titles.get(f.area_id, f.area_id), f.question, f.clarify_with,
               "ja" if f.required else "nein", f.note or "")
     for area in a.areas:
         for q in area.questions:
             if q.id in listed or q.status != OPEN:
                 continue
-            s.row(q.id, area.id, q.text, "", "ja", q.note or "")
+            s.row(area.title, q.text, "", "ja", q.note or "")
     s.finish()
 
 
@@ -356,13 +380,15 @@ def _method(wb: Any, a: Any, prov: Any) -> None:
         s.row(label, value)
     s.row("Bewertung", "Jede Frage 0–100 %, Bereiche gewichtet gemittelt; offene Pflichtfragen "
           "zählen 0 %. Kriterien: die schwächste Antwort entscheidet. Je OZG-Leistung die "
-          "höchste Stufe, deren nötige Kriterien alle erfüllt sind (docs/scoring.md).")
+          "höchste Stufe, deren nötige Kriterien alle erfüllt sind. Nächste Schritte: zuerst "
+          "die, mit denen weitere Leistungen ihre Zielstufe erreichen könnten, dann nach "
+          "Wirkung auf den Index; Aufwand und Zeitrahmen sind Richtwerte.")
     c = a.catalogue
     if c is not None:
         if c.scope_note:
             s.row("Umfang der Leistungen", c.scope_note)
         if c.model_notice:
-            s.row("Hinweis zum Modell", c.model_notice)
+            s.row("Hinweis zum Modell", for_reader(c.model_notice))
     if prov.indicative:
         s.row("Hinweis", INDICATIVE_NOTE)
     s.finish()

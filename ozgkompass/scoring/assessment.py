@@ -170,8 +170,16 @@ class Assessment:
     def criteria_levels(self) -> dict[str, int | None]:
         return {c.id: c.level for c in self.criteria}
 
+    @property
+    def next_steps(self) -> list[Any]:
+        """The one ranking of next steps (scoring/steps.py) every output shows."""
+        from ozgkompass.scoring.steps import next_steps
+
+        return next_steps(self)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["next_steps"] = [asdict(s) for s in self.next_steps]
         data["issues"] = [i.to_dict() for i in self.issues]
         data["catalogue"] = self.catalogue.to_dict() if self.catalogue is not None else None
         return data

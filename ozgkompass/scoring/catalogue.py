@@ -539,6 +539,10 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
+# "Aufgabe …": who executes a service, in the genitive
+_OF = {"gemeinde": "der Gemeinden", "kreis": "der Kreise und kreisfreien Städte",
+       "beide": "der Gemeinden und Kreise", "land": "des Landes", "bund": "des Bundes"}
+
 _ScopeKey = tuple[str | None, str | None, frozenset[str], frozenset[str]]
 
 
@@ -568,7 +572,7 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
             continue  # not a municipal service at all (Typisierung)
         reason = None
         if svc.ozg_id in remove:
-            reason = "laut Antwortdatei nicht Aufgabe dieser Kommune (scope.remove)"
+            reason = "nach Angabe der Kommune nicht ihre Aufgabe"
         elif svc.ozg_id in add or scope == "alle":
             reason = None
         elif by in ("land", "bund"):
@@ -594,8 +598,8 @@ def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
                 "kommunalen Leistungen zählen, Gemeinde- wie Kreisaufgaben.")
     else:
         note = (f"Leistungen, die {_TYPE_NOMINATIVE[mtype or '']} üblicherweise ausführt"
-                + (f" (Land {land})" if land else "") + "; abweichende Aufgaben trägt die "
-                "Antwortdatei unter municipality.scope ein.")
+                + (f" (Land {land})" if land else "") + ", mit den Abweichungen, die die "
+                "Kommune angegeben hat.")
         if mtype in _IN_VERBAND:
             note += " " + (_verband_note(rule) if rule is not None else split_note(land))
     return in_scope, out, note
@@ -614,11 +618,18 @@ def _verband_reason(rule: VerbandRule, mtype: str, svc: OzgService) -> str | Non
     return None
 
 
+def _verband_sources(rule: VerbandRule) -> str:
+    """The rule's legal sources for a document a municipality reads (no file paths)."""
+    cited = [c.split(": http", 1)[0].strip() for c in (getattr(rule, "sources", None) or ())
+             if c]
+    return f" ({cited[0]})" if cited else ""  # the law; the examples stay in the docs
+
+
 def _verband_note(rule: VerbandRule) -> str:
     own = "".join(f", dazu {why}" for _, why in rule.own_tasks)
     return (f"In {NAMES.get(rule.land, rule.land)} trägt die {rule.form} den übertragenen "
             f"Wirkungskreis ihrer Mitgliedsgemeinden{own}; den eigenen Wirkungskreis tragen "
-            "die Mitgliedsgemeinden (Quellen: docs/scoring.md §6).")
+            f"die Mitgliedsgemeinden{_verband_sources(rule)}.")
 
 
 def services_in_scope(catalogue: Catalogue, municipality: Any) -> tuple[list[OzgService], str]:

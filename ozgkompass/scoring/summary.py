@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ozgkompass.scoring.steps import summary_steps
+
 SUMMARY_FORMAT = 1
 NEXT_STEPS = 3  # kept in the summary
 
@@ -31,7 +33,7 @@ def summarise(a: Any) -> dict[str, Any]:
         "followups": len(a.followups),
         # what comes next, as the mayor's briefing says it (the progress report's short
         # version shows these of the newer round; absent in results stored before)
-        "next_steps": briefing_steps(a, NEXT_STEPS),
+        "next_steps": summary_steps(a, NEXT_STEPS),
         "catalogue": None if cat is None else {
             "catalogue": dict(cat.catalogue), "model": cat.model, "in_scope": cat.in_scope,
             "at_target": cat.at_target, "share_at_target": cat.share_at_target,
@@ -52,29 +54,3 @@ def summarise(a: Any) -> dict[str, Any]:
                           "today_at_target": s.today_at_target}
                          for s in cat.services]},
     }
-
-
-def briefing_steps(a: Any, limit: int) -> list[dict[str, Any]]:
-    """The next steps for the administration's leadership: the strongest levers when a
-    catalogue was scored (they say how many services each unlocks), then the
-    recommendations with the largest index gain, at least three where there are any."""
-    steps: list[dict[str, Any]] = []
-    c = a.catalogue
-    if c is not None:
-        for lv in [*c.levers, *c.combinations]:
-            if len(steps) == limit:
-                break
-            steps.append({
-                "what": lv.recommendation or ("Verbessern: " + ", ".join(lv.criterion_names)),
-                "who": lv.responsible_label or "Kommune",
-                "why": f"Damit erreichen {lv.unlocked} OZG-Leistungen ihre Zielstufe.",
-            })
-    for r in a.recommendations:
-        if len(steps) >= min(3, limit):
-            break
-        if any(r.text in s["what"] for s in steps):
-            continue
-        steps.append({"what": r.text, "who": r.responsible_label or "Kommune",
-                      "why": f"Hebt den Reifeindex um etwa {r.gain:.1f} Punkte."
-                      .replace(".", ",", 1)})
-    return steps
