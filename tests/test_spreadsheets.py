@@ -209,6 +209,18 @@ def _set(data: bytes, sheet: str | int, cell: str, value) -> bytes:
     return buf.getvalue()
 
 
+def _na_without_reason(data: bytes, q, sheet: str, row: int) -> bytes:
+    """„trifft nicht zu“ without a reason, the answer (its option rows) cleared."""
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[sheet]
+    ws[f"E{row}"], ws[f"F{row}"] = T.NA_MARK, None
+    for n in range(len(q.options) + 1):
+        ws[f"D{row + n}"] = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _zip_bomb(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 150_000_000 + b">")
@@ -233,8 +245,7 @@ def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str 
                              ("not-in-list", f"D{T.HEADER_ROW + 1}")),
         "verschoben.xlsx": (_set(base, first_area, f"D{T.HEADER_ROW}", "Wert"),
                             ("moved-cells", f"D{T.HEADER_ROW}")),
-        "ohne-begruendung.xlsx": (_set(_set(base, na_sheet, f"E{na_row}", T.NA_MARK),
-                                       na_sheet, f"F{na_row}", None),
+        "ohne-begruendung.xlsx": (_na_without_reason(base, na_q, na_sheet, na_row),
                                   ("na-reason", f"E{na_row}")),
         "alte-version.xlsx": (_set(base, T.META_SHEET, "B2", "0.1"),
                               ("questionnaire-version", None)),
