@@ -234,7 +234,10 @@ def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str 
         master = {**MASTER, "name": f"Gemeinde {n}", "ars": f"03151000000{n}"}
         good[f"gut-{n}.xlsx"] = (picks, master)
         (folder / f"gut-{n}.xlsx").write_bytes(fill(template_bytes, qn, master, picks))
-    base = (folder / "gut-0.xlsx").read_bytes()
+    same = (folder / "gut-0.xlsx").read_bytes()
+    # the defects are copies of gut-0 without its ARS: only doppelt.xlsx is a second
+    # delivery of the same municipality
+    base = _set(same, T.MASTER_SHEET, "B5", None)
     first_area = T.sheet_title(1, qn.areas[0].title.de)
     na_q = next(q for q in qn.questions if q.na_allowed and q.na_reason_required)
     na_area = next(i for i, a in enumerate(qn.areas, 1) if na_q in a.questions)
@@ -249,7 +252,7 @@ def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str 
                                   ("na-reason", f"E{na_row}")),
         "alte-version.xlsx": (_set(base, T.META_SHEET, "B2", "0.1"),
                               ("questionnaire-version", None)),
-        "doppelt.xlsx": (_set(base, T.MASTER_SHEET, "B3", "Doppelt"),
+        "doppelt.xlsx": (_set(same, T.MASTER_SHEET, "B3", "Doppelt"),
                          ("duplicate-municipality", "B5")),
         "leer.xlsx": (b"", ("unreadable", None)),
         "abgeschnitten.xlsx": (base[: len(base) // 2], ("unreadable", None)),
@@ -259,6 +262,8 @@ def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str 
     }
     for name, (data, _) in files.items():
         (folder / name).write_bytes(data)
+    old = time.time() - 3600  # the duplicate is the older delivery: gut-0 counts
+    os.utime(folder / "doppelt.xlsx", (old, old))
     sheet_missing = load_workbook(io.BytesIO(base))
     del sheet_missing[first_area]
     sheet_missing.save(folder / "blatt-fehlt.xlsx")
@@ -317,8 +322,10 @@ def test_batch_locates_every_defect_and_scores_the_good_files(qn, template_bytes
         assert rows[name]["services"] == {s.ozg_id: s.level for s in result.catalogue.services}
         assert (out / "antworten" / f"{name}.answers.yaml").exists()
     assert "bombe.xlsx" in stdout
+    assert rows["doppelt.xlsx"]["status"] == "replaced"
+    assert rows["doppelt.xlsx"]["replaced_by"] == "gut-0.xlsx"
     # as `import`: no half answers file from a workbook with errors
-    failed = [m["file"] for m in data["municipalities"] if m["status"] != "ok"]
+    failed = [m["file"] for m in data["municipalities"] if m["status"] == "failed"]
     assert failed
     for name in failed:
         assert not (out / "antworten" / f"{name}.answers.yaml").exists(), name

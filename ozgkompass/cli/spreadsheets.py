@@ -171,11 +171,13 @@ def register(app: typer.Typer) -> None:
         finally:
             signal.signal(signal.SIGTERM, previous)
         written = write_overview(result, target, service_limit)
-        ok = len(result.records) - len(result.failed)
+        ok = len(result.ok)
         from ozgkompass.cli.render import say
 
         say(f"{ok} von {len(result.records)} Dateien bewertet"
             + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
+            + (f", {len(result.replaced)} durch eine neuere Lieferung ersetzt"
+               if result.replaced else "")
             + f"; Übersicht: {display_path(written[0])}")
         if archive_path is not None:
             say(f"Im Archiv: {result.archived} Bewertung(en) ({display_path(archive_path)}).")

@@ -50,13 +50,25 @@ def services_header(result: BatchResult) -> list[str]:
     return ["Datei", "Kommune", "ARS", *result.service_ids]
 
 
-PROBLEM_HEADER = ["Datei", "Blatt", "Zelle", "Art", "Meldung"]
+PROBLEM_HEADER = ["Datei", "Kommune", "ARS", "Ansprechperson", "Blatt", "Zelle", "Art",
+                  "Meldung"]
+Who = dict[str, Any] | None  # the Stammdaten of the file a problem is in, where readable
 
 
-def problem_row(p: Issue) -> list[Any]:
-    return [p.location.file, p.location.sheet,
+def problem_row(p: Issue, who: Who = None) -> list[Any]:
+    who = who or {}
+    return [p.location.file, who.get("name"), who.get("ars"), who.get("contact"),
+            p.location.sheet,
             p.location.cell or (f"Zeile {p.location.row}" if p.location.row else None),
             "Fehler" if p.severity == "error" else "Warnung", p.message]
+
+
+def problem_dict(p: Issue, who: Who = None) -> dict[str, Any]:
+    """A problem for uebersicht.json, with whom it concerns."""
+    d = p.to_dict()
+    if who:
+        d["municipality"] = {k: who.get(k) for k in ("name", "ars", "contact")}
+    return d
 
 
 def _full_records(result: BatchResult) -> Iterator[dict[str, Any]]:
@@ -152,18 +164,24 @@ def _counts(result: BatchResult) -> dict[str, int]:
     return counts
 
 
-def _events(result: BatchResult) -> Iterator[tuple[Issue | None, dict[str, Any] | None]]:
-    """(problem, None) and (None, record) in the order of every output: problems of the
-    files not read first, then each file's problems and its record in file order, then
-    duplicate municipalities."""
+def _events(result: BatchResult
+            ) -> Iterator[tuple[Issue | None, Who, dict[str, Any] | None]]:
+    """(problem, who, None) and (None, None, record) in the order of every output:
+    problems of the files not read first, then each file's problems and its record in file
+    order, then duplicate municipalities."""
     for p in result.notes:
-        yield p, None
+        yield p, None, None
+    dup_files = {p.location.file for p in result.duplicates}
+    dup_who: dict[str | None, Who] = {}
     for record in _full_records(result):
+        who = record.get("row")
+        if record["file"] in dup_files:
+            dup_who[record["file"]] = who
         for d in record.get("problems") or ():
-            yield issue_from_dict(d), None
-        yield None, record
+            yield issue_from_dict(d), who, None
+        yield None, None, record
     for p in result.duplicates:
-        yield p, None
+        yield p, dup_who.get(p.location.file), None
 
 
 def write_workbook(result: BatchResult, out: Path,
@@ -177,9 +195,9 @@ def write_workbook(result: BatchResult, out: Path,
     with atomic_open(target, "wb") as fh:
         book = _Workbook(fh, result, n_ok, with_services)
         pr_sheet = book.sheet("Probleme", PROBLEM_HEADER, result.problem_count, 30)
-        for problem, record in _events(result):
+        for problem, who, record in _events(result):
             if problem is not None:
-                book.append(pr_sheet, problem_row(problem))
+                book.append(pr_sheet, problem_row(problem, who))
             elif record is not None and record["status"] == "ok":
                 row, service_row = _rows(result, record, counts)
                 book.append(book.overview, row)
@@ -210,15 +228,17 @@ def write_tables(result: BatchResult, out: Path) -> list[Path]:
                            "provenance": _provenance(result)}, ensure_ascii=False, default=str)
         js.write(head[:-1] + ', "municipalities": [\n')
         n_problems = n_records = 0
-        for problem, record in _events(result):
+        for problem, who, record in _events(result):
             if problem is not None:
-                pr.writerow([safe_text(v) for v in problem_row(problem)])
+                pr.writerow([safe_text(v) for v in problem_row(problem, who)])
                 js_problems.write(("" if n_problems == 0 else ",\n")
-                                  + json.dumps(problem.to_dict(), ensure_ascii=False))
+                                  + json.dumps(problem_dict(problem, who), ensure_ascii=False))
                 n_problems += 1
                 continue
             assert record is not None
             item = {"file": record["file"], "status": record["status"],
+                    **({"replaced_by": record["replaced_by"]} if "replaced_by" in record
+                       else {}),
                     **(record.get("row") or {}), "services": record.get("services") or {}}
             js.write(("" if n_records == 0 else ",\n") + json.dumps(item, ensure_ascii=False,
                                                                      default=str))
