@@ -67,7 +67,8 @@ def test_every_problem_says_whom_it_concerns(folder, tmp_path, cli):
     code, _, _ = cli("batch", str(folder), "--out", str(out), "--jobs", "1")
     assert code == 1
     [row] = [r for r in _problems_csv(out) if r["Datei"] == "fragebogen (3).xlsx"]
-    assert (row["Kommune"], row["ARS"]) == ("Gemeinde 7", "031510000007")
+    # the ARS as text for German Excel (its leading zero kept), nothing else formula-like
+    assert (row["Kommune"], row["ARS"]) == ("Gemeinde 7", '="031510000007"')
     assert "gemeinde7@example.org" in row["Ansprechperson"]
     assert (row["Blatt"], row["Zelle"], row["Art"]) == (T.MASTER_SHEET, "B10", "Fehler")
     data = json.loads((out / "uebersicht.json").read_text(encoding="utf-8"))

@@ -16,6 +16,9 @@ from ozgkompass.errors import UserError, display_path
 
 SHOWN_PROBLEMS = 25  # problems listed in the terminal; all of them are in probleme.csv
 ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Zieldatei überschreiben.")]
+MembersOpt = Annotated[Path | None, typer.Option(
+    "--members", help="Mitgliederliste (CSV: ARS;Name;Art;Ansprechperson;E-Mail).",
+    exists=True, dir_okay=False)]
 
 
 def _lookup(questionnaires_dir: Path | None):  # type: ignore[no-untyped-def]
@@ -127,6 +130,10 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option(
             "--force", help="Ergebnisse eines früheren Laufs im Ergebnisordner überschreiben.")
         ] = False,
+        members_file: MembersOpt = None,
+        decimal_point: Annotated[bool, typer.Option(
+            "--decimal-point", help="Zahlen in den CSV-Dateien mit Dezimalpunkt statt "
+            "Dezimalkomma.")] = False,
     ) -> None:
         """Bewertet alle Mappen eines Ordners und schreibt eine Übersicht (xlsx, CSV, JSON).
 
@@ -147,6 +154,11 @@ def register(app: typer.Typer) -> None:
                             "Laufs.", hint="Mit --resume fortsetzen, mit --force überschreiben "
                             "oder mit --out einen anderen Ordner wählen.")
         resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
+        members = None
+        if members_file is not None:
+            from ozgkompass.sources.roster import read_members
+
+            members = read_members(members_file)  # a bad roster stops before any work
         archive_path = archive_target(archive, archive_file)
         config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume,
                              archive_path)
@@ -170,7 +182,25 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
-        written = write_overview(result, target, service_limit)
+        if members is not None:
+            from ozgkompass.sources.roster import (
+                kreis_names,
+                kreis_warnings,
+                member_status,
+                write_member_tables,
+            )
+
+            result.kreise = kreis_names(members)
+            result.members, roster_issues = member_status(result, members)
+            result.notes.extend([*roster_issues, *kreis_warnings(result, result.kreise)])
+        if archive_path is not None:
+            from ozgkompass.sources.overview import previous_rounds
+
+            result.previous = previous_rounds(archive_path, result)
+        written = write_overview(result, target, service_limit,
+                                 decimal_comma=not decimal_point)
+        if members is not None:
+            write_member_tables(target, result.members)
         ok = len(result.ok)
         from ozgkompass.cli.render import say
 
@@ -181,9 +211,24 @@ def register(app: typer.Typer) -> None:
             + f"; Übersicht: {display_path(written[0])}")
         if archive_path is not None:
             say(f"Im Archiv: {result.archived} Bewertung(en) ({display_path(archive_path)}).")
+        if members is not None:
+            _print_members(result.members, target)
         _print_problems(result, target)
         if result.failed or result.has_errors:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _print_members(rows: list[dict[str, Any]], target: Path) -> None:
+    from ozgkompass.cli.render import say
+    from ozgkompass.sources.roster import CORRECT, MISSING, NOT_A_WORKBOOK, RETURNED, UNREADABLE
+
+    count = {s: sum(1 for r in rows if r["status"] == s)
+             for s in (RETURNED, CORRECT, NOT_A_WORKBOOK, UNREADABLE, MISSING)}
+    say(f"Mitglieder: {count[RETURNED]} von {len(rows)} bewertet, {count[CORRECT]} zu "
+        f"korrigieren, {count[NOT_A_WORKBOOK] + count[UNREADABLE]} ohne lesbare Mappe, "
+        f"{count[MISSING]} nicht zurückgegeben; Liste: "
+        f"{display_path(target / 'mitglieder.csv')}, zum Erinnern: "
+        f"{display_path(target / 'erinnerung.csv')}")
 
 
 def _print_problems(result: Any, target: Path) -> None:

@@ -64,6 +64,10 @@ class BatchResult:
     models: list[str] = field(default_factory=list)
     out: Path = Path(".")
     archived: int = 0  # assessments added to (or already in) the archive
+    members: list[dict[str, Any]] = field(default_factory=list)  # roster status (--members)
+    kreise: dict[str, str] = field(default_factory=dict)  # Kreis key (5 ARS digits) → name
+    previous: dict[str, dict[str, Any]] = field(default_factory=dict)  # ARS → last round
+    questionnaires_dir: Path | None = None
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -271,7 +275,8 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
     row = record.get("row") or {}
     q = record.get("questionnaire") or {}
     return {"file": record["file"], "status": record["status"], "ars": row.get("ars"),
-            "date": row.get("date"), "problems": record["problems"],
+            "date": row.get("date"), "kreis": row.get("kreis"), "type": row.get("type"),
+            "problems": record["problems"],
             "areas": tuple(row.get("areas") or ()),
             "themenfelder": tuple(row.get("themenfelder") or ()),
             "services": tuple(record.get("services") or ()),
@@ -480,7 +485,8 @@ def run_batch(config: BatchConfig,
     return BatchResult(records, notes, duplicates, sample, skipped,
                        {"id": cat.id, "version": cat.version, "title": cat.title},
                        sorted(ids), areas, sorted(fields), sorted(kinds["questionnaire"]),
-                       sorted(kinds["model"]), config.out, archived[0])
+                       sorted(kinds["model"]), config.out, archived[0],
+                       questionnaires_dir=config.questionnaires_dir)
 
 
 def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
