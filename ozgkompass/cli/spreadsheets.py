@@ -31,17 +31,38 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def template(
-        out: Annotated[Path, typer.Option("--out", "-o", help="Ziel (.xlsx).", dir_okay=False)],
+        out: Annotated[Path | None, typer.Option(
+            "--out", "-o", help="Ziel (.xlsx).", dir_okay=False)] = None,
         questionnaire: Annotated[str, typer.Option(
             "--questionnaire", "-q", help="ID des Fragebogens.")] = "ozg-kommune",
         questionnaires_dir: QuestionnairesDirOpt = None,
         force: ForceOpt = False,
+        members_file: MembersOpt = None,
+        out_dir: Annotated[Path | None, typer.Option(
+            "--out-dir", help="Mit --members: Ordner für die Mappen der Mitglieder.",
+            file_okay=False)] = None,
+        return_to: Annotated[str | None, typer.Option(
+            "--return-to", help="Mit --members: Rücksendeadresse für die Anleitung.")] = None,
+        deadline: Annotated[str | None, typer.Option(
+            "--deadline", help="Mit --members: Rückgabefrist (TT.MM.JJJJ).")] = None,
+        archive: Annotated[bool, typer.Option(
+            "--archive", help="Mit --members: die letzten archivierten Antworten jedes "
+            "Mitglieds eintragen.")] = False,
+        archive_file: ArchiveFileOpt = None,
     ) -> None:
-        """Schreibt eine Excel-Mappe zum Ausfüllen (Auswahllisten, Blattschutz ohne Kennwort)."""
+        """Schreibt eine Excel-Mappe zum Ausfüllen (Auswahllisten, Blattschutz ohne Kennwort);
+        mit --members eine je Mitglied, Stammdaten eingetragen und gesperrt."""
         from ozgkompass.fsutil import atomic_write_bytes, refuse_overwrite
         from ozgkompass.model.registry import find_questionnaire
         from ozgkompass.sources.template import build_template
 
+        if members_file is not None:
+            _member_templates(members_file, out_dir, questionnaire, questionnaires_dir, force,
+                              return_to, deadline, archive_target(archive, archive_file))
+            return
+        if out is None:
+            raise UserError("Kein Ziel angegeben.", hint="--out MAPPE.xlsx, oder --members "
+                            "LISTE.csv --out-dir ORDNER für eine Mappe je Mitglied.")
         if out.suffix.lower() != ".xlsx":
             raise UserError(f"{display_path(out)}: die Vorlage wird als .xlsx geschrieben.",
                             hint="Einen Dateinamen mit der Endung .xlsx angeben.")
@@ -216,6 +237,45 @@ def register(app: typer.Typer) -> None:
         _print_problems(result, target)
         if result.failed or result.has_errors:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _member_templates(members_file: Path, out_dir: Path | None, questionnaire: str,
+                      questionnaires_dir: Path | None, force: bool, return_to: str | None,
+                      deadline: str | None, archive: Path | None) -> None:
+    from ozgkompass.cli.render import say
+    from ozgkompass.model.registry import find_questionnaire
+    from ozgkompass.sources.roster import read_members, template_name, write_member_templates
+    from ozgkompass.sources.workbook_import import date_value
+
+    if out_dir is None:
+        raise UserError("Mit --members wird ein Ordner für die Mappen gebraucht.",
+                        hint="--out-dir ORDNER angeben.")
+    if deadline is not None:
+        iso, problem = date_value(deadline)
+        if problem or iso is None:
+            raise UserError(f"--deadline: {problem or 'kein Datum'}")
+        deadline = f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
+    members = read_members(members_file)
+    qn = find_questionnaire(questionnaire, None, questionnaires_dir)
+    there = [out_dir / template_name(m) for m in members if (out_dir / template_name(m)).exists()]
+    if there and not force:
+        raise UserError(f"{display_path(out_dir)}: enthält schon {len(there)} Mappe(n) dieser "
+                        "Mitglieder.", hint="Mit --force überschreiben oder einen anderen "
+                        "Ordner wählen.")
+    conn = None
+    if archive is not None:
+        from ozgkompass.cli.archive import open_archive
+
+        conn = open_archive(archive)
+    try:
+        written, prefilled = write_member_templates(qn, members, out_dir, return_to=return_to,
+                                                    deadline=deadline, conn=conn)
+    finally:
+        if conn is not None:
+            conn.close()
+    say(f"{len(written)} Mappen für {esc(qn.id)} {esc(qn.version)} geschrieben: "
+        f"{display_path(out_dir)}" + (f"; {prefilled} mit den Antworten der letzten Runde"
+                                      if archive is not None else ""))
 
 
 def _print_members(rows: list[dict[str, Any]], target: Path) -> None:

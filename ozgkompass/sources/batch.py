@@ -335,13 +335,19 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
 
         result.answers_file = str(answers_path(cfg.out, rel))
         archive = prepare(result, aset)
+    row = _row(result)
+    if imported.prefilled_from is not None:  # a member's prefilled workbook
+        row["changed"] = len(imported.changed)
     return {
         "file": rel, "status": "ok", "input_key": key, "sha256": digest,
         "tool_version": __version__,
         "questionnaire": result.questionnaire, "model": result.model,
         "catalogue": result.catalogue.catalogue,
         "problems": [i.to_dict() for i in issues],
-        "row": _row(result),
+        "row": row,
+        "prefill": None if imported.prefilled_from is None else {
+            "from": imported.prefilled_from, "changed": imported.changed,
+            "confirmed": imported.confirmed},
         "services": {s.ozg_id: s.level for s in result.catalogue.services},
         "followups": [{"question": f.question_id, "clarify_with": f.clarify_with}
                       for f in result.followups],

@@ -36,7 +36,8 @@ BASE_COLUMNS = (
     ("share_at_target", REACHABLE),
 )
 TAIL_COLUMNS = (("top_lever", "Größter Hebel"), ("open_required", "Offene Pflichtfragen"),
-                ("unclear", "Zu klären"), ("problems", "Probleme"))
+                ("unclear", "Zu klären"), ("changed", "Geänderte Antworten (vorbefüllt)"),
+                ("problems", "Probleme"))
 WIDTHS = {"Datei": 22, "Kommune": 26, "ARS": 14, "Land": 16, "Kreis": 22, "Art": 20,
           "Ansprechperson": 28, "Datum": 11, "Fragebogen": 16, "Stufe": 16,
           "Größter Hebel": 40}

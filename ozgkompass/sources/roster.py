@@ -285,3 +285,53 @@ def write_member_tables(out: Path, rows: list[dict[str, Any]]) -> list[Path]:
     german_csv(out / "mitglieder.csv", STATUS_HEADER, status_table(rows))
     german_csv(out / "erinnerung.csv", REMINDER_HEADER, reminder_table(rows))
     return [out / "mitglieder.csv", out / "erinnerung.csv"]
+
+
+# ----------------------------------------------------------------------------- templates
+
+def template_name(member: Member) -> str:
+    """`034560001001-gemeinde-aue.xlsx`: the ARS first (sorts by Kreis), no path parts."""
+    from ozgkompass.interview.blank import file_name_for
+
+    slug = file_name_for(member.name).removesuffix(".answers.yaml")
+    return f"{member.ars}-{slug}.xlsx"
+
+
+def last_answers(conn: Any, ars: str, questionnaire_id: str) -> tuple[Any, str | None]:
+    """The member's answers of its latest archived round of this questionnaire, and its
+    date; (None, None) when it has none."""
+    from ozgkompass.archive.store import answers_of
+
+    row = conn.execute(
+        "SELECT id, interview_date FROM assessments WHERE ars = ? AND questionnaire_id = ? "
+        "ORDER BY coalesce(interview_date, added_at) DESC, id DESC LIMIT 1",
+        (ars, questionnaire_id)).fetchone()
+    if row is None:
+        return None, None
+    return answers_of(conn, int(row[0])), row[1]
+
+
+def write_member_templates(qn: Any, members: list[Member], out_dir: Path, *,
+                           return_to: str | None = None, deadline: str | None = None,
+                           conn: Any = None) -> tuple[list[Path], int]:
+    """One workbook per member (Stammdaten locked; with `conn`, an archive, prefilled with
+    its last answers); returns the files and how many were prefilled. Each file is written
+    atomically; existing files are replaced (the CLI asks first)."""
+    from ozgkompass.fsutil import atomic_write_bytes
+    from ozgkompass.sources.template import Prefill, build_template
+
+    kreise = kreis_names(members)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, prefilled = [], 0
+    for m in members:
+        answers, answered_on = last_answers(conn, m.ars, qn.id) if conn is not None else (
+            None, None)
+        prefilled += answers is not None
+        population = answers.municipality.population if answers is not None else None
+        contact = ", ".join(x for x in (m.contact, m.email) if x) or None
+        pre = Prefill(m.name, m.ars, m.type, kreise.get(m.kreis_key) or m.kreis, contact,
+                      population, return_to, deadline, answers, answered_on)
+        target = out_dir / template_name(m)
+        atomic_write_bytes(target, build_template(qn, pre))
+        written.append(target)
+    return written, prefilled

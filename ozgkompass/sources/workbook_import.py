@@ -60,6 +60,11 @@ class ImportResult:
     questionnaire: Questionnaire | None
     issues: list[Issue] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict, repr=False)
+    # a member's prefilled workbook: the date of the answers it carried, and the questions
+    # whose answer differs from them (the others are confirmed)
+    prefilled_from: str | None = None
+    changed: list[str] = field(default_factory=list)
+    confirmed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -407,6 +412,7 @@ class _AreaPlan:
 
     area: Area
     sheet: str
+    legacy: str  # the name older templates cut mid-word
     # question, kind, casefolded label or value → value, option ID cells with their options
     questions: tuple[tuple[Question, int, dict[str, str], tuple[tuple[str, Any], ...]], ...]
 
@@ -416,7 +422,8 @@ _PLANS: IdentityCache[tuple[_AreaPlan, ...]] = IdentityCache(100)
 
 def _plans(qn: Questionnaire) -> tuple[_AreaPlan, ...]:
     return _PLANS.get((qn,), None, lambda: tuple(
-        _AreaPlan(area, T.sheet_title(index, area.title.de), tuple(
+        _AreaPlan(area, T.sheet_title(index, area.title.de),
+                  T.legacy_sheet_title(index, area.title.de), tuple(
             (q, _KIND[q.type],
              _choice_map(q) if q.type in (QType.SINGLE, QType.YES_NO) else {},
              tuple((T.option_key(q.id, o.value), o) for o in q.options)
@@ -455,6 +462,8 @@ def _rows_by_key(sheet: str, rows: list[list[Any]]) -> dict[str, int]:
 def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
           merged: dict[str, Merged]) -> None:
     area, name = plan.area, plan.sheet
+    if name not in sheets and plan.legacy in sheets:
+        name = plan.legacy
     if name not in sheets:
         r.issue("missing-sheet", f"Blatt „{name}“ fehlt (umbenannt oder gelöscht?); die "
                 f"{len(area.questions)} Fragen von {area.id} bleiben offen.", r.loc())
@@ -766,7 +775,31 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
         _area(r, plan, sheets, merged)
     _apply_percent_formats(r, formats)
     ref = QuestionnaireRef(qn.id, qn.version, qn.hash)
-    return _finish(r, qn, ref, muni, interview)
+    member = info.get("member_ars")
+    if member and muni.ars and muni.ars != member:
+        r.issue("member-ars", f"Die Mappe wurde für Regionalschlüssel {member} vorbereitet, "
+                f"eingetragen ist {muni.ars}; bitte prüfen, ob die richtige Mappe ausgefüllt "
+                "wurde.", r.loc(T.MASTER_SHEET, _MASTER_ROWS["ars"], 2), "warning")
+    result = _finish(r, qn, ref, muni, interview)
+    if "prefilled_from" in info:
+        _compare_prefill(result, meta)
+    return result
+
+
+def _compare_prefill(result: ImportResult, meta: list[list[Any]]) -> None:
+    """Which answers of a prefilled workbook were changed, and how many were confirmed."""
+    before = {str(row[0])[len(T.PREFILL_KEY):]: row[1] for row in meta
+              if len(row) >= 2 and isinstance(row[0], str) and row[0].startswith(T.PREFILL_KEY)}
+    now = result.answers.answers if result.answers is not None else {}
+    result.prefilled_from = next((_text(row[1]) for row in meta if len(row) >= 2
+                                  and row[0] == "prefilled_from"), None)
+    empty = T.prefill_key(Answer("?"))
+    for qid in dict.fromkeys([*before, *now]):
+        key = T.prefill_key(now[qid]) if qid in now else empty
+        if key == before.get(qid, empty):
+            result.confirmed += qid in before
+        else:
+            result.changed.append(qid)
 
 
 # ----------------------------------------------------------------------------- CSV
