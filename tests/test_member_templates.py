@@ -139,6 +139,7 @@ def test_the_template_reads_as_german_and_prints_whole():
         for text in texts:
             assert "answered(" not in text and "==" not in text and " in [" not in text
         (first, last), = [ws.print_area.replace("$", "").split("!")[-1].split(":")]
+        assert first == "A1"
         unlocked = [c for row in ws.iter_rows() for c in row if not c.protection.locked]
         last_col = "".join(ch for ch in last if ch.isalpha())
         last_row = int("".join(ch for ch in last if ch.isdigit()))

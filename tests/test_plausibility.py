@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ozgkompass.model.registry import find_questionnaire
 from ozgkompass.model.questionnaire import QType
+from ozgkompass.model.registry import find_questionnaire
 from ozgkompass.sources import template as T
 from ozgkompass.sources.workbook_import import date_value, import_workbook, kreis_name
 

@@ -195,7 +195,7 @@ def _member_lines(pre: Prefill | None) -> list[str]:
                      + ".")
     if pre.answers is not None:
         when = _german_date(pre.answered_on)
-        lines.append(f"Eingetragen sind Ihre Antworten der letzten Erhebung"
+        lines.append("Eingetragen sind Ihre Antworten der letzten Erhebung"
                      + (f" vom {when}" if when else "") + ": bitte prüfen und nur "
                      "Änderungen eintragen. Unveränderte Antworten gelten als bestätigt.")
     return lines
