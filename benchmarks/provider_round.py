@@ -169,7 +169,7 @@ def main() -> None:
 
     code, out, t = run("template", "--members", str(base / "mitglieder.csv"), "--out-dir",
                        str(base / "vorlagen2"), "--archive-file", str(archive), "--force")
-    print(f"Vorlagen Runde 2 in {t:.1f} s: {out.strip().splitlines()[-1]}")
+    print(f"Vorlagen Runde 2 in {t:.1f} s: {' '.join(out.split())}")
     back2 = base / "eingang2"
     shutil.rmtree(back2, ignore_errors=True)
     back2.mkdir()
