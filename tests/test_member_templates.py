@@ -8,17 +8,21 @@ from __future__ import annotations
 import io
 import json
 import random
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from ozgkompass.model.questionnaire import QType
 from ozgkompass.model.registry import find_questionnaire
 from ozgkompass.sources import template as T
+from ozgkompass.sources.workbook_import import import_workbook
 
 sys.path.insert(0, str(Path(__file__).parent))
-from workbooks import choose, fill  # noqa: E402
+from workbooks import MASTER, choose, expected_answers, fill  # noqa: E402
 
 QN = find_questionnaire("ozg-kommune")
 KINDS = ["Gemeinde", "Stadt", "Samtgemeinde"]
@@ -155,8 +159,6 @@ def test_the_template_reads_as_german_and_prints_whole():
 
 
 def test_a_workbook_with_the_old_cut_sheet_names_still_imports(tmp_path):
-    from ozgkompass.sources.workbook_import import import_workbook
-
     picks = choose(QN, random.Random(3))
     wb = load_workbook(io.BytesIO(fill(T.build_template(QN), QN, {"name": "Alt"}, picks)))
     renamed = 0
@@ -171,3 +173,25 @@ def test_a_workbook_with_the_old_cut_sheet_names_still_imports(tmp_path):
     res = import_workbook(tmp_path / "alt.xlsx", lambda q, v: find_questionnaire(q, v))
     assert res.ok, res.issues
     assert len(res.answers.answers) == len(picks)
+
+
+def test_a_prefilled_workbook_saved_by_libreoffice_still_tells_confirmed_answers(tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) fehlt")
+    picks = choose(QN, random.Random(21))
+    last = expected_answers(QN, MASTER, picks)
+    pre = T.Prefill("Gemeinde Musterau", "031510000000", "gemeinde", "Landkreis Gifhorn",
+                    answers=last, answered_on="2025-11-03")
+    src = tmp_path / "mappe.xlsx"
+    wb = load_workbook(io.BytesIO(T.build_template(QN, pre)))
+    wb[T.MASTER_SHEET]["B10"] = "03.11.2026"
+    wb.save(src)
+    for fmt in ("xlsx", "ods"):
+        out = tmp_path / fmt
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--headless", "--convert-to", fmt, "--outdir", str(out), str(src)],
+                       check=True, capture_output=True, timeout=300)
+        res = import_workbook(out / f"mappe.{fmt}", lambda q, v: find_questionnaire(q, v))
+        assert res.ok, res.issues
+        assert res.prefilled_from == "2025-11-03"
+        assert res.changed == [] and res.confirmed == len(last.answers), fmt

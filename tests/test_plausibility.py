@@ -261,3 +261,16 @@ def test_a_password_protected_ods_is_named_as_such(saved, tmp_path):
     [error] = res.issues
     assert "Kennwort" in error.message and "beschädigt" not in error.message
     assert import_workbook(src, lambda q, v: find_questionnaire(q, v)).ok
+
+
+def test_a_csv_date_is_normalised_or_refused_at_its_row(tmp_path):
+    path = tmp_path / "antworten.csv"
+    path.write_text("frage_id;antwort\nkommune.name;Musterau\nkommune.date;3.11.26\n",
+                    encoding="utf-8")
+    res = import_workbook(path, lambda q, v: find_questionnaire(q, v))
+    assert res.answers.interview.date == "2026-11-03"
+    path.write_text("frage_id;antwort\nkommune.name;Musterau\nkommune.date;Oktober 2026\n",
+                    encoding="utf-8")
+    res = import_workbook(path, lambda q, v: find_questionnaire(q, v))
+    [error] = _issues(res, "date")
+    assert error.location.row == 3 and res.answers.interview.date is None

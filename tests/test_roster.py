@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import sys
 from pathlib import Path
@@ -88,6 +89,9 @@ def test_every_member_has_a_status_and_a_reminder(round_folder, cli):
     reminder = {r["Anrede_Kommune"]: r for r in _csv(out / "erinnerung.csv")}
     assert set(reminder) == {"Samtgemeinde Moor", "Gemeinde Damm", "Gemeinde Eck"}
     assert reminder["Gemeinde Eck"]["E-Mail"] == "eck@example.org"
+    members = json.loads((out / "uebersicht.json").read_text(encoding="utf-8"))["members"]
+    assert {m["name"]: m["status"] for m in members} == {
+        k: v["Status"] for k, v in status.items()}
     # the Kreis comes from the ARS: the abbreviation agrees, another name is warned
     problems = _csv(out / "probleme.csv")
     [kreis] = [p for p in problems if p["Datei"] == "Stadt Berg.xlsx" and "Kreis" in

@@ -521,7 +521,9 @@ def write_tables(result: BatchResult, out: Path, decimal_comma: bool = True) -> 
         sv.writerow(services_header(result))
         pr.writerow(PROBLEM_HEADER)
         head = json.dumps({"tool_version": __version__, "catalogue": result.catalogue,
-                           "provenance": _provenance(result)}, ensure_ascii=False, default=str)
+                           "provenance": _provenance(result),
+                           **({"members": result.members} if result.members else {})},
+                          ensure_ascii=False, default=str)
         js.write(head[:-1] + ', "municipalities": [\n')
         n_problems = n_records = 0
         for problem, who, record in _events(result):

@@ -194,12 +194,6 @@ def _work_out_choice_map(q: Question) -> dict[str, str]:
     return by_key
 
 
-def _parse_date(text: str | None) -> str | None:
-    """A date as ISO text; text that is no date stays as it is (the CSV import's rule)."""
-    value, problem = date_value(text)
-    return text if problem else value
-
-
 _MONTHS = {m: n for n, m in enumerate(
     ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
      "oktober", "november", "dezember"), start=1)} | {"jänner": 1, "maerz": 3}
@@ -847,6 +841,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     header = [c.strip().lower() for c in rows[0]]
     col = {name: header.index(name) for name in header}
     master: dict[str, str] = {}
+    master_rows: dict[str, int] = {}
     qref: tuple[str, str | None] = (DEFAULT_CSV_QUESTIONNAIRE, None)
     body: list[tuple[int, dict[str, str]]] = []
     for n, row in enumerate(rows[1:], start=2):
@@ -859,6 +854,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
             qref = (parts[0], parts[1] if len(parts) > 1 else None) if parts else qref
         elif key in CSV_MASTER:
             master[CSV_MASTER[key]] = rec["antwort"]
+            master_rows[CSV_MASTER[key]] = n
         else:
             body.append((n, rec))
     try:
@@ -904,6 +900,8 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
                         master.get("type") or None,
                         int(pop) if pop and pop.isdigit() else None)
     contact = master.get("contact")
-    interview = Interview(date=_parse_date(master.get("date")),
-                          participants=(contact,) if contact else ())
+    date, problem = date_value(master.get("date"))
+    if problem:
+        r.issue("date", problem, Location(r.display, row=master_rows.get("date")))
+    interview = Interview(date=date, participants=(contact,) if contact else ())
     return _finish(r, qn, QuestionnaireRef(qn.id, qn.version, qn.hash), muni, interview)
