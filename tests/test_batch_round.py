@@ -141,3 +141,20 @@ def test_the_newer_delivery_of_a_member_wins_and_is_archived_once(folder, tmp_pa
             ["andere.xlsx", "zweite.xlsx"]
     [replaced] = [p for p in data["problems"] if p["location"]["file"] == "erste.xlsx"]
     assert "Ersetzt durch zweite.xlsx" in replaced["message"]
+
+
+def test_without_a_roster_the_kreis_comes_from_the_ars_of_the_other_files(folder, tmp_path,
+                                                                         cli):
+    _write(folder, "a.xlsx", _member(1, kreis="LK Gifhorn"))
+    _write(folder, "b.xlsx", _member(2, kreis="Landkreis  Gifhorn"), seed=2)
+    _write(folder, "c.xlsx", _member(3, kreis="Kreis Sumpfland"), seed=3)
+    out = tmp_path / "aus"
+    assert cli("batch", str(folder), "--out", str(out), "--jobs", "1")[0] == 0
+    [warning] = [p for p in _problems_csv(out) if "passt nicht" in p["Meldung"]]
+    assert warning["Datei"] == "c.xlsx" and warning["Zelle"] == "B7"
+    assert "Landkreis Gifhorn" in warning["Meldung"]
+    ov = load_workbook(out / "uebersicht.xlsx")["Übersicht"]
+    header = [c.value for c in ov[1]]
+    kreise = {r[0]: r[header.index("Kreis")] for r in ov.iter_rows(min_row=2, values_only=True)}
+    assert kreise == {"a.xlsx": "Landkreis Gifhorn", "b.xlsx": "Landkreis Gifhorn",
+                      "c.xlsx": "Landkreis Gifhorn"}

@@ -203,17 +203,15 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
-        if members is not None:
-            from ozgkompass.sources.roster import (
-                kreis_names,
-                kreis_warnings,
-                member_status,
-                write_member_tables,
-            )
+        from ozgkompass.sources.roster import kreis_names, kreis_warnings
 
-            result.kreise = kreis_names(members)
+        result.kreise = kreis_names(members or [], result.records)  # the Kreis from the ARS
+        if members is not None:
+            from ozgkompass.sources.roster import member_status, write_member_tables
+
             result.members, roster_issues = member_status(result, members)
-            result.notes.extend([*roster_issues, *kreis_warnings(result, result.kreise)])
+            result.notes.extend(roster_issues)
+        result.notes.extend(kreis_warnings(result, result.kreise))
         if archive_path is not None:
             from ozgkompass.sources.overview import previous_rounds
 

@@ -276,6 +276,7 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
     q = record.get("questionnaire") or {}
     return {"file": record["file"], "status": record["status"], "ars": row.get("ars"),
             "date": row.get("date"), "kreis": row.get("kreis"), "type": row.get("type"),
+            "name": row.get("name"),
             "problems": record["problems"],
             "areas": tuple(row.get("areas") or ()),
             "themenfelder": tuple(row.get("themenfelder") or ()),

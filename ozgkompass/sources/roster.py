@@ -131,18 +131,30 @@ def read_members(path: Path) -> list[Member]:
 
 def kreis_names(members: list[Member], rows: list[dict[str, Any]] = ()) -> dict[str, str]:
     """Kreis key (first five ARS digits) → the Kreis's name: from the roster's Landkreise
-    and kreisfreie Städte, else from the scored files of such members."""
+    and kreisfreie Städte, else from the files of such municipalities in the batch, else
+    the name most files of that Kreis give (a clear majority of at least two)."""
+    from collections import Counter
+
+    from ozgkompass.sources.workbook_import import kreis_name
+
     names: dict[str, str] = {}
+    votes: dict[str, Counter[str]] = {}
     for row in rows:
         ars = row.get("ars")
-        if ars and row.get("type") in ("landkreis", "kreisfreie_stadt") and row.get("name"):
+        if not ars or row.get("status") == "replaced":
+            continue
+        if row.get("type") in ("landkreis", "kreisfreie_stadt") and row.get("name"):
             names.setdefault(ars[:5], row["name"])
+        if row.get("kreis"):
+            votes.setdefault(ars[:5], Counter())[kreis_name(row["kreis"]) or ""] += 1
+    for key, count in votes.items():
+        top, n = count.most_common(1)[0]
+        if key not in names and n >= 2 and 2 * n > sum(count.values()):
+            names[key] = top
     for m in members:
         if m.type in ("landkreis", "kreisfreie_stadt"):
             names[m.kreis_key] = m.name
         elif m.kreis:
-            from ozgkompass.sources.workbook_import import kreis_name
-
             names.setdefault(m.kreis_key, kreis_name(m.kreis) or m.kreis)
     return names
 
