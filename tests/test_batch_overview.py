@@ -10,6 +10,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from ozgkompass.sources.overview import REACHABLE
+
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 
 
@@ -29,16 +31,16 @@ def test_overview_outputs_agree_and_the_service_sheet_limit_holds(cli, tmp_path)
     info = [r[0] for r in wb["Info"].iter_rows(values_only=True)]
     assert any("nur in leistungen.csv (mehr als 3 Kommunen)" in line for line in info)
     sheet = list(wb["Übersicht"].iter_rows(values_only=True))
-    with (out / "uebersicht.csv").open(encoding="utf-8") as fh:
+    with (out / "uebersicht.csv").open(encoding="utf-8-sig") as fh:
         table = list(csv.reader(fh, delimiter=";"))
     assert [r[0] for r in sheet[1:]] == [r[0] for r in table[1:]] == [m["file"] for m in ok]
     header = list(sheet[0])
     assert header == table[0]
     for row, m in zip(sheet[1:], ok, strict=True):
         assert row[header.index("Index")] == m["index"]
-        assert row[header.index("Leistungen am Ziel %")] == m["share_at_target"]
+        assert row[header.index(REACHABLE)] == m["share_at_target"]
         assert row[header.index("Heute online am Ziel %")] == m["share_today_at_target"]
-    with (out / "leistungen.csv").open(encoding="utf-8") as fh:
+    with (out / "leistungen.csv").open(encoding="utf-8-sig") as fh:
         services = list(csv.reader(fh, delimiter=";"))
     ids = services[0][3:]
     for row, m in zip(services[1:], ok, strict=True):

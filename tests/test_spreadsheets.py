@@ -210,6 +210,18 @@ def _set(data: bytes, sheet: str | int, cell: str, value) -> bytes:
     return buf.getvalue()
 
 
+def _na_without_reason(data: bytes, q, sheet: str, row: int) -> bytes:
+    """„trifft nicht zu“ without a reason, the answer (its option rows) cleared."""
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[sheet]
+    ws[f"E{row}"], ws[f"F{row}"] = T.NA_MARK, None
+    for n in range(len(q.options) + 1):
+        ws[f"D{row + n}"] = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _zip_bomb(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 150_000_000 + b">")
@@ -223,7 +235,10 @@ def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str 
         master = {**MASTER, "name": f"Gemeinde {n}", "ars": f"03151000000{n}"}
         good[f"gut-{n}.xlsx"] = (picks, master)
         (folder / f"gut-{n}.xlsx").write_bytes(fill(template_bytes, qn, master, picks))
-    base = (folder / "gut-0.xlsx").read_bytes()
+    same = (folder / "gut-0.xlsx").read_bytes()
+    # the defects are copies of gut-0 without its ARS: only doppelt.xlsx is a second
+    # delivery of the same municipality
+    base = _set(same, T.MASTER_SHEET, "B5", None)
     first_area = T.sheet_title(1, qn.areas[0].title.de)
     na_q = next(q for q in qn.questions if q.na_allowed and q.na_reason_required)
     na_area = next(i for i, a in enumerate(qn.areas, 1) if na_q in a.questions)
@@ -234,12 +249,11 @@ def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str 
                              ("not-in-list", f"D{T.HEADER_ROW + 1}")),
         "verschoben.xlsx": (_set(base, first_area, f"D{T.HEADER_ROW}", "Wert"),
                             ("moved-cells", f"D{T.HEADER_ROW}")),
-        "ohne-begruendung.xlsx": (_set(_set(base, na_sheet, f"E{na_row}", T.NA_MARK),
-                                       na_sheet, f"F{na_row}", None),
+        "ohne-begruendung.xlsx": (_na_without_reason(base, na_q, na_sheet, na_row),
                                   ("na-reason", f"E{na_row}")),
         "alte-version.xlsx": (_set(base, T.META_SHEET, "B2", "0.1"),
                               ("questionnaire-version", None)),
-        "doppelt.xlsx": (_set(base, T.MASTER_SHEET, "B3", "Doppelt"),
+        "doppelt.xlsx": (_set(same, T.MASTER_SHEET, "B3", "Doppelt"),
                          ("duplicate-municipality", "B5")),
         "leer.xlsx": (b"", ("unreadable", None)),
         "abgeschnitten.xlsx": (base[: len(base) // 2], ("unreadable", None)),
@@ -249,6 +263,8 @@ def defect_folder(qn, template_bytes, folder: Path) -> dict[str, tuple[str, str 
     }
     for name, (data, _) in files.items():
         (folder / name).write_bytes(data)
+    old = time.time() - 3600  # the duplicate is the older delivery: gut-0 counts
+    os.utime(folder / "doppelt.xlsx", (old, old))
     sheet_missing = load_workbook(io.BytesIO(base))
     del sheet_missing[first_area]
     sheet_missing.save(folder / "blatt-fehlt.xlsx")
@@ -307,13 +323,17 @@ def test_batch_locates_every_defect_and_scores_the_good_files(qn, template_bytes
         assert rows[name]["services"] == {s.ozg_id: s.level for s in result.catalogue.services}
         assert (out / "antworten" / f"{name}.answers.yaml").exists()
     assert "bombe.xlsx" in stdout
+    assert rows["doppelt.xlsx"]["status"] == "replaced"
+    assert rows["doppelt.xlsx"]["replaced_by"] == "gut-0.xlsx"
     # as `import`: no half answers file from a workbook with errors
-    failed = [m["file"] for m in data["municipalities"] if m["status"] != "ok"]
+    failed = [m["file"] for m in data["municipalities"] if m["status"] == "failed"]
     assert failed
     for name in failed:
         assert not (out / "antworten" / f"{name}.answers.yaml").exists(), name
     wb = load_workbook(out / "uebersicht.xlsx")
-    assert wb.sheetnames[:3] == ["Übersicht", "Leistungen", "Probleme"]
+    assert [n for n in wb.sheetnames if n in ("Zusammenfassung", "Übersicht", "Leistungen",
+                                                "Probleme")] == \
+        ["Zusammenfassung", "Übersicht", "Leistungen", "Probleme"]
     assert wb["Probleme"].max_row == len(data["problems"]) + 1
 
 

@@ -48,7 +48,7 @@ def choose(qn: Questionnaire, rng: Any, share_open: float = 0.05) -> dict[str, A
         elif q.type is QType.SCALE:
             out[q.id] = rng.randint(q.min, q.max)
         elif q.type is QType.NUMBER:
-            out[q.id] = rng.randint(0, 500)
+            out[q.id] = rng.randint(0, 100 if q.unit == "%" else 500)
         else:
             out[q.id] = "Freitext mit Ä und ß"
         if q.id in out and not isinstance(out[q.id], tuple):

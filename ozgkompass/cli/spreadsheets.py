@@ -16,6 +16,9 @@ from ozgkompass.errors import UserError, display_path
 
 SHOWN_PROBLEMS = 25  # problems listed in the terminal; all of them are in probleme.csv
 ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Zieldatei überschreiben.")]
+MembersOpt = Annotated[Path | None, typer.Option(
+    "--members", help="Mitgliederliste (CSV: ARS;Name;Art;Ansprechperson;E-Mail).",
+    exists=True, dir_okay=False)]
 
 
 def _lookup(questionnaires_dir: Path | None):  # type: ignore[no-untyped-def]
@@ -28,7 +31,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def template(
-        out: Annotated[Path, typer.Option("--out", "-o", help="Ziel (.xlsx).", dir_okay=False)],
+        out: Annotated[Path | None, typer.Option(
+            "--out", "-o", help="Ziel (.xlsx).", dir_okay=False)] = None,
         questionnaire: Annotated[str, typer.Option(
             "--questionnaire", "-q", help="ID des Fragebogens.")] = "ozg-kommune",
         questionnaires_dir: QuestionnairesDirOpt = None,
@@ -36,12 +40,32 @@ def register(app: typer.Typer) -> None:
         ars: Annotated[str | None, typer.Option(
             "--ars", help="Stammdaten (Name, Art, ARS, Land, Kreis, Einwohner) aus dem "
             "Gemeindeverzeichnis vorausfüllen.")] = None,
+        members_file: MembersOpt = None,
+        out_dir: Annotated[Path | None, typer.Option(
+            "--out-dir", help="Mit --members: Ordner für die Mappen der Mitglieder.",
+            file_okay=False)] = None,
+        return_to: Annotated[str | None, typer.Option(
+            "--return-to", help="Mit --members: Rücksendeadresse für die Anleitung.")] = None,
+        deadline: Annotated[str | None, typer.Option(
+            "--deadline", help="Mit --members: Rückgabefrist (TT.MM.JJJJ).")] = None,
+        archive: Annotated[bool, typer.Option(
+            "--archive", help="Mit --members: die letzten archivierten Antworten jedes "
+            "Mitglieds eintragen.")] = False,
+        archive_file: ArchiveFileOpt = None,
     ) -> None:
-        """Schreibt eine Excel-Mappe zum Ausfüllen (Auswahllisten, Blattschutz ohne Kennwort)."""
+        """Schreibt eine Excel-Mappe zum Ausfüllen (Auswahllisten, Blattschutz ohne Kennwort);
+        mit --members eine je Mitglied, Stammdaten eingetragen und gesperrt."""
         from ozgkompass.fsutil import atomic_write_bytes, refuse_overwrite
         from ozgkompass.model.registry import find_questionnaire
         from ozgkompass.sources.template import build_template
 
+        if members_file is not None:
+            _member_templates(members_file, out_dir, questionnaire, questionnaires_dir, force,
+                              return_to, deadline, archive_target(archive, archive_file))
+            return
+        if out is None:
+            raise UserError("Kein Ziel angegeben.", hint="--out MAPPE.xlsx, oder --members "
+                            "LISTE.csv --out-dir ORDNER für eine Mappe je Mitglied.")
         if out.suffix.lower() != ".xlsx":
             raise UserError(f"{display_path(out)}: die Vorlage wird als .xlsx geschrieben.",
                             hint="Einen Dateinamen mit der Endung .xlsx angeben.")
@@ -136,6 +160,10 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option(
             "--force", help="Ergebnisse eines früheren Laufs im Ergebnisordner überschreiben.")
         ] = False,
+        members_file: MembersOpt = None,
+        decimal_point: Annotated[bool, typer.Option(
+            "--decimal-point", help="Zahlen in den CSV-Dateien mit Dezimalpunkt statt "
+            "Dezimalkomma.")] = False,
     ) -> None:
         """Bewertet alle Mappen eines Ordners und schreibt eine Übersicht (xlsx, CSV, JSON).
 
@@ -156,6 +184,11 @@ def register(app: typer.Typer) -> None:
                             "Laufs.", hint="Mit --resume fortsetzen, mit --force überschreiben "
                             "oder mit --out einen anderen Ordner wählen.")
         resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
+        members = None
+        if members_file is not None:
+            from ozgkompass.sources.roster import read_members
+
+            members = read_members(members_file)  # a bad roster stops before any work
         archive_path = archive_target(archive, archive_file)
         config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume,
                              archive_path)
@@ -179,18 +212,90 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
-        written = write_overview(result, target, service_limit)
-        ok = len(result.records) - len(result.failed)
+        from ozgkompass.sources.roster import kreis_names, kreis_warnings
+
+        result.kreise = kreis_names(members or [], result.records)  # the Kreis from the ARS
+        if members is not None:
+            from ozgkompass.sources.roster import member_status, write_member_tables
+
+            result.members, roster_issues = member_status(result, members)
+            result.notes.extend(roster_issues)
+        result.notes.extend(kreis_warnings(result, result.kreise))
+        if archive_path is not None:
+            from ozgkompass.sources.overview import previous_rounds
+
+            result.previous = previous_rounds(archive_path, result)
+        written = write_overview(result, target, service_limit,
+                                 decimal_comma=not decimal_point)
+        if members is not None:
+            write_member_tables(target, result.members)
+        ok = len(result.ok)
         from ozgkompass.cli.render import say
 
         say(f"{ok} von {len(result.records)} Dateien bewertet"
             + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
+            + (f", {len(result.replaced)} durch eine neuere Lieferung ersetzt"
+               if result.replaced else "")
             + f"; Übersicht: {display_path(written[0])}")
         if archive_path is not None:
             say(f"Im Archiv: {result.archived} Bewertung(en) ({display_path(archive_path)}).")
+        if members is not None:
+            _print_members(result.members, target)
         _print_problems(result, target)
         if result.failed or result.has_errors:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _member_templates(members_file: Path, out_dir: Path | None, questionnaire: str,
+                      questionnaires_dir: Path | None, force: bool, return_to: str | None,
+                      deadline: str | None, archive: Path | None) -> None:
+    from ozgkompass.cli.render import say
+    from ozgkompass.model.registry import find_questionnaire
+    from ozgkompass.sources.roster import read_members, template_name, write_member_templates
+    from ozgkompass.sources.workbook_import import date_value
+
+    if out_dir is None:
+        raise UserError("Mit --members wird ein Ordner für die Mappen gebraucht.",
+                        hint="--out-dir ORDNER angeben.")
+    if deadline is not None:
+        iso, problem = date_value(deadline)
+        if problem or iso is None:
+            raise UserError(f"--deadline: {problem or 'kein Datum'}")
+        deadline = f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
+    members = read_members(members_file)
+    qn = find_questionnaire(questionnaire, None, questionnaires_dir)
+    there = [out_dir / template_name(m) for m in members if (out_dir / template_name(m)).exists()]
+    if there and not force:
+        raise UserError(f"{display_path(out_dir)}: enthält schon {len(there)} Mappe(n) dieser "
+                        "Mitglieder.", hint="Mit --force überschreiben oder einen anderen "
+                        "Ordner wählen.")
+    conn = None
+    if archive is not None:
+        from ozgkompass.cli.archive import open_archive
+
+        conn = open_archive(archive)
+    try:
+        written, prefilled = write_member_templates(qn, members, out_dir, return_to=return_to,
+                                                    deadline=deadline, conn=conn)
+    finally:
+        if conn is not None:
+            conn.close()
+    say(f"{len(written)} Mappen für {esc(qn.id)} {esc(qn.version)} geschrieben: "
+        f"{display_path(out_dir)}" + (f"; {prefilled} mit den Antworten der letzten Runde"
+                                      if archive is not None else ""))
+
+
+def _print_members(rows: list[dict[str, Any]], target: Path) -> None:
+    from ozgkompass.cli.render import say
+    from ozgkompass.sources.roster import CORRECT, MISSING, NOT_A_WORKBOOK, RETURNED, UNREADABLE
+
+    count = {s: sum(1 for r in rows if r["status"] == s)
+             for s in (RETURNED, CORRECT, NOT_A_WORKBOOK, UNREADABLE, MISSING)}
+    say(f"Mitglieder: {count[RETURNED]} von {len(rows)} bewertet, {count[CORRECT]} zu "
+        f"korrigieren, {count[NOT_A_WORKBOOK] + count[UNREADABLE]} ohne lesbare Mappe, "
+        f"{count[MISSING]} nicht zurückgegeben; Liste: "
+        f"{display_path(target / 'mitglieder.csv')}, zum Erinnern: "
+        f"{display_path(target / 'erinnerung.csv')}")
 
 
 def _print_problems(result: Any, target: Path) -> None:

@@ -64,10 +64,19 @@ class BatchResult:
     models: list[str] = field(default_factory=list)
     out: Path = Path(".")
     archived: int = 0  # assessments added to (or already in) the archive
+    members: list[dict[str, Any]] = field(default_factory=list)  # roster status (--members)
+    kreise: dict[str, str] = field(default_factory=dict)  # Kreis key (5 ARS digits) → name
+    previous: dict[str, dict[str, Any]] = field(default_factory=dict)  # ARS → last round
+    questionnaires_dir: Path | None = None
 
     @property
     def failed(self) -> list[dict[str, Any]]:
-        return [r for r in self.records if r["status"] != "ok"]
+        return [r for r in self.records if r["status"] == "failed"]
+
+    @property
+    def replaced(self) -> list[dict[str, Any]]:
+        """Older deliveries of a member whose newer file counts."""
+        return [r for r in self.records if r["status"] == "replaced"]
 
     @property
     def ok(self) -> list[dict[str, Any]]:
@@ -94,7 +103,10 @@ class BatchResult:
     def full_record(self, summary: dict[str, Any]) -> dict[str, Any]:
         """The complete result of one file, read back from its result file."""
         path = result_path(self.out, summary["file"])
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if summary["status"] == "replaced":  # decided after the file was scored
+            record["status"], record["replaced_by"] = "replaced", summary["replaced_by"]
+        return record
 
 
 def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
@@ -119,10 +131,36 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
                                "übersprungen.", Location(rel), "warning"))
         elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
             files.append(path)
-        elif not path.name.startswith("."):
-            notes.append(Issue("not-a-spreadsheet", "Keine Tabellendatei (.xlsx, .ods, .csv); "
-                               "übersprungen.", Location(rel), "warning"))
+        elif not path.name.startswith(".") and path.name.casefold() not in SYSTEM_FILES:
+            notes.append(Issue("not-a-spreadsheet", f"Keine Tabellendatei, sondern "
+                               f"{not_a_workbook(path)}; nicht bewertet, die Kommune zählt "
+                               "als nicht zurückgegeben. Bitte die ausgefüllte Mappe (.xlsx "
+                               "oder .ods) anfordern.", Location(rel)))
     return files, notes
+
+
+# left by file managers, never sent by a member
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
+_MAGIC = ((b"%PDF", "eine PDF-Datei"), (b"PK\x03\x04", "ein ZIP-Archiv (bitte entpacken)"),
+          (b"\xd0\xcf\x11\xe0", "ein Word- oder Outlook-Dokument"),
+          (b"\x89PNG", "ein Bild"), (b"\xff\xd8\xff", "ein Bild"), (b"{\\rtf", "ein RTF-Dokument"))
+
+
+def not_a_workbook(path: Path) -> str:
+    """What a file that is not a spreadsheet is, in words („eine PDF-Datei“), from its
+    first bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return "eine nicht lesbare Datei"
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            if magic.startswith(b"PK") and path.suffix.lower() in (".docx", ".pptx", ".odt"):
+                return "ein Textdokument"
+            return what
+    suffix = path.suffix.lower().lstrip(".")
+    return f"eine {suffix.upper()}-Datei" if suffix else "eine Datei ohne Endung"
 
 
 # ----------------------------------------------------------------------------- worker
@@ -241,6 +279,8 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
     row = record.get("row") or {}
     q = record.get("questionnaire") or {}
     return {"file": record["file"], "status": record["status"], "ars": row.get("ars"),
+            "date": row.get("date"), "kreis": row.get("kreis"), "type": row.get("type"),
+            "name": row.get("name"),
             "problems": record["problems"],
             "areas": tuple(row.get("areas") or ()),
             "themenfelder": tuple(row.get("themenfelder") or ()),
@@ -249,9 +289,23 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
             "model": str((record.get("model") or {}).get("id")) if record.get("model") else None}
 
 
-def _failed(rel: str, key: str | None, issues: list[Issue]) -> dict[str, Any]:
+def _failed(rel: str, key: str | None, issues: list[Issue],
+            row: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A file not scored; `row` holds its Stammdaten where they were readable."""
     return {"file": rel, "status": "failed", "input_key": key,
-            "problems": [i.to_dict() for i in issues], "row": None, "services": {}}
+            "problems": [i.to_dict() for i in issues], "row": row, "services": {}}
+
+
+def _who(aset: Any) -> dict[str, Any] | None:
+    """The Stammdaten of a file refused for its answers: whom to call about it."""
+    if aset is None:
+        return None
+    m = aset.municipality
+    row = {"name": None if m.name == "?" else m.name, "ars": m.ars, "land": m.land,
+           "kreis": m.kreis, "type": m.type, "population": m.population,
+           "contact": ", ".join(aset.interview.participants) or None,
+           "date": aset.interview.date}
+    return row if row["name"] or row["ars"] else None
 
 
 def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None = None, *,
@@ -268,7 +322,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
         # from an earlier run of this file would now be stale
         if write:
             answers_path(cfg.out, rel).unlink(missing_ok=True)
-        return _failed(rel, key, imported.issues), None
+        return _failed(rel, key, imported.issues, _who(imported.answers)), None
     qn, aset = imported.questionnaire, imported.answers
     if write:
         write_derived(answers_path(cfg.out, rel), dump_answers(aset).encode())
@@ -290,13 +344,19 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
 
         result.answers_file = str(answers_path(cfg.out, rel))
         archive = prepare(result, aset)
+    row = _row(result)
+    if imported.prefilled_from is not None:  # a member's prefilled workbook
+        row["changed"] = len(imported.changed)
     return {
         "file": rel, "status": "ok", "input_key": key, "sha256": digest,
         "tool_version": __version__,
         "questionnaire": result.questionnaire, "model": result.model,
         "catalogue": result.catalogue.catalogue,
         "problems": [i.to_dict() for i in issues],
-        "row": _row(result),
+        "row": row,
+        "prefill": None if imported.prefilled_from is None else {
+            "from": imported.prefilled_from, "changed": imported.changed,
+            "confirmed": imported.confirmed},
         "services": {s.ozg_id: s.level for s in result.catalogue.services},
         "followups": [{"question": f.question_id, "clarify_with": f.clarify_with}
                       for f in result.followups],
@@ -341,14 +401,22 @@ def run_batch(config: BatchConfig,
     finished results stay on disk for --resume. With `config.archive`, this process is the
     archive's one writer: workers prepare the entries, it inserts them in chunks."""
     files, notes = find_inputs(config.folder, config.out)
+    if not files and not notes:
+        from ozgkompass.errors import UserError, display_path
+
+        raise UserError(f"{display_path(config.folder)}: der Ordner enthält keine Dateien; "
+                        "nichts zu bewerten.", hint="Den Ordner mit den zurückgesandten "
+                        "Mappen angeben.")
     items = [(str(p), str(p.relative_to(config.folder))) for p in files]
+    drop_stale(config.out, {rel for _, rel in items})
     jobs = max(1, config.jobs or os.cpu_count() or 1)
     records: list[dict[str, Any]] = []
     area_orders: dict[tuple[str, ...], str] = {}  # each area order, first file that has it
     fields: set[str] = set()
     ids: set[str] = set()
     kinds: dict[str, set[str]] = {"questionnaire": set(), "model": set()}
-    pending: list[Any] = []
+    pending: list[tuple[str, Any]] = []  # (file, prepared archive entry)
+    archive_ids: dict[str, int] = {}  # file → its assessment in the archive
     archived = [0]
     samples: dict[bool, list[tuple[str, int, dict[str, Any]]]] = {True: [], False: []}
     conn = None
@@ -356,18 +424,21 @@ def run_batch(config: BatchConfig,
         from ozgkompass.archive.db import connect
 
         conn = connect(config.archive)
+        last_id = conn.execute("SELECT coalesce(max(id), 0) FROM assessments").fetchone()[0]
 
     def flush() -> None:
         if conn is not None and pending:
             from ozgkompass.archive.store import insert_prepared
 
-            archived[0] += len(insert_prepared(conn, pending))
+            ids = insert_prepared(conn, [entry for _, entry in pending])
+            archive_ids.update(zip((f for f, _ in pending), ids, strict=True))
+            archived[0] += len(ids)
             pending.clear()
 
     def keep(summary: dict[str, Any]) -> None:
         entry = summary.pop("archive", None)
         if entry is not None:
-            pending.append(entry)
+            pending.append((summary["file"], entry))
             if len(pending) >= ARCHIVE_CHUNK:
                 flush()
         areas = summary.pop("areas")
@@ -411,6 +482,9 @@ def run_batch(config: BatchConfig,
         else:
             _run_pool(config, items, jobs, done)
         flush()
+        duplicates = _duplicates(records, config.folder)
+        if conn is not None:
+            archived[0] -= _unarchive_replaced(conn, records, archive_ids, last_id)
     finally:
         if conn is not None:
             conn.close()
@@ -424,10 +498,11 @@ def run_batch(config: BatchConfig,
     from ozgkompass.catalogue.store import resolve_catalogue
 
     cat = resolve_catalogue(config.catalogue)
-    return BatchResult(records, notes, _duplicates(records), sample, skipped,
+    return BatchResult(records, notes, duplicates, sample, skipped,
                        {"id": cat.id, "version": cat.version, "title": cat.title},
                        sorted(ids), areas, sorted(fields), sorted(kinds["questionnaire"]),
-                       sorted(kinds["model"]), config.out, archived[0])
+                       sorted(kinds["model"]), config.out, archived[0],
+                       questionnaires_dir=config.questionnaires_dir)
 
 
 def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
@@ -493,18 +568,66 @@ def issue_from_dict(d: dict[str, Any]) -> Issue:
     return Issue(d["code"], d["message"], Location(**d["location"]), d["severity"])
 
 
-def _duplicates(records: list[dict[str, Any]]) -> list[Issue]:
-    """The same ARS in several files: each of them is reported (all stay in the overview)."""
-    by_ars: dict[str, list[str]] = {}
+def _duplicates(records: list[dict[str, Any]], folder: Path) -> list[Issue]:
+    """The same ARS in several files: the newest delivery (date in the Stammdaten, then
+    the file's modification time, then its name) counts; each older one is marked
+    „ersetzt“ (status `replaced`: not in the overview's figures, not archived)."""
+    by_ars: dict[str, list[dict[str, Any]]] = {}
     for rec in records:
-        ars = rec.get("ars")
-        if ars:
-            by_ars.setdefault(ars, []).append(rec["file"])
+        if rec.get("ars") and rec["status"] != "replaced":
+            by_ars.setdefault(rec["ars"], []).append(rec)
     out = []
-    for ars, files in by_ars.items():
-        for f in files if len(files) > 1 else []:
-            others = ", ".join(o for o in files if o != f)
-            out.append(Issue("duplicate-municipality", f"Regionalschlüssel {ars} steht auch in "
-                             f"{others}; doppelt geliefert?",
-                             Location(f, sheet=MASTER_SHEET, cell=ARS_CELL)))
+    for ars, recs in by_ars.items():
+        if len(recs) < 2:
+            continue
+        recs.sort(key=lambda r: (r.get("date") or "", _mtime(folder / r["file"]), r["file"]))
+        newest = recs[-1]
+        older = [r["file"] for r in recs[:-1]]
+        out.append(Issue("duplicate-municipality", f"Regionalschlüssel {ars} steht auch in "
+                         f"{', '.join(older)}; diese Datei ist die neueste Lieferung und zählt.",
+                         Location(newest["file"], sheet=MASTER_SHEET, cell=ARS_CELL),
+                         "warning"))
+        for rec in recs[:-1]:
+            rec["status"], rec["replaced_by"] = "replaced", newest["file"]
+            out.append(Issue("duplicate-municipality", f"Ersetzt durch {newest['file']} "
+                             f"(neuere Lieferung derselben Kommune, Regionalschlüssel {ars}); "
+                             "diese Datei zählt nicht und wird nicht archiviert.",
+                             Location(rec["file"], sheet=MASTER_SHEET, cell=ARS_CELL),
+                             "warning"))
     return out
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _unarchive_replaced(conn: Any, records: list[dict[str, Any]], ids: dict[str, int],
+                        last_id: int) -> int:
+    """Takes the assessments of replaced files out of the archive again, where this run
+    added them (an identical assessment archived earlier stays); returns how many."""
+    keep = {ids[r["file"]] for r in records if r["status"] != "replaced" and r["file"] in ids}
+    drop = sorted({ids[r["file"]] for r in records if r["status"] == "replaced"
+                   and r["file"] in ids and ids[r["file"]] > last_id} - keep)
+    if drop:
+        from ozgkompass.archive.store import remove
+
+        remove(conn, drop)
+    return len(drop)
+
+
+def drop_stale(out: Path, current: set[str]) -> None:
+    """Results and answers files of inputs no longer in the folder (removed since the last
+    run): deleted, so the output folder holds the current round only."""
+    for sub, suffix in ((RESULTS_DIR, ".json"), (ANSWERS_DIR, ".answers.yaml")):
+        base = out / sub
+        if not base.is_dir():
+            continue
+        for top, _, names in os.walk(base):
+            for name in names:
+                path = Path(top, name)
+                rel = str(path.relative_to(base))
+                if rel.endswith(suffix) and rel[:-len(suffix)] not in current:
+                    path.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ozgkompass.model.answers import MUNICIPALITY_TYPES
+from ozgkompass.model.answers import MUNICIPALITY_TYPES, Answer, AnswerSet
 from ozgkompass.model.laender import LAENDER
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 
@@ -74,9 +74,82 @@ def option_key(qid: str, value: str) -> str:
 
 
 def sheet_title(index: int, title: str) -> str:
-    """Excel allows 31 characters and no []:*?/\\ in sheet names."""
+    """Excel allows 31 characters and no []:*?/\\ in sheet names: a long title is cut
+    after its last whole word that fits („2 Nutzerkonten – BundID“)."""
+    clean = " ".join("".join(" " if c in "[]:*?/\\" else c for c in title).split())
+    full = f"{index} {clean}"
+    if len(full) <= 31:
+        return full
+    cut = full[:32].rsplit(" ", 1)[0] if full[31] != " " else full[:31]
+    return cut.rstrip(" ,;–-&").strip()
+
+
+def legacy_sheet_title(index: int, title: str) -> str:
+    """The sheet name templates before 2026-12 wrote (cut at 31 characters, mid-word);
+    returned files of those templates are still read."""
     clean = "".join(" " if c in "[]:*?/\\" else c for c in title)
     return f"{index} {clean}"[:31].strip()
+
+
+def condition_text(q: Question, qn: Questionnaire) -> str:
+    """A question's condition as a German sentence for the fill-in sheet („nur ausfüllen,
+    wenn Sie bei Frage portal_type „Eigenes Portal“ gewählt haben“); the source text only
+    for a form the sentence rules do not know."""
+    if q.when is None:
+        return ""
+    try:
+        return f"(nur ausfüllen, wenn Sie {_says(q.when.ast, qn)})"
+    except _Unsayable:
+        return f"(nur ausfüllen, wenn: {q.when.source})"
+
+
+class _Unsayable(Exception):
+    pass
+
+
+def _label(qn: Questionnaire, qid: str, value: object) -> str:
+    ref = qn.question(qid)
+    if ref is not None:
+        if isinstance(value, bool) and ref.type is QType.YES_NO:
+            value = "ja" if value else "nein"
+        for o in ref.effective_options():
+            if o.value == value:
+                return f"„{o.label.de}“"
+    return f"„{value}“"
+
+
+def _alternatives(qn: Questionnaire, qid: str, values: object) -> str:
+    items = list(values) if isinstance(values, tuple) else [values]
+    labels = [_label(qn, qid, v) for v in items]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " oder " + labels[-1]
+
+
+_NUMBER_WORDS = {"<": "weniger als", "<=": "höchstens", ">": "mehr als", ">=": "mindestens"}
+
+
+def _says(node: tuple, qn: Questionnaire, negated: bool = False) -> str:  # type: ignore[type-arg]
+    kind = node[0]
+    if kind in ("and", "or"):
+        if negated:
+            raise _Unsayable
+        word = " und " if kind == "and" else " oder "
+        return _says(node[1], qn) + word + _says(node[2], qn)
+    if kind == "not":
+        return _says(node[1], qn, not negated)
+    if kind == "answered":
+        return f"Frage {node[1]} {'nicht ' if negated else ''}beantwortet haben"
+    if kind == "cmp" and node[2][0] == "ref" and node[3][0] == "lit":
+        op, qid, value = node[1], node[2][1], node[3][1]
+        if op in ("==", "in") or op == "!=":
+            neg = negated != (op == "!=")
+            return (f"bei Frage {qid} {'nicht ' if neg else ''}"
+                    f"{_alternatives(qn, qid, value)} gewählt haben")
+        if op == "contains":
+            return (f"bei Frage {qid} {_label(qn, qid, value)} "
+                    f"{'nicht ' if negated else ''}mit „ja“ markiert haben")
+        if op in _NUMBER_WORDS and not negated and isinstance(value, int | float):
+            return f"bei Frage {qid} {_NUMBER_WORDS[op]} {value} angegeben haben"
+    raise _Unsayable
 
 
 @dataclass(frozen=True)
@@ -101,7 +174,58 @@ def _row_height(texts: list[tuple[str, int]]) -> float:
     return 15.0 * lines
 
 
-def _instructions(qn: Questionnaire) -> list[str]:
+@dataclass(frozen=True)
+class Prefill:
+    """What a member's own workbook carries: its Stammdaten (locked), the return address
+    and deadline, and, from the archive, the answers of its last round."""
+
+    name: str
+    ars: str
+    type: str | None = None
+    kreis: str | None = None
+    contact: str | None = None
+    population: int | None = None
+    return_to: str | None = None
+    deadline: str | None = None  # TT.MM.JJJJ
+    answers: AnswerSet | None = None  # the last round's answers
+    answered_on: str | None = None  # the last round's date (ISO)
+
+
+LOCKED_MASTER = ("name", "type", "ars", "land", "kreis")  # filled from the roster
+PREFILL_KEY = "prefill."  # metadata rows: prefill.<question id> → the prefilled answer
+
+
+def prefill_key(answer: Answer) -> str:
+    """An answer as the import compares it with what was prefilled."""
+    import json
+
+    return json.dumps([answer.value, answer.na, answer.unclear], ensure_ascii=False)
+
+
+def _member_lines(pre: Prefill | None) -> list[str]:
+    if pre is None:
+        return []
+    lines = ["", f"Diese Mappe ist für {pre.name} (Regionalschlüssel {pre.ars}) vorbereitet; "
+             "Name, Art, Regionalschlüssel, Land und Kreis sind eingetragen und gesperrt."]
+    if pre.deadline or pre.return_to:
+        lines.append("Bitte " + (f"bis {pre.deadline} " if pre.deadline else "")
+                     + "zurücksenden" + (f" an: {pre.return_to}" if pre.return_to else "")
+                     + ".")
+    if pre.answers is not None:
+        when = _german_date(pre.answered_on)
+        lines.append("Eingetragen sind Ihre Antworten der letzten Erhebung"
+                     + (f" vom {when}" if when else "") + ": bitte prüfen und nur "
+                     "Änderungen eintragen. Unveränderte Antworten gelten als bestätigt.")
+    return lines
+
+
+def _german_date(iso: str | None) -> str | None:
+    if not iso or len(iso) < 10:
+        return iso
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
+
+
+def _instructions(qn: Questionnaire, pre: Prefill | None = None) -> list[str]:
     return [
         f"Fragebogen: {qn.title.de} ({qn.id}, Version {qn.version})",
         "",
@@ -121,9 +245,12 @@ def _instructions(qn: Questionnaire) -> list[str]:
         "(Bürgerbüro, Ordnungsamt, Standesamt), Kämmerei für das Bezahlen.",
         "",
         "Rückgabe: die Datei unter einem neuen Namen speichern (Format .xlsx oder .ods), "
-        "Blätter nicht umbenennen, keine Zeilen oder Spalten einfügen, und an die "
-        "anfragende Stelle zurücksenden.",
+        "Blätter nicht umbenennen, und an die anfragende Stelle zurücksenden.",
+        "Wichtig: keine Zeilen oder Spalten löschen, einfügen, verschieben oder sortieren und "
+        "nicht filtern und dann löschen; die Auswertung findet jede Antwort über ihre Zeile "
+        "und Frage-ID.",
         "Nur die gelb hinterlegten Zellen sind ausfüllbar; der Blattschutz hat kein Passwort.",
+        *_member_lines(pre),
     ]
 
 
@@ -149,8 +276,9 @@ def prefill_master(data: bytes, municipality: Any) -> bytes:
     return out.getvalue()
 
 
-def build_template(qn: Questionnaire) -> bytes:
-    """The workbook as bytes (the CLI writes it atomically)."""
+def build_template(qn: Questionnaire, pre: Prefill | None = None) -> bytes:
+    """The workbook as bytes (the CLI writes it atomically); with `pre`, one member's own
+    workbook (Stammdaten locked, last answers filled in)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -166,13 +294,15 @@ def build_template(qn: Questionnaire) -> bytes:
     ws = wb.active
     ws.title = INSTRUCTIONS_SHEET
     ws.column_dimensions["A"].width = 100
-    for i, line in enumerate(_instructions(qn), start=1):
+    lines = _instructions(qn, pre)
+    for i, line in enumerate(lines, start=1):
         c = ws.cell(i, 1, line)
         c.alignment = wrap
         ws.row_dimensions[i].height = _row_height([(line, 100)])
-        if i == 1 or line == "So füllen Sie die Mappe aus":
+        if i == 1 or line == "So füllen Sie die Mappe aus" or line.startswith("Wichtig:"):
             c.font = bold
     ws.protection.sheet = True
+    _print_setup(ws, f"A1:A{len(lines)}", landscape=False)
 
     lists: list[list[str]] = []  # written to LISTS_SHEET at the end
 
@@ -200,11 +330,19 @@ def build_template(qn: Questionnaire) -> bytes:
     ms.cell(1, 1, "Stammdaten der Kommune").font = bold
     ms.column_dimensions["A"].width = 42
     ms.column_dimensions["B"].width = 48
+    master = _master_values(pre)
     for i, (key, label) in enumerate(MASTER_FIELDS):
         row = MASTER_FIRST_ROW + i
         ms.cell(row, 1, label).alignment = wrap
         ms.row_dimensions[row].height = _row_height([(label, 42)])
+        if pre is not None and key in LOCKED_MASTER:
+            c = ms.cell(row, 2, master.get(key))  # locked: from the roster
+            c.number_format = "@"
+            c.alignment = wrap
+            continue
         c = answer_cell(ms, row, 2)
+        if master.get(key) is not None:
+            c.value = master[key]
         if key == "type":
             add_list(ms, c.coordinate, list(TYPE_LABELS.values()))
         elif key == "land":
@@ -217,6 +355,8 @@ def build_template(qn: Questionnaire) -> bytes:
             ms.add_data_validation(dv)
             dv.add(c.coordinate)
     ms.protection.sheet = True
+    _print_setup(ms, f"A1:B{MASTER_FIRST_ROW + len(MASTER_FIELDS) - 1}", landscape=False)
+    given = pre.answers.answers if pre is not None and pre.answers is not None else {}
 
     for a_index, area in enumerate(qn.areas, start=1):
         s = wb.create_sheet(sheet_title(a_index, area.title.de))
@@ -231,10 +371,11 @@ def build_template(qn: Questionnaire) -> bytes:
         s.freeze_panes = s.cell(HEADER_ROW + 1, 3)
         row = HEADER_ROW + 1
         for q in area.questions:
+            first = row
             s.cell(row, COL_ID, q.id).alignment = top
             text = q.text.de + ("" if q.required else " (freiwillig)")
             if q.when is not None:
-                text += f"\n(nur wenn: {q.when.source})"
+                text += "\n" + condition_text(q, qn)
             s.cell(row, COL_TEXT, text).alignment = wrap
             help_text = q.help.de if q.help else ""
             if q.type is QType.SCALE:
@@ -286,13 +427,12 @@ def build_template(qn: Questionnaire) -> bytes:
                         error="Bitte eine Zahl im erlaubten Bereich eingeben.")
                     s.add_data_validation(dv)
                     dv.add(c.coordinate)
+            if q.id in given:
+                _fill_answer(s, q, first, given[q.id])
             row += 1
         s.protection.sheet = True
         s.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        s.page_setup.orientation = "landscape"
-        s.page_setup.fitToWidth = 1
-        s.page_setup.fitToHeight = 0
-        s.sheet_properties.pageSetUpPr.fitToPage = True
+        _print_setup(s, f"A1:{get_column_letter(len(COLUMNS))}{row - 1}")
 
     hidden = wb.create_sheet(LISTS_SHEET)
     for col, items in enumerate(lists, start=1):
@@ -302,9 +442,59 @@ def build_template(qn: Questionnaire) -> bytes:
     for key, value in (("questionnaire_id", qn.id), ("questionnaire_version", qn.version),
                        ("questionnaire_hash", qn.hash), ("template_version", TEMPLATE_VERSION)):
         meta.append([key, value])
+    if pre is not None:
+        meta.append(["member_ars", pre.ars])
+        if pre.answers is not None:
+            meta.append(["prefilled_from", pre.answered_on or ""])
+            for qid, answer in given.items():
+                if qn.question(qid) is not None:
+                    meta.append([PREFILL_KEY + qid, prefill_key(answer)])
     for sheet in (hidden, meta):
         sheet.sheet_state = "hidden"
         sheet.protection.sheet = True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _print_setup(ws, area: str, landscape: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Every answer cell inside the print range: the sheet's used columns, one page wide."""
+    ws.print_area = area
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _master_values(pre: Prefill | None) -> dict[str, object]:
+    if pre is None:
+        return {}
+    from ozgkompass.model.laender import NAMES, code_from_ars
+
+    return {"name": pre.name, "type": TYPE_LABELS.get(pre.type or "", None),
+            "ars": pre.ars, "land": NAMES.get(code_from_ars(pre.ars) or ""),
+            "kreis": pre.kreis, "contact": pre.contact, "population": pre.population}
+
+
+def _fill_answer(ws, q: Question, row: int, answer: Answer) -> None:  # type: ignore[no-untyped-def]
+    """The last round's answer in the cells a user would have filled."""
+    if answer.na and q.na_allowed:
+        ws.cell(row, COL_NA, NA_MARK)
+        if answer.reason:
+            ws.cell(row, COL_REASON, answer.reason)
+    elif answer.unclear:
+        ws.cell(row, COL_UNCLEAR, answer.unclear)
+    elif q.type is QType.MULTIPLE and isinstance(answer.value, list):
+        for n, o in enumerate(q.options, start=1):
+            ws.cell(row + n, COL_ANSWER, YES if o.value in answer.value else NO)
+    elif q.type in (QType.SINGLE, QType.YES_NO):
+        labels = {c.value: c.label for c in choices(q)}
+        if answer.value in labels:
+            ws.cell(row, COL_ANSWER, labels[answer.value])
+    elif answer.value is not None and q.type is not QType.MULTIPLE:
+        ws.cell(row, COL_ANSWER, answer.value)
+    if answer.note:
+        ws.cell(row, COL_NOTE, answer.note)
+    if answer.source:
+        ws.cell(row, COL_SOURCE, answer.source)

@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from ozgkompass.model.answers import (
     check_answers,
     parse_services_text,
 )
+from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
 from ozgkompass.model.questionnaire import Area, QType, Question, Questionnaire
 from ozgkompass.sources import template as T
 from ozgkompass.sources.file_guard import col_letter, inspect
@@ -61,6 +62,11 @@ class ImportResult:
     questionnaire: Questionnaire | None
     issues: list[Issue] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict, repr=False)
+    # a member's prefilled workbook: the date of the answers it carried, and the questions
+    # whose answer differs from them (the others are confirmed)
+    prefilled_from: str | None = None
+    changed: list[str] = field(default_factory=list)
+    confirmed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -102,6 +108,7 @@ class _Reader:
         self.cells: dict[str, Place] = {}
         self.answers: dict[str, Answer] = {}
         self.formulas: set[tuple[str, str]] = set()  # (sheet, cell) holding a formula
+        self.fractions: list[tuple[str, str, str]] = []  # percentages 0–1: qid, sheet, cell
 
     def loc(self, sheet: str | None = None, row: int | None = None,
             col: int | None = None) -> Location:
@@ -131,7 +138,7 @@ class _Reader:
         In a CSV every value is text, so a number written as text is no problem there."""
         if q.type in (QType.SINGLE, QType.YES_NO):
             text = _text(raw)
-            found = _choice_map(q).get((text or "").casefold())
+            found = _choice_map(q).get(_squeeze(text or "").casefold())
             if found is not None:
                 return found, True
             allowed = ", ".join(f"„{c.label}“" for c in T.choices(q))
@@ -147,6 +154,8 @@ class _Reader:
                 return None, False
             if isinstance(raw, str):
                 text = raw.strip()
+                if q.unit == "%" and text.endswith("%"):  # "80 %" typed as text
+                    text = text[:-1].strip()
                 if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text):
                     self.issue("ambiguous-number", f"„{text}“ bei {q.id} ist mehrdeutig "
                                "(Tausenderpunkt oder Dezimalpunkt?); bitte als Zahl "
@@ -187,15 +196,67 @@ def _work_out_choice_map(q: Question) -> dict[str, str]:
     return by_key
 
 
-def _parse_date(text: str | None) -> str | None:
+_MONTHS = {m: n for n, m in enumerate(
+    ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
+     "oktober", "november", "dezember"), start=1)} | {"jänner": 1, "maerz": 3}
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
+_WORDS_DATE = re.compile(r"^(\d{1,2})\.?\s+([A-Za-zÄÖÜäöü]+)\.?\s+(\d{4})$")
+# spreadsheet date serials (days since 30.12.1899) from 1.1.2000 to 31.12.2099
+_SERIALS = (36526, 73415)
+_EPOCH = dt.date(1899, 12, 30)
+
+
+def date_value(raw: Any) -> tuple[str | None, str | None]:
+    """The interview date as ISO text, from a date cell, a date serial (a date cell whose
+    format was lost) or text in German or ISO form; (None, why) when it is no date."""
+    if raw is None or raw == "":
+        return None, None
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat(), None
+    if isinstance(raw, dt.date):
+        return raw.isoformat(), None
+    text = _squeeze(str(raw))
+    serial: float | None = raw if isinstance(raw, int | float) and not isinstance(
+        raw, bool) else (float(text) if re.fullmatch(r"\d{5}(\.0+)?", text) else None)
+    if serial is not None:
+        if _SERIALS[0] <= serial <= _SERIALS[1] and float(serial).is_integer():
+            return (_EPOCH + dt.timedelta(days=int(serial))).isoformat(), None
+        return None, (f"„{_text(raw)}“ ist kein Datum; bitte das Datum der Erhebung als "
+                      "TT.MM.JJJJ eintragen, z. B. 03.11.2026.")
+    parts: tuple[int, int, int] | None = None
+    if m := _GERMAN_DATE.match(text):
+        day, month, year = (int(g) for g in m.groups())
+        parts = (year + 2000 if year < 100 else year, month, day)
+    elif m := _ISO_DATE.match(text):
+        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    elif (m := _WORDS_DATE.match(text)) and m.group(2).casefold() in _MONTHS:
+        parts = (int(m.group(3)), _MONTHS[m.group(2).casefold()], int(m.group(1)))
+    if parts is not None:
+        try:
+            return dt.date(*parts).isoformat(), None
+        except ValueError:
+            return None, (f"„{text}“ gibt es nicht als Datum (Tag oder Monat zu groß); bitte "
+                          "das Datum der Erhebung prüfen.")
+    return None, (f"„{text}“ ist kein vollständiges Datum; bitte das Datum der Erhebung als "
+                  "TT.MM.JJJJ eintragen, z. B. 03.11.2026.")
+
+
+_KREIS_PREFIXES = {"lk": "Landkreis", "lkr": "Landkreis", "landkr": "Landkreis",
+                   "landkreis": "Landkreis", "kreis": "Kreis", "krs": "Kreis"}
+
+
+def kreis_name(text: str | None) -> str | None:
+    """A Kreis as the overview and the archive filter write it: blanks squeezed and the
+    usual abbreviations written out („LK Heidmoor“, „Lkr. Heidmoor“ → „Landkreis
+    Heidmoor“)."""
     if not text:
         return None
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return text
+    words = _squeeze(text).split(" ")
+    head = words[0].rstrip(".").casefold()
+    if len(words) > 1 and head in _KREIS_PREFIXES:
+        words[0] = _KREIS_PREFIXES[head]
+    return " ".join(words)
 
 
 def _cell(rows: list[list[Any]], row: int, col: int) -> Any:
@@ -280,7 +341,7 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
     name = _text(values["name"])
     if not name:
         r.issue("municipality-name", "Der Name der Kommune fehlt.", at("name"))
-    mtype_label = _text(values["type"])
+    mtype_label = _text(values["type"]) and _squeeze(_text(values["type"]) or "")
     mtype = _TYPE_BY_LABEL.get((mtype_label or "").casefold()) or (
         mtype_label if mtype_label in T.TYPE_LABELS else None) or (
         OLD_MUNICIPALITY_TYPES.get(mtype_label or ""))
@@ -288,6 +349,8 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
         r.issue("not-in-list", f"Art der Kommune „{mtype_label}“ steht nicht in der "
                 f"Auswahlliste. Erlaubt: {', '.join(T.TYPE_LABELS.values())}.", at("type"))
     ars = _text(values["ars"])
+    if ars is not None and isinstance(values["ars"], str):
+        ars = "".join(ars.split())  # „03 151 0000 000“: blanks between the groups
     if ars is not None and not ARS_RE.match(ars):
         if ars.isdigit() and len(ars) == 11:
             r.issue("ars", f"Regionalschlüssel {ars} hat 11 Ziffern: die führende Null ist beim "
@@ -297,10 +360,8 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
             r.issue("ars", f"Regionalschlüssel „{ars}“ muss aus 12 Ziffern bestehen.",
                     at("ars"))
         ars = None
-    land = _text(values["land"])
+    land = _text(values["land"]) and _squeeze(_text(values["land"]) or "")
     if land:
-        from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
-
         by_name = code_from_name(land)
         if by_name is None:
             r.issue("land", f"Land „{land}“ ist unbekannt; bitte aus der Auswahlliste wählen.",
@@ -324,11 +385,15 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
             r.issue("not-a-number", f"Einwohnerzahl „{_text(pop_raw)}“ ist keine Zahl.",
                     at("population"))
     contact = _text(values["contact"])
-    date = values["date"]
-    date_text = date.date().isoformat() if isinstance(date, dt.datetime) else (
-        date.isoformat() if isinstance(date, dt.date) else _parse_date(_text(date)))
-    return (Municipality(name or "?", ars, land, _text(values["kreis"]),
-                         mtype, population),
+    date_text, problem = date_value(values["date"])
+    if problem:
+        r.issue("date", problem, at("date"))
+    if not land and ars is not None:
+        land = NAMES.get(code_from_ars(ars) or "")  # the ARS names the Land
+    kreis = kreis_name(_text(values["kreis"]))
+    if not kreis and mtype in ("landkreis", "kreisfreie_stadt"):
+        kreis = name  # a Kreis or kreisfreie Stadt is its own Kreis
+    return (Municipality(name or "?", ars, land, kreis, mtype, population),
             Interview(date=date_text, participants=(contact,) if contact else ()))
 
 
@@ -346,6 +411,7 @@ class _AreaPlan:
 
     area: Area
     sheet: str
+    legacy: str  # the name older templates cut mid-word
     # question, kind, casefolded label or value → value, option ID cells with their options
     questions: tuple[tuple[Question, int, dict[str, str], tuple[tuple[str, Any], ...]], ...]
 
@@ -355,7 +421,8 @@ _PLANS: IdentityCache[tuple[_AreaPlan, ...]] = IdentityCache(100)
 
 def _plans(qn: Questionnaire) -> tuple[_AreaPlan, ...]:
     return _PLANS.get((qn,), None, lambda: tuple(
-        _AreaPlan(area, T.sheet_title(index, area.title.de), tuple(
+        _AreaPlan(area, T.sheet_title(index, area.title.de),
+                  T.legacy_sheet_title(index, area.title.de), tuple(
             (q, _KIND[q.type],
              _choice_map(q) if q.type in (QType.SINGLE, QType.YES_NO) else {},
              tuple((T.option_key(q.id, o.value), o) for o in q.options)
@@ -396,6 +463,8 @@ def _rows_by_key(sheet: str, rows: list[list[Any]]) -> dict[str, int]:
 def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
           merged: dict[str, Merged]) -> None:
     area, name = plan.area, plan.sheet
+    if name not in sheets and plan.legacy in sheets:
+        name = plan.legacy
     if name not in sheets:
         r.issue("missing-sheet", f"Blatt „{name}“ fehlt (umbenannt oder gelöscht?); die "
                 f"{len(area.questions)} Fragen von {area.id} bleiben offen.", r.loc())
@@ -460,6 +529,11 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
             value, ok = r.value(q, raw_value, r.loc(name, row, T.COL_ANSWER))
             if not ok:
                 continue
+        if (na_mark or unclear) and _conflict(r, q, name, row, value, na_mark, unclear):
+            continue
+        if kind == _NUMBER and value is not None and q.unit == "%":
+            if not _percent(r, q, name, row, value):
+                continue
         if na_mark:
             r.put(q.id, (display, name, row, T.COL_NA), value, True, reason, note, source,
                   None)
@@ -469,6 +543,110 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
         elif value is not None or note or source:
             r.put(q.id, (display, name, row, T.COL_ANSWER), value, False, None, note, source,
                   None)
+        if value is None and not na_mark and not unclear and choice_map:
+            _option_elsewhere(r, q, name, row, choice_map, note, cells[T.COL_HELP - 1])
+
+
+def _conflict(r: _Reader, q: Question, sheet: str, row: int, value: Any,
+              na_mark: str | None, unclear: str | None) -> bool:
+    """A row with two answers (an answer and „trifft nicht zu“ or „klären mit“, or
+    both of those): refused at the first of the two cells, naming both; True if so."""
+    marks = [(T.COL_NA, "„trifft nicht zu“")] if na_mark else []
+    if unclear:
+        marks.append((T.COL_UNCLEAR, f"„klären mit: {unclear}“"))
+    if value is not None and value != []:
+        labels = {c.value: c.label for c in T.choices(q)}
+        shown = ", ".join(labels.get(v, v) for v in (
+            value if isinstance(value, list) else [_text(value) or ""]))
+        marks.insert(0, (T.COL_ANSWER, f"die Antwort „{shown}“"))
+    if len(marks) < 2:
+        return False
+    (c1, what1), (c2, what2) = marks[:2]
+    r.issue("two-answers", f"Zeile {row} von {q.id} enthält zwei Angaben: {what1} in "
+            f"{_cell_name(row, c1)} und {what2} in {_cell_name(row, c2)}. Bitte nur eines "
+            "von beiden ausfüllen, das andere leeren.", r.loc(sheet, row, c1))
+    return True
+
+
+# a %-formatted cell holds 80 % as 0.8: its format is looked up after the sheets are read
+_PERCENT_MAX = 100
+
+
+def _percent(r: _Reader, q: Question, sheet: str, row: int, value: float) -> bool:
+    """A percentage: refused above 100; a value between 0 and 1 waits for the cell's
+    number format (`_apply_percent_formats`). False if refused."""
+    if value > _PERCENT_MAX:
+        r.issue("out-of-range", f"{_number(value)} % bei {q.id} ist mehr als 100 %; bitte "
+                "den Anteil in Prozent (0 bis 100) eintragen.", r.loc(sheet, row, T.COL_ANSWER))
+        return False
+    if 0 < value <= 1:
+        r.fractions.append((q.id, sheet, _cell_name(row, T.COL_ANSWER)))
+    return True
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+CellFormats = Callable[[set[tuple[str, str]]], set[tuple[str, str]]]
+_PASSWORD = ("Die Datei ist mit einem Kennwort geschützt und kann nicht gelesen werden; "
+             "bitte ohne Kennwort speichern (Datei > Speichern unter, Häkchen „Mit Kennwort "
+             "speichern“ entfernen) und erneut senden.")
+
+
+def _encrypted_ods(path: Path, data: bytes | None) -> bool:
+    """An ods saved with a password: its manifest lists encryption data for the parts
+    (the parts themselves are then unreadable bytes, which the reader calls damage)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
+            info = zf.getinfo("META-INF/manifest.xml")
+            if info.file_size > 1_000_000:
+                return False
+            return b"encryption-data" in zf.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return False
+
+
+def _apply_percent_formats(r: _Reader, formats: CellFormats | None) -> None:
+    """0.8 in a cell formatted as percentage is 80 %; in a plain cell 0.8 % stays, with a
+    warning (80 % typed as 0,8?)."""
+    if not r.fractions:
+        return
+    percent = formats({(sheet, cell) for _, sheet, cell in r.fractions}) if formats else set()
+    for qid, sheet, cell in r.fractions:
+        ans = r.answers.get(qid)
+        if ans is None or ans.value is None:
+            continue
+        if (sheet, cell) in percent:
+            value = round(float(ans.value) * 100, 6)
+            r.answers[qid] = replace(ans, value=int(value) if value.is_integer() else value)
+        elif ans.value != 1:
+            r.issue("small-percent", f"{_number(ans.value)} % bei {qid}: gemeint "
+                    f"{_number(ans.value * 100)} %? Übernommen als {_number(ans.value)} %; "
+                    "Prozent bitte als Zahl von 0 bis 100 eintragen.",
+                    Location(r.display, sheet=sheet, cell=cell), "warning")
+
+
+def _option_elsewhere(r: _Reader, q: Question, sheet: str, row: int,
+                      choice_map: dict[str, str], note: str | None, help_cell: Any) -> None:
+    """An answer typed into Notiz or Hinweis instead of Antwort: a warning at that cell
+    (the question stays open)."""
+    for col, text, label in ((T.COL_NOTE, note, "Notiz"),
+                             (T.COL_HELP, _text(help_cell), "Hinweis")):
+        if text and _squeeze(text).casefold() in choice_map:
+            r.issue("answer-elsewhere", f"In {_cell_name(row, col)} ({label}) steht „{text}“, "
+                    f"eine Antwort auf {q.id}, aber die Spalte Antwort "
+                    f"({_cell_name(row, T.COL_ANSWER)}) ist leer; die Frage bleibt offen. "
+                    "Bitte die Antwort in die Spalte Antwort eintragen.",
+                    r.loc(sheet, row, col), "warning")
+            return
+
+
+def _squeeze(text: str) -> str:
+    """Inner runs of blanks (also non-breaking spaces) as one space."""
+    return " ".join(text.split())
 
 
 def _chosen(r: _Reader, q: Question, name: str, rows: list[list[Any]],
@@ -569,17 +747,24 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
     except BaseException as exc:  # calamine raises its own types for every kind of damage,
         # and a Rust panic (pyo3's PanicException) that is not an Exception at all
         # e.g. a DOCTYPE outside the sheets
-        why = inspect(path, _typed_in, data=data, reads=_read_sheet).problem
+        why = inspect(path, _typed_in, data=data, reads=_read_sheet).problem or (
+            _PASSWORD if type(exc).__name__ == "PasswordError" or _encrypted_ods(path, data)
+            else None)
         r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
-    return import_sheets(sheets, merged, lookup, r.display, checked.formulas)
+    from ozgkompass.sources.cell_format import percent_cells
+
+    return import_sheets(sheets, merged, lookup, r.display, checked.formulas,
+                         lambda wanted: percent_cells(path, data, wanted))
 
 
 def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
                   lookup: QuestionnaireLookup, display: str,
-                  formulas: list[tuple[str, str]] | None = None) -> ImportResult:
-    """The answers in a workbook's cell values (as python-calamine returns them)."""
+                  formulas: list[tuple[str, str]] | None = None,
+                  formats: CellFormats | None = None) -> ImportResult:
+    """The answers in a workbook's cell values (as python-calamine returns them).
+    `formats`: which of the given (sheet, cell) pairs are formatted as a percentage."""
     from ozgkompass.errors import UserError
 
     r = _Reader(display)
@@ -618,8 +803,33 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
         muni, interview = _municipality(r, sheets[T.MASTER_SHEET])
     for plan in _plans(qn):
         _area(r, plan, sheets, merged)
+    _apply_percent_formats(r, formats)
     ref = QuestionnaireRef(qn.id, qn.version, qn.hash)
-    return _finish(r, qn, ref, muni, interview)
+    member = info.get("member_ars")
+    if member and muni.ars and muni.ars != member:
+        r.issue("member-ars", f"Die Mappe wurde für Regionalschlüssel {member} vorbereitet, "
+                f"eingetragen ist {muni.ars}; bitte prüfen, ob die richtige Mappe ausgefüllt "
+                "wurde.", r.loc(T.MASTER_SHEET, _MASTER_ROWS["ars"], 2), "warning")
+    result = _finish(r, qn, ref, muni, interview)
+    if "prefilled_from" in info:
+        _compare_prefill(result, meta)
+    return result
+
+
+def _compare_prefill(result: ImportResult, meta: list[list[Any]]) -> None:
+    """Which answers of a prefilled workbook were changed, and how many were confirmed."""
+    before = {str(row[0])[len(T.PREFILL_KEY):]: row[1] for row in meta
+              if len(row) >= 2 and isinstance(row[0], str) and row[0].startswith(T.PREFILL_KEY)}
+    now = result.answers.answers if result.answers is not None else {}
+    result.prefilled_from = next((_text(row[1]) for row in meta if len(row) >= 2
+                                  and row[0] == "prefilled_from"), None)
+    empty = T.prefill_key(Answer("?"))
+    for qid in dict.fromkeys([*before, *now]):
+        key = T.prefill_key(now[qid]) if qid in now else empty
+        if key == before.get(qid, empty):
+            result.confirmed += qid in before
+        else:
+            result.changed.append(qid)
 
 
 # ----------------------------------------------------------------------------- CSV
@@ -667,6 +877,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     header = [c.strip().lower() for c in rows[0]]
     col = {name: header.index(name) for name in header}
     master: dict[str, str] = {}
+    master_rows: dict[str, int] = {}
     qref: tuple[str, str | None] = (DEFAULT_CSV_QUESTIONNAIRE, None)
     body: list[tuple[int, dict[str, str]]] = []
     for n, row in enumerate(rows[1:], start=2):
@@ -679,6 +890,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
             qref = (parts[0], parts[1] if len(parts) > 1 else None) if parts else qref
         elif key in CSV_MASTER:
             master[CSV_MASTER[key]] = rec["antwort"]
+            master_rows[CSV_MASTER[key]] = n
         else:
             body.append((n, rec))
     try:
@@ -731,6 +943,8 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
                         master.get("type") or None,
                         int(pop) if pop and pop.isdigit() else None)
     contact = master.get("contact")
-    interview = Interview(date=_parse_date(master.get("date")),
-                          participants=(contact,) if contact else ())
+    date, problem = date_value(master.get("date"))
+    if problem:
+        r.issue("date", problem, Location(r.display, row=master_rows.get("date")))
+    interview = Interview(date=date, participants=(contact,) if contact else ())
     return _finish(r, qn, QuestionnaireRef(qn.id, qn.version, qn.hash), muni, interview)
