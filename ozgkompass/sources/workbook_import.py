@@ -591,6 +591,12 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
 CSV_MASTER = {f"kommune.{k}": k for k, _ in T.MASTER_FIELDS}
 
 
+def csv_lines(text: str) -> int:
+    """Line breaks as the CSV reader sees them (universal newlines: LF, CR LF and a lone
+    CR, as old Mac programs write), counted at C speed."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportResult:
     """Columns: frage_id; antwort (label or value; multiple choice separated by `|`);
     optional na, begruendung, klaeren_mit, notiz, quelle. Rows `fragebogen` and
@@ -606,8 +612,9 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:  # Excel's "CSV (Trennzeichen-getrennt)" on Windows
         text = data.decode("cp1252", errors="replace")
-    if text.count("\n") > MAX_CSV_ROWS:
-        r.issue("too-many-rows", f"Die CSV-Datei hat {text.count(chr(10)):,} Zeilen; ein "
+    lines = csv_lines(text)
+    if lines > MAX_CSV_ROWS:
+        r.issue("too-many-rows", f"Die CSV-Datei hat {lines:,} Zeilen; ein "
                 f"Fragebogen hat höchstens einige hundert (erlaubt {MAX_CSV_ROWS:,}). Ist das "
                 "die richtige Datei?".replace(",", "."), Location(r.display))
         return ImportResult(None, None, r.issues)
