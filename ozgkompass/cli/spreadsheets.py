@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
 
         target = out or file.with_name(f"{file.stem}.answers.yaml")
         refuse_overwrite(target, [file], force)
-        res = import_workbook(file, _lookup(questionnaires_dir), display_path(file))
+        res = import_workbook(file, _lookup(questionnaires_dir), display_path(file),
+                              contained=True)
         print_issues(res.issues)
         if res.answers is None:
             err_console.print(f"[red]{esc(display_path(file))} ist nicht lesbar; nichts "

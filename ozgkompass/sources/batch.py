@@ -130,10 +130,17 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
 _W: dict[str, Any] = {}
 
 
-def _init_worker(config: BatchConfig) -> None:
+def _init_worker(config: BatchConfig, parent: int | None = None) -> None:
     """Once per worker process: ignore Ctrl-C (the parent stops the pool) and load the
-    catalogue and model, so each file only costs reading and scoring."""
+    catalogue and model, so each file only costs reading and scoring. With `parent` (a
+    pool worker): end when the parent is gone, and read under a memory ceiling, so that
+    a runaway file kills this worker (reported, the run goes on) and not the machine."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        from ozgkompass.sources.contained import exit_with_parent, limit_memory
+
+        exit_with_parent(parent)
+        limit_memory()
     from ozgkompass.catalogue.store import resolve_catalogue
 
     _W["config"] = config
@@ -394,13 +401,8 @@ def run_batch(config: BatchConfig,
     if progress:
         progress(0, total)
     try:
-        if jobs == 1 or total <= 2:
-            _init_worker(config)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            for item in items:
-                done(*_process(Path(item[0]), item[1]))
-        else:
-            _run_pool(config, items, jobs, done)
+        # always in workers, also with --jobs 1: the reader can abort its process
+        _run_pool(config, items, 1 if total <= 2 else jobs, done)
         flush()
     finally:
         if conn is not None:
@@ -438,7 +440,7 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
         chunks = [now[i:i + size] for i in range(0, len(now), size)]
         finished: set[str] = set()
         pool = ProcessPoolExecutor(1 if isolate else jobs, initializer=_init_worker,
-                                   initargs=(config,))
+                                   initargs=(config, os.getpid()))
         try:
             # as_completed drops each future once yielded: finished results are freed
             for fut in as_completed([pool.submit(_process_chunk, c) for c in chunks]):

@@ -514,10 +514,18 @@ def _typed_in(sheet: str) -> bool:
     return sheet == T.MASTER_SHEET or sheet[:1].isdigit()
 
 
+CRASHED = ("Beim Lesen dieser Datei ist der Leseprozess abgebrochen (Speichergrenze "
+           "erreicht oder Fehler in der Lesebibliothek, vermutlich eine beschädigte oder "
+           "manipulierte Datei); sie wird nicht gelesen. Bitte erneut speichern und senden.")
+
+
 def import_workbook(path: Path, lookup: QuestionnaireLookup,
-                    display: str | None = None, data: bytes | None = None) -> ImportResult:
+                    display: str | None = None, data: bytes | None = None, *,
+                    contained: bool = False) -> ImportResult:
     """Read one returned workbook or CSV. Never raises for bad input: problems are issues.
-    `data`: the file's bytes, when the caller has read them already (a batch hashes them)."""
+    `data`: the file's bytes, when the caller has read them already (a batch hashes them).
+    `contained`: the reader runs in a forked child under a memory ceiling, so that an abort
+    inside it becomes an issue (`import`; the batch reads in its pool workers)."""
     r = _Reader(display or str(path))
     checked = inspect(path, _typed_in, all_parts=False, data=data, reads=_read_sheet)
     if checked.problem:
@@ -527,13 +535,20 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         return _import_csv(path, lookup, r)
     try:
         with _rust_panics_quiet():
-            sheets, merged = _read_book(path, data)
+            if contained:
+                from ozgkompass.sources.contained import run_contained
+
+                sheets, merged = run_contained(_read_book, path, data)
+            else:
+                sheets, merged = _read_book(path, data)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own types for every kind of damage,
         # and a Rust panic (pyo3's PanicException) that is not an Exception at all
         # e.g. a DOCTYPE outside the sheets
         why = inspect(path, _typed_in, data=data, reads=_read_sheet).problem
+        if why is None and type(exc).__name__ in ("ReaderCrashed", "MemoryError"):
+            why = CRASHED
         r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
