@@ -113,7 +113,7 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
             if path.is_file():
                 found.append(path)
     for path in sorted(found):
-        rel = str(path.relative_to(folder))
+        rel = shown_name(str(path.relative_to(folder)))
         if is_lock_file(path):
             notes.append(Issue("lock-file", "Sperrdatei eines geöffneten Dokuments; "
                                "übersprungen.", Location(rel), "warning"))
@@ -123,6 +123,39 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
             notes.append(Issue("not-a-spreadsheet", "Keine Tabellendatei (.xlsx, .ods, .csv); "
                                "übersprungen.", Location(rel), "warning"))
     return files, notes
+
+
+STALE_SECONDS = 60  # a temporary file is renamed within milliseconds; older ones are left
+
+
+def remove_stale_temps(out: Path) -> int:
+    """Temporary files (`.name.….tmp`, fsutil) that killed runs left in the output folder;
+    those of a run writing now (a second window) are young and stay. Returns how many."""
+    import time
+
+    now, removed = time.time(), 0
+    for top in (out, out / RESULTS_DIR, out / ANSWERS_DIR):
+        if not top.is_dir():
+            continue
+        for path in top.rglob(".*.tmp") if top != out else top.glob(".*.tmp"):
+            try:
+                if now - path.lstat().st_mtime > STALE_SECONDS and path.is_file():
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+    return removed
+
+
+def shown_name(rel: str) -> str:
+    """A file name as reports show it: bytes that are not UTF-8 (a name unzipped from a
+    Windows zip) become U+FFFD, so that the name can be written to JSON, CSV and xlsx; the
+    file itself is opened by its real path."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # ----------------------------------------------------------------------------- worker
@@ -338,8 +371,10 @@ def run_batch(config: BatchConfig,
     KeyboardInterrupt (Ctrl-C, or SIGTERM turned into it by the CLI) stops the pool cleanly;
     finished results stay on disk for --resume. With `config.archive`, this process is the
     archive's one writer: workers prepare the entries, it inserts them in chunks."""
+    if config.resume:
+        remove_stale_temps(config.out)
     files, notes = find_inputs(config.folder, config.out)
-    items = [(str(p), str(p.relative_to(config.folder))) for p in files]
+    items = [(str(p), shown_name(str(p.relative_to(config.folder)))) for p in files]
     jobs = max(1, config.jobs or os.cpu_count() or 1)
     records: list[dict[str, Any]] = []
     area_orders: dict[tuple[str, ...], str] = {}  # each area order, first file that has it

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from ozgkompass.model.answers import MUNICIPALITY_TYPES
 from ozgkompass.model.laender import LAENDER
@@ -253,6 +254,19 @@ def build_template(qn: Questionnaire) -> bytes:
     for sheet in (hidden, meta):
         sheet.sheet_state = "hidden"
         sheet.protection.sheet = True
+    _as_text(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _as_text(wb: Any) -> None:
+    """Every cell is text or a number: openpyxl makes a string that starts with "=" a
+    live formula, and questionnaire texts, option labels and ids are not ours (a text
+    `=HYPERLINK(…)` or `=cmd|…` would run in the recipient's Excel). The template writes
+    no formula of its own (dropdowns and number checks are data validations)."""
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

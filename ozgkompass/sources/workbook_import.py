@@ -23,12 +23,14 @@ from ozgkompass.errors import Issue, Location
 from ozgkompass.memo import IdentityCache
 from ozgkompass.model.answers import (
     ARS_RE,
+    MAX_POPULATION,
     Answer,
     AnswerSet,
     Interview,
     Municipality,
     QuestionnaireRef,
     check_answers,
+    population_too_large,
 )
 from ozgkompass.model.questionnaire import Area, QType, Question, Questionnaire
 from ozgkompass.sources import template as T
@@ -307,6 +309,9 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
                     f"{land}; eines von beiden korrigieren.", at("ars"))
     pop_raw = values["population"]
     population = None
+    if isinstance(pop_raw, str) and not pop_raw.isascii():
+        r.issue("not-a-number", non_ascii_number(pop_raw), at("population"))
+        pop_raw = None
     if pop_raw is not None:
         try:
             if isinstance(pop_raw, bool) or (isinstance(pop_raw, int | float) and pop_raw < 0):
@@ -319,6 +324,9 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
         except (ValueError, TypeError, OverflowError):  # text, a date, infinity
             r.issue("not-a-number", f"Einwohnerzahl „{_text(pop_raw)}“ ist keine Zahl.",
                     at("population"))
+    if population is not None and population > MAX_POPULATION:
+        r.issue("population", population_too_large(population), at("population"))
+        population = None
     contact = _text(values["contact"])
     date = values["date"]
     date_text = date.date().isoformat() if isinstance(date, dt.datetime) else (
@@ -606,6 +614,30 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
 CSV_MASTER = {f"kommune.{k}": k for k, _ in T.MASTER_FIELDS}
 
 
+def non_ascii_number(text: str) -> str:
+    return (f"Einwohnerzahl „{text.strip()}“ enthält Zeichen, die keine Ziffern 0–9 sind "
+            "(z. B. hochgestellte oder arabisch-indische Ziffern); bitte mit 0–9 eintragen.")
+
+
+def _csv_population(r: _Reader, master: dict[str, str]) -> int | None:
+    """`kommune.population` of a CSV: digits 0–9 only, within MAX_POPULATION."""
+    pop = (master.get("population") or "").strip()
+    if not pop:
+        return None
+    where = Location(r.display)
+    if not pop.isascii():
+        r.issue("not-a-number", non_ascii_number(pop), where)
+        return None
+    if not pop.isdigit():
+        r.issue("not-a-number", f"Einwohnerzahl „{pop}“ ist keine ganze Zahl.", where)
+        return None
+    if len(pop) > 9 or int(pop) > MAX_POPULATION:
+        r.issue("population", population_too_large(int(pop) if len(pop) < 4000 else 10**4000),
+                where)
+        return None
+    return int(pop)
+
+
 def csv_lines(text: str) -> int:
     """Line breaks as the CSV reader sees them (universal newlines: LF, CR LF and a lone
     CR, as old Mac programs write), counted at C speed."""
@@ -704,11 +736,9 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
         value, ok = r.value(q, raw, where, csv=True)
         if ok:
             r.add(q.id, where, value=value, **extra)
-    pop = master.get("population")
     muni = Municipality(master.get("name") or "?", master.get("ars") or None,
                         master.get("land") or None, master.get("kreis") or None,
-                        master.get("type") or None,
-                        int(pop) if pop and pop.isdigit() else None)
+                        master.get("type") or None, _csv_population(r, master))
     contact = master.get("contact")
     interview = Interview(date=_parse_date(master.get("date")),
                           participants=(contact,) if contact else ())
