@@ -163,23 +163,41 @@ def shown_name(rel: str) -> str:
 _W: dict[str, Any] = {}
 
 
-def _init_worker(config: BatchConfig, parent: int | None = None) -> None:
+def _init_worker(config: BatchConfig, driver: int | None = None) -> None:
     """Once per worker process: ignore Ctrl-C (the parent stops the pool) and load the
-    catalogue and model, so each file only costs reading and scoring. With `parent` (a
-    pool worker): end when the parent is gone, and read under a memory ceiling, so that
-    a runaway file kills this worker (reported, the run goes on) and not the machine."""
+    catalogue and model, so each file only costs reading and scoring. With `driver` (the
+    batch's process id, for a pool worker): end when it is gone, load what reading and
+    scoring need, then read under a memory ceiling, so that a runaway file kills this
+    worker (reported, the run goes on) and not the machine."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if parent is not None:
-        from ozgkompass.sources.contained import exit_with_parent, limit_memory
-
-        exit_with_parent(parent)
-        limit_memory()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from ozgkompass.catalogue.store import resolve_catalogue
 
     _W["config"] = config
     _W["catalogue"] = resolve_catalogue(config.catalogue)
     _W["questionnaires"] = {}
     _W["models"] = {}
+    if driver is not None:
+        import python_calamine  # noqa: F401
+
+        from ozgkompass.scoring.catalogue import score_answers  # noqa: F401
+        from ozgkompass.sources.answers_file import dump_answers  # noqa: F401
+        from ozgkompass.sources.contained import exit_with_parent, limit_memory
+        from ozgkompass.sources.workbook_import import import_workbook  # noqa: F401
+
+        exit_with_parent(driver)
+        limit_memory()
+
+
+def _pool_context() -> Any:
+    """Workers start from the fork server (a small single-threaded process) where there
+    is one: a worker forked from the driver, whose threads (progress display, the pool's
+    own) may hold a lock at that moment, was seen to hang near its memory ceiling instead
+    of ending."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
 
 
 def _lookup(qid: str, version: str | None) -> Any:
@@ -474,7 +492,8 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
         size = 1 if isolate else max(1, min(32, len(now) // (jobs * 8)))
         chunks = [now[i:i + size] for i in range(0, len(now), size)]
         finished: set[str] = set()
-        pool = ProcessPoolExecutor(1 if isolate else jobs, initializer=_init_worker,
+        pool = ProcessPoolExecutor(1 if isolate else jobs, mp_context=_pool_context(),
+                                   initializer=_init_worker,
                                    initargs=(config, os.getpid()))
         try:
             # as_completed drops each future once yielded: finished results are freed

@@ -60,13 +60,20 @@ def limit_memory() -> None:
 
 
 def exit_with_parent(parent: int) -> None:
-    """End this process soon after `parent` is gone (re-parented: SIGKILL of the batch,
-    the OOM killer), checked twice a second by a daemon thread."""
+    """End this process soon after the process `parent` is gone (SIGKILL of the batch, the
+    OOM killer): a daemon thread looks twice a second. (The kernel's parent-death signal
+    does not help: pool workers are children of the fork server, which outlives a killed
+    batch, and they wait on pipes whose other ends they hold themselves.)"""
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while True:
             time.sleep(0.5)
-        os._exit(1)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except OSError:  # exists, owned by someone else: a reused number, so gone
+                os._exit(1)
 
     threading.Thread(target=watch, name="ozgkompass-eltern", daemon=True).start()
 
