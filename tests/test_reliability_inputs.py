@@ -193,3 +193,28 @@ def test_resume_removes_temporary_files_of_killed_runs(cli, tmp_path):
     code, _, stderr = cli("batch", str(folder), "--out", str(out), "--resume")
     assert code in (0, 1), stderr
     assert [p for p in stale if p.exists()] == [] and young.exists()
+
+
+def test_report_names_that_collide_in_one_call_are_refused_before_writing(cli, tmp_path):
+    files = []
+    for n, name in enumerate(("Stadt Köln", "Stadt Koeln")):
+        path = tmp_path / f"{n}.answers.yaml"
+        path.write_text("questionnaire: {id: ozg-kommune}\nmunicipality: {name: "
+                        f"{name}}}\nanswers: {{}}\n", encoding="utf-8")
+        files.append(str(path))
+    out = tmp_path / "berichte"
+    code, _, stderr = cli("report", *files, "--out", str(out), "--format", "html", "--force")
+    text = " ".join(stderr.split())
+    assert code == 2 and "ergäben denselben Bericht" in text and "stadt-koeln" in text, text
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_line_numbers_count_line_breaks_as_editors_do(cli, tmp_path):
+    """YAML also breaks lines at NEL, LS and PS; editors show them inside the line. A
+    comment holding one must not shift the reported line (the tab is on line 7)."""
+    for brk in ("\x85", "\u2028", "\u2029", ""):
+        path = tmp_path / "q.yaml"
+        path.write_text(f"# Ende{brk}\nid: test\nversion: '1'\ntitle: Test\nareas:\n"
+                        "  - id: a\n\ttitle: A\n", encoding="utf-8")
+        code, _, stderr = cli("validate", str(path))
+        assert code == 1 and "q.yaml:7:1" in stderr and "Tabulator" in stderr, (brk, stderr)

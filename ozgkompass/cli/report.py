@@ -66,8 +66,10 @@ def register(app: typer.Typer) -> None:
         if plan is not None and len(answers) > 1:
             raise UserError("--plan gilt für eine Kommune: bitte genau eine Antwortdatei "
                             "angeben.", hint="Für mehrere Kommunen ohne --plan aufrufen.")
-        for path in answers:
-            result = _score(path, questionnaire, questionnaires_dir, model, catalogue, target)
+        scored = [(path, _score(path, questionnaire, questionnaires_dir, model, catalogue,
+                                target)) for path in answers]
+        _refuse_shared_names(scored, formats, aud, out)
+        for path, result in scored:
             projection = None
             if plan is not None:
                 projection, issues = _projection(path, plan, questionnaire, questionnaires_dir,
@@ -76,6 +78,25 @@ def register(app: typer.Typer) -> None:
             print_written(write_reports(result, formats, aud, out,
                                         inputs=[*answers, *([plan] if plan else [])],
                                         force=force, plan=projection))
+
+
+def _refuse_shared_names(scored: list[tuple[Path, Any]], formats: list[Any], aud: Any,
+                        out: Path) -> None:
+    """Two answer files whose municipalities give the same file name (Köln and Koeln): the
+    call is refused before anything is written (else, with --force, one report would
+    replace the other, and both would be announced as written)."""
+    from ozgkompass.reports import target_path
+
+    owner: dict[Path, Path] = {}
+    for path, result in scored:
+        for fmt in formats:
+            target = target_path(result, fmt, aud, out)
+            first = owner.setdefault(target, path)
+            if first != path:
+                raise UserError(f"{display_path(first)} und {display_path(path)} ergäben "
+                                f"denselben Bericht {display_path(target)}; nichts "
+                                "geschrieben.", hint="Die beiden einzeln aufrufen, mit --out "
+                                "in verschiedene Ordner.")
 
 
 def print_written(paths: list[Path]) -> None:

@@ -163,12 +163,14 @@ def shown_name(rel: str) -> str:
 _W: dict[str, Any] = {}
 
 
-def _init_worker(config: BatchConfig, driver: int | None = None) -> None:
+def _init_worker(config: BatchConfig, driver: int | None = None,
+                 allowance: int | None = None) -> None:
     """Once per worker process: ignore Ctrl-C (the parent stops the pool) and load the
     catalogue and model, so each file only costs reading and scoring. With `driver` (the
     batch's process id, for a pool worker): end when it is gone, load what reading and
     scoring need, then read under a memory ceiling, so that a runaway file kills this
-    worker (reported, the run goes on) and not the machine."""
+    worker (reported, the run goes on) and not the machine. `allowance`: the bytes of that
+    ceiling, worked out by the driver (the fork server's environment may be older)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from ozgkompass.catalogue.store import resolve_catalogue
@@ -186,7 +188,7 @@ def _init_worker(config: BatchConfig, driver: int | None = None) -> None:
         from ozgkompass.sources.workbook_import import import_workbook  # noqa: F401
 
         exit_with_parent(driver)
-        limit_memory()
+        limit_memory(allowance)
 
 
 def _pool_context() -> Any:
@@ -485,6 +487,9 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
     that kills it is reported as failed, and the rest goes on in parallel."""
     from concurrent.futures.process import BrokenProcessPool
 
+    from ozgkompass.sources.contained import memory_allowance
+
+    allowance = memory_allowance()
     todo = list(items)
     isolate = 0  # how many of the first files in `todo` to run one at a time
     while todo:
@@ -494,7 +499,7 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
         finished: set[str] = set()
         pool = ProcessPoolExecutor(1 if isolate else jobs, mp_context=_pool_context(),
                                    initializer=_init_worker,
-                                   initargs=(config, os.getpid()))
+                                   initargs=(config, os.getpid(), allowance))
         try:
             # as_completed drops each future once yielded: finished results are freed
             for fut in as_completed([pool.submit(_process_chunk, c) for c in chunks]):

@@ -39,9 +39,9 @@ def _address_space() -> int | None:
         return None
 
 
-def limit_memory() -> None:
-    """Cap this process's address space at its present size plus the allowance (Linux;
-    elsewhere nothing happens). An abort here is reported by the parent, so Python's own
+def limit_memory(allowance: int | None = None) -> None:
+    """Cap this process's address space at its present size plus `allowance` (bytes; by
+    default from the environment) on Linux; elsewhere nothing happens. An abort here is reported by the parent, so Python's own
     fault dump (inherited from a parent that enabled faulthandler) is switched off."""
     import faulthandler
 
@@ -49,7 +49,7 @@ def limit_memory() -> None:
     now = _address_space()
     if now is None:
         return
-    limit = now + memory_allowance()
+    limit = now + (memory_allowance() if allowance is None else allowance)
     try:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
