@@ -195,11 +195,20 @@ def _pool_context() -> Any:
     """Workers start from the fork server (a small single-threaded process) where there
     is one: a worker forked from the driver, whose threads (progress display, the pool's
     own) may hold a lock at that moment, was seen to hang near its memory ceiling instead
-    of ending."""
+    of ending. Workers report through their results; their stderr goes nowhere."""
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    from multiprocessing import forkserver
+
+    from ozgkompass.sources.workbook_import import _rust_panics_quiet
+
+    # the fork server, its workers and the resource tracker write to no terminal: a worker
+    # started while an interrupted batch shuts its pool down prints a traceback there
+    with _rust_panics_quiet():
+        forkserver.ensure_running()
+    return multiprocessing.get_context("forkserver")
 
 
 def _lookup(qid: str, version: str | None) -> Any:
