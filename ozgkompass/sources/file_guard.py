@@ -181,7 +181,7 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
             # says: one cell at XFD1048576 in an 11 KB file would need 17 billion cells
             # and abort the process
             try:
-                book += _sheet_cells(data, where)
+                book += _sheet_cells(data, sheet)
             except B.TooLarge as exc:
                 return Inspection(_far(exc))
             except B.Damaged:
@@ -231,13 +231,13 @@ DAMAGED = ("Die Datei ist beschädigt oder unvollständig übertragen; bitte ern
            "und senden.")
 
 
-def _sheet_cells(data: bytes, where: str) -> int:
+def _sheet_cells(data: bytes, sheet: str) -> int:
     """Width × height of the grid the reader builds for one xlsx sheet (an upper bound
     from counts for the usual sheet, else exact); raises B.TooLarge beyond the bounds."""
     bound = B.xlsx_bound(data)
     if bound is not None and bound[0] * bound[1] <= FAST_CELLS:
         return bound[0] * bound[1]  # the usual sheet: all within Z999, few implied cells
-    width, height = B.xlsx_extent(B.in_chunks(data), where, MAX_CELLS, MAX_ROWS)
+    width, height = B.xlsx_extent(B.in_chunks(data), sheet, MAX_CELLS, MAX_ROWS)
     return width * height
 
 
@@ -247,8 +247,7 @@ def _far(exc: B.TooLarge) -> str:
     if exc.what == "strings":
         return (f"Die Mappe kündigt mehr als {_number(MAX_STRINGS)} Texte an; so viele hat "
                 "keine ausgefüllte Vorlage, die Datei wird nicht gelesen." + RESAVE)
-    where = exc.sheet if exc.sheet.startswith(("Blatt", "xl/")) else f"Blatt „{exc.sheet}“"
-    return (f"{where} reicht {exc.what}, weit über jede ausgefüllte Vorlage hinaus; die "
+    return (f"Blatt „{exc.sheet}“ reicht {exc.what}, weit über jede ausgefüllte Vorlage hinaus; die "
             "Datei wird nicht gelesen. Bitte die ausgefüllte Mappe senden.")
 
 
