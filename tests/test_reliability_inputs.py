@@ -227,3 +227,17 @@ def test_line_numbers_count_line_breaks_as_editors_do(cli, tmp_path):
                         "  - id: a\n\ttitle: A\n", encoding="utf-8")
         code, _, stderr = cli("validate", str(path))
         assert code == 1 and "q.yaml:7:1" in stderr and "Tabulator" in stderr, (brk, stderr)
+
+
+def test_number_answers_with_other_digits_are_not_taken_silently(cli, tmp_path):
+    qn = find_questionnaire("ozg-kommune")
+    number = next(q for q in qn.questions if q.type.value == "number")
+    for text in ("٣٤", "３", "²"):
+        csv = tmp_path / "zahl.csv"
+        csv.write_text(f"frage_id;antwort\nkommune.name;X\n{number.id};{text}\n",
+                       encoding="utf-8")
+        code, _, stderr = cli("import", str(csv), "--out", str(tmp_path / "c.answers.yaml"),
+                              "--force")
+        flat = " ".join(stderr.split())
+        assert code == 1 and "Ziffern 0–9" in flat and "Zeile 3" in flat, flat
+        assert not (tmp_path / "c.answers.yaml").exists()

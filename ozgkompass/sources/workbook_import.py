@@ -147,6 +147,10 @@ class _Reader:
                 return None, False
             if isinstance(raw, str):
                 text = raw.strip()
+                if not text.isascii():  # float() would take "٣" or "３" silently
+                    self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl aus den "
+                               f"Ziffern 0–9 sein, gefunden „{text}“.", where)
+                    return None, False
                 if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text):
                     self.issue("ambiguous-number", f"„{text}“ bei {q.id} ist mehrdeutig "
                                "(Tausenderpunkt oder Dezimalpunkt?); bitte als Zahl "
