@@ -20,14 +20,22 @@ def _interrupted_while_loading(signum: int, frame: object) -> None:
     os._exit(130)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (a service manager, `kill`) ends the program as Ctrl-C does: temp files
+    are removed, `batch` names --resume, exit code 130."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, _interrupted_while_loading)
+    signal.signal(signal.SIGTERM, _interrupted_while_loading)
     try:
         from ozgkompass.cli import main as cli_main
 
         # from here on Ctrl-C is a KeyboardInterrupt again: commands clean up (temp files)
         # and the interview pauses with its "Fortsetzen mit …" hint
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _terminated)
         cli_main()
     except KeyboardInterrupt:
         interrupted()
@@ -41,6 +49,7 @@ def main() -> None:
     finally:
         # the work is done: a Ctrl-C during the interpreter's shutdown changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def interrupted() -> None:

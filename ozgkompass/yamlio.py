@@ -8,8 +8,11 @@ where a problem is.
 
 from __future__ import annotations
 
+import bisect
+import contextvars
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,8 +83,30 @@ class LoadedYaml:
         return Location(self.path, line or None, col or None)
 
 
+# YAML also breaks lines at NEL, LS and PS; editors do not (they show these characters in
+# the line), so positions in a text that has them are counted again as editors count
+_UNUSUAL_BREAKS = re.compile("[\x85\u2028\u2029]")
+_EDITOR_BREAKS = re.compile("\r\n|\r|\n")
+_EDITOR_LINES: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "editor_lines", default=None)
+
+
+def _line_starts(text: str) -> list[int] | None:
+    """Where each line starts as editors count lines (LF, CR LF, CR), or None when the
+    text has no break YAML counts differently."""
+    if _UNUSUAL_BREAKS.search(text) is None:
+        return None
+    return [0, *(m.end() for m in _EDITOR_BREAKS.finditer(text))]
+
+
 def _mark_pos(mark: Any) -> Pos:
-    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    if mark is None:
+        return (0, 0)
+    starts = _EDITOR_LINES.get()
+    if starts is not None:
+        line = bisect.bisect_right(starts, mark.index)
+        return line, mark.index - starts[line - 1] + 1
+    return mark.line + 1, mark.column + 1
 
 
 class _Builder:
@@ -294,6 +319,14 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
             "yaml-character", "Byte-Order-Mark (U+FEFF) mitten in der Datei, meist beim "
             "Zusammenfügen zweier Dateien entstanden; das unsichtbare Zeichen löschen.",
             Location(shown, line, at - (text.rfind("\n", 0, at) + 1) + 1))])
+    token = _EDITOR_LINES.set(_line_starts(text))
+    try:
+        return _parse(text, shown)
+    finally:
+        _EDITOR_LINES.reset(token)
+
+
+def _parse(text: str, shown: str) -> LoadedYaml:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

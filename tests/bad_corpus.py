@@ -107,7 +107,25 @@ CASES = [
     Case("far_cell.xlsx", "eine Zelle bei XFD1048576, ohne <dimension>", 1,
          "reicht bis Zelle XFD1048576", "far_cell.xlsx"),
     Case("far_cell.ods", "ODS: wiederholte leere Zeilen und Spalten bis zu einer fernen "
-         "Zelle (Rust-Panik im Leser)", 1, "beschädigt", "far_cell.ods"),
+         "Zelle (Rust-Panik im Leser)", 1, "reicht bis Zelle XFD1048576", "far_cell.ods"),
+    # --- work bounded before the reader allocates (issue 28): each in its own process too,
+    # with the memory and time of `BOUNDED` (tests/test_bounded_work.py)
+    Case("far_cell_quoted.xlsx", "ferne Zelle r='XFD1048576' in einfachen Anführungszeichen",
+         1, "reicht bis Zelle XFD1048576", "far_cell_quoted.xlsx"),
+    Case("far_cell_order.xlsx", "ferne Zelle, `r` nach anderen Attributen und mit Leerzeichen",
+         1, "reicht bis Zelle XFD1048576", "far_cell_order.xlsx"),
+    Case("deep_cell_quoted.xlsx", "Zelle CV1000000 in einfachen Anführungszeichen", 1,
+         "reicht bis Zelle CV1000000", "deep_cell_quoted.xlsx"),
+    Case("implied_cells.xlsx", "100.000 Zeilen, dann 50.000 Zellen, alle ohne `r` "
+         "(Position implizit)", 1, "reicht bis Zelle A100029", "implied_cells.xlsx"),
+    Case("many_sheets.xlsx", "150 verborgene Blätter mit je einer fernen Zelle", 1,
+         "zusammen mehr als 3.000.000 Zellen", "many_sheets.xlsx"),
+    Case("shared_strings.xlsx", "Tabelle der Texte kündigt 4 Milliarden Einträge an", 1,
+         "mehr als 1.000.000 Texte", "shared_strings.xlsx"),
+    Case("far_sheets.xls", "Excel 97–2003: 40 Blätter mit je einer Zelle bei IV65536", 1,
+         "reicht bis Zelle IV65536", "far_sheets.xls"),
+    Case("repeated_cell.ods", "ODS: eine Zelle 1.000.000 × 100-mal wiederholt", 1,
+         "reicht bis Zelle", "repeated_cell.ods"),
     Case("password.xlsx", "mit Kennwort gespeichert (verschlüsselt)", 1, "passwortgeschützt",
          "password.xlsx"),
     Case("foreign.xlsx", "fremde Mappe ohne Blatt _ozgkompass", 1, "Keine ozgkompass-Mappe",
@@ -137,7 +155,16 @@ CASES = [
          "Zeile 3"),
     Case("million_rows.csv", "1.000.000 Zeilen", 1, "1.000.001 Zeilen", "million_rows.csv",
          large=True),
+    Case("cr_rows.csv", "25.000 Zeilen, nur mit CR getrennt (altes Mac-Format)", 1,
+         "25.001 Zeilen", "cr_rows.csv"),
 ]
+# memory (MB of address space above an idle CLI) and seconds a bounded file may take alone
+BOUNDED = {
+    "far_cell.xlsx": (400, 5), "far_cell.ods": (400, 5), "cr_rows.csv": (400, 5),
+    "far_cell_quoted.xlsx": (400, 5), "far_cell_order.xlsx": (400, 5),
+    "deep_cell_quoted.xlsx": (400, 5), "implied_cells.xlsx": (400, 5),
+    "many_sheets.xlsx": (400, 5), "shared_strings.xlsx": (400, 5),
+    "far_sheets.xls": (400, 5), "repeated_cell.ods": (400, 5)}
 EXCLUDED = {"ten_defects.yaml": "zehn Fehler in einer Datei (test_validate.py)"}
 
 
@@ -245,6 +272,167 @@ def _far_cell_ods() -> bytes:
         '<table:table-cell table:number-columns-repeated="16383"/><table:table-cell '
         'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
         '</table:table></office:spreadsheet></office:body></office:document-content>')
+    return _ods_zip(content)
+
+
+def _sheet_with(extra: bytes, part: str = "xl/worksheets/sheet3.xml") -> bytes:
+    """The filled template with `extra` rows appended to one sheet's data."""
+    data = _filled()
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(part)
+    xml = re.sub(rb"<dimension[^>]*/>", b"", xml).replace(b"</sheetData>",
+                                                          extra + b"</sheetData>")
+    return _zip_with(data, part, xml)
+
+
+def _far_cell_quoted() -> bytes:
+    return _sheet_with(b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is>"
+                       b"</c></row>")
+
+
+def _far_cell_order() -> bytes:
+    return _sheet_with(b'<row spans="1:1" r = "1048576"><c t="inlineStr" s="0" r = '
+                       b'"XFD1048576"><is><t>x</t></is></c></row>')
+
+
+def _deep_cell_quoted() -> bytes:
+    return _sheet_with(b"<row r='1000000'><c r='CV1000000'><v>1</v></c></row>")
+
+
+def _implied_cells() -> bytes:
+    """100,000 empty rows, then a row of 50,000 cells, none with `r` (valid OOXML: the
+    reader places each after the previous one): 800 KB of XML for 5 billion cells."""
+    return _sheet_with(b"<row/>" * 100_000 + b"<row>" + b"<c/>" * 50_000
+                       + b"<c><v>1</v></c></row>")
+
+
+def _many_sheets() -> bytes:
+    """150 hidden sheets, each with one cell at CV19999 (2 million cells each, within the
+    bound of one sheet; 300 million together)."""
+    data = _filled()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<sheetData><row r="19999"><c r="CV19999"><v>1</v></c></row></sheetData>'
+             b"</worksheet>")
+    book = src.read("xl/workbook.xml")
+    rels = src.read("xl/_rels/workbook.xml.rels")
+    types = src.read("[Content_Types].xml")
+    extra = range(1, 151)
+    book = book.replace(b"</sheets>", b"".join(
+        f'<sheet name="v{n}" sheetId="{1000 + n}" state="hidden" r:id="rIdV{n}"/>'.encode()
+        for n in extra) + b"</sheets>")
+    rels = rels.replace(b"</Relationships>", b"".join(
+        f'<Relationship Id="rIdV{n}" Type="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/relationships/worksheet" Target="worksheets/v{n}.xml"/>'.encode()
+        for n in extra) + b"</Relationships>")
+    types = types.replace(b"</Types>", b"".join(
+        f'<Override PartName="/xl/worksheets/v{n}.xml" ContentType="application/'
+        f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'.encode()
+        for n in extra) + b"</Types>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            content = {"xl/workbook.xml": book, "xl/_rels/workbook.xml.rels": rels,
+                       "[Content_Types].xml": types}.get(info.filename)
+            out.writestr(info.filename, content if content is not None else src.read(info))
+        for n in extra:
+            out.writestr(f"xl/worksheets/v{n}.xml", sheet)
+    return buf.getvalue()
+
+
+def _shared_strings() -> bytes:
+    """A shared-strings table that announces 4 billion entries (the reader reserves room
+    for all of them first: 96 GB, then the process aborts)."""
+    data = _filled()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                content = content.replace(b"</Types>", b'<Override PartName="/xl/'
+                                          b'sharedStrings.xml" ContentType="application/'
+                                          b"vnd.openxmlformats-officedocument.spreadsheetml."
+                                          b'sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"</Relationships>", b'<Relationship Id="rIdS" '
+                                          b'Type="http://schemas.openxmlformats.org/'
+                                          b'officeDocument/2006/relationships/sharedStrings" '
+                                          b'Target="sharedStrings.xml"/></Relationships>')
+            out.writestr(info.filename, content)
+        out.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst xmlns="http://'
+                     b'schemas.openxmlformats.org/spreadsheetml/2006/main" count='
+                     b"'4000000000' uniqueCount='4000000000'><si><t>x</t></si></sst>")
+    return buf.getvalue()
+
+
+def _far_sheets_xls() -> bytes:
+    """An Excel 97–2003 file (compound file, BIFF8) with 40 sheets, each with one number
+    at IV65536: 16.7 million cells a sheet."""
+    import struct
+
+    def rec(kind: int, body: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    bof_globals = rec(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0x0600))
+    bof_sheet = rec(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0x0600))
+    eof = rec(0x000A, b"")
+    sheet = (bof_sheet + rec(0x0200, struct.pack("<IIHHH", 0, 65536, 0, 256, 0))
+             + rec(0x0203, struct.pack("<HHHd", 65535, 255, 15, 1.0)) + eof)
+    names = [f"B{n}".encode() for n in range(40)]
+    bound_len = sum(len(rec(0x0085, b"\0" * (8 + len(n)))) for n in names)
+    start = len(bof_globals) + bound_len + len(eof)
+    globals_ = bof_globals
+    for n, name in enumerate(names):
+        globals_ += rec(0x0085, struct.pack("<IBBBB", start + n * len(sheet), 0, 0,
+                                            len(name), 0) + name)
+    stream = globals_ + eof + sheet * len(names)
+    return _compound_file("Workbook", stream)
+
+
+def _compound_file(name: str, stream: bytes) -> bytes:
+    """A minimal OLE compound file (version 3, 512-byte sectors) with one stream."""
+    import struct
+
+    size = 512
+    stream = stream + b"\0" * (-max(len(stream), 4096) % size + max(0, 4096 - len(stream)))
+    n_stream = len(stream) // size
+    # sectors: [FAT] [directory] [stream...]
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [2 + i + 1 for i in range(n_stream - 1)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (size // 4 - len(fat))
+    assert len(fat) == size // 4
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<IIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE)
+              + struct.pack("<I", 0) + struct.pack("<I", 0)[:0])
+    header = header[:0x4C] + struct.pack("<109I", 0, *([0xFFFFFFFF] * 108))
+    header = header[:0x2C] + struct.pack("<II", 1, 1) + header[0x34:]
+
+    def entry(label: str, kind: int, start: int, length: int, child: int) -> bytes:
+        raw = label.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
+                + struct.pack("<III", 0xFFFFFFFF, 0xFFFFFFFF, child) + b"\0" * 36
+                + struct.pack("<IIi", start, length, 0))
+
+    directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, 1)
+                 + entry(name, 2, 2, len(stream), 0xFFFFFFFF) + b"\0" * 256)
+    return header + struct.pack(f"<{size // 4}I", *fat) + directory + stream
+
+
+def _repeated_cell_ods() -> bytes:
+    """800 bytes: one number cell repeated 100 times in a row repeated 1,000,000 times."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="A">'
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        'table:number-columns-repeated="100" office:value-type="float" office:value="1"/>'
+        "</table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>")
+    return _ods_zip(content)
+
+
+def _ods_zip(content: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
@@ -399,6 +587,15 @@ def small_files() -> dict[str, bytes]:
         "xml_bomb.xlsx": _xml_bomb(),
         "far_cell.xlsx": _far_cell(),
         "far_cell.ods": _far_cell_ods(),
+        "far_cell_quoted.xlsx": _far_cell_quoted(),
+        "far_cell_order.xlsx": _far_cell_order(),
+        "deep_cell_quoted.xlsx": _deep_cell_quoted(),
+        "implied_cells.xlsx": _implied_cells(),
+        "many_sheets.xlsx": _many_sheets(),
+        "shared_strings.xlsx": _shared_strings(),
+        "far_sheets.xls": _far_sheets_xls(),
+        "repeated_cell.ods": _repeated_cell_ods(),
+        "cr_rows.csv": b"frage_id;antwort\r" + b"x;y\r" * 25_000,
         "password.xlsx": _encrypted(),
         "foreign.xlsx": _foreign(),
         "renamed_sheet.xlsx": _edit(_filled(), _rename),

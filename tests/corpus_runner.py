@@ -3,7 +3,10 @@ is limited to 1 GB (RLIMIT_AS), as a user would (Typer's runner, real files), an
 file: exit code, stdout, stderr, seconds, whether an exception escaped, and the files left
 in the working folder. Used by tests/test_bad_corpus.py:
 
-    python tests/corpus_runner.py CASES.json RESULTS.json
+    python tests/corpus_runner.py CASES.json RESULTS.json [MB]
+
+With MB, the limit is the address space of the loaded CLI plus MB (one bounded case alone,
+tests/test_bounded_work.py), and `_rss_growth_kb` says how far the resident size grew.
 """
 
 from __future__ import annotations
@@ -18,12 +21,28 @@ from pathlib import Path
 LIMIT = 1024 ** 3
 
 
+def _address_space() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmSize")
+
+
 def main() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
+    above = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    if above is None:
+        resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
     cases = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     from typer.testing import CliRunner
 
     from ozgkompass.cli import app
+    from ozgkompass.sources import workbook_import  # noqa: F401  (what `import` loads)
+    import python_calamine  # noqa: F401
+
+    if above is not None:
+        limit = _address_space() + above * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     runner = CliRunner()
     results = {}
@@ -42,6 +61,7 @@ def main() -> None:
             "new_files": sorted(set(p.name for p in work.iterdir()) - set(before)),
         }
     results["_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    results["_rss_growth_kb"] = results["_maxrss_kb"] - rss_before
     Path(sys.argv[2]).write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
 
 

@@ -74,8 +74,10 @@ def register(app: typer.Typer) -> None:
         if plan is not None and len(answers) > 1:
             raise UserError("--plan gilt für eine Kommune: bitte genau eine Antwortdatei "
                             "angeben.", hint="Für mehrere Kommunen ohne --plan aufrufen.")
-        for path in answers:
-            result = _score(path, questionnaire, questionnaires_dir, model, catalogue, target)
+        scored = [(path, _score(path, questionnaire, questionnaires_dir, model, catalogue,
+                                target)) for path in answers]
+        _refuse_shared_names(scored, formats, aud, out)
+        for path, result in scored:
             attach_observed(result, path, catalogue)  # the dashboard's data, if cached
             projection = None
             if plan is not None:
@@ -151,6 +153,25 @@ def _pdf_available() -> bool:
     except (ImportError, OSError):  # OSError: installed, but Pango is missing
         return False
     return True
+
+
+def _refuse_shared_names(scored: list[tuple[Path, Any]], formats: list[Any], aud: Any,
+                        out: Path) -> None:
+    """Two answer files whose municipalities give the same file name (Köln and Koeln): the
+    call is refused before anything is written (else, with --force, one report would
+    replace the other, and both would be announced as written)."""
+    from ozgkompass.reports import target_path
+
+    owner: dict[Path, Path] = {}
+    for path, result in scored:
+        for fmt in formats:
+            target = target_path(result, fmt, aud, out)
+            first = owner.setdefault(target, path)
+            if first != path:
+                raise UserError(f"{display_path(first)} und {display_path(path)} ergäben "
+                                f"denselben Bericht {display_path(target)}; nichts "
+                                "geschrieben.", hint="Die beiden einzeln aufrufen, mit --out "
+                                "in verschiedene Ordner.")
 
 
 def print_written(paths: list[Path]) -> None:

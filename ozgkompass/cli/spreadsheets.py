@@ -105,7 +105,8 @@ def register(app: typer.Typer) -> None:
 
         target = out or file.with_name(f"{file.stem}.answers.yaml")
         refuse_overwrite(target, [file], force)
-        res = import_workbook(file, _lookup(questionnaires_dir), display_path(file))
+        res = import_workbook(file, _lookup(questionnaires_dir), display_path(file),
+                              contained=True)
         print_issues(res.issues)
         if res.answers is None:
             err_console.print(f"[red]{esc(display_path(file))} ist nicht lesbar; nichts "
@@ -117,6 +118,7 @@ def register(app: typer.Typer) -> None:
                               "übrigen Antworten übernehmen.[/red]", highlight=False,
                               soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS)
+        _refuse_oversized(res.answers, file)
         write_answers(target, res.answers)
         console.print(f"{len(res.answers.answers)} Antworten geschrieben: "
                       f"{esc(display_path(target))}", highlight=False, soft_wrap=True)
@@ -173,11 +175,17 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.sources.batch import RESULTS_DIR, BatchConfig, run_batch
+        from ozgkompass.sources.batch import ANSWERS_DIR, RESULTS_DIR, BatchConfig, run_batch
         from ozgkompass.sources.overview import write_overview
 
         here = folder.resolve()
         target = out or here.parent / f"{here.name}-auswertung"
+        if target.resolve() == here or here.is_relative_to(target.resolve() / RESULTS_DIR) \
+                or here.is_relative_to(target.resolve() / ANSWERS_DIR):
+            raise UserError(f"{display_path(target)}: der Ergebnisordner ist der Ordner der "
+                            "Mappen (ein zweiter Lauf läse die Ergebnisse als Eingaben).",
+                            hint="Mit --out einen eigenen Ordner wählen, z. B. "
+                            f"{display_path(here.parent / (here.name + '-auswertung'))}.")
         earlier = [p for p in (target / "uebersicht.json", target / RESULTS_DIR) if p.exists()]
         if earlier and not (force or resume):  # never overwrite a finished run unasked
             raise UserError(f"{display_path(target)}: enthält schon Ergebnisse eines früheren "
@@ -206,6 +214,8 @@ def register(app: typer.Typer) -> None:
             with progress:
                 result = run_batch(config, lambda done, total: progress.update(
                     task, completed=done, total=total))
+            # SIGTERM while the overview is written too: its files are written atomically
+            written = write_overview(result, target, service_limit)
         except KeyboardInterrupt:
             err_console.print("Abgebrochen; fertige Ergebnisse bleiben erhalten. Fortsetzen "
                               "mit --resume.")
@@ -296,6 +306,24 @@ def _print_members(rows: list[dict[str, Any]], target: Path) -> None:
         f"{count[MISSING]} nicht zurückgegeben; Liste: "
         f"{display_path(target / 'mitglieder.csv')}, zum Erinnern: "
         f"{display_path(target / 'erinnerung.csv')}")
+
+
+def _refuse_oversized(answers: Any, file: Path) -> None:
+    """What `import` writes, `score` and `interview` must read: an answers file beyond
+    their size limit (long texts in many cells) is refused before anything is written."""
+    from ozgkompass.sources.answers_file import dump_answers
+    from ozgkompass.yamlio import MAX_BYTES
+
+    size = len(dump_answers(answers).encode("utf-8"))
+    if size > MAX_BYTES:
+        longest = max(answers.answers.values(), key=lambda a: len(str(a.value or ""))
+                      + len(a.note or "") + len(a.source or "") + len(a.reason or ""),
+                      default=None)
+        where = f" (am längsten: {longest.question_id})" if longest is not None else ""
+        raise UserError(f"{display_path(file)}: die Antworten ergäben eine Antwortdatei von "
+                        f"{size / 1e6:.1f} MB, mehr als die {MAX_BYTES // (1024 * 1024)} MB, "
+                        "die `score` und `interview` lesen; nichts geschrieben.",
+                        hint=f"Lange Texte in Antwort, Notiz oder Quelle kürzen{where}.")
 
 
 def _print_problems(result: Any, target: Path) -> None:

@@ -23,6 +23,20 @@ from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
 TOP_KEYS = ("format", "questionnaire", "municipality", "interview", "answers",
             "superseded_answers")
 REF_KEYS = ("id", "version", "hash")
+# more than any municipality has, and what the archive (SQLite, 64-bit integers) stores
+MAX_POPULATION = 100_000_000
+
+
+def population_too_large(pop: int) -> str:
+    """The German line for a population beyond MAX_POPULATION (a huge one by its length)."""
+    digits = len(str(pop)) if pop < 10**4000 else None
+    shown = (f"{pop:,}".replace(",", ".") if pop < 10**30
+             else f"mit {digits or 'über 4000'} Stellen")
+    limit = f"{MAX_POPULATION:,}".replace(",", ".")
+    return (f"Einwohnerzahl {shown} ist größer als die jeder Kommune (höchstens {limit}); "
+            "bitte prüfen.")
+
+
 MUNICIPALITY_KEYS = ("name", "ars", "land", "kreis", "type", "population", "scope")
 SCOPE_KEYS = ("add", "remove")
 MUNICIPALITY_TYPES = ("gemeinde", "stadt", "kreisfreie_stadt", "landkreis", "gemeindeverband",
@@ -185,6 +199,9 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                       numbers.FILE_THOUSANDS.fullmatch(raw_pop) else "")
             ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}."
                      + german, mm.pos_of("population"))
+            pop = None
+        elif pop is not None and pop > MAX_POPULATION:
+            ck.error("population", population_too_large(pop), mm.pos_of("population"))
             pop = None
         name = mm.get("name")
         if "name" in mm and (not isinstance(name, str | int) or not str(name).strip()):

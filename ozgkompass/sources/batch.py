@@ -125,7 +125,7 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
             if path.is_file():
                 found.append(path)
     for path in sorted(found):
-        rel = str(path.relative_to(folder))
+        rel = shown_name(str(path.relative_to(folder)))
         if is_lock_file(path):
             notes.append(Issue("lock-file", "Sperrdatei eines geöffneten Dokuments; "
                                "übersprungen.", Location(rel), "warning"))
@@ -163,15 +163,54 @@ def not_a_workbook(path: Path) -> str:
     return f"eine {suffix.upper()}-Datei" if suffix else "eine Datei ohne Endung"
 
 
+STALE_SECONDS = 60  # a temporary file is renamed within milliseconds; older ones are left
+
+
+def remove_stale_temps(out: Path) -> int:
+    """Temporary files (`.name.….tmp`, fsutil) that killed runs left in the output folder;
+    those of a run writing now (a second window) are young and stay. Returns how many."""
+    import time
+
+    now, removed = time.time(), 0
+    for top in (out, out / RESULTS_DIR, out / ANSWERS_DIR):
+        if not top.is_dir():
+            continue
+        for path in top.rglob(".*.tmp") if top != out else top.glob(".*.tmp"):
+            try:
+                if now - path.lstat().st_mtime > STALE_SECONDS and path.is_file():
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+    return removed
+
+
+def shown_name(rel: str) -> str:
+    """A file name as reports show it: bytes that are not UTF-8 (a name unzipped from a
+    Windows zip) become U+FFFD, so that the name can be written to JSON, CSV and xlsx; the
+    file itself is opened by its real path."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 # ----------------------------------------------------------------------------- worker
 
 _W: dict[str, Any] = {}
 
 
-def _init_worker(config: BatchConfig) -> None:
+def _init_worker(config: BatchConfig, driver: int | None = None,
+                 allowance: int | None = None) -> None:
     """Once per worker process: ignore Ctrl-C (the parent stops the pool) and load the
-    catalogue and model, so each file only costs reading and scoring."""
+    catalogue and model, so each file only costs reading and scoring. With `driver` (the
+    batch's process id, for a pool worker): end when it is gone, load what reading and
+    scoring need, then read under a memory ceiling, so that a runaway file kills this
+    worker (reported, the run goes on) and not the machine. `allowance`: the bytes of that
+    ceiling, worked out by the driver (the fork server's environment may be older)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from ozgkompass.catalogue.store import resolve_catalogue
     from ozgkompass.masterdata import gv100ad
 
@@ -180,6 +219,36 @@ def _init_worker(config: BatchConfig) -> None:
     _W["gemeinden"] = gv100ad.load()  # None unless `gemeinden import` was run
     _W["questionnaires"] = {}
     _W["models"] = {}
+    if driver is not None:
+        import python_calamine  # noqa: F401
+
+        from ozgkompass.scoring.catalogue import score_answers  # noqa: F401
+        from ozgkompass.sources.answers_file import dump_answers  # noqa: F401
+        from ozgkompass.sources.contained import exit_with_parent, limit_memory
+        from ozgkompass.sources.workbook_import import import_workbook  # noqa: F401
+
+        exit_with_parent(driver)
+        limit_memory(allowance)
+
+
+def _pool_context() -> Any:
+    """Workers start from the fork server (a small single-threaded process) where there
+    is one: a worker forked from the driver, whose threads (progress display, the pool's
+    own) may hold a lock at that moment, was seen to hang near its memory ceiling instead
+    of ending. Workers report through their results; their stderr goes nowhere."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    from multiprocessing import forkserver
+
+    from ozgkompass.sources.workbook_import import _rust_panics_quiet
+
+    # the fork server, its workers and the resource tracker write to no terminal: a worker
+    # started while an interrupted batch shuts its pool down prints a traceback there
+    with _rust_panics_quiet():
+        forkserver.ensure_running()
+    return multiprocessing.get_context("forkserver")
 
 
 def _lookup(qid: str, version: str | None) -> Any:
@@ -400,6 +469,8 @@ def run_batch(config: BatchConfig,
     KeyboardInterrupt (Ctrl-C, or SIGTERM turned into it by the CLI) stops the pool cleanly;
     finished results stay on disk for --resume. With `config.archive`, this process is the
     archive's one writer: workers prepare the entries, it inserts them in chunks."""
+    if config.resume:
+        remove_stale_temps(config.out)
     files, notes = find_inputs(config.folder, config.out)
     if not files and not notes:
         from ozgkompass.errors import UserError, display_path
@@ -407,7 +478,7 @@ def run_batch(config: BatchConfig,
         raise UserError(f"{display_path(config.folder)}: der Ordner enthält keine Dateien; "
                         "nichts zu bewerten.", hint="Den Ordner mit den zurückgesandten "
                         "Mappen angeben.")
-    items = [(str(p), str(p.relative_to(config.folder))) for p in files]
+    items = [(str(p), shown_name(str(p.relative_to(config.folder)))) for p in files]
     drop_stale(config.out, {rel for _, rel in items})
     jobs = max(1, config.jobs or os.cpu_count() or 1)
     records: list[dict[str, Any]] = []
@@ -474,13 +545,8 @@ def run_batch(config: BatchConfig,
     if progress:
         progress(0, total)
     try:
-        if jobs == 1 or total <= 2:
-            _init_worker(config)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            for item in items:
-                done(*_process(Path(item[0]), item[1]))
-        else:
-            _run_pool(config, items, jobs, done)
+        # always in workers, also with --jobs 1: the reader can abort its process
+        _run_pool(config, items, 1 if total <= 2 else jobs, done)
         flush()
         duplicates = _duplicates(records, config.folder)
         if conn is not None:
@@ -514,6 +580,9 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
     that kills it is reported as failed, and the rest goes on in parallel."""
     from concurrent.futures.process import BrokenProcessPool
 
+    from ozgkompass.sources.contained import memory_allowance
+
+    allowance = memory_allowance()
     todo = list(items)
     isolate = 0  # how many of the first files in `todo` to run one at a time
     while todo:
@@ -521,8 +590,9 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
         size = 1 if isolate else max(1, min(32, len(now) // (jobs * 8)))
         chunks = [now[i:i + size] for i in range(0, len(now), size)]
         finished: set[str] = set()
-        pool = ProcessPoolExecutor(1 if isolate else jobs, initializer=_init_worker,
-                                   initargs=(config,))
+        pool = ProcessPoolExecutor(1 if isolate else jobs, mp_context=_pool_context(),
+                                   initializer=_init_worker,
+                                   initargs=(config, os.getpid(), allowance))
         try:
             # as_completed drops each future once yielded: finished results are freed
             for fut in as_completed([pool.submit(_process_chunk, c) for c in chunks]):

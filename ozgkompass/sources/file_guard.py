@@ -16,18 +16,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ozgkompass.sources import sheet_bounds as B
+
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled template is ~30 KB
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts of the zip together
 MAX_SHEET_BYTES = 25 * 1024 * 1024  # one worksheet's XML (~250,000 short rows)
 MAX_ROWS = 20_000  # rows of one sheet; a template sheet has fewer than 100
 MAX_CELLS = 2_000_000  # rows × columns up to the farthest cell of a sheet (the reader's grid)
+# all sheets the reader holds at once, width × height summed: about 150 MB in the reader
+MAX_BOOK_CELLS = 3_000_000
+FAST_CELLS = 100_000  # a sheet whose bound from counts stays below is not parsed
+MAX_STRINGS = 1_000_000  # entries a shared-strings table may announce (reserved up front)
 MAX_RATIO = 200  # uncompressed / compressed per part; XML of real workbooks stays far below
 HEAD_BYTES = 64 * 1024  # at most inflated from a non-sheet XML part to find its root element
 SHEET_HEAD_BYTES = 4 * 1024  # a worksheet's root element and <dimension> come first
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
 RESAVE = " Bitte in Excel oder LibreOffice neu speichern und erneut senden."
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d+:?[A-Z]*(\d*)"')
+_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["'][A-Z]*\d+:?[A-Z]*(\d*)["']""")
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"'
                   rb'|<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
@@ -37,15 +43,6 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
 _ROOT = re.compile(rb"<[A-Za-z_]")  # the root element: a DOCTYPE can only stand before it
 # a zip local file header: signature, then (after 22 bytes) the name and extra lengths
 _LOCAL = struct.Struct("<4s22xHH")
-# cell references from column AA on, and cell and row references from row 1000 on; the
-# patterns start with a literal (fast scanning), and an attribute merely ending in "r"
-# that looks like a far reference is counted too (conservative)
-_WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
-_DEEP = re.compile(rb'r="[A-Z]{0,3}(\d{4,})"')
-# either of the two in one pass (a two-letter column, or a four-digit row after at most one
-# letter: three-letter columns are caught by the first branch); twice as fast as spelling
-# out both patterns
-_FAR = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]?\d{4})')
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # not <formula1> of data validations
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 
@@ -94,8 +91,8 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True,
                           "bitte nur die ausgefüllte Vorlage senden.")
     suffix = path.suffix.lower()
     if head == OLE_MAGIC:
-        if suffix == ".xls":
-            return Inspection()  # Excel 97–2003: calamine reads it (no zip to check)
+        if suffix == ".xls":  # Excel 97–2003: no zip; its sheets' records are checked
+            return _check_xls(path, data)
         return Inspection("Die Datei ist passwortgeschützt oder verschlüsselt; bitte ohne "
                           "Kennwort speichern und erneut senden.")
     if suffix == ".csv":
@@ -138,6 +135,11 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
                               "Datei wird nicht gelesen." + RESAVE)
     names = sheet_parts(zf)
     found: list[tuple[str, str]] = []
+    book = 0  # cells of the sheets the reader builds, all together
+    if max_rows is not None:
+        problem = _check_tables(zf, names)
+        if problem:
+            return Inspection(problem)
     for i in infos:
         if not i.filename.endswith((".xml", ".rels")) or i.is_dir():
             continue
@@ -178,11 +180,14 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
             # the reader makes a dense grid up to the farthest cell, whatever <dimension>
             # says: one cell at XFD1048576 in an 11 KB file would need 17 billion cells
             # and abort the process
-            cells = _extent(data)
-            if cells is not None:
-                return Inspection(f"{where} reicht bis Zelle {cells}, weit über jede "
-                                  "ausgefüllte Vorlage hinaus; die Datei wird nicht "
-                                  "gelesen. Bitte die ausgefüllte Mappe senden.")
+            try:
+                book += _sheet_cells(data, sheet)
+            except B.TooLarge as exc:
+                return Inspection(_far(exc))
+            except B.Damaged:
+                return Inspection(DAMAGED)
+            if book > MAX_BOOK_CELLS:
+                return Inspection(_book_too_big())
         if scan:
             # cells stand before </sheetData>; after it the dropdowns' <formula1>. A plain
             # substring test first (C speed, no copy); the pattern only where it may hit
@@ -221,35 +226,77 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return zf.read(info)
 
 
-def _extent(data: bytes) -> str | None:
-    """The farthest cell reference of a sheet's XML when the grid up to it would exceed
-    MAX_CELLS (else None). Only references with a two- or three-letter column or a
-    four-digit row are looked at: a filled template has few or none."""
-    far = _FAR.search(data)
-    if far is None:
-        return None  # the usual case: one failed search, no list of matches
-    cols = [_column_number(m.group(1)) for m in _WIDE.finditer(data, far.start())]
-    rows = [int(m.group(1)) for m in _DEEP.finditer(data, far.start())]
-    width, height = max(cols, default=26), max(rows, default=999)
-    if width * height <= MAX_CELLS and height <= MAX_ROWS:
-        return None
-    return f"{col_letter(width)}{height}"
+col_letter = B.col_letter
+DAMAGED = ("Die Datei ist beschädigt oder unvollständig übertragen; bitte erneut speichern "
+           "und senden.")
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
+def _sheet_cells(data: bytes, sheet: str) -> int:
+    """Width × height of the grid the reader builds for one xlsx sheet (an upper bound
+    from counts for the usual sheet, else exact); raises B.TooLarge beyond the bounds."""
+    bound = B.xlsx_bound(data)
+    if bound is not None and bound[0] * bound[1] <= FAST_CELLS:
+        return bound[0] * bound[1]  # the usual sheet: all within Z999, few implied cells
+    width, height = B.xlsx_extent(B.in_chunks(data), sheet, MAX_CELLS, MAX_ROWS)
+    return width * height
 
 
-def col_letter(col: int) -> str:
-    """Spreadsheet column letters of a 1-based column number (1 → A, 27 → AA)."""
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+def _far(exc: B.TooLarge) -> str:
+    if exc.what == "book":
+        return _book_too_big()
+    if exc.what == "strings":
+        return (f"Die Mappe kündigt mehr als {_number(MAX_STRINGS)} Texte an; so viele hat "
+                "keine ausgefüllte Vorlage, die Datei wird nicht gelesen." + RESAVE)
+    return (f"Blatt „{exc.sheet}“ reicht {exc.what}, weit über jede ausgefüllte Vorlage hinaus; die "
+            "Datei wird nicht gelesen. Bitte die ausgefüllte Mappe senden.")
+
+
+def _book_too_big() -> str:
+    return (f"Die Blätter der Mappe ergeben zusammen mehr als {_number(MAX_BOOK_CELLS)} "
+            "Zellen (Breite × Höhe); so groß ist keine ausgefüllte Vorlage, die Datei wird "
+            "nicht gelesen. Bitte nur die ausgefüllte Vorlage senden.")
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _check_tables(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+    """What the reader preallocates outside the sheets: the shared-strings table of an
+    xlsx (room for as many strings as it announces) and every table of an ODS (the reader
+    builds them all when it opens the file, repeats expanded)."""
+    try:
+        if names:
+            for i in zf.infolist():
+                if i.filename.lower().endswith("sharedstrings.xml"):
+                    with zf.open(i) as fh:
+                        if B.shared_strings_count(fh.read(SHEET_HEAD_BYTES)) > MAX_STRINGS:
+                            return _far(B.TooLarge("", "strings"))
+            return None
+        if "content.xml" not in zf.namelist():
+            return None
+        with zf.open("content.xml") as fh:
+            B.ods_extents(iter(lambda: fh.read(B.CHUNK), b""), MAX_CELLS, MAX_ROWS,
+                          MAX_BOOK_CELLS)
+    except B.TooLarge as exc:
+        return _far(exc)
+    except B.Damaged:
+        return DAMAGED
+    return None
+
+
+def _check_xls(path: Path, data: bytes | None) -> Inspection:
+    try:
+        raw = path.read_bytes() if data is None else data
+        B.xls_extents(raw, MAX_CELLS, MAX_ROWS, MAX_BOOK_CELLS, MAX_STRINGS)
+    except OSError as exc:
+        return Inspection(f"Datei kann nicht gelesen werden ({exc.strerror}); bitte "
+                          "Zugriffsrechte prüfen.")
+    except B.TooLarge as exc:
+        return Inspection(_far(exc))
+    except (B.Damaged, struct.error):
+        return Inspection(DAMAGED)
+    return Inspection()
 
 
 def _too_big(where: str, size: str, max_rows: int) -> str:

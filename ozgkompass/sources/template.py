@@ -452,6 +452,7 @@ def build_template(qn: Questionnaire, pre: Prefill | None = None) -> bytes:
     for sheet in (hidden, meta):
         sheet.sheet_state = "hidden"
         sheet.protection.sheet = True
+    _as_text(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -498,3 +499,15 @@ def _fill_answer(ws, q: Question, row: int, answer: Answer) -> None:  # type: ig
         ws.cell(row, COL_NOTE, answer.note)
     if answer.source:
         ws.cell(row, COL_SOURCE, answer.source)
+
+
+def _as_text(wb: Any) -> None:
+    """Every cell is text or a number: openpyxl makes a string that starts with "=" a
+    live formula, and questionnaire texts, option labels and ids are not ours (a text
+    `=HYPERLINK(…)` or `=cmd|…` would run in the recipient's Excel). The template writes
+    no formula of its own (dropdowns and number checks are data validations)."""
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

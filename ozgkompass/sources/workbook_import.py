@@ -23,6 +23,7 @@ from ozgkompass.errors import Issue, Location
 from ozgkompass.memo import IdentityCache
 from ozgkompass.model.answers import (
     ARS_RE,
+    MAX_POPULATION,
     Answer,
     AnswerSet,
     Interview,
@@ -31,6 +32,7 @@ from ozgkompass.model.answers import (
     QuestionnaireRef,
     check_answers,
     parse_services_text,
+    population_too_large,
 )
 from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
 from ozgkompass.model.questionnaire import Area, QType, Question, Questionnaire
@@ -156,6 +158,10 @@ class _Reader:
                 text = raw.strip()
                 if q.unit == "%" and text.endswith("%"):  # "80 %" typed as text
                     text = text[:-1].strip()
+                if not text.isascii():  # float() would take "٣" or "３" silently
+                    self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl aus den "
+                               f"Ziffern 0–9 sein, gefunden „{text}“.", where)
+                    return None, False
                 if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text):
                     self.issue("ambiguous-number", f"„{text}“ bei {q.id} ist mehrdeutig "
                                "(Tausenderpunkt oder Dezimalpunkt?); bitte als Zahl "
@@ -372,6 +378,9 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
                     f"{land}; eines von beiden korrigieren.", at("ars"))
     pop_raw = values["population"]
     population = None
+    if isinstance(pop_raw, str) and not pop_raw.isascii():
+        r.issue("not-a-number", non_ascii_number(pop_raw), at("population"))
+        pop_raw = None
     if pop_raw is not None:
         try:
             if isinstance(pop_raw, bool) or (isinstance(pop_raw, int | float) and pop_raw < 0):
@@ -384,6 +393,9 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
         except (ValueError, TypeError, OverflowError):  # text, a date, infinity
             r.issue("not-a-number", f"Einwohnerzahl „{_text(pop_raw)}“ ist keine Zahl.",
                     at("population"))
+    if population is not None and population > MAX_POPULATION:
+        r.issue("population", population_too_large(population), at("population"))
+        population = None
     contact = _text(values["contact"])
     date_text, problem = date_value(values["date"])
     if problem:
@@ -728,10 +740,18 @@ def _typed_in(sheet: str) -> bool:
     return sheet == T.MASTER_SHEET or sheet[:1].isdigit()
 
 
+CRASHED = ("Beim Lesen dieser Datei ist der Leseprozess abgebrochen (Speichergrenze "
+           "erreicht oder Fehler in der Lesebibliothek, vermutlich eine beschädigte oder "
+           "manipulierte Datei); sie wird nicht gelesen. Bitte erneut speichern und senden.")
+
+
 def import_workbook(path: Path, lookup: QuestionnaireLookup,
-                    display: str | None = None, data: bytes | None = None) -> ImportResult:
+                    display: str | None = None, data: bytes | None = None, *,
+                    contained: bool = False) -> ImportResult:
     """Read one returned workbook or CSV. Never raises for bad input: problems are issues.
-    `data`: the file's bytes, when the caller has read them already (a batch hashes them)."""
+    `data`: the file's bytes, when the caller has read them already (a batch hashes them).
+    `contained`: the reader runs in a forked child under a memory ceiling, so that an abort
+    inside it becomes an issue (`import`; the batch reads in its pool workers)."""
     r = _Reader(display or str(path))
     checked = inspect(path, _typed_in, all_parts=False, data=data, reads=_read_sheet)
     if checked.problem:
@@ -741,7 +761,12 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         return _import_csv(path, lookup, r)
     try:
         with _rust_panics_quiet():
-            sheets, merged = _read_book(path, data)
+            if contained:
+                from ozgkompass.sources.contained import run_contained
+
+                sheets, merged = run_contained(_read_book, path, data)
+            else:
+                sheets, merged = _read_book(path, data)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own types for every kind of damage,
@@ -750,6 +775,8 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
         why = inspect(path, _typed_in, data=data, reads=_read_sheet).problem or (
             _PASSWORD if type(exc).__name__ == "PasswordError" or _encrypted_ods(path, data)
             else None)
+        if why is None and type(exc).__name__ in ("ReaderCrashed", "MemoryError"):
+            why = CRASHED
         r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
@@ -837,6 +864,36 @@ def _compare_prefill(result: ImportResult, meta: list[list[Any]]) -> None:
 CSV_MASTER = {f"kommune.{k}": k for k, _ in T.MASTER_FIELDS}
 
 
+def non_ascii_number(text: str) -> str:
+    return (f"Einwohnerzahl „{text.strip()}“ enthält Zeichen, die keine Ziffern 0–9 sind "
+            "(z. B. hochgestellte oder arabisch-indische Ziffern); bitte mit 0–9 eintragen.")
+
+
+def _csv_population(r: _Reader, master: dict[str, str]) -> int | None:
+    """`kommune.population` of a CSV: digits 0–9 only, within MAX_POPULATION."""
+    pop = (master.get("population") or "").strip()
+    if not pop:
+        return None
+    where = Location(r.display)
+    if not pop.isascii():
+        r.issue("not-a-number", non_ascii_number(pop), where)
+        return None
+    if not pop.isdigit():
+        r.issue("not-a-number", f"Einwohnerzahl „{pop}“ ist keine ganze Zahl.", where)
+        return None
+    if len(pop) > 9 or int(pop) > MAX_POPULATION:
+        r.issue("population", population_too_large(int(pop) if len(pop) < 4000 else 10**4000),
+                where)
+        return None
+    return int(pop)
+
+
+def csv_lines(text: str) -> int:
+    """Line breaks as the CSV reader sees them (universal newlines: LF, CR LF and a lone
+    CR, as old Mac programs write), counted at C speed."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportResult:
     """Columns: frage_id; antwort (label or value; multiple choice separated by `|`);
     optional na, begruendung, klaeren_mit, notiz, quelle. Rows `fragebogen` and
@@ -852,8 +909,9 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:  # Excel's "CSV (Trennzeichen-getrennt)" on Windows
         text = data.decode("cp1252", errors="replace")
-    if text.count("\n") > MAX_CSV_ROWS:
-        r.issue("too-many-rows", f"Die CSV-Datei hat {text.count(chr(10)):,} Zeilen; ein "
+    lines = csv_lines(text)
+    if lines > MAX_CSV_ROWS:
+        r.issue("too-many-rows", f"Die CSV-Datei hat {lines:,} Zeilen; ein "
                 f"Fragebogen hat höchstens einige hundert (erlaubt {MAX_CSV_ROWS:,}). Ist das "
                 "die richtige Datei?".replace(",", "."), Location(r.display))
         return ImportResult(None, None, r.issues)
@@ -937,11 +995,9 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
         value, ok = r.value(q, raw, where, csv=True)
         if ok:
             r.add(q.id, where, value=value, **extra)
-    pop = master.get("population")
     muni = Municipality(master.get("name") or "?", master.get("ars") or None,
                         master.get("land") or None, master.get("kreis") or None,
-                        master.get("type") or None,
-                        int(pop) if pop and pop.isdigit() else None)
+                        master.get("type") or None, _csv_population(r, master))
     contact = master.get("contact")
     date, problem = date_value(master.get("date"))
     if problem:
