@@ -139,7 +139,9 @@ def test_the_newer_delivery_of_a_member_wins_and_is_archived_once(folder, tmp_pa
         ov = load_workbook(out / "uebersicht.xlsx")["Übersicht"]
         assert [r[0] for r in ov.iter_rows(min_row=2, values_only=True)] == \
             ["andere.xlsx", "zweite.xlsx"]
-    [replaced] = [p for p in data["problems"] if p["location"]["file"] == "erste.xlsx"]
+    replaced = [p for p in data["problems"] if p["location"]["file"] == "erste.xlsx"
+                and "Ersetzt" in p["message"]]
+    [replaced] = replaced
     assert "Ersetzt durch zweite.xlsx" in replaced["message"]
 
 

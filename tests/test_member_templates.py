@@ -59,7 +59,7 @@ def test_a_round_from_the_roster_and_a_second_one_prefilled(tmp_path, cli):
     wb = load_workbook(files[2])
     ms = wb[T.MASTER_SHEET]
     assert [ms[f"B{r}"].value for r in (3, 4, 5, 6)] == [
-        "Samtgemeinde Ort 2", "Gemeindeverband / Amt", "034560000002", "Niedersachsen"]
+        "Samtgemeinde Ort 2", T.TYPE_LABELS["gemeindeverband"], "034560000002", "Niedersachsen"]
     assert ms["B7"].value == "Landkreis Heidmoor"  # the Kreis from the ARS and the roster
     assert ms["B5"].protection.locked and not ms["B9"].protection.locked
     assert ms["B9"].value == "Person 2, ort2@example.org"

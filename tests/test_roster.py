@@ -65,7 +65,7 @@ def round_folder(tmp_path):
     _send(folder, "Landkreis Heidmoor", "034560000000", "landkreis", 1, "")
     _send(folder, "Gemeinde Aue", "034560001001", "gemeinde", 2, "LK Heidmoor")
     _send(folder, "Stadt Berg", "034560001002", "stadt", 3, "Kreis Sumpfland")
-    _send(folder, "Samtgemeinde Moor", "034565401000", "verband", 4, "Landkreis Heidmoor",
+    _send(folder, "Samtgemeinde Moor", "034565401000", "gemeindeverband", 4, "Landkreis Heidmoor",
           picks=unclear, B10="31.11.2026")
     (folder / "Gemeinde Damm.pdf").write_bytes(b"%PDF-1.4\n")
     return tmp_path, folder

@@ -29,8 +29,9 @@ _HEADERS = {
     "email": ("e-mail", "email", "mail", "e-mail-adresse"),
 }
 _TYPES = {v.casefold(): k for k, v in TYPE_LABELS.items()} | {k: k for k in TYPE_LABELS} | {
-    "stadt": "stadt", "samtgemeinde": "verband", "verbandsgemeinde": "verband",
-    "amt": "verband", "verwaltungsgemeinschaft": "verband", "gemeindeverband": "verband",
+    "stadt": "stadt", "samtgemeinde": "gemeindeverband", "verbandsgemeinde": "gemeindeverband",
+    "amt": "gemeindeverband", "verwaltungsgemeinschaft": "gemeindeverband",
+    "verband": "gemeindeverband", "mitgliedsgemeinde": "mitgliedsgemeinde",
     "kreis": "landkreis", "kreisfreie stadt": "kreisfreie_stadt"}
 
 

@@ -486,6 +486,15 @@ def _fill_answer(ws, q: Question, row: int, answer: Answer) -> None:  # type: ig
             ws.cell(row, COL_REASON, answer.reason)
     elif answer.unclear:
         ws.cell(row, COL_UNCLEAR, answer.unclear)
+    elif q.type is QType.SERVICES and isinstance(answer.value, dict):
+        # one row per service, in the order the blank workbook lists them
+        marks = {str(i): SERVICE_MARKS[0] for i in answer.value.get("online") or ()}
+        marks |= {str(i): SERVICE_MARKS[1] for i in answer.value.get("nicht_online") or ()
+                  if str(i) not in marks}
+        for n, (_, svc) in enumerate(service_rows(q), start=1):
+            mark = marks.get(svc.ozg_id)  # type: ignore[attr-defined]
+            if mark:
+                ws.cell(row + n, COL_ANSWER, mark)
     elif q.type is QType.MULTIPLE and isinstance(answer.value, list):
         for n, o in enumerate(q.options, start=1):
             ws.cell(row + n, COL_ANSWER, YES if o.value in answer.value else NO)

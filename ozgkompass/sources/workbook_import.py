@@ -755,7 +755,10 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
     r = _Reader(display or str(path))
     checked = inspect(path, _typed_in, all_parts=False, data=data, reads=_read_sheet)
     if checked.problem:
-        r.issue("unreadable", checked.problem, r.loc())
+        # an ODS saved with a password has encrypted parts the bound check cannot read:
+        # name the password, not damage
+        r.issue("unreadable", _PASSWORD if _encrypted_ods(path, data) else checked.problem,
+                r.loc())
         return ImportResult(None, None, r.issues)
     if path.suffix.lower() == ".csv":
         return _import_csv(path, lookup, r)
