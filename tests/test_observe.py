@@ -555,3 +555,20 @@ def test_a_cached_retrieval_fills_today_where_the_answers_say_nothing(cli, serve
     assert after["10255"]["today_online"] is False
     # Kfz-Zulassung (10439) is answered online and listed: the answer stays the source
     assert after["10439"]["today_source"] == "antwort"
+
+
+def test_the_briefing_says_how_the_dashboard_figure_comes_about(cli, server, tmp_path):
+    answers = str(EXAMPLES / "landkreis-nordwald.answers.yaml")
+    cli("report", answers, "--audience", "leitung", "--format", "html", "--out", "ohne")
+    before = next((tmp_path / "ohne").glob("*-briefing.html")).read_text(encoding="utf-8")
+    assert "Das Dashboard Digitale Verwaltung zeigt" not in before  # nothing cached
+    cli("observe", answers, "--api-url", server.url)
+    code, _, err = cli("report", answers, "--audience", "leitung", "--format", "html",
+                       "--out", "mit")
+    assert code == 0, err
+    html = next((tmp_path / "mit").glob("*-briefing.html")).read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    # two sentences: how the figure comes about, and what would move it
+    assert "Das Dashboard Digitale Verwaltung zeigt für" in text
+    assert "im Redaktionssystem des Landes" in text
+    assert "Die Zahl steigt am schnellsten" in text or "die Zahl hält" in text

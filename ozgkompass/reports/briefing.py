@@ -205,6 +205,17 @@ def peer_sentence(a: Any, cmp: Any) -> str | None:
     return text + "."
 
 
+def dashboard_sentences(a: Any) -> tuple[str, str] | None:
+    """How the Dashboard Digitale Verwaltung's figure for this ARS comes about and what
+    would move it, in two sentences; only with a cached retrieval (`ozgkompass observe`)."""
+    observed = getattr(a, "observed", None)
+    if observed is None:
+        return None
+    from ozgkompass.observed.compare import briefing_sentences
+
+    return briefing_sentences(observed)
+
+
 def context(a: Any, fit: Fit, peers: Any = None) -> dict[str, Any]:
     steps = a.next_steps
     shown = steps[:STEPS]
@@ -214,6 +225,7 @@ def context(a: Any, fit: Fit, peers: Any = None) -> dict[str, Any]:
                     if q.id in a.open_required and q.id not in listed]
     return {"fit": fit, "figures": key_figures(a), "for_citizens": for_citizens(a, fit),
             "peer_sentence": peer_sentence(a, peers),
+            "dashboard": dashboard_sentences(a),
             "steps": shown, "more_steps": len(steps) - len(shown),
             "costs": costs(a), "contacts": contacts(a, shown),
             "open_points": open_points[:fit.open_points],
