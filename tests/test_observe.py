@@ -572,3 +572,15 @@ def test_the_briefing_says_how_the_dashboard_figure_comes_about(cli, server, tmp
     assert "Das Dashboard Digitale Verwaltung zeigt für" in text
     assert "im Redaktionssystem des Landes" in text
     assert "Die Zahl steigt am schnellsten" in text or "die Zahl hält" in text
+
+
+def test_score_names_where_the_answer_contradicts_the_dashboard(cli, server):
+    answers = str(EXAMPLES / "landkreis-nordwald.answers.yaml")
+    cli("observe", answers, "--api-url", server.url)
+    code, out, _ = cli("score", answers)
+    assert code == 0
+    text = " ".join(out.split())
+    # 10255 answered "nicht online", the Bund's service is listed; 10169 answered online,
+    # not listed: the answer counts, and score says so
+    assert "widerspricht die Angabe der Kommune dem Dashboard Digitale Verwaltung" in text
+    assert "10169" in text and "10255" in text
