@@ -176,7 +176,6 @@ def register(app: typer.Typer) -> None:
 
         from ozgkompass.catalogue.store import resolve_catalogue
         from ozgkompass.sources.batch import ANSWERS_DIR, RESULTS_DIR, BatchConfig, run_batch
-        from ozgkompass.sources.overview import write_overview
 
         here = folder.resolve()
         target = out or here.parent / f"{here.name}-auswertung"
@@ -215,30 +214,14 @@ def register(app: typer.Typer) -> None:
                 result = run_batch(config, lambda done, total: progress.update(
                     task, completed=done, total=total))
             # SIGTERM while the overview is written too: its files are written atomically
-            written = write_overview(result, target, service_limit)
+            written = _write_round(result, target, service_limit, members, archive_path,
+                                   decimal_point)
         except KeyboardInterrupt:
             err_console.print("Abgebrochen; fertige Ergebnisse bleiben erhalten. Fortsetzen "
                               "mit --resume.")
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
-        from ozgkompass.sources.roster import kreis_names, kreis_warnings
-
-        result.kreise = kreis_names(members or [], result.records)  # the Kreis from the ARS
-        if members is not None:
-            from ozgkompass.sources.roster import member_status, write_member_tables
-
-            result.members, roster_issues = member_status(result, members)
-            result.notes.extend(roster_issues)
-        result.notes.extend(kreis_warnings(result, result.kreise))
-        if archive_path is not None:
-            from ozgkompass.sources.overview import previous_rounds
-
-            result.previous = previous_rounds(archive_path, result)
-        written = write_overview(result, target, service_limit,
-                                 decimal_comma=not decimal_point)
-        if members is not None:
-            write_member_tables(target, result.members)
         ok = len(result.ok)
         from ozgkompass.cli.render import say
 
@@ -254,6 +237,33 @@ def register(app: typer.Typer) -> None:
         _print_problems(result, target)
         if result.failed or result.has_errors:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _write_round(result: Any, target: Path, service_limit: Any, members: Any,
+                 archive_path: Path | None, decimal_point: bool) -> list[Path]:
+    """The Kreise, the member status and the previous round, then the overview files and
+    the member tables (each written atomically)."""
+    from ozgkompass.sources.overview import write_overview
+    from ozgkompass.sources.roster import kreis_names, kreis_warnings
+
+    result.kreise = kreis_names(members or [], result.records)  # the Kreis from the ARS
+    if members is not None:
+        from ozgkompass.sources.roster import member_status
+
+        result.members, roster_issues = member_status(result, members)
+        result.notes.extend(roster_issues)
+    result.notes.extend(kreis_warnings(result, result.kreise))
+    if archive_path is not None:
+        from ozgkompass.sources.overview import previous_rounds
+
+        result.previous = previous_rounds(archive_path, result)
+    written: list[Path] = write_overview(result, target, service_limit,
+                                         decimal_comma=not decimal_point)
+    if members is not None:
+        from ozgkompass.sources.roster import write_member_tables
+
+        write_member_tables(target, result.members)
+    return written
 
 
 def _member_templates(members_file: Path, out_dir: Path | None, questionnaire: str,

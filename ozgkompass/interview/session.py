@@ -340,15 +340,10 @@ def reconcile(qn: Questionnaire, aset: AnswerSet) -> VersionChange | None:
             changed.append(qid)
         else:
             continue
-        entry: dict[str, Any] = {"version": ref.version or "?",
-                                 "why": "Frage entfällt" if q is None
-                                 else "Antwort passt nicht mehr"}
-        if a.value is not None:
-            entry["value"] = a.value
-        for key in ("na", "reason", "unclear", "note", "source"):
-            if getattr(a, key):
-                entry[key] = getattr(a, key)
-        aset.superseded[qid] = entry
+        from ozgkompass.model.migrations import superseded_entry
+
+        aset.superseded[qid] = superseded_entry(
+            a, ref.version or "?", "Frage entfällt" if q is None else "Antwort passt nicht mehr")
         del aset.answers[qid]
         if q is not None and (a.note or a.source):  # keep note and evidence on the question
             aset.answers[qid] = Answer(qid, note=a.note, source=a.source)

@@ -60,14 +60,19 @@ def _supersede(aset: AnswerSet, qid: str, old_version: str, why: str) -> Answer 
     a = aset.answers.pop(qid, None)
     if a is None:
         return None
-    entry: dict[str, Any] = {"version": old_version, "why": why}
+    aset.superseded[qid] = superseded_entry(a, old_version, why)
+    return a
+
+
+def superseded_entry(a: Any, version: str, why: str) -> dict[str, Any]:
+    """What `superseded_answers` keeps of an answer that no longer fits its question."""
+    entry: dict[str, Any] = {"version": version, "why": why}
     if a.value is not None:
         entry["value"] = a.value
     for key in ("na", "reason", "unclear", "note", "source"):
         if getattr(a, key):
             entry[key] = getattr(a, key)
-    aset.superseded[qid] = entry
-    return a
+    return entry
 
 
 def _services_from_lists(aset: AnswerSet, old: str

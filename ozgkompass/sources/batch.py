@@ -201,8 +201,15 @@ def shown_name(rel: str) -> str:
 _W: dict[str, Any] = {}
 
 
+def _project_environment() -> dict[str, str]:
+    """The driver's OZGKOMPASS_* variables (data folder, archive, questionnaires): a
+    worker from the fork server would otherwise see the environment of the moment the
+    fork server started, which in a long-lived process may be an earlier one."""
+    return {k: v for k, v in os.environ.items() if k.startswith("OZGKOMPASS_")}
+
+
 def _init_worker(config: BatchConfig, driver: int | None = None,
-                 allowance: int | None = None) -> None:
+                 allowance: int | None = None, env: dict[str, str] | None = None) -> None:
     """Once per worker process: ignore Ctrl-C (the parent stops the pool) and load the
     catalogue and model, so each file only costs reading and scoring. With `driver` (the
     batch's process id, for a pool worker): end when it is gone, load what reading and
@@ -211,6 +218,10 @@ def _init_worker(config: BatchConfig, driver: int | None = None,
     ceiling, worked out by the driver (the fork server's environment may be older)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if env is not None:
+        for name in [n for n in os.environ if n.startswith("OZGKOMPASS_")]:
+            del os.environ[name]
+        os.environ.update(env)
     from ozgkompass.catalogue.store import resolve_catalogue
     from ozgkompass.masterdata import gv100ad
 
@@ -592,7 +603,8 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
         finished: set[str] = set()
         pool = ProcessPoolExecutor(1 if isolate else jobs, mp_context=_pool_context(),
                                    initializer=_init_worker,
-                                   initargs=(config, os.getpid(), allowance))
+                                   initargs=(config, os.getpid(), allowance,
+                                             _project_environment()))
         try:
             # as_completed drops each future once yielded: finished results are freed
             for fut in as_completed([pool.submit(_process_chunk, c) for c in chunks]):

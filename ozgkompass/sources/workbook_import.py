@@ -667,16 +667,11 @@ def _chosen(r: _Reader, q: Question, name: str, rows: list[list[Any]],
     """The options marked „ja“ (one yes/no dropdown per option); None when none is filled."""
     chosen: list[str] = []
     seen = False
-    for key, o in option_rows:
-        orow = by_key.get(key)
-        if orow is None:
-            r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
-                    r.loc(name))
-            continue
-        cells = rows[orow - 1]
-        raw = _text(cells[T.COL_ANSWER - 1]) if len(cells) >= T.COL_ANSWER else None
-        if raw is None:
-            continue
+    missing = [o for key, o in option_rows if key not in by_key]
+    for o in missing:
+        r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
+                r.loc(name))
+    for o, orow, raw in _marked_rows(rows, by_key, option_rows):
         seen = True
         mark = raw.casefold()
         if mark == T.YES:
@@ -687,6 +682,20 @@ def _chosen(r: _Reader, q: Question, name: str, rows: list[list[Any]],
     return chosen if seen else None
 
 
+def _marked_rows(rows: list[list[Any]], by_key: dict[str, int],
+                 keyed: Any) -> Iterator[tuple[Any, int, str]]:
+    """(item, row, text) of each option or service row whose answer cell is filled; rows
+    missing from the sheet are skipped (the caller says whether that is a problem)."""
+    for key, item in keyed:
+        orow = by_key.get(key)
+        if orow is None:
+            continue
+        cells = rows[orow - 1]
+        raw = _text(cells[T.COL_ANSWER - 1]) if len(cells) >= T.COL_ANSWER else None
+        if raw is not None:
+            yield item, orow, raw
+
+
 def _services_marked(r: _Reader, q: Question, name: str, rows: list[list[Any]],
                      by_key: dict[str, int], service_rows: tuple[tuple[str, Any], ...]
                      ) -> dict[str, list[str]] | None:
@@ -694,14 +703,7 @@ def _services_marked(r: _Reader, q: Question, name: str, rows: list[list[Any]],
     unknown); None when no row is filled. A row deleted from the sheet stays unknown."""
     found: dict[str, list[str]] = {"online": [], "nicht_online": []}
     seen = False
-    for key, svc in service_rows:
-        orow = by_key.get(key)
-        if orow is None:
-            continue
-        cells = rows[orow - 1]
-        raw = _text(cells[T.COL_ANSWER - 1]) if len(cells) >= T.COL_ANSWER else None
-        if raw is None:
-            continue
+    for svc, orow, raw in _marked_rows(rows, by_key, service_rows):
         seen = True
         mark = raw.casefold()
         if mark in ("online", T.YES):
