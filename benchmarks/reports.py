@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from score_catalogue import best_of  # same folder: run as python benchmarks/reports.py
+from timing import best as best_of  # same folder: run as python benchmarks/reports.py
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ozg-katalog-2019"
