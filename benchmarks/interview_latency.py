@@ -3,7 +3,8 @@
 Runs `ozgkompass interview` on a generated 100-question questionnaire in a pseudo-terminal
 (pexpect), presses Enter on each question and measures until the next question's prompt is
 drawn (its last option on screen). Baseline in the same run: a bare questionary `select`
-loop with the same questions and options in the same kind of pseudo-terminal (no saving, no conditions).
+loop with the same questions and options in the same kind of pseudo-terminal (no saving,
+no conditions).
 Every interview answer is written to disk atomically (fsync included), so the figure
 contains that cost. Target: median well under 50 ms and within 1.5x of the bare prompt.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 # spaces that group thousands: ordinary, no-break and narrow no-break (as Word writes them)
 _SPACES = "\u0020\u00a0\u202f"
 _INT = r"[0-9]+"  # ASCII digits only: no look-alikes from other scripts
-_GROUPED = r"[0-9]{1,3}(?:[.%s][0-9]{3})+" % _SPACES
+_GROUPED = r"[0-9]{1,3}(?:[." + _SPACES + r"][0-9]{3})+"
 _NUMBER = re.compile(rf"(?P<sign>-?)(?P<int>{_GROUPED}|{_INT})(?:,(?P<dec>[0-9]+))?")
 # a point followed by other than groups of three digits: an English decimal point
 _ENGLISH = re.compile(r"-?[0-9]+\.[0-9]+")

@@ -33,11 +33,11 @@ def main() -> None:
     if above is None:
         resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
     cases = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    import python_calamine  # noqa: F401
     from typer.testing import CliRunner
 
     from ozgkompass.cli import app
     from ozgkompass.sources import workbook_import  # noqa: F401  (what `import` loads)
-    import python_calamine  # noqa: F401
 
     if above is not None:
         limit = _address_space() + above * 1024 * 1024

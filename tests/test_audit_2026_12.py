@@ -352,8 +352,7 @@ services:
 
 
 def test_catalogue_sources_wirkungskreis_and_source_typisierung_round_trip():
-    from ozgkompass.model.catalogue import catalogue_to_dict, dump_catalogue, \
-        parse_catalogue_bytes
+    from ozgkompass.model.catalogue import catalogue_to_dict, dump_catalogue, parse_catalogue_bytes
 
     text = SMALL_CATALOGUE.replace("WIRKUNGSKREIS", "eigen").replace(
         "SOURCES", '["Hundesteuersatzung (https://example.org)"]')

@@ -27,14 +27,13 @@ CEILING_MB = "40"
 
 
 def _good(folder: Path, n: int) -> dict[str, float]:
-    from workbooks import MASTER, choose, fill
+    from workbooks import MASTER, choose, expected_answers, fill
 
     from ozgkompass.catalogue.store import resolve_catalogue
     from ozgkompass.model.maturity import get_model
     from ozgkompass.model.registry import find_questionnaire
     from ozgkompass.scoring.catalogue import score_answers
     from ozgkompass.sources.template import build_template
-    from workbooks import expected_answers
 
     qn = find_questionnaire("ozg-kommune")
     template = build_template(qn)

@@ -585,8 +585,8 @@ def test_hints_name_the_console_script_by_its_path_when_it_is_not_on_path(workdi
     # as the README runs it, without activating the virtual environment
     relative = os.path.relpath(script, workdir)
     out = subprocess.run([relative, "interview", "-q", "mini.yaml", "--kommune",
-                          "Gemeinde Pfad"], input="\n".join([*MASTER, "p"]) + "\n", capture_output=True,
-                         text=True, cwd=workdir, env=env, timeout=60)
+                          "Gemeinde Pfad"], input="\n".join([*MASTER, "p"]) + "\n",
+                         capture_output=True, text=True, cwd=workdir, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     hint = re.search(r"Fortsetzen mit: (.+)\n", out.stderr)[1]
     assert hint.startswith(str(script.resolve()) + " interview --answers ")

@@ -164,8 +164,9 @@ def test_landkreis_nordwald_aufenthaltstitel_is_not_today_at_target():
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.answers.yaml")))
 def test_the_examples_figures_read_true_against_their_own_answer_files(example):
-    from ozgkompass.reports import Audience
     from test_reports import html_of, visible_text
+
+    from ozgkompass.reports import Audience
 
     raw = yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8"))
     assert raw["questionnaire"]["version"] == "1.2.0"

@@ -63,14 +63,16 @@ DEFAULT_BOOLEANS = {
 }
 
 # Header aliases, written in normalised form (see `norm_header`).
-OZG2019_OZG = {"ozg_id": ("ozgid",), "name": ("ozgleistung",), "lage": ("lage",),
+_Aliases = dict[str, tuple[str, ...]]
+OZG2019_OZG: _Aliases = {"ozg_id": ("ozgid",), "name": ("ozgleistung",), "lage": ("lage",),
                "themenfeld": ("themenfeld",)}
 OZG2019_OZG_REQUIRED = ("ozg_id", "name", "themenfeld")
-OZG2019_LEIKA = {"leika_key": ("leikaschluessel",), "leika_name": ("leikabezeichnung",),
+OZG2019_LEIKA: _Aliases = {"leika_key": ("leikaschluessel",),
+                           "leika_name": ("leikabezeichnung",),
                  "typisierung": ("leikatyp",), "ozg_id": ("ozgid",), "sdg1": ("sdg1",),
                  "sdg2": ("sdg2",)}
 OZG2019_LEIKA_REQUIRED = ("leika_key", "leika_name", "typisierung", "ozg_id")
-FIM_COLUMNS = {
+FIM_COLUMNS: _Aliases = {
     "leika_key": ("leistungsschluessel", "leikaschluessel", "leikaid", "leikakey",
                   "leistungsschluesselleika", "schluessel"),
     "leika_name": ("leistungsbezeichnung", "titel", "leistungsname", "leikabezeichnung",
@@ -948,13 +950,13 @@ def _mapping_columns(mapping: Mapping, table: Table) -> dict[str, int]:
     for index, header in enumerate(table.headers):
         normed.setdefault(norm_header(header), index)
     result: dict[str, int] = {}
-    missing = []
+    missing: list[tuple[str, str]] = []
     for name, header in mapping.columns.items():
-        index = normed.get(norm_header(header))
-        if index is None:
+        found = normed.get(norm_header(header))
+        if found is None:
             missing.append((name, header))
         else:
-            result[name] = index
+            result[name] = found
     if missing:
         where = f", Blatt {table.sheet!r}" if table.sheet else ""
         parts = []

@@ -133,7 +133,7 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
             exec_module(module)
             patch(module)
 
-        loader.exec_module = patched  # type: ignore[attr-defined]
+        loader.exec_module = patched  # type: ignore[method-assign]
         return spec
 
 
@@ -175,13 +175,13 @@ def install() -> None:
 
     _click.formatting.HelpFormatter.write_usage = german_usage  # type: ignore[method-assign]
 
-    for cls in (_click.core.Command, core.TyperGroup):
-        pieces = cls.collect_usage_pieces
+    for command_cls in (_click.core.Command, core.TyperGroup):
+        pieces = command_cls.collect_usage_pieces
 
         def german_pieces(self: Any, ctx: Any, _pieces: Any = pieces) -> list[str]:
             return _usage_pieces(_pieces(self, ctx))
 
-        cls.collect_usage_pieces = german_pieces  # type: ignore[method-assign]
+        command_cls.collect_usage_pieces = german_pieces  # type: ignore[method-assign]
 
     import inspect
 

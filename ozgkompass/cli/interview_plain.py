@@ -123,7 +123,9 @@ def keys_line(q: Question, enter: bool) -> str:
 
 def split_people(text: str) -> tuple[str, ...]:
     """`Frau Ries (IT, Teilzeit), Herr Kern` → two people: commas inside brackets stay."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in text:
         if ch in "([{":
             depth += 1

@@ -331,8 +331,8 @@ def gemeinden_import(
     local = sum(counts.get(t, 0) for t in ("gemeinde", "stadt", "mitgliedsgemeinde"))
     console.print(f"{len(directory.rows)} Gebietseinheiten, Gebietsstand "
                   f"{gv100ad.german_date(directory.gebietsstand)}: "
-                  f"{local} kreisangehörige Gemeinden und Städte, {counts.get('gemeindeverband', 0)} "
-                  "Gemeindeverbände, "
+                  f"{local} kreisangehörige Gemeinden und Städte, "
+                  f"{counts.get('gemeindeverband', 0)} Gemeindeverbände, "
                   f"{counts.get('landkreis', 0)} Kreise, {counts.get('kreisfreie_stadt', 0)} "
                   "kreisfreie Städte.", highlight=False)
     console.print(f"Gespeichert: {esc(display_path(target))}", highlight=False,

@@ -184,7 +184,8 @@ def catalogue_summary(a: Any, top: int = 5) -> None:
     if c.blocking and a.score is not None and (c.share_at_target or 0) < a.score:
         cid, name, n = c.blocking[0]
         say(f"Warum Index {pct(a.score)}, aber nur {pct(c.share_at_target)} der Leistungen "
-            "mit der heutigen Infrastruktur auf Zielstufe? Der Index mittelt alle Bereiche des Fragebogens; eine Leistung "
+            "mit der heutigen Infrastruktur auf Zielstufe? Der Index mittelt alle Bereiche des "
+            "Fragebogens; eine Leistung "
             "erreicht ihre Zielstufe erst, wenn jedes Kriterium reicht, das sie braucht. "
             f"Hier hält vor allem „{name}“ {n} Leistung(en) zurück.")
     say(c.scope_note + (f" {len(c.out_of_scope)} Leistung(en) führt die Kommune nicht aus "
@@ -412,7 +413,8 @@ def explain_service(a: Any, ozg_id: str) -> None:
         f"\n[bold]{esc(s.ozg_id)} {esc(s.name)}[/bold] ({esc(s.themenfeld)})", highlight=False
     )
     console.print(
-        f"Heute: [bold]{esc(s.today_name)}[/bold] ({esc(source_label(s.today_source, s.today_date))})"
+        f"Heute: [bold]{esc(s.today_name)}[/bold] "
+        f"({esc(source_label(s.today_source, s.today_date))})"
         + (", online auf Zielstufe" if s.today_at_target else ""), highlight=False)
     console.print(
         f"Mit der heutigen Infrastruktur erreichbar: [bold]{esc(s.level_name)}[/bold], "

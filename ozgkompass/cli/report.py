@@ -85,7 +85,8 @@ def register(app: typer.Typer) -> None:
                                                  model, catalogue, target)
                 print_issues(issues)
             peers = briefing_peers(result, archive) if aud is Audience.LEITUNG else None
-            with slow_notice(err_console.current(), "Der PDF-Bericht wird gesetzt …"
+            with slow_notice(err_console.current(),  # type: ignore[attr-defined]
+                             "Der PDF-Bericht wird gesetzt …"
                              if Format.PDF in formats else None):
                 written = write_reports(result, formats, aud, out,
                                         inputs=[*answers, *([plan] if plan else [])],

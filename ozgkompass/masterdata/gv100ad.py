@@ -37,7 +37,8 @@ KINDS: dict[str, tuple[str, str | None]] = {
     "50": ("Verbandsfreie Gemeinde", None), "51": ("Amt", "gemeindeverband"),
     "52": ("Samtgemeinde", "gemeindeverband"), "53": ("Verbandsgemeinde", "gemeindeverband"),
     "54": ("Verwaltungsgemeinschaft", "gemeindeverband"),
-    "55": ("Kirchspielslandgemeinde", "gemeindeverband"), "56": ("Verwaltungsverband", "gemeindeverband"),
+    "55": ("Kirchspielslandgemeinde", "gemeindeverband"),
+    "56": ("Verwaltungsverband", "gemeindeverband"),
     "57": ("Verwaltungsgemeinschaft (Trägermodell)", "gemeindeverband"),
     "58": ("Erfüllende Gemeinde", "gemeindeverband"),
     "60": ("Markt", "gemeinde"), "61": ("Kreisfreie Stadt", "kreisfreie_stadt"),
@@ -56,7 +57,8 @@ class Place:
     ars: str
     name: str  # as the file writes it, e.g. "Flensburg, Stadt"
     kind: str  # Textkennzeichen label, e.g. "Samtgemeinde"
-    type: str | None  # gemeinde | stadt | mitgliedsgemeinde | gemeindeverband | landkreis | kreisfreie_stadt
+    # gemeinde | stadt | mitgliedsgemeinde | gemeindeverband | landkreis | kreisfreie_stadt
+    type: str | None
     land: str | None
     kreis: str | None  # the Kreis's name (none for a kreisfreie Stadt or a Kreis itself)
     population: int | None

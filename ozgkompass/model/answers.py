@@ -369,7 +369,8 @@ def services_value(value: Any) -> tuple[Any, str | None]:
             text = str(item).strip() if isinstance(item, str | int) and not isinstance(
                 item, bool) else ""
             if not _OZG_ID.match(text):
-                return None, f"{item!r} unter `{key}` ist keine OZG-ID (fünf Ziffern, z. B. \"10559\")"
+                return None, (f"{item!r} unter `{key}` ist keine OZG-ID (fünf Ziffern, "
+                              "z. B. \"10559\")")
             ids.append(text)
         out[key] = sorted(set(ids))
     both = sorted(set(out["online"]) & set(out["nicht_online"]))
@@ -455,7 +456,7 @@ def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
     for q in qn.questions:
         shown = q.when is None or q.when.evaluate(values)
         visible[q.id] = shown
-        ans = aset.answers.get(q.id)
+        ans = aset.answers.get(q.id)  # type: ignore[assignment]  # None handled below
         if ans is None or (ans.value is None and not ans.na) or ans.unclear:
             continue
         if not shown:

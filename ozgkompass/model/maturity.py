@@ -9,6 +9,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ozgkompass.errors import DataError, UserError, display_path
 from ozgkompass.model.common import Checker
@@ -148,7 +149,7 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
                                   str(cm.get("description", "") or ""), applies))
     ids = [c.id for c in criteria]
     requires: list[tuple[int, tuple[str, ...]]] = []
-    req = ck.mapping(m.get("requires"), "`requires`", m.pos) or {}
+    req: Any = ck.mapping(m.get("requires"), "`requires`", m.pos) or {}
     for lv, crits in req.items():
         if not isinstance(lv, int) or not any(x.level == lv for x in levels):
             ck.error("requires", f"`requires`: {lv!r} ist keine Stufe des Modells.",
@@ -193,7 +194,8 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
     return MaturityModel(
         id=str(m["id"]), version=str(m["version"]), title=str(m["title"]),
         source=str(m.get("source", "") or ""), note=str(m.get("note", "") or ""),
-        complete=bool(m.get("complete", True)), compliant_level=int(compliant),
+        complete=bool(m.get("complete", True)),
+        compliant_level=int(compliant),  # type: ignore[arg-type]  # checked above
         levels=tuple(levels), criteria=tuple(criteria), requires=tuple(sorted(requires)),
         translate_levels_from=tuple(translate), notice=str(m.get("notice", "") or "").strip(),
         replaced_by=str(m["replaced_by"]) if m.get("replaced_by") else None,

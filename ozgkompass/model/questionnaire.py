@@ -642,14 +642,15 @@ class _QuestionnaireParser:
             elif isinstance(value, bool) or not isinstance(value, int):
                 ck.error("type", f"`{key}` in {what} muss eine ganze Zahl sein.", qm.pos_of(key))
                 ok = False
-        if ok and qmin >= qmax:
+        ok = ok and isinstance(qmin, int) and isinstance(qmax, int)  # narrows for the type check
+        if ok and qmin >= qmax:  # type: ignore[operator]
             ck.error("range", f"{what}: `min` ({qmin}) muss kleiner als `max` ({qmax}) sein.",
                      qm.pos_of("max"))
         labels: list[tuple[int, Text]] = []
         if "labels" in qm:
             lm = ck.mapping(qm["labels"], f"`labels` von {what}", qm.pos_of("labels"))
             for k in lm or {}:
-                if not isinstance(k, int) or (ok and not qmin <= k <= qmax):
+                if not isinstance(k, int) or (ok and not qmin <= k <= qmax):  # type: ignore[operator]
                     ck.error("range", f"`labels` von {what}: {k!r} liegt nicht zwischen min und "
                              "max.", lm.pos_of(k))  # type: ignore[union-attr]
                     continue

@@ -77,7 +77,9 @@ class Evidence:
         return scope_label(self.applies_to)
 
 
-_SCOPE_WORDS = {"audience": {"buerger": "Bürgerleistungen", "unternehmen": "Unternehmensleistungen",
+_ScopeWords = dict[str, dict[Any, str]]
+_SCOPE_WORDS: _ScopeWords = {"audience": {"buerger": "Bürgerleistungen",
+                                          "unternehmen": "Unternehmensleistungen",
                              "beide": "Leistungen für alle"},
                 "written_form": {True: "Leistungen mit Schriftform", False: "Leistungen ohne "
                                  "Schriftform"},
@@ -204,9 +206,9 @@ def question_score(q: Question, value: Any) -> tuple[float | None, list[Option]]
         best = max(o.score for o in opts)
         return (_pct(chosen.score, best) if chosen else None), ([chosen] if chosen else [])
     if q.type is QType.MULTIPLE:
-        chosen = [o for o in q.options if o.value in value]
+        picked = [o for o in q.options if o.value in value]
         total = sum(o.score for o in q.options)
-        return min(100.0, _pct(sum(o.score for o in chosen), total)), chosen
+        return min(100.0, _pct(sum(o.score for o in picked), total)), picked
     if q.type is QType.SCALE:
         return _pct(value - q.min, q.max - q.min), []  # type: ignore[operator]
     if q.type is QType.SERVICES:  # share of the services named that are online

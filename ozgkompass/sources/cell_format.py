@@ -105,10 +105,10 @@ def _ods(zf: zipfile.ZipFile, wanted: set[tuple[str, str]]) -> set[tuple[str, st
     """Walks the wanted sheets' rows and cells (repeats counted) in content.xml; a cell
     typed `percentage` is one."""
     targets: dict[str, dict[int, dict[int, str]]] = {}
-    for sheet, cell in wanted:
+    for wanted_sheet, cell in wanted:
         m = _CELL_REF.match(cell)
         if m:
-            targets.setdefault(sheet, {}).setdefault(int(m.group(2)), {})[
+            targets.setdefault(wanted_sheet, {}).setdefault(int(m.group(2)), {})[
                 _column_number(m.group(1))] = cell
     found: set[tuple[str, str]] = set()
     t = f"{{{_TABLE}}}"

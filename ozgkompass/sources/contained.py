@@ -13,7 +13,6 @@ import resource
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 DEFAULT_MEMORY_MB = 1024  # address space a reading process may add to what it has at start
@@ -41,8 +40,9 @@ def _address_space() -> int | None:
 
 def limit_memory(allowance: int | None = None) -> None:
     """Cap this process's address space at its present size plus `allowance` (bytes; by
-    default from the environment) on Linux; elsewhere nothing happens. An abort here is reported by the parent, so Python's own
-    fault dump (inherited from a parent that enabled faulthandler) is switched off."""
+    default from the environment) on Linux; elsewhere nothing happens. An abort here is
+    reported by the parent, so Python's own fault dump (inherited from a parent that
+    enabled faulthandler) is switched off."""
     import faulthandler
 
     faulthandler.disable()

@@ -247,8 +247,8 @@ def _far(exc: B.TooLarge) -> str:
     if exc.what == "strings":
         return (f"Die Mappe kündigt mehr als {_number(MAX_STRINGS)} Texte an; so viele hat "
                 "keine ausgefüllte Vorlage, die Datei wird nicht gelesen." + RESAVE)
-    return (f"Blatt „{exc.sheet}“ reicht {exc.what}, weit über jede ausgefüllte Vorlage hinaus; die "
-            "Datei wird nicht gelesen. Bitte die ausgefüllte Mappe senden.")
+    return (f"Blatt „{exc.sheet}“ reicht {exc.what}, weit über jede ausgefüllte Vorlage "
+            "hinaus; die Datei wird nicht gelesen. Bitte die ausgefüllte Mappe senden.")
 
 
 def _book_too_big() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ def read_members(path: Path) -> list[Member]:
     return members
 
 
-def kreis_names(members: list[Member], rows: list[dict[str, Any]] = ()) -> dict[str, str]:
+def kreis_names(members: list[Member], rows: Sequence[dict[str, Any]] = ()) -> dict[str, str]:
     """Kreis key (first five ARS digits) → the Kreis's name: from the roster's Landkreise
     and kreisfreie Städte, else from the files of such municipalities in the batch, else
     the name most files of that Kreis give (a clear majority of at least two)."""

@@ -21,6 +21,7 @@ import re
 import struct
 import xml.parsers.expat
 from collections.abc import Iterable
+from typing import Any
 
 CHUNK = 1 << 20  # bytes handed to the XML parser at a time
 
@@ -82,7 +83,7 @@ def xlsx_bound(data: bytes) -> tuple[int, int] | None:
 def _ref(value: str) -> tuple[int, int] | None:
     """(column, row), 1-based, as the reader parses a reference (letters in either case,
     then digits); None when the reader would refuse it."""
-    col = row = 0
+    col = 0
     i, n = 0, len(value)
     while i < n and ("A" <= value[i] <= "Z" or "a" <= value[i] <= "z"):
         col = col * 26 + (ord(value[i].upper()) - 64)
@@ -177,8 +178,8 @@ def ods_extents(chunks: Iterable[bytes], max_cells: int, max_rows: int,
     tables together pass the bounds. A cell counts as empty without a value type, a
     formula and any content (LibreOffice's repeated filler cells)."""
     out: list[tuple[str, int, int]] = []
-    st = {"name": "", "row": 0, "rows_rep": 1, "col": 0, "width": 0, "height": 0,
-          "cell": None, "depth": 0, "book": 0}
+    st: dict[str, Any] = {"name": "", "row": 0, "rows_rep": 1, "col": 0, "width": 0,
+                          "height": 0, "cell": None, "depth": 0, "book": 0}
 
     def finish_cell() -> None:
         cell = st["cell"]
@@ -335,7 +336,7 @@ def xls_extents(data: bytes, max_cells: int, max_rows: int,
     book = 0
     for start, name in sheets.items():
         width = height = 0
-        for kind, body, first in _records(stream, start):
+        for kind, body, _first in _records(stream, start):
             if kind in _CELLS and len(body) >= 4:
                 row, col = struct.unpack_from("<HH", body)
                 width, height = max(width, col + 1), max(height, row + 1)

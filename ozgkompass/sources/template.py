@@ -59,7 +59,7 @@ assert set(TYPE_LABELS) == set(MUNICIPALITY_TYPES)
 SERVICE_MARKS = ("online", "nicht online")
 
 
-def service_rows(q: Question) -> list[tuple[str, object]]:
+def service_rows(q: Question) -> list[tuple[str, Any]]:
     """(group, service) of every service a blank workbook asks about, in asking order."""
     from ozgkompass.scoring.service_groups import asked_services
 

@@ -24,11 +24,11 @@ from ozgkompass.memo import IdentityCache
 from ozgkompass.model.answers import (
     ARS_RE,
     MAX_POPULATION,
+    OLD_MUNICIPALITY_TYPES,
     Answer,
     AnswerSet,
     Interview,
     Municipality,
-    OLD_MUNICIPALITY_TYPES,
     QuestionnaireRef,
     check_answers,
     parse_services_text,
@@ -968,7 +968,8 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
             r.issue("unknown-question", f"Frage {rec['frage_id']!r} gibt es in {qn.id} "
                     f"{qn.version} nicht.", where)
             continue
-        extra = {"note": rec.get("notiz") or None, "source": rec.get("quelle") or None}
+        extra: dict[str, Any] = {"note": rec.get("notiz") or None,
+                                 "source": rec.get("quelle") or None}
         if (rec.get("na") or "").casefold() in (T.NA_MARK, T.YES, "x", "true"):
             r.add(q.id, where, na=True, reason=rec.get("begruendung") or None, **extra)
             continue
