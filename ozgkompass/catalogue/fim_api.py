@@ -412,77 +412,113 @@ class _Client:
         self.retries_after_429 = 0
         self.headers = {"User-Agent": f"ozgkompass/{__version__}", "Accept": "application/json"}
 
+    def _refusals(self) -> Refusals:
+        return _fim_refusals(self.max_retries)
+
+    def _count_429(self) -> None:
+        self.retries_after_429 += 1
+
     def get_json(self, path: str, params: dict[str, Any], *, page_no: int, offset: int) -> Any:
         url = f"{self.base_url}{path}?{urllib.parse.urlencode(params)}"
         where = f"Seite {page_no} (offset {offset})"
-        rate_limited = 0
-        server_errors = 0
-        while True:
-            request = urllib.request.Request(url, headers=self.headers, method="GET")
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read(MAX_PAGE_BYTES + 1)
-            except urllib.error.HTTPError as exc:
-                status = exc.code
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                exc.close()
-                if status == 429:
-                    if rate_limited >= self.max_retries:
-                        raise UserError(
-                            "Das FIM-Portal begrenzt die Zahl der Anfragen (HTTP 429) und hat "
-                            f"auch nach {rate_limited} Wiederholungen keine Daten geliefert. "
-                            "Bitte später erneut versuchen; der zuletzt geladene Stand bleibt "
-                            "unverändert.",
-                            hint=RATE_LIMIT_HINT,
-                        ) from None
-                    delay = _retry_delay(retry_after, rate_limited)
-                    if delay > MAX_RETRY_AFTER:
-                        minutes = max(1, round(delay / 60))
-                        raise UserError(
-                            "Das FIM-Portal begrenzt die Zahl der Anfragen (HTTP 429) und nimmt "
-                            f"erst in etwa {minutes} Minuten wieder Anfragen an. Bitte später "
-                            "erneut versuchen; der zuletzt geladene Stand bleibt unverändert.",
-                            hint=RATE_LIMIT_HINT,
-                        ) from None
-                    rate_limited += 1
-                    self.retries_after_429 += 1
-                    self.sleep(delay)
-                    continue
-                if 500 <= status < 600:
-                    if server_errors >= min(MAX_SERVER_ERROR_RETRIES, self.max_retries):
-                        raise UserError(
-                            f"Der FIM-Portal-Server meldet einen Fehler (HTTP {status}) bei "
-                            f"{where}. Der zuletzt geladene Stand bleibt unverändert.",
-                            hint="Das liegt am Server, nicht an Ihren Daten; später erneut "
-                                 "versuchen.",
-                        ) from None
-                    self.sleep(min(_retry_delay(retry_after, server_errors), MAX_RETRY_AFTER))
-                    server_errors += 1
-                    continue
-                raise UserError(
-                    f"Das FIM-Portal hat die Anfrage abgelehnt (HTTP {status}) bei {where}: {url}",
-                    hint=(_HINT_422 if status == 422 else
-                          "Mit --url die Adresse prüfen (erwartet wird die Basisadresse, z. B. "
-                          f"{DEFAULT_BASE_URL})."),
-                ) from None
-            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-                raise UserError(OFFLINE_MESSAGE.format(reason=_reason(exc, self.timeout)),
-                                hint=OFFLINE_HINT) from None
-            if len(body) > MAX_PAGE_BYTES:
-                raise UserError(
-                    f"Die Antwort des FIM-Portals auf {where} ist größer als "
-                    f"{MAX_PAGE_BYTES // (1024 * 1024)} MB und wird nicht verarbeitet.",
-                    hint="Mit --url prüfen, ob die Adresse auf das FIM-Portal zeigt.",
-                )
-            try:
-                return json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                raise UserError(
-                    f"Die Antwort des FIM-Portals auf {where} ist kein gültiges JSON. "
-                    "Der zuletzt geladene Stand bleibt unverändert.",
-                    hint="Mit --url prüfen, ob die Adresse auf das FIM-Portal zeigt; sonst "
-                         "später erneut versuchen.",
-                ) from None
+        body, _ = get_with_retries(url, headers=self.headers, where=where,
+                                   timeout=self.timeout, max_retries=self.max_retries,
+                                   sleep=self.sleep, max_bytes=MAX_PAGE_BYTES,
+                                   refusals=self._refusals(), on_wait=self._count_429)
+        try:
+            return json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise UserError(
+                f"Die Antwort des FIM-Portals auf {where} ist kein gültiges JSON. "
+                "Der zuletzt geladene Stand bleibt unverändert.",
+                hint="Mit --url prüfen, ob die Adresse auf das FIM-Portal zeigt; sonst "
+                     "später erneut versuchen.",
+            ) from None
+
+
+def _fim_refusals(max_retries: int) -> Refusals:
+    def rate_limited(tries: int, delay: float) -> UserError:
+        if tries >= max_retries:
+            return UserError(
+                "Das FIM-Portal begrenzt die Zahl der Anfragen (HTTP 429) und hat auch nach "
+                f"{tries} Wiederholungen keine Daten geliefert. Bitte später erneut versuchen; "
+                "der zuletzt geladene Stand bleibt unverändert.", hint=RATE_LIMIT_HINT)
+        minutes = max(1, round(delay / 60))
+        return UserError(
+            "Das FIM-Portal begrenzt die Zahl der Anfragen (HTTP 429) und nimmt erst in etwa "
+            f"{minutes} Minuten wieder Anfragen an. Bitte später erneut versuchen; der zuletzt "
+            "geladene Stand bleibt unverändert.", hint=RATE_LIMIT_HINT)
+
+    return Refusals(
+        rate_limited=rate_limited,
+        server_error=lambda status, where: UserError(
+            f"Der FIM-Portal-Server meldet einen Fehler (HTTP {status}) bei {where}. Der "
+            "zuletzt geladene Stand bleibt unverändert.",
+            hint="Das liegt am Server, nicht an Ihren Daten; später erneut versuchen."),
+        refused=lambda status, where, url: UserError(
+            f"Das FIM-Portal hat die Anfrage abgelehnt (HTTP {status}) bei {where}: {url}",
+            hint=(_HINT_422 if status == 422 else
+                  "Mit --url die Adresse prüfen (erwartet wird die Basisadresse, z. B. "
+                  f"{DEFAULT_BASE_URL}).")),
+        offline=lambda reason: UserError(OFFLINE_MESSAGE.format(reason=reason),
+                                         hint=OFFLINE_HINT),
+        too_large=lambda where: UserError(
+            f"Die Antwort des FIM-Portals auf {where} ist größer als "
+            f"{MAX_PAGE_BYTES // (1024 * 1024)} MB und wird nicht verarbeitet.",
+            hint="Mit --url prüfen, ob die Adresse auf das FIM-Portal zeigt."))
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """What a service says, in German, when a GET fails; each returns the error to raise."""
+
+    rate_limited: Callable[[int, float], UserError]  # retries so far, the delay asked for
+    server_error: Callable[[int, str], UserError]  # HTTP status, where
+    refused: Callable[[int, str, str], UserError]  # HTTP status, where, URL
+    offline: Callable[[str], UserError]  # the reason (`_reason`)
+    too_large: Callable[[str], UserError]  # where
+
+
+def get_with_retries(url: str, *, headers: dict[str, str], where: str, timeout: float,
+                     max_retries: int, sleep: Callable[[float], None], max_bytes: int,
+                     refusals: Refusals, on_wait: Callable[[], None] | None = None
+                     ) -> tuple[bytes, str]:
+    """GET with a size limit and polite retries: on 429 as long as Retry-After asks (at most
+    `max_retries` times, never longer than MAX_RETRY_AFTER), on 5xx a few times with
+    back-off; everything else is the service's German line (`refusals`). Returns the body
+    and its Content-Type. The FIM-Portal and the Dashboard Digitale Verwaltung share it."""
+    rate_limited = server_errors = 0
+    while True:
+        request = urllib.request.Request(url, headers=headers, method="GET")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                body = response.read(max_bytes + 1)
+                ctype = response.headers.get("Content-Type", "") or ""
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+            retry_after = exc.headers.get("Retry-After") if exc.headers else None
+            exc.close()
+            if status == 429:
+                delay = _retry_delay(retry_after, rate_limited)
+                if rate_limited >= max_retries or delay > MAX_RETRY_AFTER:
+                    raise refusals.rate_limited(rate_limited, delay) from None
+                rate_limited += 1
+                if on_wait is not None:
+                    on_wait()
+                sleep(delay)
+                continue
+            if 500 <= status < 600:
+                if server_errors >= min(MAX_SERVER_ERROR_RETRIES, max_retries):
+                    raise refusals.server_error(status, where) from None
+                sleep(min(_retry_delay(retry_after, server_errors), MAX_RETRY_AFTER))
+                server_errors += 1
+                continue
+            raise refusals.refused(status, where, url) from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            raise refusals.offline(_reason(exc, timeout)) from None
+        if len(body) > max_bytes:
+            raise refusals.too_large(where)
+        return body, ctype
 
 
 _HINT_422 = ("Vermutlich wurde ein Datum nicht angenommen; mit --since ein Datum wie 2026-01-31 "

@@ -15,13 +15,11 @@ German text, malformed rows become warnings (`Issue`) and are skipped.
 from __future__ import annotations
 
 import csv
-import http.client
 import io
 import json
 import os
 import re
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass import __version__
-from ozgkompass.catalogue.fim_api import MAX_RETRY_AFTER, _reason, _retry_delay
+from ozgkompass.catalogue.fim_api import Refusals, get_with_retries
 from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.fsutil import atomic_write_text, read_input
 from ozgkompass.observed.model import Observation, ObservedRow
@@ -45,7 +43,6 @@ PAGE_SIZE = 100  # the API's default and example
 MAX_PAGES = 2000  # 200,000 rows: far more than any Regionalschlüssel has
 MAX_BODY_BYTES = 50 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
-MAX_SERVER_ERROR_RETRIES = 3
 CACHE_FORMAT = 1
 CACHE_SUBDIR = "observed"
 
@@ -282,57 +279,39 @@ class _Client:
 
     def get(self, url: str, *, where: str, accept: str) -> tuple[bytes, str]:
         headers = {"User-Agent": f"ozgkompass/{__version__}", "Accept": accept}
-        rate_limited = server_errors = 0
-        while True:
-            request = urllib.request.Request(url, headers=headers, method="GET")
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read(MAX_BODY_BYTES + 1)
-                    ctype = response.headers.get("Content-Type", "") or ""
-            except urllib.error.HTTPError as exc:
-                status = exc.code
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                exc.close()
-                if status == 429:
-                    delay = _retry_delay(retry_after, rate_limited)
-                    if rate_limited >= self.max_retries or delay > MAX_RETRY_AFTER:
-                        raise FetchError(
-                            "Das Dashboard begrenzt die Zahl der Anfragen (HTTP 429) und hat "
-                            f"nach {rate_limited} Wiederholung(en) keine Daten geliefert. "
-                            f"{UNCHANGED}", hint="Bitte später erneut versuchen.") from None
-                    rate_limited += 1
-                    self.sleep(delay)
-                    continue
-                if 500 <= status < 600:
-                    if server_errors >= min(MAX_SERVER_ERROR_RETRIES, self.max_retries):
-                        raise FetchError(
-                            f"Der Server des Dashboards meldet einen Fehler (HTTP {status}) bei "
-                            f"{where}. {UNCHANGED}",
-                            hint="Das liegt am Server, nicht an Ihren Daten; später erneut "
-                                 "versuchen.") from None
-                    self.sleep(min(_retry_delay(retry_after, server_errors), MAX_RETRY_AFTER))
-                    server_errors += 1
-                    continue
-                raise FetchError(
-                    f"Das Dashboard hat die Anfrage abgelehnt (HTTP {status}) bei {where}: {url}",
-                    hint=("Regionalschlüssel prüfen; mit --api-url die Adresse prüfen "
-                          f"(erwartet wird die Basisadresse, z. B. {DEFAULT_API_URL}).")
-                ) from None
-            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-                raise OfflineError(OFFLINE_MESSAGE.format(reason=_reason(exc, self.timeout)),
-                                   hint=OFFLINE_HINT) from None
-            if len(body) > MAX_BODY_BYTES:
-                raise FetchError(f"Die Antwort des Dashboards auf {where} ist größer als "
-                                 f"{MAX_BODY_BYTES // (1024 * 1024)} MB und wird nicht "
-                                 f"verarbeitet. {UNCHANGED}",
-                                 hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt.")
-            if "html" in ctype.lower() or body.lstrip()[:1] == b"<":
-                raise FetchError(
-                    f"Statt Daten kam bei {where} eine HTML-Seite zurück (etwa eine Fehler- "
-                    f"oder Anmeldeseite eines Proxys). {UNCHANGED}",
-                    hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt; im Browser "
-                         "öffnen, was die Seite sagt; sonst später erneut versuchen.")
-            return body, ctype
+        body, ctype = get_with_retries(url, headers=headers, where=where,
+                                       timeout=self.timeout, max_retries=self.max_retries,
+                                       sleep=self.sleep, max_bytes=MAX_BODY_BYTES,
+                                       refusals=_REFUSALS)
+        if "html" in ctype.lower() or body.lstrip()[:1] == b"<":
+            raise FetchError(
+                f"Statt Daten kam bei {where} eine HTML-Seite zurück (etwa eine Fehler- "
+                f"oder Anmeldeseite eines Proxys). {UNCHANGED}",
+                hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt; im Browser "
+                     "öffnen, was die Seite sagt; sonst später erneut versuchen.")
+        return body, ctype
+
+
+# the Dashboard's German lines for a failed GET (shared retry rules: fim_api.get_with_retries)
+_REFUSALS = Refusals(
+    rate_limited=lambda tries, delay: FetchError(
+        "Das Dashboard begrenzt die Zahl der Anfragen (HTTP 429) und hat nach "
+        f"{tries} Wiederholung(en) keine Daten geliefert. {UNCHANGED}",
+        hint="Bitte später erneut versuchen."),
+    server_error=lambda status, where: FetchError(
+        f"Der Server des Dashboards meldet einen Fehler (HTTP {status}) bei {where}. "
+        f"{UNCHANGED}",
+        hint="Das liegt am Server, nicht an Ihren Daten; später erneut versuchen."),
+    refused=lambda status, where, url: FetchError(
+        f"Das Dashboard hat die Anfrage abgelehnt (HTTP {status}) bei {where}: {url}",
+        hint=("Regionalschlüssel prüfen; mit --api-url die Adresse prüfen "
+              f"(erwartet wird die Basisadresse, z. B. {DEFAULT_API_URL}).")),
+    offline=lambda reason: OfflineError(OFFLINE_MESSAGE.format(reason=reason),
+                                        hint=OFFLINE_HINT),
+    too_large=lambda where: FetchError(
+        f"Die Antwort des Dashboards auf {where} ist größer als "
+        f"{MAX_BODY_BYTES // (1024 * 1024)} MB und wird nicht verarbeitet. {UNCHANGED}",
+        hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt."))
 
 
 # --- rows ----------------------------------------------------------------------------------
