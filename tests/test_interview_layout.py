@@ -49,6 +49,24 @@ def spawn(cwd: Path, columns: int, *args: str):
                          dimensions=(50, columns))
 
 
+def answer_plainly(child, q) -> int | None:
+    """Answer the question on screen in the simplest valid way; for the per-service
+    question (one choice per group, "alle online" each time) the index of the header or
+    review that was already matched after it, else None."""
+    if q.type in (QType.NUMBER, QType.SCALE):
+        child.send(str(q.min if q.type is QType.SCALE else 1) + ENTER)
+    elif q.type is QType.TEXT:
+        child.send("x" + ENTER)
+    elif q.type is QType.SERVICES:
+        child.send(ENTER)
+        while (j := child.expect([HEADER, "Überprüfung", "Auswahl"])) == 2:
+            child.send(ENTER)
+        return j
+    else:
+        child.send(ENTER)
+    return None
+
+
 @pytest.mark.parametrize("columns", [60, 80, 100, 160])
 def test_arrow_keys_every_option_and_question_whole_at(columns, tmp_path):
     qn = find_questionnaire("ozg-kommune")
@@ -85,17 +103,7 @@ def test_arrow_keys_every_option_and_question_whole_at(columns, tmp_path):
         drawn = child.before
         q = next(q for t, q in by_text.items() if t in squeeze(drawn))
         asked.append(q)
-        if q.type in (QType.NUMBER, QType.SCALE):
-            child.send(str(q.min if q.type is QType.SCALE else 1) + ENTER)
-        elif q.type is QType.TEXT:
-            child.send("x" + ENTER)
-        elif q.type is QType.SERVICES:  # one choice per group: "alle online" each time
-            child.send(ENTER)
-            while (j := child.expect([HEADER, "Überprüfung", "Auswahl"])) == 2:
-                child.send(ENTER)
-            pending = j
-        else:
-            child.send(ENTER)
+        pending = answer_plainly(child, q)
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     assert len(asked) == len({q.id for q in asked}) == last_total >= 55
@@ -165,17 +173,7 @@ def test_arrow_keys_after_g_every_question_is_asked(tmp_path):
         child.expect(r"(Auswahl|Antwort)")
         q = next(q for t, q in by_text.items() if t in squeeze(child.before))
         asked.append(q)
-        if q.type in (QType.NUMBER, QType.SCALE):
-            child.send(str(q.min if q.type is QType.SCALE else 1) + ENTER)
-        elif q.type is QType.TEXT:
-            child.send("x" + ENTER)
-        elif q.type is QType.SERVICES:  # one choice per group: "alle online" each time
-            child.send(ENTER)
-            while (j := child.expect([HEADER, "Überprüfung", "Auswahl"])) == 2:
-                child.send(ENTER)
-            pending = j
-        else:
-            child.send(ENTER)
+        pending = answer_plainly(child, q)
     child.expect("Enter schließt ab")
     shown = squeeze(child.before)
     # Ctrl-C only once the prompt is drawn: before it, the terminal is not yet in raw mode
