@@ -89,6 +89,10 @@ def test_every_member_has_a_status_and_a_reminder(round_folder, cli):
     reminder = {r["Anrede_Kommune"]: r for r in _csv(out / "erinnerung.csv")}
     assert set(reminder) == {"Samtgemeinde Moor", "Gemeinde Damm", "Gemeinde Eck"}
     assert reminder["Gemeinde Eck"]["E-Mail"] == "eck@example.org"
+    # the ARS stays text in German Excel (its leading zero), as in uebersicht.csv
+    for table in (status, reminder):
+        assert all(r["ARS"].startswith('="0') and r["ARS"].endswith('"')
+                   for r in table.values()), table
     members = json.loads((out / "uebersicht.json").read_text(encoding="utf-8"))["members"]
     assert {m["name"]: m["status"] for m in members} == {
         k: v["Status"] for k, v in status.items()}

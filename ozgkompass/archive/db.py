@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from ozgkompass.errors import UserError, display_path
+from ozgkompass.model.answers import OLD_MUNICIPALITY_TYPES
 
 ENV_ARCHIVE = "OZGKOMPASS_ARCHIVE"
 FILE_NAME = "archiv.sqlite"
@@ -35,7 +36,7 @@ SIZE_CLASS_LABELS |= {"LK1": "Landkreise über 250.000 Einwohner",
                       "LK2": "Landkreise mit 150.000–250.000 Einwohnern",
                       "LK3": "Landkreise unter 150.000 Einwohnern"}
 # municipality types compared as one (the older spelling of a type and the type itself)
-SAME_TYPE = {"verband": "gemeindeverband"}
+SAME_TYPE = OLD_MUNICIPALITY_TYPES
 
 
 def size_class(population: int | None, mtype: str | None = None) -> str | None:

@@ -74,7 +74,9 @@ def register(app: typer.Typer) -> None:
                                          else "."),
                             hint="z. B. ozgkompass observe kommune.answers.yaml")
         if file is not None and (members or kreis):
-            raise UserError("--file gilt für eine Kommune, nicht mit --members oder --kreis.")
+            raise UserError("--file gilt für eine Kommune, nicht mit --members oder --kreis.",
+                            hint="--file mit einer Antwortdatei oder --ars angeben; für eine "
+                                 "Runde --members oder --kreis ohne --file.")
         if fmt not in ("json", "csv"):
             raise UserError(f"--format {fmt!r} ist unbekannt.", hint="json oder csv angeben.")
         cat = resolve_catalogue(catalogue)

@@ -262,9 +262,10 @@ def load() -> Directory | None:
         directory = Directory(str(data["gebietsstand"]), str(data["source"]),
                               str(data["imported"]), rows)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
-            AttributeError) as exc:
+            AttributeError):
         raise UserError(f"{display_path(path)}: Das gespeicherte Gemeindeverzeichnis ist "
-                        f"nicht lesbar ({type(exc).__name__}).", hint=hint) from None
+                        "nicht lesbar (beschädigt oder von Hand verändert).",
+                        hint=hint) from None
     _LOADED.clear()
     _LOADED[key] = directory
     return directory

@@ -21,7 +21,6 @@ import os
 import re
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -29,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass import __version__
-from ozgkompass.catalogue.fim_api import Refusals, get_with_retries
 from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.fsutil import atomic_write_text, read_input
 from ozgkompass.observed.model import Observation, ObservedRow
@@ -114,9 +112,9 @@ def load_cached(ars: str) -> Observation | None:
     hint = ("Mit `ozgkompass observe` neu laden; der Zwischenspeicher wird dabei ersetzt.")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise UserError(f"{display_path(path)}: Der Zwischenspeicher der Dashboard-Daten ist "
-                        f"nicht lesbar ({exc}).", hint=hint) from None
+                        "nicht lesbar (beschädigt oder von Hand verändert).", hint=hint) from None
     if (not isinstance(data, dict) or data.get("format") != CACHE_FORMAT
             or data.get("ars") != ars or not isinstance(data.get("rows"), list)):
         raise UserError(f"{display_path(path)}: Der Zwischenspeicher der Dashboard-Daten hat "
@@ -125,9 +123,9 @@ def load_cached(ars: str) -> Observation | None:
         rows = tuple(ObservedRow(**r) for r in data["rows"])
         issues = tuple(Issue(i["code"], i["message"], Location(**i.get("location", {})),
                              i.get("severity", "warning")) for i in data.get("issues", []))
-    except (TypeError, KeyError) as exc:
+    except (TypeError, KeyError):
         raise UserError(f"{display_path(path)}: Der Zwischenspeicher der Dashboard-Daten hat "
-                        f"ein unerwartetes Format ({exc}).", hint=hint) from None
+                        "ein unerwartetes Format.", hint=hint) from None
     return Observation(ars=ars, name=data.get("name"), source=str(data.get("source")),
                        retrieved=str(data.get("retrieved")), rows=rows, issues=issues)
 
@@ -279,10 +277,14 @@ class _Client:
 
     def get(self, url: str, *, where: str, accept: str) -> tuple[bytes, str]:
         headers = {"User-Agent": f"ozgkompass/{__version__}", "Accept": accept}
+        # the HTTP stack only where something is fetched: `score` and `report` read the
+        # cache through this module and stay free of it
+        from ozgkompass.catalogue.fim_api import get_with_retries
+
         body, ctype = get_with_retries(url, headers=headers, where=where,
                                        timeout=self.timeout, max_retries=self.max_retries,
                                        sleep=self.sleep, max_bytes=MAX_BODY_BYTES,
-                                       refusals=_REFUSALS)
+                                       refusals=_refusals())
         if "html" in ctype.lower() or body.lstrip()[:1] == b"<":
             raise FetchError(
                 f"Statt Daten kam bei {where} eine HTML-Seite zurück (etwa eine Fehler- "
@@ -292,26 +294,30 @@ class _Client:
         return body, ctype
 
 
-# the Dashboard's German lines for a failed GET (shared retry rules: fim_api.get_with_retries)
-_REFUSALS = Refusals(
-    rate_limited=lambda tries, delay: FetchError(
-        "Das Dashboard begrenzt die Zahl der Anfragen (HTTP 429) und hat nach "
-        f"{tries} Wiederholung(en) keine Daten geliefert. {UNCHANGED}",
-        hint="Bitte später erneut versuchen."),
-    server_error=lambda status, where: FetchError(
-        f"Der Server des Dashboards meldet einen Fehler (HTTP {status}) bei {where}. "
-        f"{UNCHANGED}",
-        hint="Das liegt am Server, nicht an Ihren Daten; später erneut versuchen."),
-    refused=lambda status, where, url: FetchError(
-        f"Das Dashboard hat die Anfrage abgelehnt (HTTP {status}) bei {where}: {url}",
-        hint=("Regionalschlüssel prüfen; mit --api-url die Adresse prüfen "
-              f"(erwartet wird die Basisadresse, z. B. {DEFAULT_API_URL}).")),
-    offline=lambda reason: OfflineError(OFFLINE_MESSAGE.format(reason=reason),
-                                        hint=OFFLINE_HINT),
-    too_large=lambda where: FetchError(
-        f"Die Antwort des Dashboards auf {where} ist größer als "
-        f"{MAX_BODY_BYTES // (1024 * 1024)} MB und wird nicht verarbeitet. {UNCHANGED}",
-        hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt."))
+def _refusals() -> Any:
+    """The Dashboard's German lines for a failed GET (the retry rules are shared:
+    fim_api.get_with_retries)."""
+    from ozgkompass.catalogue.fim_api import Refusals
+
+    return Refusals(
+        rate_limited=lambda tries, delay: FetchError(
+            "Das Dashboard begrenzt die Zahl der Anfragen (HTTP 429) und hat nach "
+            f"{tries} Wiederholung(en) keine Daten geliefert. {UNCHANGED}",
+            hint="Bitte später erneut versuchen."),
+        server_error=lambda status, where: FetchError(
+            f"Der Server des Dashboards meldet einen Fehler (HTTP {status}) bei {where}. "
+            f"{UNCHANGED}",
+            hint="Das liegt am Server, nicht an Ihren Daten; später erneut versuchen."),
+        refused=lambda status, where, url: FetchError(
+            f"Das Dashboard hat die Anfrage abgelehnt (HTTP {status}) bei {where}: {url}",
+            hint=("Regionalschlüssel prüfen; mit --api-url die Adresse prüfen "
+                  f"(erwartet wird die Basisadresse, z. B. {DEFAULT_API_URL}).")),
+        offline=lambda reason: OfflineError(OFFLINE_MESSAGE.format(reason=reason),
+                                            hint=OFFLINE_HINT),
+        too_large=lambda where: FetchError(
+            f"Die Antwort des Dashboards auf {where} ist größer als "
+            f"{MAX_BODY_BYTES // (1024 * 1024)} MB und wird nicht verarbeitet. {UNCHANGED}",
+            hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt."))
 
 
 # --- rows ----------------------------------------------------------------------------------
@@ -517,9 +523,9 @@ def _xlsx_records(path: Path, raw: bytes) -> list[dict[str, Any]]:
                         hint="Die Datei erneut aus dem Dashboard herunterladen.")
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a workbook
+    except Exception:  # zipfile, XML and openpyxl errors alike: not a workbook
         raise UserError(f"{display_path(path)}: Die Excel-Datei ist nicht lesbar "
-                        f"({type(exc).__name__}).",
+                        "(beschädigt oder keine Excel-Mappe).",
                         hint="Die Datei erneut aus dem Dashboard herunterladen.") from None
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True)

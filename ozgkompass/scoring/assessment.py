@@ -174,10 +174,15 @@ class Assessment:
 
     @property
     def next_steps(self) -> list[Any]:
-        """The one ranking of next steps (scoring/steps.py) every output shows."""
+        """The one ranking of next steps (scoring/steps.py) every output shows; worked out
+        once per catalogue result (a report reads it from several renderers)."""
         from ozgkompass.scoring.steps import next_steps
 
-        return next_steps(self)
+        known = self.__dict__.get("_next_steps")
+        if known is None or known[0] is not self.catalogue:
+            known = (self.catalogue, next_steps(self))
+            self.__dict__["_next_steps"] = known
+        return known[1]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -539,10 +539,6 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
-# "Aufgabe …": who executes a service, in the genitive
-_OF = {"gemeinde": "der Gemeinden", "kreis": "der Kreise und kreisfreien Städte",
-       "beide": "der Gemeinden und Kreise", "land": "des Landes", "bund": "des Bundes"}
-
 _ScopeKey = tuple[str | None, str | None, frozenset[str], frozenset[str]]
 
 

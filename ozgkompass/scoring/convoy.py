@@ -260,10 +260,6 @@ def assign(costs: list[list[int | None]], capacity: list[int]) -> list[int | Non
 
 # ---- composition, capacity, name ----------------------------------------------------------
 
-def _kreis_key(ars: str | None) -> str | None:
-    return ars[:5] if ars and len(ars) >= 5 else None
-
-
 def _contains(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
     """Whether `inner`'s inhabitants are also `outer`'s: a kreisangehörige Verwaltung in its
     Landkreis, a Mitgliedsgemeinde in its Samtgemeinde (by the Regionalschlüssel)."""

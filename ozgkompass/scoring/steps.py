@@ -181,7 +181,8 @@ def summary_steps(a: Any, limit: int) -> list[dict[str, Any]]:
     """The first steps as the stored summary keeps them (what, who, why), read by the
     progress report's short version."""
     out = []
-    for s in next_steps(a)[:limit]:
+    steps = a.next_steps if hasattr(a, "next_steps") else next_steps(a)
+    for s in steps[:limit]:
         out.append({"what": s.text, "who": s.responsible_label, "why": why(s)})
     return out
 

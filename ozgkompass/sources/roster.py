@@ -60,7 +60,9 @@ def read_members(path: Path) -> list[Member]:
     except OSError as exc:
         raise UserError(f"{where}: Mitgliederliste nicht lesbar ({exc.strerror}).") from None
     if len(data) > 20_000_000:
-        raise UserError(f"{where}: zu groß für eine Mitgliederliste.")
+        raise UserError(f"{where}: zu groß für eine Mitgliederliste.",
+                        hint="Ist das die richtige Datei? Erwartet wird eine CSV-Datei mit "
+                             "einer Zeile je Mitglied (ARS, Name, Art, Ansprechperson, E-Mail).")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UserError(f"{where}: die Mitgliederliste ist eine Excel-Mappe, erwartet wird "
                         "CSV.", hint="In Excel oder LibreOffice „Speichern unter“ → „CSV "
@@ -75,7 +77,9 @@ def read_members(path: Path) -> list[Member]:
         dialect = csv.excel
     rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     if len(rows) > MAX_MEMBERS:
-        raise UserError(f"{where}: {len(rows)} Zeilen; mehr als {MAX_MEMBERS} Mitglieder?")
+        raise UserError(f"{where}: {len(rows)} Zeilen; eine Mitgliederliste hat höchstens "
+                        f"{MAX_MEMBERS} Mitglieder.",
+                        hint="Ist das die richtige Datei? Sonst die Liste aufteilen.")
     if not rows:
         raise UserError(f"{where}: die Mitgliederliste ist leer.",
                         hint="Kopfzeile mit ARS;Name;Art;Ansprechperson;E-Mail und eine "
@@ -113,7 +117,7 @@ def read_members(path: Path) -> list[Member]:
             continue
         if ars in seen:
             issues.append(Issue("roster-duplicate", f"Regionalschlüssel {ars} steht schon in "
-                                f"Zeile {seen[ars]}.", loc))
+                                f"Zeile {seen[ars]}; eine der beiden Zeilen löschen.", loc))
             continue
         seen[ars] = n
         raw_type = get("type")
@@ -127,7 +131,9 @@ def read_members(path: Path) -> list[Member]:
     if issues:
         raise DataError(issues, f"{where}: {len(issues)} Problem(e) in der Mitgliederliste.")
     if not members:
-        raise UserError(f"{where}: keine Mitglieder in der Liste.")
+        raise UserError(f"{where}: keine Mitglieder in der Liste.",
+                        hint="Je Mitglied eine Zeile mit ARS und Name unter der Kopfzeile "
+                             "eintragen.")
     return members
 
 
@@ -204,7 +210,8 @@ def member_status(result: Any, members: list[Member]) -> tuple[list[dict[str, An
     rows: list[dict[str, Any]] = []
     known = {m.ars for m in members}
     issues: list[Issue] = []
-    kreise = kreis_names(members)
+    # the names the batch worked out (roster and files), else the roster's own
+    kreise = getattr(result, "kreise", None) or kreis_names(members)
     for m in members:
         rec = by_ars.get(m.ars)
         row = {"ars": m.ars, "name": m.name, "type": TYPE_LABELS.get(m.type or "", ""),
@@ -227,7 +234,9 @@ def member_status(result: Any, members: list[Member]) -> tuple[list[dict[str, An
     for ars, rec in sorted(by_ars.items()):
         if ars not in known:
             issues.append(Issue("not-a-member", f"Regionalschlüssel {ars} steht nicht in der "
-                                "Mitgliederliste; bewertet, aber keinem Mitglied zugeordnet.",
+                                "Mitgliederliste; bewertet, aber keinem Mitglied zugeordnet. "
+                                "Die Kommune in die Liste aufnehmen oder den "
+                                "Regionalschlüssel in der Mappe prüfen.",
                                 Location(rec["file"]), "warning"))
     return rows, issues
 
@@ -280,17 +289,19 @@ def reminder_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
 
 
 def german_csv(target: Path, header: list[str], rows: list[list[Any]]) -> None:
-    """A CSV that German Excel and LibreOffice open as a table: UTF-8 with BOM, `;`,
-    no cell that starts like a formula. Written atomically."""
+    """A CSV that German Excel and LibreOffice open as a table: UTF-8 with BOM, `;`, cells
+    as the overview's CSV writes them (`overview.german_cell`: the ARS kept as text, so its
+    leading zero stays; dates as TT.MM.JJJJ; no cell that starts like a formula). Written
+    atomically."""
     from ozgkompass.fsutil import atomic_open
-    from ozgkompass.sources.overview import safe_text
+    from ozgkompass.sources.overview import german_cell
 
     with atomic_open(target, "w") as fh:
         fh.write("\ufeff")
         w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
         w.writerow(header)
         for row in rows:
-            w.writerow([safe_text(v) for v in row])
+            w.writerow([german_cell(v) for v in row])
 
 
 def write_member_tables(out: Path, rows: list[dict[str, Any]]) -> list[Path]:
