@@ -48,9 +48,7 @@ ENGLISH = re.compile(
 
 
 def all_command_paths() -> list[list[str]]:
-    from typer.main import get_command
-
-    from ozgkompass.cli import app
+    from ozgkompass.cli import root_command
 
     paths: list[list[str]] = [[]]
 
@@ -59,7 +57,7 @@ def all_command_paths() -> list[list[str]]:
             paths.append([*prefix, name])
             walk(sub, [*prefix, name])
 
-    walk(get_command(app), [])
+    walk(root_command(), [])
     return paths
 
 

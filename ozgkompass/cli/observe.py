@@ -22,6 +22,8 @@ MAX_MEMBERS = 2000
 
 
 def register(app: typer.Typer) -> None:
+    app.add_typer(gemeinden_app, name="gemeinden")
+
     @app.command()
     @handle_errors
     def observe(

@@ -86,3 +86,7 @@ def show(
                 console.print(f"    {esc(o.value)}: {esc(o.label.de)}", highlight=False)
             if q.type.value in ("scale", "number", "text"):
                 console.print(f"    {esc(describe_values(q))}", highlight=False)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="questionnaires")
