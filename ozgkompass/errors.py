@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ozgkompass.issue_codes import IssueCode
+
 
 class OzgError(Exception):
     """Root of all ozgkompass exceptions."""
@@ -59,9 +61,10 @@ class Location:
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem found in input data. `code` is stable (for scripts), `message` German."""
+    """One problem found in input data. `code` is stable (for scripts; the catalogue of codes
+    is `IssueCode`, listed in docs/issue-codes.md), `message` German."""
 
-    code: str
+    code: IssueCode
     message: str
     location: Location = field(default_factory=Location)
     severity: str = "error"  # "error" or "warning"
@@ -71,7 +74,7 @@ class Issue:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "code": self.code,
+            "code": str(self.code),
             "severity": self.severity,
             "message": self.message,
             "location": self.location.to_dict(),

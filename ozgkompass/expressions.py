@@ -83,7 +83,7 @@ def tokenize(text: str) -> list[Token]:
 
 # AST nodes are tuples: ("or", a, b) ("and", a, b) ("not", a) ("cmp", op, left, right)
 # ("ref", name, column) ("lit", value) ("answered", name, column)
-Node = tuple
+Node = tuple[Any, ...]
 
 
 class _Parser:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ozgkompass.errors import Issue, Location, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same
     _Loader: type = yaml.CSafeLoader
@@ -36,7 +37,7 @@ _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
 Pos = tuple[int, int]  # 1-based line and column
 
 
-class YMap(dict):
+class YMap(dict[Any, Any]):
     """A mapping that knows where it and each of its keys stand in the file."""
 
     pos: Pos = (0, 0)
@@ -58,7 +59,7 @@ class YMap(dict):
         return self.val_pos.get(key, self.pos_of(key))
 
 
-class YList(list):
+class YList(list[Any]):
     """A list that knows where it and each of its items stand in the file."""
 
     pos: Pos = (0, 0)
@@ -152,7 +153,7 @@ class _Builder:
         pos = _mark_pos(node.start_mark)
         if node.tag not in _SAFE_TAGS:
             self.issues.append(Issue(
-                "yaml-tag", f"YAML-Tag {node.tag!r} ist nicht erlaubt; nur einfache Werte, "
+                IssueCode.YAML_TAG, f"YAML-Tag {node.tag!r} ist nicht erlaubt; nur einfache Werte, "
                 "Listen und Zuordnungen. Den Tag entfernen.", Location(self.shown, *pos)))
             return None
         if isinstance(node, yaml.MappingNode):
@@ -169,7 +170,7 @@ class _Builder:
                     hash(k)
                 except TypeError:
                     self.issues.append(
-                        Issue("yaml-key", "Ein Schlüssel muss ein einfacher Wert sein.",
+                        Issue(IssueCode.YAML_KEY, "Ein Schlüssel muss ein einfacher Wert sein.",
                               Location(self.shown, *_mark_pos(key_node.start_mark)))
                     )
                     continue
@@ -177,7 +178,7 @@ class _Builder:
                     line, col = _mark_pos(key_node.start_mark)
                     first = result.key_pos[k][0]
                     self.issues.append(
-                        Issue("duplicate-key",
+                        Issue(IssueCode.DUPLICATE_KEY,
                               f"Schlüssel {k!r} steht doppelt in dieser Zuordnung (zuerst in Zeile "
                               f"{first}); der zweite Wert würde den ersten still ersetzen. "
                               "Einen der beiden entfernen.",
@@ -211,7 +212,8 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
             self.issues.append(Issue(
-                "yaml-value", f"Wert {str(node.value)[:40]!r} ist ungültig ({_german(exc)}). "
+                IssueCode.YAML_VALUE,
+                f"Wert {str(node.value)[:40]!r} ist ungültig ({_german(exc)}). "
                 "Korrigieren oder in Anführungszeichen setzen, wenn Text gemeint ist.",
                 Location(self.shown, *pos)))
             return None
@@ -288,11 +290,11 @@ def _decode(raw: bytes, shown: str) -> str | Issue:
     """UTF-8 (with or without BOM) as text; anything else is one located issue."""
     for bom, name in _BOMS:
         if raw.startswith(bom):
-            return Issue("encoding", f"Datei ist als {name} gespeichert; bitte als UTF-8 "
+            return Issue(IssueCode.ENCODING, f"Datei ist als {name} gespeichert; bitte als UTF-8 "
                          "speichern.", Location(shown, 1, 1))
     head = raw[:200]
     if head.count(0) * 4 > len(head):  # ASCII text as UTF-16: every other byte is zero
-        return Issue("encoding", "Datei ist nicht UTF-8-kodiert (sieht nach UTF-16 aus); "
+        return Issue(IssueCode.ENCODING, "Datei ist nicht UTF-8-kodiert (sieht nach UTF-16 aus); "
                      "bitte als UTF-8 speichern.", Location(shown, 1, 1))
     try:
         return raw.decode("utf-8-sig")
@@ -300,7 +302,7 @@ def _decode(raw: bytes, shown: str) -> str | Issue:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         how = f"Byte 0x{raw[exc.start]:02X}, vermutlich Latin-1 oder Windows-1252"
-        return Issue("encoding", f"Datei ist nicht UTF-8-kodiert ({how}); bitte als UTF-8 "
+        return Issue(IssueCode.ENCODING, f"Datei ist nicht UTF-8-kodiert ({how}); bitte als UTF-8 "
                      "speichern.", Location(shown, line, col))
 
 
@@ -316,7 +318,7 @@ def parse_yaml(text: str | bytes, shown: str) -> LoadedYaml:
         at = text.index("\ufeff")
         line = text.count("\n", 0, at) + 1
         return LoadedYaml(shown, None, [Issue(
-            "yaml-character", "Byte-Order-Mark (U+FEFF) mitten in der Datei, meist beim "
+            IssueCode.YAML_CHARACTER, "Byte-Order-Mark (U+FEFF) mitten in der Datei, meist beim "
             "Zusammenfügen zweier Dateien entstanden; das unsichtbare Zeichen löschen.",
             Location(shown, line, at - (text.rfind("\n", 0, at) + 1) + 1))])
     token = _EDITOR_LINES.set(_line_starts(text))
@@ -331,19 +333,20 @@ def _parse(text: str, shown: str) -> LoadedYaml:
     try:
         node = loader.get_single_node()
         if node is None:
-            return LoadedYaml(shown, None, [Issue("empty", "Datei ist leer.", Location(shown))])
+            return LoadedYaml(shown, None, [Issue(IssueCode.EMPTY,
+                                                  "Datei ist leer.", Location(shown))])
         builder = _Builder(loader, shown)
         data = builder.build(node)
         if data is None and not builder.issues:  # a lone `~` or `null`: nothing to read
             return LoadedYaml(shown, None, [Issue(
-                "empty", "Datei enthält keine Angaben (nur einen leeren Wert).",
+                IssueCode.EMPTY, "Datei enthält keine Angaben (nur einen leeren Wert).",
                 Location(shown, *_mark_pos(node.start_mark)))])
         return LoadedYaml(shown, data, builder.issues)
     except _TooDeep as exc:
         return too_deep(shown, _mark_pos(exc.node.start_mark))
     except _TooManyAliases as exc:
         return LoadedYaml(shown, None, [Issue(
-            "yaml-aliases",
+            IssueCode.YAML_ALIASES,
             f"Zu viele, zu große oder rekursive YAML-Aliase (mehr als {MAX_ALIASES} Aliase oder "
             f"{MAX_NODES // 1_000_000} Millionen Werte); solche Dateien werden aus "
             "Sicherheitsgründen nicht gelesen.",
@@ -358,7 +361,7 @@ def _parse(text: str, shown: str) -> LoadedYaml:
         if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
             what = "Tabulator gefunden; YAML rückt nur mit Leerzeichen ein"
         return LoadedYaml(shown, None, [Issue(
-            "yaml-syntax",
+            IssueCode.YAML_SYNTAX,
             f"YAML-Syntaxfehler: {what}"
             + (f" ({exc.context})" if exc.context and what == exc.problem else "")
             + ". Einrückung, Doppelpunkte und Anführungszeichen prüfen.",
@@ -368,16 +371,16 @@ def _parse(text: str, shown: str) -> LoadedYaml:
         line = before.count("\n") + 1
         col = exc.position - (before.rfind("\n") + 1) + 1
         return LoadedYaml(shown, None, [Issue(
-            "yaml-character", f"Unerlaubtes Zeichen (Code {exc.character!r}) in der Datei; "
+            IssueCode.YAML_CHARACTER, f"Unerlaubtes Zeichen (Code {exc.character!r}) in der Datei; "
             "Steuerzeichen entfernen oder die Datei als UTF-8-Text speichern.",
             Location(shown, line, col))])
     except yaml.YAMLError as exc:
-        return LoadedYaml(shown, None, [Issue("yaml-syntax", f"YAML-Fehler: {exc}",
+        return LoadedYaml(shown, None, [Issue(IssueCode.YAML_SYNTAX, f"YAML-Fehler: {exc}",
                                               Location(shown))])
     except RecursionError:  # the pure-Python composer recurses once per level
         return too_deep(shown, (0, 0))
     except (ValueError, TypeError) as exc:  # e.g. an impossible date like 2026-02-30
-        return LoadedYaml(shown, None, [Issue("yaml-value", f"Ungültiger Wert: {exc}",
+        return LoadedYaml(shown, None, [Issue(IssueCode.YAML_VALUE, f"Ungültiger Wert: {exc}",
                                               Location(shown))])
     finally:
         loader.dispose()
@@ -386,7 +389,7 @@ def _parse(text: str, shown: str) -> LoadedYaml:
 def too_deep(shown: str, pos: Pos) -> LoadedYaml:
     """One message for every nesting depth, whoever noticed it (our builder or libyaml)."""
     return LoadedYaml(shown, None, [Issue(
-        "yaml-depth", f"Listen und Zuordnungen sind tiefer als {MAX_DEPTH} Ebenen "
+        IssueCode.YAML_DEPTH, f"Listen und Zuordnungen sind tiefer als {MAX_DEPTH} Ebenen "
         "verschachtelt; so eine Datei wird nicht gelesen. Die Verschachtelung auflösen oder "
         "die richtige Datei angeben.", Location(shown, pos[0] or None, pos[1] or None))])
 

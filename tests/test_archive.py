@@ -271,3 +271,15 @@ def test_archive_from_a_newer_ozgkompass_is_refused(tmp_path):
     with pytest.raises(UserError,
                        match=f"Schema-Version {SCHEMA_VERSION + 1}.*ozgkompass aktualisieren"):
         connect(db)
+
+
+def test_the_archive_and_the_catalogues_share_one_data_folder(tmp_path, monkeypatch):
+    from ozgkompass.archive.db import default_path
+    from ozgkompass.catalogue.store import catalogues_dir
+
+    monkeypatch.delenv("OZGKOMPASS_ARCHIVE", raising=False)
+    monkeypatch.setenv("OZGKOMPASS_DATA_DIR", str(tmp_path / "daten"))
+    assert default_path().parent == catalogues_dir().parent == tmp_path / "daten"
+    monkeypatch.setenv("OZGKOMPASS_ARCHIVE", str(tmp_path / "eigenes.sqlite"))
+    assert default_path() == tmp_path / "eigenes.sqlite"
+    assert default_path(tmp_path / "option.sqlite") == tmp_path / "option.sqlite"

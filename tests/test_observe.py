@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from ddv_server import DATA, DdvServer
 
-from ozgkompass.catalogue.store import data_dir
 from ozgkompass.model.catalogue import builtin_catalogue
 from ozgkompass.observed import ddv
 from ozgkompass.observed.compare import (
@@ -26,6 +25,7 @@ from ozgkompass.observed.compare import (
     place_of,
 )
 from ozgkompass.observed.model import ObservedRow, ObservedStatus
+from ozgkompass.paths import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "questionnaires" / "examples"

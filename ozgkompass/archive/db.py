@@ -118,9 +118,9 @@ def default_path(option: Path | None = None) -> Path:
     env = os.environ.get(ENV_ARCHIVE)
     if env:
         return Path(env)
-    from platformdirs import user_data_dir
+    from ozgkompass.paths import data_dir
 
-    return Path(user_data_dir("ozgkompass", appauthor=False)) / FILE_NAME
+    return data_dir() / FILE_NAME
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
@@ -145,7 +145,7 @@ def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def connect(path: Path | str, *, create: bool = True, upto: int = SCHEMA_VERSION

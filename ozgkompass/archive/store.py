@@ -175,7 +175,8 @@ def result_of(conn: sqlite3.Connection, aid: int) -> dict[str, Any]:
     """The stored result (scoring.summary.summarise) of an archived assessment."""
     get(conn, aid)
     blob = conn.execute("SELECT result FROM assessments WHERE id = ?", (aid,)).fetchone()[0]
-    return json.loads(zlib.decompress(blob).decode("utf-8"))
+    data: dict[str, Any] = json.loads(zlib.decompress(blob).decode("utf-8"))
+    return data
 
 
 def answers_of(conn: sqlite3.Connection, aid: int) -> Any:

@@ -24,6 +24,7 @@ from typing import Any
 
 from ozgkompass import __version__
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.catalogue import (
     BUILTIN_ID,
     FORMAT,
@@ -278,7 +279,8 @@ def _read_csv(path: Path, shown: str, raw: bytes) -> Table:
     if headers is None:
         raise UserError(f"{shown}: Datei ist leer.", hint="Den Export erneut erstellen.")
     if encoding == "cp1252":
-        issues.append(Issue("encoding-cp1252", "Datei ist nicht UTF-8-kodiert und wurde als "
+        issues.append(Issue(IssueCode.ENCODING_CP1252,
+                            "Datei ist nicht UTF-8-kodiert und wurde als "
                             "Windows-1252 gelesen; Umlaute in der Ausgabe prüfen.",
                             Location(file=shown), severity="warning"))
     return Table(path, shown, headers, rows, header_row=header_row, encoding=encoding,
@@ -467,24 +469,24 @@ class _Builder:
         self.unknown_themenfelder: set[str] = set()
 
     # issues
-    def warn(self, code: str, message: str, loc: Location) -> None:
+    def warn(self, code: IssueCode, message: str, loc: Location) -> None:
         self.issues.append(Issue(code, message, loc, severity="warning"))
 
-    def reject(self, code: str, message: str, loc: Location) -> None:
+    def reject(self, code: IssueCode, message: str, loc: Location) -> None:
         self.rejected += 1
         self.issues.append(Issue(code, message + " Zeile nicht übernommen.", loc))
 
     # values
     def ozg_id(self, raw: str, loc: Location) -> str | None:
         if not raw:
-            self.reject("ozg-id-missing", "Keine OZG-ID: die Zeile gehört zu keiner "
+            self.reject(IssueCode.OZG_ID_MISSING, "Keine OZG-ID: die Zeile gehört zu keiner "
                         "OZG-Leistung.", loc)
             return None
         value = raw.strip()
         if re.fullmatch(r"\d{5}\.0+", value):  # a number formatted by a spreadsheet
             value = value.split(".")[0]
         if not OZG_ID_RE.match(value):
-            self.reject("ozg-id-invalid", f"OZG-ID {raw!r} ist keine fünfstellige Zahl "
+            self.reject(IssueCode.OZG_ID_INVALID, f"OZG-ID {raw!r} ist keine fünfstellige Zahl "
                         "(z. B. 10110).", loc)
             return None
         return value
@@ -499,49 +501,56 @@ class _Builder:
             known[key] = value
             if kind == "themenfeld" and value not in self.unknown_themenfelder:
                 self.unknown_themenfelder.add(value)
-                self.warn("themenfeld-unknown", f"Themenfeld {value!r} ist keines der 14 "
+                self.warn(IssueCode.THEMENFELD_UNKNOWN, f"Themenfeld {value!r} ist keines der 14 "
                           "OZG-Themenfelder; übernommen wie geschrieben.", loc)
             return value
         if first != value:
             what = "Lage" if kind == "lage" else "Themenfeld"
-            self.warn(f"{kind}-normalised", f"{what} {value!r} unterscheidet sich von {first!r} "
+            code = (IssueCode.LAGE_NORMALISED if kind == "lage" else
+                    IssueCode.THEMENFELD_NORMALISED)
+            self.warn(code, f"{what} {value!r} unterscheidet sich von {first!r} "
                       f"nur in der Schreibweise; als {first!r} übernommen.", loc)
         return first
 
     def leika_key(self, raw: str, loc: Location) -> str | None:
         value = raw.strip().replace(" ", "")
         if not value:
-            self.warn("leika-key-missing", "Kein LeiKa-Schlüssel; als Leistung ohne Schlüssel "
+            self.warn(IssueCode.LEIKA_KEY_MISSING,
+                      "Kein LeiKa-Schlüssel; als Leistung ohne Schlüssel "
                       "übernommen.", loc)
             return None
         if LEIKA_KEY_RE.match(value):
             return value
         if re.fullmatch(r"\d\.\d+[eE]\+?\d+", value):
-            self.warn("leika-key-invalid", f"LeiKa-Schlüssel {raw!r} ist in wissenschaftlicher "
+            self.warn(IssueCode.LEIKA_KEY_INVALID,
+                      f"LeiKa-Schlüssel {raw!r} ist in wissenschaftlicher "
                       "Schreibweise gespeichert, Ziffern sind verloren; ohne Schlüssel "
                       "übernommen. Die Spalte in der Tabelle als Text formatieren.", loc)
             return None
         if value.isdigit():
-            self.warn("leika-key-invalid", f"LeiKa-Schlüssel {raw!r} hat {len(value)} statt 14 "
+            self.warn(IssueCode.LEIKA_KEY_INVALID,
+                      f"LeiKa-Schlüssel {raw!r} hat {len(value)} statt 14 "
                       "Ziffern; ohne Schlüssel übernommen.", loc)
             return None
-        self.warn("leika-key-not-numeric", f"LeiKa-Schlüssel {raw!r} ist keine Nummer; als "
+        self.warn(IssueCode.LEIKA_KEY_NOT_NUMERIC, f"LeiKa-Schlüssel {raw!r} ist keine Nummer; als "
                   "Leistung ohne Schlüssel übernommen.", loc)
         return None
 
     def typisierung(self, raw: str, loc: Location) -> str | None:
         value = re.sub(r"\s+", " ", raw).strip()
         if not value:
-            self.warn("typ-missing", "Keine Typisierung; zählt nicht für die kommunale "
+            self.warn(IssueCode.TYP_MISSING, "Keine Typisierung; zählt nicht für die kommunale "
                       "Zuständigkeit.", loc)
             return None
         unknown = unknown_types(value)
         if unknown:
-            self.warn("typ-unknown", f"Typisierung {value!r}: {', '.join(map(repr, unknown))} ist "
+            self.warn(IssueCode.TYP_UNKNOWN,
+                      f"Typisierung {value!r}: {', '.join(map(repr, unknown))} ist "
                       "kein bekannter Typ; so übernommen, zählt aber nicht für die kommunale "
                       "Zuständigkeit.", loc)
         elif len(split_typisierung(value)) > 1:
-            self.warn("typ-mixed", f"Gemischte Typisierung {value!r}; zählt mit jedem genannten "
+            self.warn(IssueCode.TYP_MIXED,
+                      f"Gemischte Typisierung {value!r}; zählt mit jedem genannten "
                       "Typ.", loc)
         return value
 
@@ -560,7 +569,7 @@ class _Builder:
                                ("Themenfeld", existing.themenfeld, themenfeld),
                                ("Lage", existing.lage, lage)):
             if new and old and new != old:
-                self.warn("conflict", f"OZG-Leistung {ozg_id}: {what} {new!r} weicht von "
+                self.warn(IssueCode.CONFLICT, f"OZG-Leistung {ozg_id}: {what} {new!r} weicht von "
                           f"{old!r} ({_where(existing.loc, loc)}) ab; der erste Wert bleibt.",
                           loc)
         if existing.lage is None and lage:
@@ -578,7 +587,8 @@ class _Builder:
             detail = "" if first_typ == typ else (
                 f"; Typisierung {typ!r} weicht von {first_typ!r} ab, die erste bleibt")
             shown_key = key or f"ohne Schlüssel, {name!r}"
-            self.warn("duplicate-leika", f"LeiKa-Leistung {shown_key} steht bei OZG-Leistung "
+            self.warn(IssueCode.DUPLICATE_LEIKA,
+                      f"LeiKa-Leistung {shown_key} steht bei OZG-Leistung "
                       f"{svc.ozg_id} schon in {_where(first_loc, loc)}{detail}; doppelte Zeile "
                       "ignoriert.", loc)
             return False
@@ -641,7 +651,7 @@ def _check_width(b: _Builder, table: Table, number: int, cells: list[str]) -> bo
     """A row with more filled cells than headers is shifted (unquoted delimiter): reject it."""
     extra = cells[len(table.headers):]
     if any(extra):
-        b.reject("row-width", f"Zeile hat {len(table.headers) + len(extra)} Felder, die "
+        b.reject(IssueCode.ROW_WIDTH, f"Zeile hat {len(table.headers) + len(extra)} Felder, die "
                  f"Kopfzeile nur {len(table.headers)} (Trennzeichen im Text ohne "
                  "Anführungszeichen?).", table.loc(number))
         return False
@@ -675,7 +685,7 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
         message = (f"Die Datei enthält nur die Kopfzeile, keine OZG-Leistung; ohne sie lässt "
                    f"sich keine der {len(leika_table.rows)} LeiKa-Zeilen aus "
                    f"{leika_table.shown} zuordnen. Die vollständige ozg_leistungen.csv angeben.")
-        raise DataError([Issue("empty-table", message, Location(ozg_table.shown))],
+        raise DataError([Issue(IssueCode.EMPTY_TABLE, message, Location(ozg_table.shown))],
                         "Nichts importiert; es wurde nichts geschrieben.")
 
     cols = match_columns(ozg_table.headers, OZG2019_OZG)
@@ -690,11 +700,12 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
         name = _cell(cells, cols.get("name"))
         themenfeld = _cell(cells, cols.get("themenfeld"))
         if not name:
-            b.reject("name-missing", f"OZG-Leistung {ozg_id} hat keinen Namen "
+            b.reject(IssueCode.NAME_MISSING, f"OZG-Leistung {ozg_id} hat keinen Namen "
                      "(Spalte ozg_leistung).", loc)
             continue
         if not themenfeld and ozg_id not in b.services:
-            b.reject("themenfeld-missing", f"OZG-Leistung {ozg_id} hat kein Themenfeld.", loc)
+            b.reject(IssueCode.THEMENFELD_MISSING,
+                     f"OZG-Leistung {ozg_id} hat kein Themenfeld.", loc)
             continue
         _, created = b.service(ozg_id, name, themenfeld, _cell(cells, cols.get("lage")) or None,
                                loc)
@@ -711,7 +722,8 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
         raw_key = _cell(cells, cols.get("leika_key"))
         what = f"LeiKa-Leistung {name or raw_key or '(ohne Namen)'!r}"
         if not raw_id:
-            b.reject("ozg-id-missing", f"{what} hat keine OZG-ID und gehört damit zu keiner "
+            b.reject(IssueCode.OZG_ID_MISSING,
+                     f"{what} hat keine OZG-ID und gehört damit zu keiner "
                      "OZG-Leistung.", loc)
             continue
         ozg_id = b.ozg_id(raw_id, loc)
@@ -719,11 +731,11 @@ def _import_ozg2019(b: _Builder, tables: list[Table]) -> None:
             continue
         svc = b.services.get(ozg_id)
         if svc is None:
-            b.reject("ozg-id-unknown", f"{what}: OZG-ID {ozg_id} steht nicht in "
+            b.reject(IssueCode.OZG_ID_UNKNOWN, f"{what}: OZG-ID {ozg_id} steht nicht in "
                      f"{ozg_table.shown}.", loc)
             continue
         if not name:
-            b.reject("leika-name-missing", "LeiKa-Leistung ohne Bezeichnung "
+            b.reject(IssueCode.LEIKA_NAME_MISSING, "LeiKa-Leistung ohne Bezeichnung "
                      "(Spalte leika_bezeichnung).", loc)
             continue
         key = b.leika_key(raw_key, loc)
@@ -743,7 +755,8 @@ def _import_flat(b: _Builder, tables: list[Table], columns: list[dict[str, int]]
     for table, cols in zip(tables, columns, strict=True):
         if "name" not in cols and table.shown not in name_warned:
             name_warned.add(table.shown)
-            b.warn("ozg-name-missing", "Keine Spalte mit dem Namen der OZG-Leistung; der Name "
+            b.warn(IssueCode.OZG_NAME_MISSING,
+                   "Keine Spalte mit dem Namen der OZG-Leistung; der Name "
                    "der ersten LeiKa-Leistung jeder OZG-ID wird verwendet.", table.loc())
         for number, cells in table.rows:
             b.rows_read += 1
@@ -760,14 +773,16 @@ def _import_flat(b: _Builder, tables: list[Table], columns: list[dict[str, int]]
             themenfeld = _cell(cells, cols.get("themenfeld"))
             new = ozg_id not in b.services
             if new and not name:
-                b.reject("name-missing", f"OZG-Leistung {ozg_id}: Name fehlt.", loc)
+                b.reject(IssueCode.NAME_MISSING, f"OZG-Leistung {ozg_id}: Name fehlt.", loc)
                 continue
             if new and not themenfeld:
-                b.reject("themenfeld-missing", f"OZG-Leistung {ozg_id}: Themenfeld fehlt.", loc)
+                b.reject(IssueCode.THEMENFELD_MISSING,
+                         f"OZG-Leistung {ozg_id}: Themenfeld fehlt.", loc)
                 continue
             has_leika = bool(leika_name or raw_key)
             if has_leika and not leika_name:
-                b.reject("leika-name-missing", f"LeiKa-Leistung {raw_key!r} (OZG-ID {ozg_id}) "
+                b.reject(IssueCode.LEIKA_NAME_MISSING,
+                         f"LeiKa-Leistung {raw_key!r} (OZG-ID {ozg_id}) "
                          "hat keine Bezeichnung.", loc)
                 continue
             svc, created = b.service(ozg_id, name, themenfeld,
@@ -792,7 +807,7 @@ def _attributes(b: _Builder, svc: _Service, cells: list[str], cols: dict[str, in
             continue
         value = booleans.get(raw.casefold())
         if value is None:
-            b.warn("value-invalid", f"{name}: {raw!r} ist kein Ja/Nein-Wert "
+            b.warn(IssueCode.VALUE_INVALID, f"{name}: {raw!r} ist kein Ja/Nein-Wert "
                    f"({', '.join(sorted(booleans))}); als unbekannt gewertet. Eigene Werte unter "
                    "`booleans` in der Zuordnungsdatei eintragen.", loc)
         b.flag(svc, name, value)
@@ -803,19 +818,20 @@ def _attributes(b: _Builder, svc: _Service, cells: list[str], cols: dict[str, in
             if level in TRUST_LEVELS:
                 svc.trust.append(level)
             else:
-                b.warn("value-invalid", f"trust_level: {raw!r} ist unbekannt (erlaubt: "
+                b.warn(IssueCode.VALUE_INVALID, f"trust_level: {raw!r} ist unbekannt (erlaubt: "
                        f"{', '.join(TRUST_LEVELS)}); als unbekannt gewertet.", loc)
     if "priority" in cols:
         raw = _cell(cells, cols["priority"])
         if raw:
             prio = _number(raw)
             if prio is None or prio not in (1, 2, 3):
-                b.warn("value-invalid", f"priority: {raw!r} ist nicht 1, 2 oder 3; ignoriert.",
+                b.warn(IssueCode.VALUE_INVALID,
+                       f"priority: {raw!r} ist nicht 1, 2 oder 3; ignoriert.",
                        loc)
             elif svc.priority is None:
                 svc.priority = (int(prio), loc)
             elif svc.priority[0] != prio:
-                b.warn("conflict", f"OZG-Leistung {svc.ozg_id}: priority {raw} weicht von "
+                b.warn(IssueCode.CONFLICT, f"OZG-Leistung {svc.ozg_id}: priority {raw} weicht von "
                        f"{svc.priority[0]} ({_where(svc.priority[1], loc)}) ab; der erste "
                        "Wert bleibt.", loc)
     if "case_volume" in cols:
@@ -823,12 +839,13 @@ def _attributes(b: _Builder, svc: _Service, cells: list[str], cols: dict[str, in
         if raw:
             volume = _number(raw)
             if volume is None or volume < 0:
-                b.warn("value-invalid", f"case_volume: {raw!r} ist keine Fallzahl ≥ 0; "
+                b.warn(IssueCode.VALUE_INVALID, f"case_volume: {raw!r} ist keine Fallzahl ≥ 0; "
                        "ignoriert.", loc)
             elif svc.case_volume is None:
                 svc.case_volume = (volume, loc)
             elif svc.case_volume[0] != volume:
-                b.warn("conflict", f"OZG-Leistung {svc.ozg_id}: case_volume {raw} weicht von "
+                b.warn(IssueCode.CONFLICT,
+                       f"OZG-Leistung {svc.ozg_id}: case_volume {raw} weicht von "
                        f"{svc.case_volume[0]:g} ({_where(svc.case_volume[1], loc)}) ab; der "
                        "erste Wert bleibt.", loc)
 
@@ -876,7 +893,7 @@ def load_mapping(path: Path) -> Mapping:
             else getattr(container, "pos", (0, 0))
         return doc.loc(pos)
 
-    def error(code: str, message: str, where: Location) -> None:
+    def error(code: IssueCode, message: str, where: Location) -> None:
         issues.append(Issue(code, message, where))
 
     columns: dict[str, str] = {}
@@ -884,59 +901,63 @@ def load_mapping(path: Path) -> Mapping:
     sheet: str | None = None
     positions: dict[str, Location] = {}
     if not isinstance(data, dict):
-        error("type", "Die Zuordnungsdatei muss eine Zuordnung mit `columns:` sein.", loc(data))
+        error(IssueCode.TYPE,
+              "Die Zuordnungsdatei muss eine Zuordnung mit `columns:` sein.", loc(data))
         raise DataError(issues, f"{doc.path}: Zuordnungsdatei ist fehlerhaft.")
     for key in data:
         if key not in MAPPING_KEYS:
-            error("unknown-key", f"Unbekannter Schlüssel `{key}`."
+            error(IssueCode.UNKNOWN_KEY, f"Unbekannter Schlüssel `{key}`."
                   + did_you_mean(key, MAPPING_KEYS, list_allowed=True), loc(data, key))
     if data.get("format") not in (None, 1):
-        error("format", f"`format: {data['format']!r}` wird nicht unterstützt (nur 1).",
+        error(IssueCode.FORMAT, f"`format: {data['format']!r}` wird nicht unterstützt (nur 1).",
               loc(data, "format"))
     if data.get("sheet") is not None:
         if isinstance(data["sheet"], str | int) and not isinstance(data["sheet"], bool):
             sheet = str(data["sheet"])
         else:
-            error("type", "`sheet` muss der Name eines Tabellenblatts sein.", loc(data, "sheet"))
+            error(IssueCode.TYPE,
+                  "`sheet` muss der Name eines Tabellenblatts sein.", loc(data, "sheet"))
     cols = data.get("columns")
     if cols is None:
-        error("missing-key", "`columns:` fehlt: welche Spalte enthält welches Feld "
+        error(IssueCode.MISSING_KEY, "`columns:` fehlt: welche Spalte enthält welches Feld "
               "(ozg_id, name, themenfeld …)?", loc(data))
     elif not isinstance(cols, dict):
-        error("type", "`columns` muss eine Zuordnung sein (Feld: Spaltenüberschrift).",
+        error(IssueCode.TYPE, "`columns` muss eine Zuordnung sein (Feld: Spaltenüberschrift).",
               loc(data, "columns"))
     else:
         for key, value in cols.items():
             where = loc(cols, key)
             if key not in MAPPING_FIELDS:
-                error("unknown-field", f"Unbekanntes Feld `{key}` unter columns."
+                error(IssueCode.UNKNOWN_FIELD, f"Unbekanntes Feld `{key}` unter columns."
                       + did_you_mean(key, MAPPING_FIELDS, list_allowed=True), where)
                 continue
             if isinstance(value, bool) or not isinstance(value, str | int) or \
                     not str(value).strip():
-                error("type", f"columns.{key}: erwartet die Spaltenüberschrift als Text, ist "
+                error(IssueCode.TYPE,
+                      f"columns.{key}: erwartet die Spaltenüberschrift als Text, ist "
                       f"{value!r}.", where)
                 continue
             columns[key] = str(value).strip()
             positions[key] = where
         for key in MAPPING_REQUIRED:
             if key not in cols:
-                error("missing-field", f"columns: Pflichtfeld `{key}` fehlt.", loc(cols))
+                error(IssueCode.MISSING_FIELD, f"columns: Pflichtfeld `{key}` fehlt.", loc(cols))
     bools = data.get("booleans")
     if bools is not None:
         if not isinstance(bools, dict):
-            error("type", "`booleans` muss eine Zuordnung sein, z. B. {\"ja\": true, "
+            error(IssueCode.TYPE, "`booleans` muss eine Zuordnung sein, z. B. {\"ja\": true, "
                   "\"nein\": false}.", loc(data, "booleans"))
         else:
             for key, value in bools.items():
                 where = loc(bools, key)
                 if isinstance(key, bool) or key is None:
-                    error("type", f"booleans: der Schlüssel {key!r} wurde von YAML als "
+                    error(IssueCode.TYPE, f"booleans: der Schlüssel {key!r} wurde von YAML als "
                           "Wahrheitswert gelesen; in Anführungszeichen setzen (\"yes\", \"no\", "
                           "\"on\", \"off\").", where)
                     continue
                 if not isinstance(value, bool):
-                    error("type", f"booleans.{key}: muss true oder false sein, ist {value!r}.",
+                    error(IssueCode.TYPE,
+                          f"booleans.{key}: muss true oder false sein, ist {value!r}.",
                           where)
                     continue
                 booleans[str(key).strip().casefold()] = value

@@ -6,7 +6,6 @@ a command's `--catalogue` takes the built-in id, a store id or a file path.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ozgkompass.errors import OzgError, UserError
@@ -16,21 +15,11 @@ from ozgkompass.model.catalogue import (
     builtin_catalogue,
     load_catalogue,
 )
+from ozgkompass.paths import data_dir
 
-ENV_DATA_DIR = "OZGKOMPASS_DATA_DIR"
 CATALOGUE_SUBDIR = "catalogues"
 BUILTIN_REFS = (BUILTIN_ID, "builtin", "eingebaut")
 STORE_SUFFIXES = (".json", ".yaml", ".yml")
-
-
-def data_dir() -> Path:
-    """The per-user data folder (env OZGKOMPASS_DATA_DIR wins, e.g. for tests and servers)."""
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("ozgkompass"))
 
 
 def catalogues_dir() -> Path:

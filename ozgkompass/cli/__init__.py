@@ -104,7 +104,7 @@ class OzgGroup(TyperGroup):
 
     _listing = False
 
-    def main(self, args=None, *pos, **kwargs):  # type: ignore[no-untyped-def, override]
+    def main(self, args=None, *pos, **kwargs):  # type: ignore[no-untyped-def]
         import sys
 
         args = list(sys.argv[1:] if args is None else args)

@@ -11,6 +11,7 @@ import typer
 from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
 from ozgkompass.cli.output import console, dump_json, err_console, esc, simple_table
 from ozgkompass.errors import Issue, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 
 if TYPE_CHECKING:
     from ozgkompass.catalogue.importer import ImportResult
@@ -134,7 +135,7 @@ def _print_import(result: ImportResult, target: Path, all_warnings: bool) -> Non
             console.print(simple_table("Gründe", ["Grund", "Zeilen", "Beispiel"], [
                 [code, count, esc(next(i.message for i in rejected if i.code == code))]
                 for code, count in reasons.most_common()]))
-            by_code: dict[str, list[Issue]] = defaultdict(list)
+            by_code: dict[IssueCode, list[Issue]] = defaultdict(list)
             for issue in rejected:
                 by_code[issue.code].append(issue)
             for code, _count in reasons.most_common():
@@ -447,7 +448,7 @@ def update(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ozgkompass.catalogue import fim_api
-    from ozgkompass.catalogue.store import data_dir
+    from ozgkompass.paths import data_dir
 
     with Progress(TextColumn("Steckbriefe"), BarColumn(), MofNCompleteColumn(),
                   console=err_console.current(), transient=True) as bar:  # type: ignore[attr-defined]

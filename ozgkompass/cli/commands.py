@@ -11,6 +11,7 @@ from ozgkompass.cli import render
 from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, handle_errors
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 
 QuestionnaireOpt = Annotated[
     Path | None,
@@ -300,7 +301,7 @@ def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Iss
     except UserError as exc:  # the message already names the file
         shown = display_path(path)
         text = str(exc).removeprefix(f"{shown}: ")
-        return [Issue("file", text, Location(shown))], "?"
+        return [Issue(IssueCode.FILE, text, Location(shown))], "?"
     if doc.data is None or is_questionnaire(doc.data) or not is_answers(doc.data):
         _, issues = parse_questionnaire(doc)
         return issues, "Fragebogen"
@@ -315,7 +316,7 @@ def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Iss
         qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
                                 questionnaires_dir)
     except UserError as exc:
-        return [*issues, Issue("questionnaire", str(exc), Location(doc.path))], "Antworten"
+        return [*issues, Issue(IssueCode.QUESTIONNAIRE, str(exc), Location(doc.path))], "Antworten"
     from ozgkompass.masterdata.gv100ad import check_answer_set
 
     return [*issues, *check_answers(qn, aset).issues, *check_answer_set(aset)], "Antworten"

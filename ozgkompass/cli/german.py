@@ -127,7 +127,7 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
         if spec is None or spec.loader is None:
             return None
         loader, patch = spec.loader, self.patch
-        exec_module = loader.exec_module  # type: ignore[attr-defined]
+        exec_module = loader.exec_module
 
         def patched(module: Any) -> None:
             exec_module(module)

@@ -158,7 +158,7 @@ def assessment_summary(a: Any, top: int = 5) -> None:
 
 def _level_label(c: Any, level: int) -> str:
     names = {s.level: s.level_name for s in c.services}
-    return names.get(level, str(level)).replace(" (unbestätigt)", "")
+    return str(names.get(level, str(level))).replace(" (unbestätigt)", "")
 
 
 def catalogue_summary(a: Any, top: int = 5) -> None:

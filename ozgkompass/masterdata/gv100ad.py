@@ -22,6 +22,7 @@ from typing import Any
 
 from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.fsutil import atomic_write_text, read_input
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.laender import NAMES, code_from_ars
 
 MAX_BYTES = 50 * 1024 * 1024  # the whole file is about 5 MB
@@ -128,18 +129,18 @@ def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
         loc = Location(file=source, line=n)
         satzart = line[:2]
         if satzart not in _SATZARTEN:
-            issues.append(Issue("gv100ad-line", f"Satzart {satzart!r} ist unbekannt; Zeile "
+            issues.append(Issue(IssueCode.GV100AD_LINE, f"Satzart {satzart!r} ist unbekannt; Zeile "
                                 "übersprungen.", loc, "warning"))
             continue
         if len(line) < 72 or not line[2:10].isdigit():
-            issues.append(Issue("gv100ad-line", "Zeile ist kürzer als der Satzaufbau oder "
+            issues.append(Issue(IssueCode.GV100AD_LINE, "Zeile ist kürzer als der Satzaufbau oder "
                                 "hat keinen Gebietsstand; übersprungen.", loc, "warning"))
             continue
         if stand is None:
             try:
                 stand = datetime.strptime(line[2:10], "%Y%m%d").date().isoformat()
             except ValueError:
-                issues.append(Issue("gv100ad-line", f"Gebietsstand {line[2:10]!r} ist kein "
+                issues.append(Issue(IssueCode.GV100AD_LINE, f"Gebietsstand {line[2:10]!r} ist kein "
                                     "Datum; Zeile übersprungen.", loc, "warning"))
                 continue
         name = line[22:72].strip()
@@ -149,7 +150,7 @@ def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
         if satzart == "40":
             key = f"{land}{rb}{kreis}"
             if not key.isdigit():
-                issues.append(Issue("gv100ad-line", "Kreisschlüssel ist nicht numerisch; "
+                issues.append(Issue(IssueCode.GV100AD_LINE, "Kreisschlüssel ist nicht numerisch; "
                                     "übersprungen.", loc, "warning"))
                 continue
             kreise[key] = display_name(name, KINDS.get(kind, ("", None))[0])
@@ -157,7 +158,8 @@ def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
         elif satzart == "50":
             ars = f"{land}{rb}{kreis}{verband.strip().zfill(4)}000"
             if not ars.isdigit():
-                issues.append(Issue("gv100ad-line", "Verbandsschlüssel ist nicht numerisch; "
+                issues.append(Issue(IssueCode.GV100AD_LINE,
+                                    "Verbandsschlüssel ist nicht numerisch; "
                                     "übersprungen.", loc, "warning"))
                 continue
             raw.append((satzart, ars, name, kind, None))
@@ -165,7 +167,8 @@ def parse(text: str, source: str) -> tuple[Directory, list[Issue]]:
             ars = f"{land}{rb}{kreis}{verband}{gem}"
             pop_text = line[139:150].strip() if len(line) >= 150 else ""
             if not ars.isdigit() or (pop_text and not pop_text.isdigit()):
-                issues.append(Issue("gv100ad-line", "Gemeindeschlüssel oder Einwohnerzahl ist "
+                issues.append(Issue(IssueCode.GV100AD_LINE,
+                                    "Gemeindeschlüssel oder Einwohnerzahl ist "
                                     "nicht numerisch; übersprungen.", loc, "warning"))
                 continue
             raw.append((satzart, ars, name, kind, int(pop_text) if pop_text else None))
@@ -224,7 +227,7 @@ def read_file(path: Path) -> tuple[Directory, list[Issue]]:
 
 
 def store_path() -> Path:
-    from ozgkompass.catalogue.store import data_dir
+    from ozgkompass.paths import data_dir
 
     return data_dir() / STORE_SUBDIR / STORE_FILE
 
@@ -302,25 +305,26 @@ def check_municipality(municipality: Any, directory: Directory, file: str | None
     loc = Location(file=file)
     issues: list[Issue] = []
 
-    def warn(code: str, text: str) -> None:
+    def warn(code: IssueCode, text: str) -> None:
         issues.append(Issue(code, text, loc, "warning"))
 
     name = getattr(municipality, "name", "") or ""
     if _core(place.name) and _core(place.name) not in _core(name):
-        warn("gv100ad-name", f"municipality.name {name!r} passt nicht zum Regionalschlüssel "
+        warn(IssueCode.GV100AD_NAME,
+             f"municipality.name {name!r} passt nicht zum Regionalschlüssel "
              f"{ars}: laut {stand} „{place.display_name}“.")
     mtype = getattr(municipality, "type", None)
     if mtype and place.type and mtype != place.type:
-        warn("gv100ad-type", f"municipality.type {mtype!r} weicht ab: laut {stand} "
+        warn(IssueCode.GV100AD_TYPE, f"municipality.type {mtype!r} weicht ab: laut {stand} "
              f"{place.kind} ({place.type}).")
     kreis = getattr(municipality, "kreis", None)
     if kreis and place.kreis and _core(place.kreis) not in _core(kreis):
-        warn("gv100ad-kreis", f"municipality.kreis {kreis!r} weicht ab: laut {stand} "
+        warn(IssueCode.GV100AD_KREIS, f"municipality.kreis {kreis!r} weicht ab: laut {stand} "
              f"„{place.kreis}“.")
     pop = getattr(municipality, "population", None)
     if pop and place.population and abs(pop - place.population) > \
             POPULATION_TOLERANCE * place.population:
-        warn("gv100ad-population", f"municipality.population {pop} weicht um mehr als "
+        warn(IssueCode.GV100AD_POPULATION, f"municipality.population {pop} weicht um mehr als "
              f"{round(POPULATION_TOLERANCE * 100)} % ab: laut {stand} {place.population} "
              "Einwohner.")
     return issues

@@ -15,6 +15,7 @@ from typing import Any
 
 from ozgkompass import numbers
 from ozgkompass.errors import Issue, Location
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.memo import IdentityCache
 from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane_number
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
@@ -141,7 +142,8 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
         return None, ck.issues
     ck.keys(m, TOP_KEYS, ("questionnaire", "municipality", "answers"), "der Antwortdatei")
     if m.get("format", 1) != 1:
-        ck.error("format", f"Formatversion {m.get('format')!r} wird nicht unterstützt (nur 1).",
+        ck.error(IssueCode.FORMAT,
+                 f"Formatversion {m.get('format')!r} wird nicht unterstützt (nur 1).",
                  m.pos_of("format"))
     ref = QuestionnaireRef("?")
     rm = ck.mapping(m.get("questionnaire"), "`questionnaire`", m.pos_of("questionnaire")) \
@@ -149,7 +151,7 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
     if rm is not None:
         ck.keys(rm, REF_KEYS, ("id",), "`questionnaire`")
         if not isinstance(rm.get("id"), str):
-            ck.error("type", "`questionnaire.id` muss die ID des Fragebogens sein, z. B. "
+            ck.error(IssueCode.TYPE, "`questionnaire.id` muss die ID des Fragebogens sein, z. B. "
                      "ozg-kommune.", rm.pos_of("id"))
         ref = QuestionnaireRef(str(rm.get("id", "?")), _opt_str(rm.get("version")),
                                _opt_str(rm.get("hash")), rm.pos_of("id")[0])
@@ -161,13 +163,15 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
         ars = _opt_str(mm.get("ars"))
         raw_ars = mm.raw("ars") if isinstance(mm, YMap) else None
         if raw_ars is not None and ARS_RE.match(raw_ars):
-            ck.error("ars", f"Amtlicher Regionalschlüssel {raw_ars} steht ohne Anführungszeichen; "
+            ck.error(IssueCode.ARS,
+                     f"Amtlicher Regionalschlüssel {raw_ars} steht ohne Anführungszeichen; "
                      f"YAML liest ihn als Zahl ({mm.get('ars')}). So schreiben: "
                      f"ars: \"{raw_ars}\"", mm.pos_of("ars"))
             ars = None
         elif ars is not None and not ARS_RE.match(ars):
             shown = raw_ars or ars
-            ck.error("ars", f"Amtlicher Regionalschlüssel {shown!r} muss aus 12 Ziffern bestehen "
+            ck.error(IssueCode.ARS,
+                     f"Amtlicher Regionalschlüssel {shown!r} muss aus 12 Ziffern bestehen "
                      "(in Anführungszeichen, damit führende Nullen bleiben).", mm.pos_of("ars"))
             ars = None
         land_name = _opt_str(mm.get("land"))
@@ -176,17 +180,18 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
 
             by_ars, by_name = code_from_ars(ars), code_from_name(land_name)
             if by_name is None:
-                ck.warn("land", f"Land {land_name!r} ist unbekannt; erwartet wird der Name eines "
+                ck.warn(IssueCode.LAND,
+                        f"Land {land_name!r} ist unbekannt; erwartet wird der Name eines "
                         f"Landes, z. B. {NAMES['NI']}.", mm.pos_of("land"))
             elif by_ars != by_name:
-                ck.error("ars-land", f"Der Regionalschlüssel {ars} gehört zu "
+                ck.error(IssueCode.ARS_LAND, f"Der Regionalschlüssel {ars} gehört zu "
                          f"{NAMES.get(by_ars or '', 'keinem Land')} (erste zwei Ziffern "
                          f"{ars[:2]}), angegeben ist {land_name}; eines von beiden "
                          "korrigieren.", mm.pos_of("ars"))
         mtype = mm.get("type")
         mtype = OLD_MUNICIPALITY_TYPES.get(mtype, mtype) if isinstance(mtype, str) else mtype
         if mtype is not None and mtype not in MUNICIPALITY_TYPES:
-            ck.error("municipality-type", f"`type` {mtype!r} ist unbekannt."
+            ck.error(IssueCode.MUNICIPALITY_TYPE, f"`type` {mtype!r} ist unbekannt."
                      + did_you_mean(str(mtype), MUNICIPALITY_TYPES)
                      + f" Erlaubt: {', '.join(MUNICIPALITY_TYPES)}.", mm.pos_of("type"))
             mtype = None
@@ -197,15 +202,17 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                       f"{raw_pop.replace('.', '')} Einwohner gemeint, so schreiben: population: "
                       f"{raw_pop.replace('.', '')}" if raw_pop and
                       numbers.FILE_THOUSANDS.fullmatch(raw_pop) else "")
-            ck.error("population", f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}."
+            ck.error(IssueCode.POPULATION,
+                     f"`population` muss eine ganze Zahl ≥ 0 sein, ist {pop!r}."
                      + german, mm.pos_of("population"))
             pop = None
         elif pop is not None and pop > MAX_POPULATION:
-            ck.error("population", population_too_large(pop), mm.pos_of("population"))
+            ck.error(IssueCode.POPULATION, population_too_large(pop), mm.pos_of("population"))
             pop = None
         name = mm.get("name")
         if "name" in mm and (not isinstance(name, str | int) or not str(name).strip()):
-            ck.error("municipality-name", "Der Name der Kommune (`municipality.name`) fehlt oder "
+            ck.error(IssueCode.MUNICIPALITY_NAME,
+                     "Der Name der Kommune (`municipality.name`) fehlt oder "
                      "ist leer.", mm.pos_of("name"))
         scope: dict[str, tuple[str, ...]] = {"add": (), "remove": ()}
         if mm.get("scope") is not None:
@@ -217,7 +224,8 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
                     ids = ids if isinstance(ids, list) else [ids]
                     bad = [i for i in ids if not re.fullmatch(r"\d{5}", str(i))]
                     if bad:
-                        ck.error("scope", f"`scope.{key}`: {', '.join(map(repr, bad))} ist keine "
+                        ck.error(IssueCode.SCOPE,
+                                 f"`scope.{key}`: {', '.join(map(repr, bad))} ist keine "
                                  "fünfstellige OZG-ID (in Anführungszeichen, z. B. \"10519\").",
                                  sm.pos_of(key))
                     scope[key] = tuple(str(i) for i in ids)
@@ -233,7 +241,8 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             if isinstance(parts, str):
                 parts = [parts]
             elif not isinstance(parts, list):
-                ck.error("type", "`participants` muss eine Liste von Personen oder Rollen sein.",
+                ck.error(IssueCode.TYPE,
+                         "`participants` muss eine Liste von Personen oder Rollen sein.",
                          im.pos_of("participants"))
                 parts = []
             interview = Interview(_opt_str(im.get("date")), _opt_str(im.get("interviewer")),
@@ -253,21 +262,24 @@ def parse_answers(doc: LoadedYaml) -> tuple[AnswerSet | None, list[Issue]]:
             ck.keys(entry, ANSWER_KEYS, (), f"der Antwort auf {qid}")
             na = entry.get("na", False)
             if not isinstance(na, bool):
-                ck.error("type", f"`na` in der Antwort auf {qid} muss true oder false sein.",
+                ck.error(IssueCode.TYPE,
+                         f"`na` in der Antwort auf {qid} muss true oder false sein.",
                          entry.pos_of("na"))
                 na = False
             if na and entry.get("value") is not None:
-                ck.error("na-and-value", f"Antwort auf {qid} hat einen Wert und zugleich "
+                ck.error(IssueCode.NA_AND_VALUE, f"Antwort auf {qid} hat einen Wert und zugleich "
                          "`na: true`; eines von beiden entfernen.", entry.pos)
             unclear = entry.get("unclear")
             if "unclear" in entry:
                 if isinstance(unclear, dict | list) or not _opt_str(unclear):
-                    ck.error("unclear", f"`unclear` in der Antwort auf {qid} nennt, mit wem die "
+                    ck.error(IssueCode.UNCLEAR,
+                             f"`unclear` in der Antwort auf {qid} nennt, mit wem die "
                              "Frage zu klären ist, z. B. `unclear: IT-Dienstleister`.",
                              entry.pos_of("unclear"))
                     unclear = None
                 elif na or entry.get("value") is not None:
-                    ck.error("unclear-and-value", f"Antwort auf {qid} ist zugleich „weiß nicht / "
+                    ck.error(IssueCode.UNCLEAR_AND_VALUE,
+                             f"Antwort auf {qid} ist zugleich „weiß nicht / "
                              "klären mit …“ (`unclear`) und beantwortet oder „trifft nicht zu“; "
                              "eines davon entfernen.", entry.pos_of("unclear"))
             answers[str(qid)] = Answer(str(qid), entry.get("value"), na,
@@ -427,27 +439,28 @@ def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
         return loc(ans.line, ans.column)
 
     if aset.questionnaire.id != qn.id:
-        issues.append(Issue("questionnaire-id", f"Die Antworten gehören zu Fragebogen "
+        issues.append(Issue(IssueCode.QUESTIONNAIRE_ID, f"Die Antworten gehören zu Fragebogen "
                             f"{aset.questionnaire.id!r}, geprüft wird gegen {qn.id!r}.",
                             loc(aset.questionnaire.line)))
     elif aset.questionnaire.version and aset.questionnaire.version != qn.version:
-        issues.append(Issue("questionnaire-version", f"Die Antworten wurden zu Version "
+        issues.append(Issue(IssueCode.QUESTIONNAIRE_VERSION, f"Die Antworten wurden zu Version "
                             f"{aset.questionnaire.version} erfasst, der Fragebogen hat Version "
                             f"{qn.version}; Fragen können sich geändert haben.",
                             loc(aset.questionnaire.line),
                             "warning"))
     elif aset.questionnaire.hash and aset.questionnaire.hash != qn.hash:
-        issues.append(Issue("questionnaire-hash", "Der Fragebogen wurde seit der Erfassung "
+        issues.append(Issue(IssueCode.QUESTIONNAIRE_HASH, "Der Fragebogen wurde seit der Erfassung "
                             "verändert (anderer Inhalts-Hash bei gleicher Version); Ergebnisse "
                             "können abweichen.", loc(aset.questionnaire.line), "warning"))
     known = {q.id for q in qn.questions}
     unknown = [(qid, ans) for qid, ans in aset.answers.items() if qid not in known]
     for qid, ans in unknown[:MAX_PER_KIND]:
-        issues.append(Issue("unknown-question", f"Frage {qid!r} gibt es im Fragebogen "
+        issues.append(Issue(IssueCode.UNKNOWN_QUESTION, f"Frage {qid!r} gibt es im Fragebogen "
                             f"{qn.id} {qn.version} nicht." + did_you_mean(qid, known),
                             at(ans)))
     if len(unknown) > MAX_PER_KIND:
-        issues.append(Issue("unknown-question", f"… und {len(unknown) - MAX_PER_KIND} weitere "
+        issues.append(Issue(IssueCode.UNKNOWN_QUESTION,
+                            f"… und {len(unknown) - MAX_PER_KIND} weitere "
                             f"Fragen, die es im Fragebogen {qn.id} nicht gibt (ab "
                             f"{unknown[MAX_PER_KIND][0]!r}); passt die Datei zu diesem "
                             "Fragebogen?", at(unknown[MAX_PER_KIND][1])))
@@ -460,29 +473,34 @@ def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
         if ans is None or (ans.value is None and not ans.na) or ans.unclear:
             continue
         if not shown:
-            issues.append(Issue("hidden-answer", f"Frage {q.id!r} wird wegen ihrer Bedingung "
+            issues.append(Issue(IssueCode.HIDDEN_ANSWER,
+                                f"Frage {q.id!r} wird wegen ihrer Bedingung "
                                 f"({q.when.source}) nicht gestellt; die Antwort wird ignoriert.",  # type: ignore[union-attr]
                                 at(ans), "warning"))
             continue
         if ans.na:
             if not q.na_allowed:
-                issues.append(Issue("na-not-allowed", f"Frage {q.id!r} erlaubt „trifft nicht zu“ "
+                issues.append(Issue(IssueCode.NA_NOT_ALLOWED,
+                                    f"Frage {q.id!r} erlaubt „trifft nicht zu“ "
                                     "nicht; bitte eine Antwort geben.", at(ans)))
             elif q.na_reason_required and not ans.reason:
-                issues.append(Issue("na-reason", f"„Trifft nicht zu“ bei Frage {q.id!r} braucht "
+                issues.append(Issue(IssueCode.NA_REASON,
+                                    f"„Trifft nicht zu“ bei Frage {q.id!r} braucht "
                                     "eine Begründung (`reason`).", at(ans)))
             continue
         value = ans.value
         if q.type in (QType.NUMBER, QType.SCALE):  # German number writing (ozgkompass/numbers)
             value, hint, severity = numbers.in_file(value, ans.raw, q.unit)
             if hint:
-                issues.append(Issue("number-writing", f"Antwort auf {q.id!r}: {hint}.", at(ans),
+                issues.append(Issue(IssueCode.NUMBER_WRITING,
+                                    f"Antwort auf {q.id!r}: {hint}.", at(ans),
                                     severity or "error"))
                 if severity == "error":
                     continue
         value, problem = normalise_value(q, value)
         if problem:
-            issues.append(Issue("invalid-value", f"Antwort auf {q.id!r}: {problem}.", at(ans)))
+            issues.append(Issue(IssueCode.INVALID_VALUE,
+                                f"Antwort auf {q.id!r}: {problem}.", at(ans)))
             continue
         values[q.id] = value
     issues.extend(services_plausibility(qn, aset, values))
@@ -507,12 +525,13 @@ def services_plausibility(qn: Questionnaire, aset: AnswerSet,
         ans = aset.answers[q.id]
         where = Location(aset.path, ans.line, ans.column)
         if online > count:
-            out.append(Issue("services-count", f"{q.id}: {online} Leistung(en) als online "
+            out.append(Issue(IssueCode.SERVICES_COUNT, f"{q.id}: {online} Leistung(en) als online "
                              f"genannt, aber {COUNT_QUESTION} zählt nur {count:g} "
                              "Online-Dienst(e); eine der beiden Antworten prüfen.", where,
                              "warning"))
         elif count and not online and values[q.id]["nicht_online"]:
-            out.append(Issue("services-count", f"{q.id}: keine Leistung als online genannt, "
+            out.append(Issue(IssueCode.SERVICES_COUNT,
+                             f"{q.id}: keine Leistung als online genannt, "
                              f"aber {COUNT_QUESTION} zählt {count:g} Online-Dienst(e); "
                              "welche sind es?", where, "warning"))
     return out

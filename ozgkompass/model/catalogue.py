@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.common import did_you_mean
 
 FORMAT = 1
@@ -273,55 +274,61 @@ class _Parser:
                     return Location(self.shown, line, col or None)
         return Location(self.shown)
 
-    def error(self, code: str, message: str, container: Any, key: Any = None) -> None:
+    def error(self, code: IssueCode, message: str, container: Any, key: Any = None) -> None:
         self.issues.append(Issue(code, message, self.loc(container, key)))
 
-    def warn(self, code: str, message: str, container: Any, key: Any = None) -> None:
+    def warn(self, code: IssueCode, message: str, container: Any, key: Any = None) -> None:
         self.issues.append(Issue(code, message, self.loc(container, key), severity="warning"))
 
-    def check_keys(self, m: dict, allowed: tuple[str, ...], required: tuple[str, ...],
+    def check_keys(self, m: dict[str, Any], allowed: tuple[str, ...], required: tuple[str, ...],
                    what: str) -> None:
         for key in m:
             if key not in allowed:
-                self.error("unknown-key", f"{what}: unbekannter Schlüssel `{key}`."
+                self.error(IssueCode.UNKNOWN_KEY, f"{what}: unbekannter Schlüssel `{key}`."
                            + _hint(key, allowed), m, key)
         for key in required:
             if key not in m or m[key] is None:
-                self.error("missing-key", f"{what}: Pflichtschlüssel `{key}` fehlt.", m)
+                self.error(IssueCode.MISSING_KEY, f"{what}: Pflichtschlüssel `{key}` fehlt.", m)
 
-    def text(self, m: dict, key: str, what: str, *, required: bool = False) -> str | None:
+    def text(self, m: dict[str, Any], key: str, what: str, *, required: bool = False) -> str | None:
         value = m.get(key)
         if value is None:
             return None  # missing required keys are reported by check_keys
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error("type", f"{what}: `{key}` muss ein Text sein, ist {value!r}.", m, key)
+            self.error(IssueCode.TYPE,
+                       f"{what}: `{key}` muss ein Text sein, ist {value!r}.", m, key)
             return None
         text = str(value).strip()
         if not text:
             if required:
-                self.error("empty-text", f"{what}: `{key}` ist leer.", m, key)
+                self.error(IssueCode.EMPTY_TEXT, f"{what}: `{key}` ist leer.", m, key)
             return None
         return text
 
     def document(self, data: Any) -> Catalogue | None:
         if not isinstance(data, dict):
-            self.error("type", "Ein Katalog muss eine Zuordnung mit `id`, `version`, `services` "
+            self.error(IssueCode.TYPE,
+                       "Ein Katalog muss eine Zuordnung mit `id`, `version`, `services` "
                        "… sein (siehe docs/catalogue-format.md).", data)
             return None
         self.check_keys(data, TOP_KEYS, TOP_REQUIRED, "Katalog")
         fmt = data.get("format")
         if fmt is None:
-            self.warn("format-missing", "`format: 1` fehlt; Format 1 wird angenommen.", data)
+            self.warn(IssueCode.FORMAT_MISSING,
+                      "`format: 1` fehlt; Format 1 wird angenommen.", data)
         elif fmt != FORMAT:
-            self.error("format", f"`format: {fmt!r}` wird nicht unterstützt; diese Version liest "
+            self.error(IssueCode.FORMAT,
+                       f"`format: {fmt!r}` wird nicht unterstützt; diese Version liest "
                        f"Format {FORMAT}.", data, "format")
         cat_id = self.text(data, "id", "Katalog", required=True)
         if cat_id is not None and not ID_RE.match(cat_id):
-            self.error("bad-id", f"Katalog-ID {cat_id!r}: nur Kleinbuchstaben, Ziffern, `.`, `_` "
+            self.error(IssueCode.BAD_ID,
+                       f"Katalog-ID {cat_id!r}: nur Kleinbuchstaben, Ziffern, `.`, `_` "
                        "und `-` verwenden (z. B. `kommunal`).", data, "id")
         version = data.get("version")
         if isinstance(version, int | float) and not isinstance(version, bool):
-            self.warn("version-number", f"`version: {version}` ist eine Zahl; in Anführungszeichen "
+            self.warn(IssueCode.VERSION_NUMBER,
+                      f"`version: {version}` ist eine Zahl; in Anführungszeichen "
                       f"schreiben (\"{version}\"), sonst wird z. B. 2026.10 zu 2026.1.",
                       data, "version")
         version_text = self.text(data, "version", "Katalog", required=True)
@@ -340,15 +347,16 @@ class _Parser:
         return Catalogue(id=cat_id, version=version_text, title=title, source=source,
                          created=created, services=tuple(services))
 
-    def services(self, items: Any, parent: dict) -> list[OzgService] | None:
+    def services(self, items: Any, parent: dict[str, Any]) -> list[OzgService] | None:
         if items is None:
             return None
         if not isinstance(items, list):
-            self.error("type", "`services` muss eine Liste von OZG-Leistungen sein.", parent,
+            self.error(IssueCode.TYPE,
+                       "`services` muss eine Liste von OZG-Leistungen sein.", parent,
                        "services")
             return None
         if not items:
-            self.error("empty", "`services` ist leer: ein Katalog braucht mindestens eine "
+            self.error(IssueCode.EMPTY, "`services` ist leer: ein Katalog braucht mindestens eine "
                        "OZG-Leistung.", parent, "services")
         seen: dict[str, int] = {}
         result: list[OzgService] = []
@@ -358,10 +366,12 @@ class _Parser:
                 result.append(service)
         return result
 
-    def service(self, m: Any, index: int, items: list, seen: dict[str, int]) -> OzgService | None:
+    def service(self, m: Any, index: int, items: list[Any],
+                seen: dict[str, int]) -> OzgService | None:
         what = f"services[{index}]"
         if not isinstance(m, dict):
-            self.issues.append(Issue("type", f"{what}: eine OZG-Leistung muss eine Zuordnung "
+            self.issues.append(Issue(IssueCode.TYPE,
+                                     f"{what}: eine OZG-Leistung muss eine Zuordnung "
                                      "(ozg_id, name, themenfeld …) sein.",
                                      self._item_loc(items, index)))
             return None
@@ -372,13 +382,14 @@ class _Parser:
             if isinstance(raw_id, int) and not isinstance(raw_id, bool):
                 raw_id = str(raw_id)
             if not isinstance(raw_id, str) or not OZG_ID_RE.match(raw_id.strip()):
-                self.error("ozg-id", f"{what}: OZG-ID {raw_id!r} ist keine fünfstellige Zahl "
+                self.error(IssueCode.OZG_ID,
+                           f"{what}: OZG-ID {raw_id!r} ist keine fünfstellige Zahl "
                            "(z. B. \"10110\").", m, "ozg_id")
             else:
                 ozg_id = raw_id.strip()
                 what = f"OZG-Leistung {ozg_id}"
                 if ozg_id in seen:
-                    self.error("duplicate-ozg-id", f"{what} steht doppelt (zuerst als "
+                    self.error(IssueCode.DUPLICATE_OZG_ID, f"{what} steht doppelt (zuerst als "
                                f"services[{seen[ozg_id]}]); jede OZG-ID nur einmal eintragen.",
                                m, "ozg_id")
                 else:
@@ -399,21 +410,23 @@ class _Parser:
                 hint = (f" Meinten Sie `{by_label[raw_resp]}`?"
                         if isinstance(raw_resp, str) and raw_resp in by_label
                         else _hint(raw_resp, [r.value for r in Responsibility]))
-                self.error("responsibility", f"{what}: `responsibility: {raw_resp}` ist "
+                self.error(IssueCode.RESPONSIBILITY, f"{what}: `responsibility: {raw_resp}` ist "
                            f"unbekannt.{hint}", m, "responsibility")
         priority = m.get("priority")
         if priority is not None and (isinstance(priority, bool) or priority not in (1, 2, 3)):
-            self.error("priority", f"{what}: `priority` muss 1, 2 oder 3 sein, ist {priority!r}.",
+            self.error(IssueCode.PRIORITY,
+                       f"{what}: `priority` muss 1, 2 oder 3 sein, ist {priority!r}.",
                        m, "priority")
         case_volume = m.get("case_volume")
         if case_volume is not None and (isinstance(case_volume, bool)
                                         or not isinstance(case_volume, int | float)
                                         or case_volume < 0):
-            self.error("case-volume", f"{what}: `case_volume` muss eine Zahl ≥ 0 (Fälle pro Jahr) "
+            self.error(IssueCode.CASE_VOLUME,
+                       f"{what}: `case_volume` muss eine Zahl ≥ 0 (Fälle pro Jahr) "
                        f"sein, ist {case_volume!r}.", m, "case_volume")
         executed_by = m.get("executed_by")
         if executed_by is not None and executed_by not in EXECUTED_BY:
-            self.error("executed-by", f"{what}: `executed_by: {executed_by}` ist unbekannt."
+            self.error(IssueCode.EXECUTED_BY, f"{what}: `executed_by: {executed_by}` ist unbekannt."
                        + _hint(executed_by, EXECUTED_BY), m, "executed_by")
         by_land: list[tuple[str, str]] = []
         raw_land = m.get("executed_by_land")
@@ -421,22 +434,24 @@ class _Parser:
             from ozgkompass.model.laender import CODES
 
             if not isinstance(raw_land, dict):
-                self.error("type", f"{what}: `executed_by_land` muss eine Zuordnung Land → "
+                self.error(IssueCode.TYPE, f"{what}: `executed_by_land` muss eine Zuordnung Land → "
                            "Ebene sein, z. B. {BY: land}.", m, "executed_by_land")
             else:
                 for land, value in raw_land.items():
                     if land not in CODES:
-                        self.error("land", f"{what}: `executed_by_land`: {land!r} ist kein "
+                        self.error(IssueCode.LAND, f"{what}: `executed_by_land`: {land!r} ist kein "
                                    f"Länderkürzel ({', '.join(CODES)}).", raw_land, land)
                     elif value not in EXECUTED_BY:
-                        self.error("executed-by", f"{what}: `executed_by_land.{land}: {value}` "
+                        self.error(IssueCode.EXECUTED_BY,
+                                   f"{what}: `executed_by_land.{land}: {value}` "
                                    "ist unbekannt." + _hint(value, EXECUTED_BY), raw_land, land)
                     else:
                         by_land.append((str(land), str(value)))
         note = self.text(m, "note", what)
         wirkungskreis = m.get("wirkungskreis")
         if wirkungskreis is not None and wirkungskreis not in WIRKUNGSKREISE:
-            self.error("wirkungskreis", f"{what}: `wirkungskreis: {wirkungskreis}` ist unbekannt; "
+            self.error(IssueCode.WIRKUNGSKREIS,
+                       f"{what}: `wirkungskreis: {wirkungskreis}` ist unbekannt; "
                        f"erlaubt: {', '.join(WIRKUNGSKREISE)} oder null."
                        + _hint(wirkungskreis, WIRKUNGSKREISE), m, "wirkungskreis")
         sources = self.sources(m, what)
@@ -453,29 +468,32 @@ class _Parser:
             wirkungskreis=wirkungskreis, sources=sources,
         )
 
-    def sources(self, m: dict, what: str) -> tuple[str, ...]:
+    def sources(self, m: dict[str, Any], what: str) -> tuple[str, ...]:
         raw = m.get("sources")
         if raw is None:
             return ()
         items = raw if isinstance(raw, list) else [raw]
         if not all(isinstance(x, str) and x.strip() for x in items):
-            self.error("type", f"{what}: `sources` muss eine Liste von Quellenangaben (Text) sein.",
+            self.error(IssueCode.TYPE,
+                       f"{what}: `sources` muss eine Liste von Quellenangaben (Text) sein.",
                        m, "sources")
             return ()
         return tuple(x.strip() for x in items)
 
-    def leika(self, items: Any, parent: dict, what: str) -> list[LeikaService]:
+    def leika(self, items: Any, parent: dict[str, Any], what: str) -> list[LeikaService]:
         if items is None:
             return []
         if not isinstance(items, list):
-            self.error("type", f"{what}: `leika` muss eine Liste sein (Einträge mit key, name, "
+            self.error(IssueCode.TYPE,
+                       f"{what}: `leika` muss eine Liste sein (Einträge mit key, name, "
                        "typisierung).", parent, "leika")
             return []
         result = []
         for index, m in enumerate(items):
             where = f"{what}, leika[{index}]"
             if not isinstance(m, dict):
-                self.issues.append(Issue("type", f"{where}: muss eine Zuordnung mit key, name, "
+                self.issues.append(Issue(IssueCode.TYPE,
+                                         f"{where}: muss eine Zuordnung mit key, name, "
                                          "typisierung sein.", self._item_loc(items, index)))
                 continue
             self.check_keys(m, LEIKA_KEYS, ("name",), where)
@@ -484,7 +502,8 @@ class _Parser:
                 if isinstance(key, int) and not isinstance(key, bool):
                     key = str(key)
                 if not isinstance(key, str) or not LEIKA_KEY_RE.match(key):
-                    self.error("leika-key", f"{where}: LeiKa-Schlüssel {key!r} muss aus 14 Ziffern "
+                    self.error(IssueCode.LEIKA_KEY,
+                               f"{where}: LeiKa-Schlüssel {key!r} muss aus 14 Ziffern "
                                "bestehen (als Text) oder null sein.", m, "key")
                     key = None
             name = self.text(m, "name", where, required=True)
@@ -495,44 +514,48 @@ class _Parser:
                                            source_typisierung=source_typ))
         return result
 
-    def typisierung(self, m: dict, key: str, where: str, example: str) -> str | None:
+    def typisierung(self, m: dict[str, Any], key: str, where: str, example: str) -> str | None:
         """A Typisierung value as text ("4b"; numbers as YAML reads 4 are accepted)."""
         typ = m.get(key)
         if isinstance(typ, int | float) and not isinstance(typ, bool):
             typ = str(typ)
         if typ is not None and not isinstance(typ, str):
-            self.error("type", f"{where}: `{key}` muss ein Text wie \"{example}\" sein.", m, key)
+            self.error(IssueCode.TYPE,
+                       f"{where}: `{key}` muss ein Text wie \"{example}\" sein.", m, key)
             return None
         return (typ.strip() or None) if typ else None
 
-    def attributes(self, m: Any, parent: dict, what: str) -> ServiceAttributes:
+    def attributes(self, m: Any, parent: dict[str, Any], what: str) -> ServiceAttributes:
         if m is None:
             return ServiceAttributes()
         if not isinstance(m, dict):
-            self.error("type", f"{what}: `attributes` muss eine Zuordnung sein (fees: true …).",
+            self.error(IssueCode.TYPE,
+                       f"{what}: `attributes` muss eine Zuordnung sein (fees: true …).",
                        parent, "attributes")
             return ServiceAttributes()
         where = f"{what}, attributes"
         values: dict[str, Any] = {}
         for key, value in m.items():
             if key not in ATTRIBUTE_NAMES:
-                self.error("unknown-key", f"{where}: unbekanntes Merkmal `{key}`."
+                self.error(IssueCode.UNKNOWN_KEY, f"{where}: unbekanntes Merkmal `{key}`."
                            + _hint(key, ATTRIBUTE_NAMES), m, key)
                 continue
             if value is None:
                 continue
             if key == "trust_level":
                 if value not in TRUST_LEVELS:
-                    self.error("trust-level", f"{where}: `trust_level: {value}` ist unbekannt; "
+                    self.error(IssueCode.TRUST_LEVEL,
+                               f"{where}: `trust_level: {value}` ist unbekannt; "
                                f"erlaubt: {', '.join(TRUST_LEVELS)} oder null.", m, key)
                     continue
             elif key == "audience":
                 if value not in AUDIENCES:
-                    self.error("audience", f"{where}: `audience: {value}` ist unbekannt; "
+                    self.error(IssueCode.AUDIENCE, f"{where}: `audience: {value}` ist unbekannt; "
                                f"erlaubt: {', '.join(AUDIENCES)} oder null.", m, key)
                     continue
             elif not isinstance(value, bool):
-                self.error("type", f"{where}: `{key}` muss true, false oder null (unbekannt) "
+                self.error(IssueCode.TYPE,
+                           f"{where}: `{key}` muss true, false oder null (unbekannt) "
                            f"sein, ist {value!r}.", m, key)
                 continue
             values[key] = value
@@ -549,7 +572,7 @@ class _Parser:
         return sum(1 for i in self.issues if i.severity == "error")
 
 
-def parse_catalogue(data: dict, shown: str, positions: bool = True
+def parse_catalogue(data: dict[str, Any], shown: str, positions: bool = True
                     ) -> tuple[Catalogue | None, list[Issue]]:
     """Validate a parsed catalogue document; the catalogue is None when there are errors.
 
@@ -579,10 +602,11 @@ def parse_catalogue_bytes(raw: bytes, shown: str, kind: str) -> tuple[Catalogue 
         try:
             data = json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
-            return None, [Issue("encoding", f"Datei ist nicht UTF-8-kodiert (Byte {exc.start}).",
+            return None, [Issue(IssueCode.ENCODING,
+                                f"Datei ist nicht UTF-8-kodiert (Byte {exc.start}).",
                                 Location(shown))]
         except json.JSONDecodeError as exc:
-            return None, [Issue("json-syntax", f"JSON-Syntaxfehler: {exc.msg}.",
+            return None, [Issue(IssueCode.JSON_SYNTAX, f"JSON-Syntaxfehler: {exc.msg}.",
                                 Location(shown, exc.lineno, exc.colno))]
         except RecursionError:  # Python's decoder recurses once per level
             data = None

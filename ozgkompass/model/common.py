@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.yamlio import LoadedYaml, Pos, YList, YMap
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -56,23 +57,23 @@ class Checker:
     def loc(self, pos: Pos) -> Location:
         return self.doc.loc(pos)
 
-    def error(self, code: str, message: str, pos: Pos) -> None:
+    def error(self, code: IssueCode, message: str, pos: Pos) -> None:
         self.issues.append(Issue(code, message, self.loc(pos)))
 
-    def warn(self, code: str, message: str, pos: Pos) -> None:
+    def warn(self, code: IssueCode, message: str, pos: Pos) -> None:
         self.issues.append(Issue(code, message, self.loc(pos), severity="warning"))
 
     def mapping(self, value: Any, what: str, pos: Pos) -> YMap | None:
         if isinstance(value, YMap):
             return value
-        self.error("type", f"{what} muss eine Zuordnung (Schlüssel: Wert) sein.",
+        self.error(IssueCode.TYPE, f"{what} muss eine Zuordnung (Schlüssel: Wert) sein.",
                    getattr(value, "pos", pos))
         return None
 
     def listing(self, value: Any, what: str, pos: Pos) -> YList | None:
         if isinstance(value, YList):
             return value
-        self.error("type", f"{what} muss eine Liste sein (Einträge mit `- `).",
+        self.error(IssueCode.TYPE, f"{what} muss eine Liste sein (Einträge mit `- `).",
                    getattr(value, "pos", pos))
         return None
 
@@ -83,15 +84,17 @@ class Checker:
                 self.unknown_keys = getattr(self, "unknown_keys", 0) + 1
                 if self.unknown_keys > MAX_PER_KIND:
                     if self.unknown_keys == MAX_PER_KIND + 1:
-                        self.error("unknown-key", f"Weitere unbekannte Schlüssel (ab `{key}`) "
+                        self.error(IssueCode.UNKNOWN_KEY,
+                                   f"Weitere unbekannte Schlüssel (ab `{key}`) "
                                    f"werden nicht einzeln gemeldet; die ersten {MAX_PER_KIND} "
                                    "stehen oben.", m.pos_of(key))
                     continue
-                self.error("unknown-key", f"Unbekannter Schlüssel `{key}` in {what}."
+                self.error(IssueCode.UNKNOWN_KEY, f"Unbekannter Schlüssel `{key}` in {what}."
                            + did_you_mean(key, allowed, list_allowed=True), m.pos_of(key))
         for key in required:
             if key not in m:
-                self.error("missing-key", f"In {what} fehlt der Pflichtschlüssel `{key}`.", m.pos)
+                self.error(IssueCode.MISSING_KEY,
+                           f"In {what} fehlt der Pflichtschlüssel `{key}`.", m.pos)
 
     def text(self, m: YMap, key: str, what: str) -> Text | None:
         """A text value; a missing required key is reported by `keys()`."""
@@ -102,27 +105,31 @@ class Checker:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             text = str(value).strip()
             if not text:
-                self.error("empty-text", f"`{key}` in {what} ist leer.", pos)
+                self.error(IssueCode.EMPTY_TEXT, f"`{key}` in {what} ist leer.", pos)
                 return None
             return Text.of(text)
         if isinstance(value, YMap):
             pairs = []
             for lang, txt in value.items():
                 if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2}", lang):
-                    self.error("text-lang", f"`{key}` in {what}: {lang!r} ist kein Sprachcode "
+                    self.error(IssueCode.TEXT_LANG,
+                               f"`{key}` in {what}: {lang!r} ist kein Sprachcode "
                                "(zwei Kleinbuchstaben wie `de`, `en`).", value.pos_of(lang))
                     continue
                 if not isinstance(txt, str) or not txt.strip():
-                    self.error("empty-text", f"`{key}.{lang}` in {what} ist leer oder kein Text.",
+                    self.error(IssueCode.EMPTY_TEXT,
+                               f"`{key}.{lang}` in {what} ist leer oder kein Text.",
                                value.pos_of(lang))
                     continue
                 pairs.append((lang, txt.strip()))
             if "de" not in value:
-                self.error("text-no-de", f"`{key}` in {what} hat keinen deutschen Text (`de`).",
+                self.error(IssueCode.TEXT_NO_DE,
+                           f"`{key}` in {what} hat keinen deutschen Text (`de`).",
                            pos)
                 return None
             return Text(tuple(pairs)) if any(lang == "de" for lang, _ in pairs) else None
-        self.error("type", f"`{key}` in {what} muss ein Text oder {{de: …, en: …}} sein.", pos)
+        self.error(IssueCode.TYPE,
+                   f"`{key}` in {what} muss ein Text oder {{de: …, en: …}} sein.", pos)
         return None
 
     def number(self, m: YMap, key: str, what: str, default: float | None = None,
@@ -132,17 +139,20 @@ class Checker:
         value = m[key]
         pos = m.pos_of(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error("type", f"`{key}` in {what} muss eine Zahl sein, ist {value!r}.", pos)
+            self.error(IssueCode.TYPE,
+                       f"`{key}` in {what} muss eine Zahl sein, ist {value!r}.", pos)
             return default
         if not is_sane_number(value):
-            self.error("number", f"`{key}` in {what} ist keine gültige Zahl (unendlich, NaN oder "
+            self.error(IssueCode.NUMBER,
+                       f"`{key}` in {what} ist keine gültige Zahl (unendlich, NaN oder "
                        "zu groß).", pos)
             return default
         if positive and value <= 0:
-            self.error("weight", f"`{key}` in {what} muss größer als 0 sein, ist {value}.", pos)
+            self.error(IssueCode.WEIGHT,
+                       f"`{key}` in {what} muss größer als 0 sein, ist {value}.", pos)
             return default
         if minimum is not None and value < minimum:
-            self.error("range", f"`{key}` in {what} muss mindestens {minimum:g} sein, ist "
+            self.error(IssueCode.RANGE, f"`{key}` in {what} muss mindestens {minimum:g} sein, ist "
                        f"{value}.", pos)
             return default
         return float(value)
@@ -152,7 +162,8 @@ class Checker:
             return default
         value = m[key]
         if not isinstance(value, bool):
-            self.error("type", f"`{key}` in {what} muss true oder false sein, ist {value!r}.",
+            self.error(IssueCode.TYPE,
+                       f"`{key}` in {what} muss true oder false sein, ist {value!r}.",
                        m.pos_of(key))
             return default
         return value
@@ -164,11 +175,11 @@ class Checker:
             return None
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.error("type", f"`{key}` in {what} muss ein Text sein.", m.pos_of(key))
+            self.error(IssueCode.TYPE, f"`{key}` in {what} muss ein Text sein.", m.pos_of(key))
             return None
         value = str(value)
         if not pattern.match(value):
-            self.error("bad-id", f"`{key}` {value!r} in {what}: {rule}.", m.pos_of(key))
+            self.error(IssueCode.BAD_ID, f"`{key}` {value!r} in {what}: {rule}.", m.pos_of(key))
         return value
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import DataError, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.common import Checker
 from ozgkompass.yamlio import parse_yaml, read_limited
 
@@ -128,7 +129,7 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
         ck.keys(lm, ["level", "name", "description"], ["level", "name"], "einer Stufe")
         n = lm.get("level")
         if not isinstance(n, int) or n != i:
-            ck.error("level-order", f"Stufen müssen bei 0 beginnen und lückenlos steigen; "
+            ck.error(IssueCode.LEVEL_ORDER, f"Stufen müssen bei 0 beginnen und lückenlos steigen; "
                      f"erwartet {i}, gefunden {n!r}.", lm.pos)
         levels.append(Level(int(n) if isinstance(n, int) else i, str(lm.get("name", "")),
                             str(lm.get("description", "") or "")))
@@ -141,10 +142,10 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
                 "einem Kriterium")
         applies = cm.get("applies_if")
         if applies is not None and applies not in APPLIES_IF:
-            ck.error("applies-if", f"`applies_if` {applies!r} unbekannt; erlaubt: "
+            ck.error(IssueCode.APPLIES_IF, f"`applies_if` {applies!r} unbekannt; erlaubt: "
                      f"{', '.join(APPLIES_IF)}.", cm.pos_of("applies_if"))
         if any(c.id == cm.get("id") for c in criteria):
-            ck.error("duplicate-id", f"Kriterium {cm.get('id')!r} doppelt.", cm.pos)
+            ck.error(IssueCode.DUPLICATE_ID, f"Kriterium {cm.get('id')!r} doppelt.", cm.pos)
         criteria.append(Criterion(str(cm.get("id")), str(cm.get("name")),
                                   str(cm.get("description", "") or ""), applies))
     ids = [c.id for c in criteria]
@@ -152,8 +153,8 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
     req: Any = ck.mapping(m.get("requires"), "`requires`", m.pos) or {}
     for lv, crits in req.items():
         if not isinstance(lv, int) or not any(x.level == lv for x in levels):
-            ck.error("requires", f"`requires`: {lv!r} ist keine Stufe des Modells.",
-                     req.pos_of(lv))  # type: ignore[attr-defined]
+            ck.error(IssueCode.REQUIRES, f"`requires`: {lv!r} ist keine Stufe des Modells.",
+                     req.pos_of(lv))
             continue
         if crits == "all":
             requires.append((lv, tuple(ids)))
@@ -161,8 +162,9 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
         names = [c for c in (crits or []) if isinstance(c, str)]
         for c in names:
             if c not in ids:
-                ck.error("unknown-criterion", f"`requires` {lv}: Kriterium {c!r} unbekannt.",
-                         req.pos_of(lv))  # type: ignore[attr-defined]
+                ck.error(IssueCode.UNKNOWN_CRITERION,
+                         f"`requires` {lv}: Kriterium {c!r} unbekannt.",
+                         req.pos_of(lv))
         requires.append((lv, tuple(names)))
     translate: list[tuple[str, tuple[tuple[int, int], ...]]] = []
     tf = ck.mapping(m["translate_from"], "`translate_from`", m.pos_of("translate_from")) \
@@ -171,21 +173,26 @@ def parse_model(text: str | bytes, shown: str) -> MaturityModel:
         table = spec.get("levels") if isinstance(spec, dict) else None
         if not isinstance(table, dict) or not all(
                 isinstance(a, int) and isinstance(b, int) for a, b in table.items()):
-            ck.error("translate-from", f"`translate_from.{other}` braucht `levels: {{alte Stufe: "
+            ck.error(IssueCode.TRANSLATE_FROM,
+                     f"`translate_from.{other}` braucht `levels: {{alte Stufe: "
                      "neue Stufe, …}}` mit ganzen Zahlen.", tf.pos_of(other))  # type: ignore[union-attr]
             continue
         translate.append((str(other), tuple(table.items())))
     if not levels:
-        ck.error("levels", "Ein Reifegradmodell braucht mindestens die Stufen 0 und 1.", m.pos)
+        ck.error(IssueCode.LEVELS,
+                 "Ein Reifegradmodell braucht mindestens die Stufen 0 und 1.", m.pos)
     compliant = m.get("compliant_level")
     if levels and (not isinstance(compliant, int) or not 0 <= compliant <= levels[-1].level):
-        ck.error("compliant-level", "`compliant_level` muss eine Stufe des Modells sein.", m.pos)
+        ck.error(IssueCode.COMPLIANT_LEVEL,
+                 "`compliant_level` muss eine Stufe des Modells sein.", m.pos)
     optional_levels: dict[str, int | None] = {}
-    for key in ("sdg_level", "in_person_level", "frontend_level"):
+    for key, code in (("sdg_level", IssueCode.SDG_LEVEL),
+                      ("in_person_level", IssueCode.IN_PERSON_LEVEL),
+                      ("frontend_level", IssueCode.FRONTEND_LEVEL)):
         value = m.get(key)
         if value is not None and levels and (isinstance(value, bool) or not isinstance(value, int)
                                              or not 0 <= value <= levels[-1].level):
-            ck.error(key.replace("_", "-"), f"`{key}` muss eine Stufe des Modells sein.",
+            ck.error(code, f"`{key}` muss eine Stufe des Modells sein.",
                      m.pos_of(key))
             value = None
         optional_levels[key] = value

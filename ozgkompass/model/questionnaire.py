@@ -14,6 +14,7 @@ from typing import Any
 
 from ozgkompass.errors import DataError, Issue
 from ozgkompass.expressions import Condition, ExpressionError, parse
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.common import (
     QUESTION_ID_RE,
     RESPONSIBLE,
@@ -241,27 +242,29 @@ class _QuestionnaireParser:
             return None
         ck.keys(m, TOP_KEYS, ("id", "version", "title", "areas"), "dem Fragebogen")
         if m.get("format", 1) != 1:
-            ck.error("format", f"Formatversion {m.get('format')!r} wird nicht unterstützt; "
+            ck.error(IssueCode.FORMAT, f"Formatversion {m.get('format')!r} wird nicht unterstützt; "
                      "diese ozgkompass-Version liest Format 1.", m.pos_of("format"))
         qid = ck.ident(m, "id", "dem Fragebogen")
         version = m.get("version")
         if version is not None and not isinstance(version, str | int | float):
-            ck.error("type", "`version` muss ein Text sein, z. B. \"1.0.0\".", m.pos_of("version"))
+            ck.error(IssueCode.TYPE,
+                     "`version` muss ein Text sein, z. B. \"1.0.0\".", m.pos_of("version"))
         title = ck.text(m, "title", "dem Fragebogen")
         description = ck.text(m, "description", "dem Fragebogen")
         languages = m.get("languages", ["de"])
         if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-            ck.error("type", "`languages` muss eine Liste von Sprachcodes sein, z. B. [de, en].",
+            ck.error(IssueCode.TYPE,
+                     "`languages` muss eine Liste von Sprachcodes sein, z. B. [de, en].",
                      m.pos_of("languages"))
             languages = ["de"]
         model_id = m.get("maturity_model", DEFAULT_MODEL)
         if not isinstance(model_id, str):
-            ck.error("type", "`maturity_model` muss ein Text sein, z. B. reifegrad-1.1.",
+            ck.error(IssueCode.TYPE, "`maturity_model` muss ein Text sein, z. B. reifegrad-1.1.",
                      m.pos_of("maturity_model"))
             model_id = DEFAULT_MODEL
         self.model = self.models.get(model_id)
         if self.model is None:
-            ck.error("unknown-model", f"Reifegradmodell {model_id!r} ist unbekannt."
+            ck.error(IssueCode.UNKNOWN_MODEL, f"Reifegradmodell {model_id!r} ist unbekannt."
                      + did_you_mean(str(model_id), self.models)
                      + f" Verfügbar: {', '.join(self.models)}.", m.pos_of("maturity_model"))
         bands = self._bands(m)
@@ -276,7 +279,8 @@ class _QuestionnaireParser:
         raw_areas = ck.listing(m.get("areas"), "`areas`", m.pos_of("areas")) if "areas" in m \
             else None
         if raw_areas is not None and not raw_areas:
-            ck.error("empty", "`areas` ist leer; ein Fragebogen braucht mindestens einen Bereich.",
+            ck.error(IssueCode.EMPTY,
+                     "`areas` ist leer; ein Fragebogen braucht mindestens einen Bereich.",
                      m.pos_of("areas"))
         for i, raw in enumerate(raw_areas or []):
             am = ck.mapping(raw, f"Bereich {i + 1}", raw_areas.pos_of(i))  # type: ignore[union-attr]
@@ -286,7 +290,8 @@ class _QuestionnaireParser:
             if area is None:
                 continue
             if area.id in area_ids:
-                ck.error("duplicate-id", f"Bereichs-ID {area.id!r} kommt doppelt vor (zuerst "
+                ck.error(IssueCode.DUPLICATE_ID,
+                         f"Bereichs-ID {area.id!r} kommt doppelt vor (zuerst "
                          f"Zeile {area_ids[area.id]}).", am.pos_of("id"))
             else:
                 area_ids[area.id] = am.pos_of("id")[0]
@@ -312,11 +317,13 @@ class _QuestionnaireParser:
             ck.keys(bm, BAND_KEYS, ("min", "name"), "einem Reifeband")
             lo = ck.number(bm, "min", "einem Reifeband", minimum=0)
             if lo is not None and bands and lo <= bands[-1].min:
-                ck.error("band-order", "`maturity_bands` müssen nach `min` aufsteigend sortiert "
+                ck.error(IssueCode.BAND_ORDER,
+                         "`maturity_bands` müssen nach `min` aufsteigend sortiert "
                          "sein.", bm.pos_of("min"))
             bands.append(Band(lo or 0, str(bm.get("name", "")), str(bm.get("description", ""))))
         if bands and bands[0].min != 0:
-            ck.error("band-start", "Das erste Reifeband muss bei `min: 0` beginnen.", raw.pos)  # type: ignore[union-attr]
+            ck.error(IssueCode.BAND_START,
+                     "Das erste Reifeband muss bei `min: 0` beginnen.", raw.pos)  # type: ignore[union-attr]
         return tuple(bands) or DEFAULT_BANDS
 
     def _area(self, am: YMap, i: int) -> Area | None:
@@ -331,7 +338,7 @@ class _QuestionnaireParser:
         raw = ck.listing(am.get("questions"), "`questions`", am.pos_of("questions")) \
             if "questions" in am else None
         if raw is not None and not raw:
-            ck.error("empty", f"{what} hat keine Fragen.", am.pos_of("questions"))
+            ck.error(IssueCode.EMPTY, f"{what} hat keine Fragen.", am.pos_of("questions"))
         for j, item in enumerate(raw or []):
             qm = ck.mapping(item, f"Frage {j + 1} in {what}", raw.pos_of(j))  # type: ignore[union-attr]
             if qm is None:
@@ -351,7 +358,7 @@ class _QuestionnaireParser:
         what = f"Frage {qid}" if qid else "einer Frage"
         ck.keys(qm, QUESTION_KEYS, ("id", "text", "type"), what if qid else "einer Frage")
         if qid is not None and qid in self.seen:
-            ck.error("duplicate-id", f"Fragen-ID {qid!r} kommt doppelt vor (zuerst Zeile "
+            ck.error(IssueCode.DUPLICATE_ID, f"Fragen-ID {qid!r} kommt doppelt vor (zuerst Zeile "
                      f"{self.seen[qid].line}). IDs müssen im ganzen Fragebogen eindeutig sein.",
                      qm.pos_of("id"))
         text = ck.text(qm, "text", what)
@@ -362,7 +369,7 @@ class _QuestionnaireParser:
             try:
                 qtype = QType(raw_type)
             except ValueError:
-                ck.error("bad-type", f"Fragetyp {raw_type!r} in {what} ist unbekannt."
+                ck.error(IssueCode.BAD_TYPE, f"Fragetyp {raw_type!r} in {what} ist unbekannt."
                          + did_you_mean(str(raw_type), [t.value for t in QType])
                          + f" Erlaubt: {', '.join(t.value for t in QType)}.", qm.pos_of("type"))
         weight = ck.number(qm, "weight", what, default=1.0, positive=True)
@@ -378,30 +385,33 @@ class _QuestionnaireParser:
         if qtype in (QType.SINGLE, QType.MULTIPLE, QType.YES_NO):
             options = self._options(qm, what, qtype)
         elif "options" in qm:
-            ck.error("options-not-allowed", f"{what}: Fragen vom Typ {qtype} haben keine "
+            ck.error(IssueCode.OPTIONS_NOT_ALLOWED, f"{what}: Fragen vom Typ {qtype} haben keine "
                      "`options`.", qm.pos_of("options"))
         if qtype is QType.SCALE:
             qmin, qmax, labels = self._scale(qm, what)
         else:
             for key in ("min", "max", "labels"):
                 if key in qm:
-                    ck.error("key-not-allowed", f"`{key}` gibt es nur bei Fragen vom Typ scale "
+                    ck.error(IssueCode.KEY_NOT_ALLOWED,
+                             f"`{key}` gibt es nur bei Fragen vom Typ scale "
                              f"({what} ist {qtype}).", qm.pos_of(key))
         if qtype is QType.NUMBER:
             thresholds = self._thresholds(qm, what)
         else:
             for key in ("thresholds", "unit"):
                 if key in qm:
-                    ck.error("key-not-allowed", f"`{key}` gibt es nur bei Fragen vom Typ number "
+                    ck.error(IssueCode.KEY_NOT_ALLOWED,
+                             f"`{key}` gibt es nur bei Fragen vom Typ number "
                              f"({what} ist {qtype}).", qm.pos_of(key))
         group_by = None
         if qtype is QType.SERVICES:
             group_by = str(qm.get("group_by", "themenfeld"))
             if group_by not in GROUP_BY:
-                ck.error("group-by", f"`group_by` in {what}: {group_by!r} ist nicht erlaubt; "
+                ck.error(IssueCode.GROUP_BY,
+                         f"`group_by` in {what}: {group_by!r} ist nicht erlaubt; "
                          f"möglich: {', '.join(GROUP_BY)}.", qm.pos_of("group_by"))
         elif "group_by" in qm:
-            ck.error("key-not-allowed", f"`group_by` gibt es nur bei Fragen vom Typ "
+            ck.error(IssueCode.KEY_NOT_ALLOWED, f"`group_by` gibt es nur bei Fragen vom Typ "
                      f"services_online ({what} ist {qtype}).", qm.pos_of("group_by"))
         if qid is None or text is None or qtype is None:
             return None
@@ -427,7 +437,7 @@ class _QuestionnaireParser:
             allowed = self.ck.boolean(raw, "allowed", f"`na` von {what}", default=True)
             reason = self.ck.boolean(raw, "reason_required", f"`na` von {what}", default=False)
             return allowed, reason and allowed
-        self.ck.error("type", f"`na` in {what} muss true/false oder {{allowed: true, "
+        self.ck.error(IssueCode.TYPE, f"`na` in {what} muss true/false oder {{allowed: true, "
                       "reason_required: true}} sein.", qm.pos_of("na"))
         return False, False
 
@@ -436,7 +446,7 @@ class _QuestionnaireParser:
             return None
         value = m["responsible"]
         if not isinstance(value, str) or value not in RESPONSIBLE:
-            self.ck.error("responsible", f"`responsible` {value!r} in {what} ist unbekannt."
+            self.ck.error(IssueCode.RESPONSIBLE, f"`responsible` {value!r} in {what} ist unbekannt."
                           + did_you_mean(str(value), RESPONSIBLE)
                           + f" Erlaubt: {', '.join(RESPONSIBLE)}.", m.pos_of("responsible"))
             return None
@@ -453,13 +463,14 @@ class _QuestionnaireParser:
         def at(expr_col: int) -> tuple[int, int]:
             return (line, base_col + expr_col - 1) if exact else (line, base_col)
         if not isinstance(raw, str):
-            self.ck.error("type", f"`when` in {what} muss ein Text sein, z. B. 'x == \"ja\"'.",
+            self.ck.error(IssueCode.TYPE,
+                          f"`when` in {what} muss ein Text sein, z. B. 'x == \"ja\"'.",
                           (line, col))
             return None
         try:
             cond = parse(raw)
         except ExpressionError as exc:
-            self.ck.error("condition-syntax", f"Bedingung in {what}: {exc.message}",
+            self.ck.error(IssueCode.CONDITION_SYNTAX, f"Bedingung in {what}: {exc.message}",
                           at(exc.column))
             return None
         ok = True
@@ -468,11 +479,13 @@ class _QuestionnaireParser:
                 continue
             ok = False
             if ref in self.all_ids:
-                self.ck.error("condition-later", f"Bedingung in {what} verweist auf {ref!r}, die "
+                self.ck.error(IssueCode.CONDITION_LATER,
+                              f"Bedingung in {what} verweist auf {ref!r}, die "
                               "erst später gefragt wird. Bedingungen dürfen nur frühere Fragen "
                               "prüfen; Reihenfolge ändern.", at(rcol))
             else:
-                self.ck.error("condition-unknown", f"Bedingung in {what} verweist auf unbekannte "
+                self.ck.error(IssueCode.CONDITION_UNKNOWN,
+                              f"Bedingung in {what} verweist auf unbekannte "
                               f"Frage {ref!r}." + did_you_mean(ref, self.seen), at(rcol))
         if ok:
             for ref, value, rcol in cond.compared_values():
@@ -480,12 +493,14 @@ class _QuestionnaireParser:
                 allowed = [o.value for o in target.effective_options()]
                 if target.type in (QType.SINGLE, QType.MULTIPLE, QType.YES_NO) \
                         and value not in allowed:
-                    self.ck.error("condition-value", f"Bedingung in {what}: {value!r} ist keine "
+                    self.ck.error(IssueCode.CONDITION_VALUE,
+                                  f"Bedingung in {what}: {value!r} ist keine "
                                   f"Antwortoption von {ref!r}." + did_you_mean(str(value), allowed)
                                   + f" Möglich: {', '.join(allowed)}.", at(rcol))
                 if target.type in (QType.NUMBER, QType.SCALE) and (
                         isinstance(value, bool) or not isinstance(value, int | float)):
-                    self.ck.error("condition-value", f"Bedingung in {what}: {ref!r} ist eine "
+                    self.ck.error(IssueCode.CONDITION_VALUE,
+                                  f"Bedingung in {what}: {ref!r} ist eine "
                                   f"Zahl, verglichen wird mit {value!r}.", at(rcol))
         return cond
 
@@ -501,7 +516,7 @@ class _QuestionnaireParser:
             for mid, spec in (bm or {}).items():
                 model = self.models.get(mid)
                 if model is None:
-                    self.ck.error("unknown-model", f"`criteria_by_model` in {what}: "
+                    self.ck.error(IssueCode.UNKNOWN_MODEL, f"`criteria_by_model` in {what}: "
                                   f"Reifegradmodell {mid!r} ist unbekannt."
                                   + did_you_mean(str(mid), self.models),
                                   bm.pos_of(mid))  # type: ignore[union-attr]
@@ -518,14 +533,16 @@ class _QuestionnaireParser:
         out = []
         for cid, level in cm.items():
             if model.criterion(str(cid)) is None:
-                self.ck.error("unknown-criterion", f"Kriterium {cid!r} in {what} gibt es im "
+                self.ck.error(IssueCode.UNKNOWN_CRITERION,
+                              f"Kriterium {cid!r} in {what} gibt es im "
                               f"Reifegradmodell {model.id} nicht."
                               + did_you_mean(str(cid), model.criterion_ids)
                               + f" Kriterien: {', '.join(model.criterion_ids)}.", cm.pos_of(cid))
                 continue
             if isinstance(level, bool) or not isinstance(level, int) or not (
                     model.lowest_level <= level <= model.highest_level):
-                self.ck.error("criterion-level", f"Stufe {level!r} für Kriterium {cid!r} in "
+                self.ck.error(IssueCode.CRITERION_LEVEL,
+                              f"Stufe {level!r} für Kriterium {cid!r} in "
                               f"{what}: erlaubt sind ganze Zahlen {model.lowest_level}–"
                               f"{model.highest_level} ({model.id}).", cm.pos_of(cid))
                 continue
@@ -542,7 +559,7 @@ class _QuestionnaireParser:
             if isinstance(value, bool):  # YAML reads ja/nein unquoted as strings, true/false not
                 value = "ja" if value else "nein"
             if not isinstance(value, str | int) or not VALUE_RE.match(str(value)):
-                ck.error("bad-value", f"`value` {value!r} in {owhat}: nur Kleinbuchstaben, "
+                ck.error(IssueCode.BAD_VALUE, f"`value` {value!r} in {owhat}: nur Kleinbuchstaben, "
                          "Ziffern, `_` und `-`.", om.pos_of("value"))
         label = ck.text(om, "label", owhat)
         score = ck.number(om, "score", owhat, minimum=0)
@@ -551,7 +568,8 @@ class _QuestionnaireParser:
         otherwise: tuple[tuple[str, int], ...] = ()
         if "otherwise" in om:
             if len(applies_to) != 1:
-                ck.error("otherwise", f"`otherwise` in {owhat} gilt für die Leistungen außerhalb "
+                ck.error(IssueCode.OTHERWISE,
+                         f"`otherwise` in {owhat} gilt für die Leistungen außerhalb "
                          "von `applies_to` und braucht darum `applies_to` mit genau einem "
                          "Merkmal.", om.pos_of("otherwise"))
             else:
@@ -559,7 +577,8 @@ class _QuestionnaireParser:
                                                om.pos_of("otherwise"))
         exclusive = ck.boolean(om, "exclusive", owhat, default=False)
         if exclusive and qtype is not QType.MULTIPLE:
-            ck.error("exclusive", f"`exclusive` in {owhat} gibt es nur bei multiple_choice.",
+            ck.error(IssueCode.EXCLUSIVE,
+                     f"`exclusive` in {owhat} gibt es nur bei multiple_choice.",
                      om.pos_of("exclusive"))
         lo = ck.number(om, "min", owhat) if "min" in keys else None
         return Option(
@@ -580,7 +599,8 @@ class _QuestionnaireParser:
         out = []
         for attr, raw in (am or {}).items():
             if attr not in ATTRIBUTE_NAMES:
-                self.ck.error("unknown-key", f"`applies_to` in {what}: Merkmal {attr!r} gibt es "
+                self.ck.error(IssueCode.UNKNOWN_KEY,
+                              f"`applies_to` in {what}: Merkmal {attr!r} gibt es "
                               "im Katalog nicht." + did_you_mean(str(attr), ATTRIBUTE_NAMES),
                               am.pos_of(attr))  # type: ignore[union-attr]
                 continue
@@ -590,7 +610,8 @@ class _QuestionnaireParser:
             bad = [v for v in values if v not in allowed or (allowed == (True, False)
                                                              and not isinstance(v, bool))]
             if bad or not values:
-                self.ck.error("applies-to", f"`applies_to.{attr}` in {what}: {bad or raw!r} ist "
+                self.ck.error(IssueCode.APPLIES_TO,
+                              f"`applies_to.{attr}` in {what}: {bad or raw!r} ist "
                               f"nicht erlaubt; möglich: {', '.join(map(str, allowed))}.",
                               am.pos_of(attr))  # type: ignore[union-attr]
                 continue
@@ -602,7 +623,7 @@ class _QuestionnaireParser:
         if "options" not in qm:
             if qtype is QType.YES_NO:
                 return []
-            ck.error("missing-key", f"{what} (Typ {qtype}) braucht `options`.", qm.pos)
+            ck.error(IssueCode.MISSING_KEY, f"{what} (Typ {qtype}) braucht `options`.", qm.pos)
             return []
         raw = ck.listing(qm["options"], f"`options` von {what}", qm.pos_of("options"))
         options: list[Option] = []
@@ -613,21 +634,24 @@ class _QuestionnaireParser:
                 continue
             opt = self._option(om, what, OPTION_KEYS, qtype)
             if opt.value in seen:
-                ck.error("duplicate-value", f"Optionswert {opt.value!r} kommt in {what} doppelt "
+                ck.error(IssueCode.DUPLICATE_VALUE,
+                         f"Optionswert {opt.value!r} kommt in {what} doppelt "
                          f"vor (zuerst Zeile {seen[opt.value]}).", om.pos_of("value"))
             seen.setdefault(opt.value, om.pos[0])
             options.append(opt)
         if raw is not None and qtype is not QType.YES_NO and len(options) < 2:
-            ck.error("few-options", f"{what} braucht mindestens zwei Optionen.",
+            ck.error(IssueCode.FEW_OPTIONS, f"{what} braucht mindestens zwei Optionen.",
                      qm.pos_of("options"))
         if qtype is QType.YES_NO and raw is not None:
             values = sorted(o.value for o in options)
             if values != ["ja", "nein"]:
-                ck.error("yes-no-options", f"{what}: Optionen einer Ja/Nein-Frage müssen genau die "
+                ck.error(IssueCode.YES_NO_OPTIONS,
+                         f"{what}: Optionen einer Ja/Nein-Frage müssen genau die "
                          f"Werte `ja` und `nein` haben, gefunden: {', '.join(values) or 'keine'}.",
                          qm.pos_of("options"))
         if options and max(o.score for o in options) <= 0:
-            ck.error("no-score", f"{what}: keine Option hat eine Punktzahl über 0; die Frage "
+            ck.error(IssueCode.NO_SCORE,
+                     f"{what}: keine Option hat eine Punktzahl über 0; die Frage "
                      "könnte nie Punkte bringen.", qm.pos_of("options"))
         return options
 
@@ -637,21 +661,24 @@ class _QuestionnaireParser:
         ok = True
         for key, value in (("min", qmin), ("max", qmax)):
             if key not in qm:
-                ck.error("missing-key", f"{what} (Typ scale) braucht `{key}`.", qm.pos)
+                ck.error(IssueCode.MISSING_KEY, f"{what} (Typ scale) braucht `{key}`.", qm.pos)
                 ok = False
             elif isinstance(value, bool) or not isinstance(value, int):
-                ck.error("type", f"`{key}` in {what} muss eine ganze Zahl sein.", qm.pos_of(key))
+                ck.error(IssueCode.TYPE,
+                         f"`{key}` in {what} muss eine ganze Zahl sein.", qm.pos_of(key))
                 ok = False
         ok = ok and isinstance(qmin, int) and isinstance(qmax, int)  # narrows for the type check
         if ok and qmin >= qmax:  # type: ignore[operator]
-            ck.error("range", f"{what}: `min` ({qmin}) muss kleiner als `max` ({qmax}) sein.",
+            ck.error(IssueCode.RANGE,
+                     f"{what}: `min` ({qmin}) muss kleiner als `max` ({qmax}) sein.",
                      qm.pos_of("max"))
         labels: list[tuple[int, Text]] = []
         if "labels" in qm:
             lm = ck.mapping(qm["labels"], f"`labels` von {what}", qm.pos_of("labels"))
             for k in lm or {}:
                 if not isinstance(k, int) or (ok and not qmin <= k <= qmax):  # type: ignore[operator]
-                    ck.error("range", f"`labels` von {what}: {k!r} liegt nicht zwischen min und "
+                    ck.error(IssueCode.RANGE,
+                             f"`labels` von {what}: {k!r} liegt nicht zwischen min und "
                              "max.", lm.pos_of(k))  # type: ignore[union-attr]
                     continue
                 t = ck.text(lm, k, f"`labels` von {what}")  # type: ignore[arg-type]
@@ -674,7 +701,7 @@ class _QuestionnaireParser:
                             else f"schwelle_{i + 1}"})
             if result and opt.min is not None and result[-1].min is not None \
                     and opt.min <= result[-1].min:
-                ck.error("threshold-order", f"`thresholds` von {what} müssen nach `min` "
+                ck.error(IssueCode.THRESHOLD_ORDER, f"`thresholds` von {what} müssen nach `min` "
                          "aufsteigend sortiert sein.", tm.pos_of("min"))
             result.append(opt)
         return result

@@ -10,6 +10,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.answers import AnswerSet, is_answers, parse_answers
 from ozgkompass.model.migrations import Migration, migrate
 from ozgkompass.model.questionnaire import Questionnaire, parse_questionnaire
@@ -117,7 +118,7 @@ def migrated(aset: AnswerSet) -> Migration | None:
     change = migrate(aset)
     if change is not None:
         aset.migration = change
-        aset.issues.append(Issue("questionnaire-migrated", change.summary() + " Die Datei "
+        aset.issues.append(Issue(IssueCode.QUESTIONNAIRE_MIGRATED, change.summary() + " Die Datei "
                                  "bleibt unverändert; `ozgkompass interview --answers DATEI` "
                                  "schreibt die neue Fassung und fragt das Neue.",
                                  Location(aset.path, aset.questionnaire.line), "warning"))

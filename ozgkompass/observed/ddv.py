@@ -30,6 +30,7 @@ from typing import Any
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.fsutil import atomic_write_text, read_input
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.observed.model import Observation, ObservedRow
 
 # the `servers` entry of the OpenAPI description
@@ -87,7 +88,7 @@ def resolve_api_url(api_url: str | None = None) -> str:
 
 
 def cache_dir() -> Path:
-    from ozgkompass.catalogue.store import data_dir
+    from ozgkompass.paths import data_dir
 
     return data_dir() / CACHE_SUBDIR
 
@@ -121,9 +122,10 @@ def load_cached(ars: str) -> Observation | None:
                         "ein unerwartetes Format.", hint=hint)
     try:
         rows = tuple(ObservedRow(**r) for r in data["rows"])
-        issues = tuple(Issue(i["code"], i["message"], Location(**i.get("location", {})),
-                             i.get("severity", "warning")) for i in data.get("issues", []))
-    except (TypeError, KeyError):
+        issues = tuple(Issue(IssueCode.of(i["code"]), i["message"],
+                             Location(**i.get("location", {})), i.get("severity", "warning"))
+                       for i in data.get("issues", []))
+    except (TypeError, KeyError, ValueError):  # ValueError: a code this version does not know
         raise UserError(f"{display_path(path)}: Der Zwischenspeicher der Dashboard-Daten hat "
                         "ein unerwartetes Format.", hint=hint) from None
     return Observation(ars=ars, name=data.get("name"), source=str(data.get("source")),
@@ -359,7 +361,7 @@ def parse_records(records: Iterable[Any], *, source_file: str, first: int = 1,
     for n, record in enumerate(records, start=first):
         loc = Location(file=source_file, row=n)
         if not isinstance(record, dict):
-            issues.append(Issue("ddv-row", "Eintrag ist kein Objekt; übersprungen.", loc,
+            issues.append(Issue(IssueCode.DDV_ROW, "Eintrag ist kein Objekt; übersprungen.", loc,
                                 "warning"))
             continue
         fields: dict[str, Any] = {}
@@ -369,7 +371,8 @@ def parse_records(records: Iterable[Any], *, source_file: str, first: int = 1,
                 fields[name] = value
         problem, row = _row(fields)
         if problem:
-            issues.append(Issue("ddv-row", f"{problem}; Zeile übersprungen.", loc, "warning"))
+            issues.append(Issue(IssueCode.DDV_ROW,
+                                f"{problem}; Zeile übersprungen.", loc, "warning"))
         elif row is not None:
             rows.append(row)
     return rows, issues

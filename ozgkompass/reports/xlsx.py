@@ -46,7 +46,7 @@ def _text(value: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     # control characters other than tab/newline are not allowed in the file format
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:MAX_CELL]
+    return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))[:MAX_CELL]
 
 
 class _Styles:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.memo import IdentityCache, Memo
 from ozgkompass.model.answers import Answer, AnswerSet, Interview, Municipality, check_answers
 from ozgkompass.model.common import RESPONSIBLE
@@ -249,7 +250,7 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
     resolved.issues[:0] = aset.issues  # header problems first, then the answers
     if model.id != qn.maturity_model and not _speaks_to(qn, model):
         resolved.issues.append(Issue(
-            "model-mismatch", f"Der Fragebogen ist für {qn.maturity_model} geschrieben; "
+            IssueCode.MODEL_MISMATCH, f"Der Fragebogen ist für {qn.maturity_model} geschrieben; "
             f"{model.id} kann dessen Stufen nicht übersetzen. Alle Kriterien bleiben unbekannt. "
             f"Mit --model {qn.maturity_model} bewerten.", Location(aset.path), "warning"))
     areas: list[AreaResult] = []

@@ -50,7 +50,7 @@ def offline_cap(model: Any) -> int:
     appointment, form download (the model's `in_person_level`, else one below compliant)."""
     cap = model.in_person_level if model.in_person_level is not None \
         else model.compliant_level - 1
-    return min(cap, model.compliant_level - 1)
+    return int(min(cap, model.compliant_level - 1))
 
 
 def answered_statements(assessment: Any) -> dict[str, TodayLevel]:

@@ -108,7 +108,7 @@ def _work_out_text(text: str) -> str:
     `\\n`, and long text is not folded."""
     found = _ANALYSER.analyze_scalar(text)
     if not found.multiline:
-        if found.allow_block_plain and _RESOLVER.resolve(
+        if found.allow_block_plain and _RESOLVER.resolve(  # type: ignore[no-untyped-call]
                 ScalarNode, text, (True, False)) == _STR_TAG:
             return text
         if found.allow_single_quoted:

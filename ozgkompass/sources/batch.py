@@ -22,6 +22,7 @@ from typing import Any
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
 from ozgkompass.fsutil import write_derived
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.sources.file_guard import MAX_FILE_BYTES, SPREADSHEET_SUFFIXES, is_lock_file
 from ozgkompass.sources.template import MASTER_FIELDS, MASTER_FIRST_ROW, MASTER_SHEET
 
@@ -84,11 +85,12 @@ class BatchResult:
 
     @property
     def problem_count(self) -> int:
-        return len(self.notes) + len(self.duplicates) + sum(r["problems"] for r in self.records)
+        return (len(self.notes) + len(self.duplicates)
+                + sum(int(r["problems"]) for r in self.records))
 
     @property
     def error_count(self) -> int:
-        return sum(r["errors"] for r in self.records) + sum(
+        return sum(int(r["errors"]) for r in self.records) + sum(
             1 for p in (*self.notes, *self.duplicates) if p.severity == "error")
 
     @property
@@ -127,12 +129,12 @@ def find_inputs(folder: Path, out: Path) -> tuple[list[Path], list[Issue]]:
     for path in sorted(found):
         rel = shown_name(str(path.relative_to(folder)))
         if is_lock_file(path):
-            notes.append(Issue("lock-file", "Sperrdatei eines geöffneten Dokuments; "
+            notes.append(Issue(IssueCode.LOCK_FILE, "Sperrdatei eines geöffneten Dokuments; "
                                "übersprungen.", Location(rel), "warning"))
         elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
             files.append(path)
         elif not path.name.startswith(".") and path.name.casefold() not in SYSTEM_FILES:
-            notes.append(Issue("not-a-spreadsheet", f"Keine Tabellendatei, sondern "
+            notes.append(Issue(IssueCode.NOT_A_SPREADSHEET, f"Keine Tabellendatei, sondern "
                                f"{not_a_workbook(path)}; nicht bewertet, die Kommune zählt "
                                "als nicht zurückgegeben. Bitte die ausgefüllte Mappe (.xlsx "
                                "oder .ods) anfordern.", Location(rel)))
@@ -307,7 +309,7 @@ def _process(path: Path, rel: str) -> tuple[dict[str, Any], bool]:
     try:
         data, digest = _read_and_hash(path)
     except OSError as exc:
-        record = _failed(rel, None, [Issue("unreadable", f"Datei kann nicht gelesen werden "
+        record = _failed(rel, None, [Issue(IssueCode.UNREADABLE, f"Datei kann nicht gelesen werden "
                                            f"({exc.strerror}).", Location(rel))])
         _write_record(target, record)
         return _summary(record), False
@@ -416,7 +418,8 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
     if result.open_required:
         shown = ", ".join(result.open_required[:5]) + (" …" if len(result.open_required) > 5
                                                        else "")
-        issues.append(Issue("missing-required", f"{len(result.open_required)} Pflichtfrage(n) "
+        issues.append(Issue(IssueCode.MISSING_REQUIRED,
+                            f"{len(result.open_required)} Pflichtfrage(n) "
                             f"ohne Antwort: {shown}.", Location(rel), "warning"))
     archive = None
     if cfg.archive is not None:
@@ -630,7 +633,8 @@ def _run_pool(config: BatchConfig, items: list[tuple[str, str]], jobs: int,
 def _crashed(config: BatchConfig, rel: str) -> dict[str, Any]:
     """The result of a file whose reading killed the worker process."""
     record = _failed(rel, None, [Issue(
-        "worker-crashed", "Beim Lesen dieser Datei ist der Arbeitsprozess abgestürzt (Fehler "
+        IssueCode.WORKER_CRASHED,
+        "Beim Lesen dieser Datei ist der Arbeitsprozess abgestürzt (Fehler "
         "in einer Bibliothek, vermutlich eine beschädigte oder manipulierte Datei); sie wird "
         "übersprungen. Bitte erneut speichern und senden.", Location(rel))])
     _write_record(result_path(config.out, rel), record)
@@ -647,7 +651,7 @@ def _sync() -> None:
 
 
 def issue_from_dict(d: dict[str, Any]) -> Issue:
-    return Issue(d["code"], d["message"], Location(**d["location"]), d["severity"])
+    return Issue(IssueCode.of(d["code"]), d["message"], Location(**d["location"]), d["severity"])
 
 
 def _duplicates(records: list[dict[str, Any]], folder: Path) -> list[Issue]:
@@ -665,13 +669,13 @@ def _duplicates(records: list[dict[str, Any]], folder: Path) -> list[Issue]:
         recs.sort(key=lambda r: (r.get("date") or "", _mtime(folder / r["file"]), r["file"]))
         newest = recs[-1]
         older = [r["file"] for r in recs[:-1]]
-        out.append(Issue("duplicate-municipality", f"Regionalschlüssel {ars} steht auch in "
+        out.append(Issue(IssueCode.DUPLICATE_MUNICIPALITY, f"Regionalschlüssel {ars} steht auch in "
                          f"{', '.join(older)}; diese Datei ist die neueste Lieferung und zählt.",
                          Location(newest["file"], sheet=MASTER_SHEET, cell=ARS_CELL),
                          "warning"))
         for rec in recs[:-1]:
             rec["status"], rec["replaced_by"] = "replaced", newest["file"]
-            out.append(Issue("duplicate-municipality", f"Ersetzt durch {newest['file']} "
+            out.append(Issue(IssueCode.DUPLICATE_MUNICIPALITY, f"Ersetzt durch {newest['file']} "
                              f"(neuere Lieferung derselben Kommune, Regionalschlüssel {ars}); "
                              "diese Datei zählt nicht und wird nicht archiviert.",
                              Location(rec["file"], sheet=MASTER_SHEET, cell=ARS_CELL),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.answers import ARS_RE
 from ozgkompass.sources.template import TYPE_LABELS
 
@@ -109,21 +110,22 @@ def read_members(path: Path) -> list[Member]:
             hint = (" (11 Ziffern: die führende Null ging verloren, als die Spalte als Zahl "
                     "gespeichert wurde; bitte als Text formatieren)" if ars.isdigit()
                     and len(ars) == 11 else "")
-            issues.append(Issue("roster-ars", f"Regionalschlüssel „{ars}“ muss aus 12 "
+            issues.append(Issue(IssueCode.ROSTER_ARS, f"Regionalschlüssel „{ars}“ muss aus 12 "
                                 f"Ziffern bestehen{hint}.", loc))
             continue
         if not name:
-            issues.append(Issue("roster-name", f"Zu {ars} fehlt der Name.", loc))
+            issues.append(Issue(IssueCode.ROSTER_NAME, f"Zu {ars} fehlt der Name.", loc))
             continue
         if ars in seen:
-            issues.append(Issue("roster-duplicate", f"Regionalschlüssel {ars} steht schon in "
+            issues.append(Issue(IssueCode.ROSTER_DUPLICATE,
+                                f"Regionalschlüssel {ars} steht schon in "
                                 f"Zeile {seen[ars]}; eine der beiden Zeilen löschen.", loc))
             continue
         seen[ars] = n
         raw_type = get("type")
         mtype = _TYPES.get(raw_type.casefold()) if raw_type else None
         if raw_type and mtype is None:
-            issues.append(Issue("roster-type", f"Art „{raw_type}“ ist unbekannt; erlaubt: "
+            issues.append(Issue(IssueCode.ROSTER_TYPE, f"Art „{raw_type}“ ist unbekannt; erlaubt: "
                                 f"{', '.join(TYPE_LABELS.values())} (auch Samtgemeinde, "
                                 "Verbandsgemeinde, Amt).", loc))
             continue
@@ -233,7 +235,8 @@ def member_status(result: Any, members: list[Member]) -> tuple[list[dict[str, An
         rows.append(row)
     for ars, rec in sorted(by_ars.items()):
         if ars not in known:
-            issues.append(Issue("not-a-member", f"Regionalschlüssel {ars} steht nicht in der "
+            issues.append(Issue(IssueCode.NOT_A_MEMBER,
+                                f"Regionalschlüssel {ars} steht nicht in der "
                                 "Mitgliederliste; bewertet, aber keinem Mitglied zugeordnet. "
                                 "Die Kommune in die Liste aufnehmen oder den "
                                 "Regionalschlüssel in der Mappe prüfen.",
@@ -270,7 +273,7 @@ def kreis_warnings(result: Any, kreise: dict[str, str]) -> list[Issue]:
         given = rec.get("kreis")
         if given and _name_key(kreis_name(given) or "") != _name_key(expected) and \
                 _name_key(given) != _name_key(expected):
-            out.append(Issue("kreis", f"Kreis „{given}“ passt nicht zum Regionalschlüssel "
+            out.append(Issue(IssueCode.KREIS, f"Kreis „{given}“ passt nicht zum Regionalschlüssel "
                              f"{rec['ars']}, der zu {expected} gehört; in der Übersicht "
                              f"steht {expected}.",
                              Location(rec["file"], sheet=MASTER_SHEET, cell=cell), "warning"))

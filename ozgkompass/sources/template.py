@@ -492,7 +492,7 @@ def _fill_answer(ws, q: Question, row: int, answer: Answer) -> None:  # type: ig
         marks |= {str(i): SERVICE_MARKS[1] for i in answer.value.get("nicht_online") or ()
                   if str(i) not in marks}
         for n, (_, svc) in enumerate(service_rows(q), start=1):
-            mark = marks.get(svc.ozg_id)  # type: ignore[attr-defined]
+            mark = marks.get(svc.ozg_id)
             if mark:
                 ws.cell(row + n, COL_ANSWER, mark)
     elif q.type is QType.MULTIPLE and isinstance(answer.value, list):

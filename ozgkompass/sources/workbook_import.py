@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
+from ozgkompass.issue_codes import IssueCode
 from ozgkompass.memo import IdentityCache
 from ozgkompass.model.answers import (
     ARS_RE,
@@ -117,7 +118,8 @@ class _Reader:
         cell = _cell_name(row, col) if row and col else None
         return Location(self.display, sheet=sheet, cell=cell)
 
-    def issue(self, code: str, message: str, where: Location, severity: str = "error") -> None:
+    def issue(self, code: IssueCode, message: str, where: Location,
+              severity: str = "error") -> None:
         self.issues.append(Issue(code, message, where, severity))
 
     def add(self, qid: str, where: Place, *, value: Any = None, na: bool = False,
@@ -144,13 +146,15 @@ class _Reader:
             if found is not None:
                 return found, True
             allowed = ", ".join(f"„{c.label}“" for c in T.choices(q))
-            self.issue("not-in-list", f"„{text}“ steht nicht in der Auswahlliste von {q.id} "
+            self.issue(IssueCode.NOT_IN_LIST,
+                       f"„{text}“ steht nicht in der Auswahlliste von {q.id} "
                        f"(von Hand eingetragen?). Erlaubt: {allowed}.", where)
             return None, False
         if q.type in (QType.SCALE, QType.NUMBER):
             number = raw
             if isinstance(raw, dt.date | dt.datetime | dt.time | dt.timedelta):
-                self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein, gefunden "
+                self.issue(IssueCode.NOT_A_NUMBER,
+                           f"Antwort auf {q.id} muss eine Zahl sein, gefunden "
                            f"ein Datum oder eine Uhrzeit („{_text(raw)}“, von Excel "
                            "umgewandelt?); bitte die Zahl als Zahl eintragen.", where)
                 return None, False
@@ -159,11 +163,11 @@ class _Reader:
                 if q.unit == "%" and text.endswith("%"):  # "80 %" typed as text
                     text = text[:-1].strip()
                 if not text.isascii():  # float() would take "٣" or "３" silently
-                    self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl aus den "
+                    self.issue(IssueCode.NOT_A_NUMBER, f"Antwort auf {q.id} muss eine Zahl aus den "
                                f"Ziffern 0–9 sein, gefunden „{text}“.", where)
                     return None, False
                 if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", text):
-                    self.issue("ambiguous-number", f"„{text}“ bei {q.id} ist mehrdeutig "
+                    self.issue(IssueCode.AMBIGUOUS_NUMBER, f"„{text}“ bei {q.id} ist mehrdeutig "
                                "(Tausenderpunkt oder Dezimalpunkt?); bitte als Zahl "
                                "eintragen, nicht als Text.", where)
                     return None, False
@@ -171,14 +175,16 @@ class _Reader:
                     number = float(text.replace(".", "").replace(",", ".")
                                    if "," in text or _GERMAN_THOUSANDS.match(text) else text)
                 except ValueError:
-                    self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein, "
+                    self.issue(IssueCode.NOT_A_NUMBER, f"Antwort auf {q.id} muss eine Zahl sein, "
                                f"gefunden „{raw.strip()}“.", where)
                     return None, False
                 if not csv:
-                    self.issue("number-as-text", f"Zahl bei {q.id} ist als Text gespeichert; "
+                    self.issue(IssueCode.NUMBER_AS_TEXT,
+                               f"Zahl bei {q.id} ist als Text gespeichert; "
                                "übernommen, bitte als Zahl eintragen.", where, "warning")
             if isinstance(number, bool) or not isinstance(number, int | float):
-                self.issue("not-a-number", f"Antwort auf {q.id} muss eine Zahl sein.", where)
+                self.issue(IssueCode.NOT_A_NUMBER,
+                           f"Antwort auf {q.id} muss eine Zahl sein.", where)
                 return None, False
             if isinstance(number, float) and number.is_integer():
                 number = int(number)
@@ -335,7 +341,8 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
     for key, label in T.MASTER_FIELDS:
         row = _MASTER_ROWS[key]
         if _text(_cell(rows, row, 1)) != label:
-            r.issue("moved-cells", f"Blatt „{T.MASTER_SHEET}“ ist verändert: in A{row} wird "
+            r.issue(IssueCode.MOVED_CELLS,
+                    f"Blatt „{T.MASTER_SHEET}“ ist verändert: in A{row} wird "
                     f"„{label}“ erwartet. Bitte die Vorlage unverändert ausfüllen.",
                     r.loc(T.MASTER_SHEET, row, 1))
             return Municipality("?"), Interview()
@@ -346,40 +353,42 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
 
     name = _text(values["name"])
     if not name:
-        r.issue("municipality-name", "Der Name der Kommune fehlt.", at("name"))
+        r.issue(IssueCode.MUNICIPALITY_NAME, "Der Name der Kommune fehlt.", at("name"))
     mtype_label = _text(values["type"]) and _squeeze(_text(values["type"]) or "")
     mtype = _TYPE_BY_LABEL.get((mtype_label or "").casefold()) or (
         mtype_label if mtype_label in T.TYPE_LABELS else None) or (
         OLD_MUNICIPALITY_TYPES.get(mtype_label or ""))
     if mtype_label and mtype is None:
-        r.issue("not-in-list", f"Art der Kommune „{mtype_label}“ steht nicht in der "
+        r.issue(IssueCode.NOT_IN_LIST, f"Art der Kommune „{mtype_label}“ steht nicht in der "
                 f"Auswahlliste. Erlaubt: {', '.join(T.TYPE_LABELS.values())}.", at("type"))
     ars = _text(values["ars"])
     if ars is not None and isinstance(values["ars"], str):
         ars = "".join(ars.split())  # „03 151 0000 000“: blanks between the groups
     if ars is not None and not ARS_RE.match(ars):
         if ars.isdigit() and len(ars) == 11:
-            r.issue("ars", f"Regionalschlüssel {ars} hat 11 Ziffern: die führende Null ist beim "
+            r.issue(IssueCode.ARS,
+                    f"Regionalschlüssel {ars} hat 11 Ziffern: die führende Null ist beim "
                     "Speichern als Zahl verloren gegangen; bitte als Text eintragen.",
                     at("ars"))
         else:
-            r.issue("ars", f"Regionalschlüssel „{ars}“ muss aus 12 Ziffern bestehen.",
+            r.issue(IssueCode.ARS, f"Regionalschlüssel „{ars}“ muss aus 12 Ziffern bestehen.",
                     at("ars"))
         ars = None
     land = _text(values["land"]) and _squeeze(_text(values["land"]) or "")
     if land:
         by_name = code_from_name(land)
         if by_name is None:
-            r.issue("land", f"Land „{land}“ ist unbekannt; bitte aus der Auswahlliste wählen.",
+            r.issue(IssueCode.LAND,
+                    f"Land „{land}“ ist unbekannt; bitte aus der Auswahlliste wählen.",
                     at("land"), "warning")
         elif ars is not None and code_from_ars(ars) != by_name:
-            r.issue("ars-land", f"Der Regionalschlüssel {ars} gehört zu "
+            r.issue(IssueCode.ARS_LAND, f"Der Regionalschlüssel {ars} gehört zu "
                     f"{NAMES.get(code_from_ars(ars) or '', 'keinem Land')}, angegeben ist "
                     f"{land}; eines von beiden korrigieren.", at("ars"))
     pop_raw = values["population"]
     population = None
     if isinstance(pop_raw, str) and not pop_raw.isascii():
-        r.issue("not-a-number", non_ascii_number(pop_raw), at("population"))
+        r.issue(IssueCode.NOT_A_NUMBER, non_ascii_number(pop_raw), at("population"))
         pop_raw = None
     if pop_raw is not None:
         try:
@@ -388,18 +397,19 @@ def _municipality(r: _Reader, rows: list[list[Any]]) -> tuple[Municipality, Inte
             population = int(float(str(pop_raw).replace(".", "") if isinstance(pop_raw, str)
                                    else pop_raw))
             if isinstance(pop_raw, str):
-                r.issue("number-as-text", "Einwohnerzahl ist als Text gespeichert; übernommen.",
+                r.issue(IssueCode.NUMBER_AS_TEXT,
+                        "Einwohnerzahl ist als Text gespeichert; übernommen.",
                         at("population"), "warning")
         except (ValueError, TypeError, OverflowError):  # text, a date, infinity
-            r.issue("not-a-number", f"Einwohnerzahl „{_text(pop_raw)}“ ist keine Zahl.",
+            r.issue(IssueCode.NOT_A_NUMBER, f"Einwohnerzahl „{_text(pop_raw)}“ ist keine Zahl.",
                     at("population"))
     if population is not None and population > MAX_POPULATION:
-        r.issue("population", population_too_large(population), at("population"))
+        r.issue(IssueCode.POPULATION, population_too_large(population), at("population"))
         population = None
     contact = _text(values["contact"])
     date_text, problem = date_value(values["date"])
     if problem:
-        r.issue("date", problem, at("date"))
+        r.issue(IssueCode.DATE, problem, at("date"))
     if not land and ars is not None:
         land = NAMES.get(code_from_ars(ars) or "")  # the ARS names the Land
     kreis = kreis_name(_text(values["kreis"]))
@@ -478,7 +488,7 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
     if name not in sheets and plan.legacy in sheets:
         name = plan.legacy
     if name not in sheets:
-        r.issue("missing-sheet", f"Blatt „{name}“ fehlt (umbenannt oder gelöscht?); die "
+        r.issue(IssueCode.MISSING_SHEET, f"Blatt „{name}“ fehlt (umbenannt oder gelöscht?); die "
                 f"{len(area.questions)} Fragen von {area.id} bleiben offen.", r.loc())
         return
     rows = sheets[name]
@@ -487,7 +497,7 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
         answer_cols = T.COL_ANSWER - 1 <= right and left <= len(T.COLUMNS) - 1
         covers_answers = answer_cols and bottom > top and bottom >= T.HEADER_ROW
         span = f"{col_letter(left + 1)}{top + 1}:{col_letter(right + 1)}{bottom + 1}"
-        r.issue("merged-cells", f"Verbundene Zellen {span}"
+        r.issue(IssueCode.MERGED_CELLS, f"Verbundene Zellen {span}"
                 + ("; Antworten darunter gehen verloren. Bitte die Verbindung aufheben und "
                    "jede Antwort in ihre Zeile schreiben." if covers_answers else
                    "; bitte die Verbindung aufheben."),
@@ -495,7 +505,7 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
     if len(rows) < T.HEADER_ROW or tuple(rows[T.HEADER_ROW - 1][:_WIDTH]) != T.COLUMNS:
         for col, head in enumerate(T.COLUMNS, start=1):
             if _text(_cell(rows, T.HEADER_ROW, col)) != head:
-                r.issue("moved-cells", f"Spalten sind verschoben: in {col_letter(col)}"
+                r.issue(IssueCode.MOVED_CELLS, f"Spalten sind verschoben: in {col_letter(col)}"
                         f"{T.HEADER_ROW} wird „{head}“ erwartet. Bitte in die unveränderte "
                         "Vorlage übertragen.", r.loc(name, T.HEADER_ROW, col))
                 return
@@ -504,7 +514,8 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
     for q, kind, choice_map, option_rows in plan.questions:
         row = by_key.get(q.id)
         if row is None:
-            r.issue("moved-cells", f"Frage {q.id} ist nicht mehr auf dem Blatt (Zeile gelöscht "
+            r.issue(IssueCode.MOVED_CELLS,
+                    f"Frage {q.id} ist nicht mehr auf dem Blatt (Zeile gelöscht "
                     "oder Frage-ID geändert).", r.loc(name, None))
             continue
         cells = rows[row - 1]
@@ -517,7 +528,8 @@ def _area(r: _Reader, plan: _AreaPlan, sheets: dict[str, list[list[Any]]],
             reason, note, source = _text(reason), _text(note), _text(source)
             unclear, na_mark = _text(unclear), _text(na_mark)
             if na_mark and na_mark.casefold() not in _NA_MARKS:
-                r.issue("not-in-list", f"„{na_mark}“ in „Trifft nicht zu“ bei {q.id}: erlaubt "
+                r.issue(IssueCode.NOT_IN_LIST,
+                        f"„{na_mark}“ in „Trifft nicht zu“ bei {q.id}: erlaubt "
                         f"ist nur „{T.NA_MARK}“.", r.loc(name, row, T.COL_NA))
                 na_mark = None
         if kind == _MULTIPLE:
@@ -574,7 +586,7 @@ def _conflict(r: _Reader, q: Question, sheet: str, row: int, value: Any,
     if len(marks) < 2:
         return False
     (c1, what1), (c2, what2) = marks[:2]
-    r.issue("two-answers", f"Zeile {row} von {q.id} enthält zwei Angaben: {what1} in "
+    r.issue(IssueCode.TWO_ANSWERS, f"Zeile {row} von {q.id} enthält zwei Angaben: {what1} in "
             f"{_cell_name(row, c1)} und {what2} in {_cell_name(row, c2)}. Bitte nur eines "
             "von beiden ausfüllen, das andere leeren.", r.loc(sheet, row, c1))
     return True
@@ -588,7 +600,7 @@ def _percent(r: _Reader, q: Question, sheet: str, row: int, value: float) -> boo
     """A percentage: refused above 100; a value between 0 and 1 waits for the cell's
     number format (`_apply_percent_formats`). False if refused."""
     if value > _PERCENT_MAX:
-        r.issue("out-of-range", f"{_number(value)} % bei {q.id} ist mehr als 100 %; bitte "
+        r.issue(IssueCode.OUT_OF_RANGE, f"{_number(value)} % bei {q.id} ist mehr als 100 %; bitte "
                 "den Anteil in Prozent (0 bis 100) eintragen.", r.loc(sheet, row, T.COL_ANSWER))
         return False
     if 0 < value <= 1:
@@ -635,7 +647,7 @@ def _apply_percent_formats(r: _Reader, formats: CellFormats | None) -> None:
             value = round(float(ans.value) * 100, 6)
             r.answers[qid] = replace(ans, value=int(value) if value.is_integer() else value)
         elif ans.value != 1:
-            r.issue("small-percent", f"{_number(ans.value)} % bei {qid}: gemeint "
+            r.issue(IssueCode.SMALL_PERCENT, f"{_number(ans.value)} % bei {qid}: gemeint "
                     f"{_number(ans.value * 100)} %? Übernommen als {_number(ans.value)} %; "
                     "Prozent bitte als Zahl von 0 bis 100 eintragen.",
                     Location(r.display, sheet=sheet, cell=cell), "warning")
@@ -648,7 +660,8 @@ def _option_elsewhere(r: _Reader, q: Question, sheet: str, row: int,
     for col, text, label in ((T.COL_NOTE, note, "Notiz"),
                              (T.COL_HELP, _text(help_cell), "Hinweis")):
         if text and _squeeze(text).casefold() in choice_map:
-            r.issue("answer-elsewhere", f"In {_cell_name(row, col)} ({label}) steht „{text}“, "
+            r.issue(IssueCode.ANSWER_ELSEWHERE,
+                    f"In {_cell_name(row, col)} ({label}) steht „{text}“, "
                     f"eine Antwort auf {q.id}, aber die Spalte Antwort "
                     f"({_cell_name(row, T.COL_ANSWER)}) ist leer; die Frage bleibt offen. "
                     "Bitte die Antwort in die Spalte Antwort eintragen.",
@@ -669,7 +682,7 @@ def _chosen(r: _Reader, q: Question, name: str, rows: list[list[Any]],
     seen = False
     missing = [o for key, o in option_rows if key not in by_key]
     for o in missing:
-        r.issue("moved-cells", f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
+        r.issue(IssueCode.MOVED_CELLS, f"Option {o.value} von {q.id} fehlt auf dem Blatt.",
                 r.loc(name))
     for o, orow, raw in _marked_rows(rows, by_key, option_rows):
         seen = True
@@ -677,7 +690,7 @@ def _chosen(r: _Reader, q: Question, name: str, rows: list[list[Any]],
         if mark == T.YES:
             chosen.append(o.value)
         elif mark != T.NO:
-            r.issue("not-in-list", f"„{raw}“ bei Option „{o.label.de}“ ({q.id}): "
+            r.issue(IssueCode.NOT_IN_LIST, f"„{raw}“ bei Option „{o.label.de}“ ({q.id}): "
                     "bitte „ja“ oder „nein“ wählen.", r.loc(name, orow, T.COL_ANSWER))
     return chosen if seen else None
 
@@ -711,7 +724,7 @@ def _services_marked(r: _Reader, q: Question, name: str, rows: list[list[Any]],
         elif mark in ("nicht online", "nicht_online", T.NO):
             found["nicht_online"].append(svc.ozg_id)
         else:
-            r.issue("not-in-list", f"„{raw}“ bei {svc.name} ({q.id}): bitte „online“ oder "
+            r.issue(IssueCode.NOT_IN_LIST, f"„{raw}“ bei {svc.name} ({q.id}): bitte „online“ oder "
                     "„nicht online“ wählen oder leer lassen.", r.loc(name, orow, T.COL_ANSWER))
     return {k: sorted(v) for k, v in found.items()} if seen else None
 
@@ -759,7 +772,7 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
     if checked.problem:
         # an ODS saved with a password has encrypted parts the bound check cannot read:
         # name the password, not damage
-        r.issue("unreadable", _PASSWORD if _encrypted_ods(path, data) else checked.problem,
+        r.issue(IssueCode.UNREADABLE, _PASSWORD if _encrypted_ods(path, data) else checked.problem,
                 r.loc())
         return ImportResult(None, None, r.issues)
     if path.suffix.lower() == ".csv":
@@ -782,7 +795,7 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
             else None)
         if why is None and type(exc).__name__ in ("ReaderCrashed", "MemoryError"):
             why = CRASHED
-        r.issue("unreadable", why or "Die Datei ist beschädigt oder keine Tabellendatei "
+        r.issue(IssueCode.UNREADABLE, why or "Die Datei ist beschädigt oder keine Tabellendatei "
                 f"({type(exc).__name__}); bitte erneut speichern und senden.", r.loc())
         return ImportResult(None, None, r.issues)
     from ozgkompass.sources.cell_format import percent_cells
@@ -803,12 +816,12 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
     for sheet, cell in formulas or []:
         if _typed_in(sheet):
             r.formulas.add((sheet, cell))
-            r.issue("formula", "Die Zelle enthält eine Formel; bitte den Wert selbst "
+            r.issue(IssueCode.FORMULA, "Die Zelle enthält eine Formel; bitte den Wert selbst "
                     "eintragen (Formeln werden nicht ausgewertet).",
                     Location(r.display, sheet=sheet, cell=cell))
     meta = sheets.get(T.META_SHEET)
     if meta is None:
-        r.issue("not-a-template", f"Keine ozgkompass-Mappe: das verborgene Blatt "
+        r.issue(IssueCode.NOT_A_TEMPLATE, f"Keine ozgkompass-Mappe: das verborgene Blatt "
                 f"„{T.META_SHEET}“ fehlt. Bitte die Vorlage aus `ozgkompass template` "
                 "verwenden.", r.loc())
         return ImportResult(None, None, r.issues)
@@ -817,19 +830,20 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
     try:
         qn = lookup(qid or "?", version)
     except UserError as exc:
-        r.issue("questionnaire", str(exc), r.loc(T.META_SHEET))
+        r.issue(IssueCode.QUESTIONNAIRE, str(exc), r.loc(T.META_SHEET))
         return ImportResult(None, None, r.issues)
     if version != qn.version:
-        r.issue("questionnaire-version", f"Die Mappe gehört zu Version {version} von {qid}, "
+        r.issue(IssueCode.QUESTIONNAIRE_VERSION,
+                f"Die Mappe gehört zu Version {version} von {qid}, "
                 f"vorhanden ist Version {qn.version}. Bitte eine neue Vorlage ausfüllen lassen.",
                 r.loc(T.META_SHEET))
         return ImportResult(None, qn, r.issues)
     if info.get("questionnaire_hash") != qn.hash:
-        r.issue("questionnaire-hash", "Der Fragebogen wurde seit dem Erstellen der Vorlage "
+        r.issue(IssueCode.QUESTIONNAIRE_HASH, "Der Fragebogen wurde seit dem Erstellen der Vorlage "
                 "verändert (gleiche Version, anderer Inhalt); Ergebnisse können abweichen.",
                 r.loc(T.META_SHEET), "warning")
     if T.MASTER_SHEET not in sheets:
-        r.issue("missing-sheet", f"Blatt „{T.MASTER_SHEET}“ fehlt.", r.loc())
+        r.issue(IssueCode.MISSING_SHEET, f"Blatt „{T.MASTER_SHEET}“ fehlt.", r.loc())
         muni, interview = Municipality("?"), Interview()
     else:
         muni, interview = _municipality(r, sheets[T.MASTER_SHEET])
@@ -839,7 +853,8 @@ def import_sheets(sheets: dict[str, list[list[Any]]], merged: dict[str, Merged],
     ref = QuestionnaireRef(qn.id, qn.version, qn.hash)
     member = info.get("member_ars")
     if member and muni.ars and muni.ars != member:
-        r.issue("member-ars", f"Die Mappe wurde für Regionalschlüssel {member} vorbereitet, "
+        r.issue(IssueCode.MEMBER_ARS,
+                f"Die Mappe wurde für Regionalschlüssel {member} vorbereitet, "
                 f"eingetragen ist {muni.ars}; bitte prüfen, ob die richtige Mappe ausgefüllt "
                 "wurde.", r.loc(T.MASTER_SHEET, _MASTER_ROWS["ars"], 2), "warning")
     result = _finish(r, qn, ref, muni, interview)
@@ -881,13 +896,14 @@ def _csv_population(r: _Reader, master: dict[str, str]) -> int | None:
         return None
     where = Location(r.display)
     if not pop.isascii():
-        r.issue("not-a-number", non_ascii_number(pop), where)
+        r.issue(IssueCode.NOT_A_NUMBER, non_ascii_number(pop), where)
         return None
     if not pop.isdigit():
-        r.issue("not-a-number", f"Einwohnerzahl „{pop}“ ist keine ganze Zahl.", where)
+        r.issue(IssueCode.NOT_A_NUMBER, f"Einwohnerzahl „{pop}“ ist keine ganze Zahl.", where)
         return None
     if len(pop) > 9 or int(pop) > MAX_POPULATION:
-        r.issue("population", population_too_large(int(pop) if len(pop) < 4000 else 10**4000),
+        r.issue(IssueCode.POPULATION,
+                population_too_large(int(pop) if len(pop) < 4000 else 10**4000),
                 where)
         return None
     return int(pop)
@@ -907,7 +923,8 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
 
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        r.issue("encoding", "Die CSV-Datei ist als UTF-16 („Unicode-Text“) gespeichert; bitte "
+        r.issue(IssueCode.ENCODING,
+                "Die CSV-Datei ist als UTF-16 („Unicode-Text“) gespeichert; bitte "
                 "als „CSV UTF-8“ speichern.", Location(r.display, row=1))
         return ImportResult(None, None, r.issues)
     try:
@@ -916,7 +933,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
         text = data.decode("cp1252", errors="replace")
     lines = csv_lines(text)
     if lines > MAX_CSV_ROWS:
-        r.issue("too-many-rows", f"Die CSV-Datei hat {lines:,} Zeilen; ein "
+        r.issue(IssueCode.TOO_MANY_ROWS, f"Die CSV-Datei hat {lines:,} Zeilen; ein "
                 f"Fragebogen hat höchstens einige hundert (erlaubt {MAX_CSV_ROWS:,}). Ist das "
                 "die richtige Datei?".replace(",", "."), Location(r.display))
         return ImportResult(None, None, r.issues)
@@ -928,12 +945,13 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     try:
         rows = list(reader)
     except csv.Error:  # e.g. a cell of more than 128 KB
-        r.issue("csv-syntax", "Die CSV-Datei ist hier nicht lesbar (Anführungszeichen nicht "
+        r.issue(IssueCode.CSV_SYNTAX,
+                "Die CSV-Datei ist hier nicht lesbar (Anführungszeichen nicht "
                 "geschlossen oder Zelle zu lang); bitte in Excel oder LibreOffice neu als CSV "
                 "speichern.", Location(r.display, row=reader.line_num))
         return ImportResult(None, None, r.issues)
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["frage_id", "antwort"]:
-        r.issue("csv-header", "Die erste Zeile muss die Spalten „frage_id“ und „antwort“ "
+        r.issue(IssueCode.CSV_HEADER, "Die erste Zeile muss die Spalten „frage_id“ und „antwort“ "
                 "nennen, getrennt durch Semikolon, Komma oder Tabulator.",
                 Location(r.display, row=1))
         return ImportResult(None, None, r.issues)
@@ -959,13 +977,13 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     try:
         qn = lookup(*qref)
     except UserError as exc:
-        r.issue("questionnaire", str(exc), Location(r.display))
+        r.issue(IssueCode.QUESTIONNAIRE, str(exc), Location(r.display))
         return ImportResult(None, None, r.issues)
     for n, rec in body:
         where = Location(r.display, row=n)
         q = qn.question(rec["frage_id"])
         if q is None:
-            r.issue("unknown-question", f"Frage {rec['frage_id']!r} gibt es in {qn.id} "
+            r.issue(IssueCode.UNKNOWN_QUESTION, f"Frage {rec['frage_id']!r} gibt es in {qn.id} "
                     f"{qn.version} nicht.", where)
             continue
         extra: dict[str, Any] = {"note": rec.get("notiz") or None,
@@ -982,7 +1000,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
         if q.type is QType.SERVICES:
             value, problem = parse_services_text(raw)
             if problem:
-                r.issue("invalid-value", f"Antwort auf {q.id}: {problem}.", where)
+                r.issue(IssueCode.INVALID_VALUE, f"Antwort auf {q.id}: {problem}.", where)
             else:
                 r.add(q.id, where, value=value, **extra)
             continue
@@ -993,7 +1011,7 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
             for part in (p.strip() for p in raw.split("|") if p.strip()):
                 v = labels.get(part.casefold()) or values.get(part.casefold())
                 if v is None:
-                    r.issue("not-in-list", f"„{part}“ ist keine Option von {q.id}.", where)
+                    r.issue(IssueCode.NOT_IN_LIST, f"„{part}“ ist keine Option von {q.id}.", where)
                 else:
                     chosen.append(v)
             r.add(q.id, where, value=[o.value for o in q.options if o.value in chosen], **extra)
@@ -1007,6 +1025,6 @@ def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportRe
     contact = master.get("contact")
     date, problem = date_value(master.get("date"))
     if problem:
-        r.issue("date", problem, Location(r.display, row=master_rows.get("date")))
+        r.issue(IssueCode.DATE, problem, Location(r.display, row=master_rows.get("date")))
     interview = Interview(date=date, participants=(contact,) if contact else ())
     return _finish(r, qn, QuestionnaireRef(qn.id, qn.version, qn.hash), muni, interview)
