@@ -10,6 +10,8 @@ from __future__ import annotations
 import signal
 import sys
 
+from ozgkompass.terminal import interrupted, silence_stdout
+
 
 def _interrupted_while_loading(signum: int, frame: object) -> None:
     """Ctrl-C while the modules load: nothing is written yet, so leave at once (a
@@ -50,24 +52,6 @@ def main() -> None:
         # the work is done: a Ctrl-C during the interpreter's shutdown changes nothing
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def interrupted() -> None:
-    """Ctrl-C: one German line, exit code 130 (128 + SIGINT), as shells expect."""
-    sys.stderr.write("Abgebrochen.\n")
-    sys.exit(130)
-
-
-def silence_stdout() -> None:
-    """After the reader of our output went away: send the rest to /dev/null, so that the
-    interpreter's final flush does not complain either."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
-        pass
 
 
 if __name__ == "__main__":

@@ -48,3 +48,16 @@ def test_a_mistyped_command_is_suggested_among_all_commands(cli):
     code, _, err = cli("archiv")
     assert code == 2
     assert "Meinten Sie 'archive'?" in err
+
+
+def test_every_command_is_wrapped_by_the_one_error_handler():
+    from ozgkompass.cli import root_command
+
+    def walk(command, path):
+        if command.callback is not None:
+            assert getattr(command.callback, "_handles_errors", False), " ".join(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    for name, command in root_command().commands.items():
+        walk(command, [name])

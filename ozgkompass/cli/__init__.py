@@ -1,7 +1,8 @@
 """The command-line interface: thin Typer commands; exit codes are decided only here.
 
 Exit codes: 0 ok, 1 problems found in the data, 2 usage error (wrong option, missing file),
-3 internal error. Every command is wrapped by `cli.errors.handle_errors`.
+3 internal error. Every command is wrapped by `cli.errors.handle_errors` when the root group
+loads it (`OzgGroup.load`).
 
 The command modules are imported only when one of their commands runs (Click's pattern of
 lazily loaded subcommands): `ozgkompass --help`, `--version` and shell completion of the
@@ -127,8 +128,11 @@ class OzgGroup(TyperGroup):
         """Build the real commands of one command module and add them to the root."""
         import typer.main
 
+        from ozgkompass.cli.errors import wrap_commands
+
         group = typer.main.get_group(command_module_typer(module_name))
         for name, command in group.commands.items():
+            wrap_commands(command)  # the one error handler (cli/errors.py)
             self.commands.setdefault(name, command)
 
     def load_all(self) -> None:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, dump_json, err_console, esc
 from ozgkompass.errors import UserError, display_path
 
@@ -91,7 +90,6 @@ def _rows(items: list[Any]) -> list[list[Any]]:
 
 
 @app.command("add")
-@handle_errors
 def add(
     files: Annotated[list[Path], typer.Argument(help="Antwortdateien (YAML).", dir_okay=False)],
     archive: ArchiveOpt = None,
@@ -112,7 +110,6 @@ def add(
 
 
 @app.command("list")
-@handle_errors
 def list_cmd(
     municipality: Annotated[str | None, typer.Option("--municipality", "-k",
                             help="Nur diese Kommune (Namensteil oder ARS).")] = None,
@@ -140,7 +137,6 @@ def list_cmd(
 
 
 @app.command("show")
-@handle_errors
 def show(
     assessment_id: Annotated[int, typer.Argument(help="Nummer im Archiv.")],
     archive: ArchiveOpt = None,
@@ -176,7 +172,6 @@ def show(
 
 
 @app.command("history")
-@handle_errors
 def history(
     municipality: Annotated[str, typer.Argument(help="Kommune (Namensteil oder ARS).")],
     archive: ArchiveOpt = None,
@@ -205,7 +200,6 @@ def history(
 
 
 @app.command("remove")
-@handle_errors
 def remove(
     ids: Annotated[list[int], typer.Argument(help="Nummern im Archiv.")],
     archive: ArchiveOpt = None,
@@ -224,7 +218,6 @@ def safe_stem(name: str) -> str:
 
 
 @app.command("export")
-@handle_errors
 def export(
     folder: Annotated[Path, typer.Argument(help="Zielordner für die Antwortdateien.",
                                            file_okay=False)],
@@ -252,7 +245,6 @@ def export(
 
 
 @app.command("rebuild")
-@handle_errors
 def rebuild(
     sources: Annotated[list[Path], typer.Argument(help="Antwortdateien oder Ordner mit "
                                                   "*.answers.yaml.")],

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.errors import EXIT_PROBLEMS
 from ozgkompass.cli.output import console, dump_json, err_console, esc, simple_table
 from ozgkompass.errors import Issue, UserError, display_path
 from ozgkompass.issue_codes import IssueCode
@@ -40,7 +40,6 @@ def _header(cat: Catalogue) -> str:
 
 
 @app.command("import")
-@handle_errors
 def import_(
     files: Annotated[list[Path], typer.Argument(
         metavar="DATEI…", show_default=False,
@@ -185,7 +184,6 @@ def _yes_no(value: bool | None) -> str:
 
 
 @app.command()
-@handle_errors
 def show(
     ref: Annotated[str | None, typer.Argument(
         metavar="KATALOG", show_default=False,
@@ -279,7 +277,6 @@ def _find_service(cat: Catalogue, ozg_id: str) -> OzgService:
 
 
 @app.command()
-@handle_errors
 def search(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Suchbegriff(e); alle müssen "
                                         "vorkommen.")],
@@ -362,7 +359,6 @@ def _match(svc: OzgService, words: list[str]) -> str | None:
 
 
 @app.command()
-@handle_errors
 def stats(catalogue: CatalogueOpt = None, as_json: JsonOpt = False) -> None:
     """Zählt OZG-Leistungen nach Themenfeld und Zuständigkeit und unbekannte Merkmale."""
     from ozgkompass.catalogue.store import resolve_catalogue
@@ -414,7 +410,6 @@ def stats(catalogue: CatalogueOpt = None, as_json: JsonOpt = False) -> None:
 
 
 @app.command("list")
-@handle_errors
 def list_(as_json: JsonOpt = False) -> None:
     """Listet die verfügbaren Kataloge: den eingebauten und die importierten."""
     from ozgkompass.catalogue.store import catalogues_dir, list_catalogues
@@ -432,7 +427,6 @@ def list_(as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-@handle_errors
 def update(
     since: Annotated[str | None, typer.Option(
         "--since", help="Nur Steckbriefe, die seit diesem Zeitpunkt geändert wurden "

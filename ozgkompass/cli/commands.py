@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli import render
-from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, handle_errors
+from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
 from ozgkompass.issue_codes import IssueCode
@@ -130,7 +130,6 @@ def _projection(answers: Path, plan_file: Path, questionnaire: Path | None,
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    @handle_errors
     def demo(
         json_out: JsonOpt = False,
         catalogue: CatalogueOpt = "kommunal",
@@ -161,7 +160,6 @@ def register(app: typer.Typer) -> None:
                       "ozgkompass score DATEI.answers.yaml[/dim]")
 
     @app.command()
-    @handle_errors
     def validate(
         files: Annotated[list[Path], typer.Argument(metavar="DATEI…",
                                                     help="Fragebögen und/oder Antwortdateien.",
@@ -199,7 +197,6 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_PROBLEMS)
 
     @app.command()
-    @handle_errors
     def score(
         answers: Annotated[Path, typer.Argument(metavar="ANTWORTDATEI", help="Antwortdatei (YAML).",
                                                 dir_okay=False)],
@@ -232,7 +229,6 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_PROBLEMS)
 
     @app.command()
-    @handle_errors
     def explain(
         answers: Annotated[Path, typer.Argument(metavar="ANTWORTDATEI", help="Antwortdatei (YAML).",
                                                 dir_okay=False)],
@@ -279,7 +275,6 @@ def register(app: typer.Typer) -> None:
             render.explain_overall(result)
 
     @app.command()
-    @handle_errors
     def schema() -> None:
         """Zeigt, wo das JSON-Schema für Fragebögen liegt (für Editoren)."""
         from importlib import resources

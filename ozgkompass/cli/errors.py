@@ -1,4 +1,8 @@
-"""One place where errors become messages and exit codes (used by every command)."""
+"""One place where errors become messages and exit codes.
+
+`handle_errors` wraps a command's callback; the root group (`cli.OzgGroup`) applies it to
+every command when it loads a command module (`wrap_commands`), so no command declares it.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +61,7 @@ def handle_errors(func: F) -> F:
         except (typer.Exit, typer.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`… --json | head`): end quietly
-            from ozgkompass.entry import silence_stdout
+            from ozgkompass.terminal import silence_stdout
 
             silence_stdout()
             raise typer.Exit(EXIT_OK) from None
@@ -90,3 +94,15 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def wrap_commands(command: Any) -> None:
+    """Apply `handle_errors` to a Click command's callback and to those of its subcommands
+    (once each)."""
+    callback = getattr(command, "callback", None)
+    if callback is not None and not getattr(callback, "_handles_errors", False):
+        wrapped = handle_errors(callback)
+        wrapped._handles_errors = True
+        command.callback = wrapped
+    for sub in getattr(command, "commands", {}).values():
+        wrap_commands(sub)

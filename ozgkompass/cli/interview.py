@@ -13,7 +13,6 @@ import typer
 
 from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
 from ozgkompass.cli.commands import QuestionnairesDirOpt
-from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, err_console, esc
 from ozgkompass.errors import DataError, UserError, display_path
 
@@ -167,7 +166,6 @@ def _resume_hint(path: Path, questionnaire: str | None = None,
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    @handle_errors
     def interview(
         questionnaire: Annotated[str | None, typer.Option(
             "--questionnaire", "-q", help="Fragebogen-ID oder -Datei (Standard: ozg-kommune; "
@@ -278,7 +276,6 @@ def register(app: typer.Typer) -> None:
                 archive_one(archive, archive_file, scored, session.aset)
 
     @app.command("new-answers")
-    @handle_errors
     def new_answers(
         questionnaire: Annotated[str, typer.Argument(
             help="Fragebogen-ID (z. B. ozg-kommune) oder -Datei.")],

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli.commands import CatalogueOpt
-from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.errors import EXIT_PROBLEMS
 from ozgkompass.cli.output import console, dump_json, err_console, esc, print_issues
 from ozgkompass.errors import DataError, UserError, display_path
 
@@ -25,7 +25,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(gemeinden_app, name="gemeinden")
 
     @app.command()
-    @handle_errors
     def observe(
         answers: Annotated[Path | None, typer.Argument(
             metavar="[ANTWORTDATEI]", dir_okay=False,
@@ -314,7 +313,6 @@ def _round(members: list[dict[str, str]], cat: Any, opts: dict[str, Any],
 
 
 @gemeinden_app.command("import")
-@handle_errors
 def gemeinden_import(
     file: Annotated[Path, typer.Argument(metavar="DATEI", dir_okay=False,
                                          help="GV100AD-Textdatei von Destatis.")],
@@ -344,7 +342,6 @@ def gemeinden_import(
 
 
 @gemeinden_app.command("show")
-@handle_errors
 def gemeinden_show(
     ars: Annotated[str, typer.Argument(metavar="ARS", help="12-stelliger Regionalschlüssel.")],
     json_out: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,

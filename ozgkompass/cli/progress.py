@@ -10,7 +10,6 @@ import typer
 
 from ozgkompass.cli import archive as archive_cli
 from ozgkompass.cli.archive import ArchiveOpt, CatalogueOpt, JsonOpt, ModelOpt
-from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, dump_json, esc, print_issues
 from ozgkompass.cli.render import cut, say, short_title
 from ozgkompass.cli.render import text_table as T
@@ -54,7 +53,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(archive_cli.app, name="archive")
 
     @app.command()
-    @handle_errors
     def compare(
         old: Annotated[str, typer.Argument(help="Frühere Bewertung: Antwortdatei oder "
                                            "Archivnummer.")],
@@ -102,7 +100,6 @@ def register(app: typer.Typer) -> None:
         _render_progress(p, short)
 
     @app.command()
-    @handle_errors
     def plan(
         answers: Annotated[Path, typer.Argument(help="Heutige Antworten (YAML).",
                                                 dir_okay=False)],
@@ -124,7 +121,6 @@ def register(app: typer.Typer) -> None:
         _render_plan(proj)
 
     @app.command()
-    @handle_errors
     def convoy(
         answers: Annotated[list[Path] | None, typer.Argument(
             help="Antwortdateien der Mitglieder.", dir_okay=False)] = None,
@@ -181,7 +177,6 @@ def register(app: typer.Typer) -> None:
         _render_convoy(res)
 
     @app.command()
-    @handle_errors
     def peers(
         subject: Annotated[str, typer.Argument(help="Antwortdatei oder Archivnummer.")],
         archive: ArchiveOpt = None,

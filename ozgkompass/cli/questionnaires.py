@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from ozgkompass.cli.commands import QuestionnairesDirOpt
-from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.output import console, dump_json, esc, simple_table
 
 app = typer.Typer(help="Eingebaute und eigene Fragebögen anzeigen.",
@@ -16,7 +15,6 @@ app = typer.Typer(help="Eingebaute und eigene Fragebögen anzeigen.",
 
 
 @app.callback()
-@handle_errors
 def list_questionnaires_cmd(
     ctx: typer.Context,
     questionnaires_dir: QuestionnairesDirOpt = None,
@@ -50,7 +48,6 @@ def list_questionnaires_cmd(
 
 
 @app.command()
-@handle_errors
 def show(
     questionnaire: Annotated[str, typer.Argument(help="Fragebogen-ID oder -Datei.")],
     json_out: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,

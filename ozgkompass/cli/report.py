@@ -20,7 +20,6 @@ from ozgkompass.cli.commands import (
     _projection,
     _score,
 )
-from ozgkompass.cli.errors import handle_errors
 from ozgkompass.cli.observe import attach_observed
 from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
@@ -42,7 +41,6 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Vorhandene Berichte üb
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    @handle_errors
     def report(
         answers: Annotated[list[Path], typer.Argument(metavar="ANTWORTDATEI…",
                                                       help="Antwortdatei(en) (YAML).",

@@ -10,7 +10,7 @@ import typer
 
 from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
 from ozgkompass.cli.commands import QuestionnairesDirOpt
-from ozgkompass.cli.errors import EXIT_PROBLEMS, handle_errors
+from ozgkompass.cli.errors import EXIT_PROBLEMS
 from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 
@@ -29,7 +29,6 @@ def _lookup(questionnaires_dir: Path | None):  # type: ignore[no-untyped-def]
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    @handle_errors
     def template(
         out: Annotated[Path | None, typer.Option(
             "--out", "-o", help="Ziel (.xlsx).", dir_okay=False)] = None,
@@ -82,7 +81,6 @@ def register(app: typer.Typer) -> None:
                       f"{esc(display_path(out))}", highlight=False, soft_wrap=True)
 
     @app.command("import")
-    @handle_errors
     def import_cmd(
         file: Annotated[Path, typer.Argument(help="Ausgefüllte Mappe (.xlsx, .ods) oder CSV.",
                                              exists=True, dir_okay=False)],
@@ -137,7 +135,6 @@ def register(app: typer.Typer) -> None:
                         *score_file(target, None, "kommunal", questionnaires_dir))
 
     @app.command()
-    @handle_errors
     def batch(
         folder: Annotated[Path, typer.Argument(help="Ordner mit ausgefüllten Mappen.",
                                                exists=True, file_okay=False)],
