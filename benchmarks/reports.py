@@ -81,8 +81,8 @@ def over_time(a, t_score: float, today: dt.date) -> None:
 
     from ozgkompass.reports import Audience, Format, Kind, renderer
     from ozgkompass.reports.over_time import ConvoyReport, ProgressReport
-    from ozgkompass.scoring.convoy import convoy
-    from ozgkompass.scoring.progress import HistoryPoint, compare
+    from ozgkompass.app.convoy import convoy
+    from ozgkompass.app.progress import HistoryPoint, compare
     from ozgkompass.scoring.summary import summarise
 
     new = summarise(a)

@@ -21,7 +21,7 @@ from ozgkompass.archive.store import (
     result_of,
 )
 from ozgkompass.scoring.assessment import assess
-from ozgkompass.scoring.progress import compare
+from ozgkompass.app.progress import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "questionnaires" / "examples"

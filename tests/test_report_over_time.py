@@ -22,8 +22,8 @@ from test_reports import HOSTILE, visible_text
 from ozgkompass.reports import Audience, Format, Kind, glossary, renderer
 from ozgkompass.reports.context import german_date
 from ozgkompass.reports.over_time import ConvoyReport, ProgressReport, question_texts
-from ozgkompass.scoring.convoy import convoy
-from ozgkompass.scoring.progress import HistoryPoint, compare
+from ozgkompass.app.convoy import convoy
+from ozgkompass.app.progress import HistoryPoint, compare
 from ozgkompass.scoring.summary import summarise
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
         Mit --format entsteht der Fortschrittsbericht als Datei(en) in --out
         (<kommune>-fortschritt.xlsx/.html/.pdf, Kurzfassung …-fortschritt-briefing.html).
         """
-        from ozgkompass.scoring.progress import compare as compare_results
+        from ozgkompass.app.progress import compare as compare_results
 
         if format is None and (audience is not None or force):
             raise UserError("--audience und --force gelten nur zusammen mit --format.",
@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
         Mit --format entsteht der Bericht für die Mitglieder als Datei(en) in --out
         (geleitzug-<name>.xlsx/.html/.pdf, z. B. geleitzug-landkreis-heidmoor.html).
         """
-        from ozgkompass.scoring.convoy import convoy as run_convoy
+        from ozgkompass.app.convoy import convoy as run_convoy
 
         if format is None and force:
             raise UserError("--force gilt nur zusammen mit --format.",
@@ -196,7 +196,7 @@ def register(app: typer.Typer) -> None:
         from ozgkompass.archive.db import SIZE_CLASS_LABELS, size_class
         from ozgkompass.archive.store import peer_names, peer_rows
         from ozgkompass.model.laender import land_code
-        from ozgkompass.scoring.peers import compare_peers
+        from ozgkompass.app.peers import compare_peers
 
         result = load_result(subject, archive, model, catalogue)
         m = result["municipality"]
@@ -245,7 +245,7 @@ def _history(result: dict[str, Any], archive: Path | None) -> list[Any]:
     """The municipality's archived rounds, if there is an archive (none: no history chart)."""
     from ozgkompass.archive.db import default_path
     from ozgkompass.archive.store import list_assessments
-    from ozgkompass.scoring.progress import history
+    from ozgkompass.app.progress import history
 
     if not default_path(archive).exists():
         return []

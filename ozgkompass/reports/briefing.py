@@ -171,12 +171,12 @@ def contacts(a: Any, steps: list[Any]) -> list[tuple[str, str]]:
 
 def peers_of(a: Any, conn: Any) -> Any:
     """The comparison with archived municipalities of the same type, Land and size class
-    (`scoring.peers.PeerComparison`), or None when the archive holds fewer than
+    (`app.peers.PeerComparison`), or None when the archive holds fewer than
     `MIN_PEERS` of them or the answers lack type, Land or population."""
     from ozgkompass.archive.db import SIZE_CLASS_LABELS, size_class
     from ozgkompass.archive.store import peer_rows
     from ozgkompass.model.laender import land_code
-    from ozgkompass.scoring.peers import compare_peers
+    from ozgkompass.app.peers import compare_peers
     from ozgkompass.scoring.summary import summarise
 
     m = a.municipality
