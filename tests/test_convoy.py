@@ -9,7 +9,6 @@ import random
 
 import pytest
 
-from ozgkompass.errors import UserError
 from ozgkompass.app.convoy import (
     assign,
     composition,
@@ -18,6 +17,7 @@ from ozgkompass.app.convoy import (
     default_capacity,
     strength,
 )
+from ozgkompass.errors import UserError
 
 TF = ["Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- & Auswanderung",
       "Engagement & Hobby", "Familie & Kind", "Forschung & Förderung", "Gesundheit",

@@ -47,14 +47,9 @@ def archive_one(flag: bool, path: Path | None, assessment: Any, answers_set: Any
     target = archive_target(flag, path)
     if target is None:
         return
-    from ozgkompass.archive.db import connect
-    from ozgkompass.archive.store import add_assessment
+    from ozgkompass.app.history import add_to_archive
 
-    conn = connect(target)
-    try:
-        aid = add_assessment(conn, assessment, answers_set)
-    finally:
-        conn.close()
+    aid = add_to_archive(target, assessment, answers_set)
     console.print(f"Im Archiv abgelegt als Nr. {aid} ({esc(display_path(target))}).",
                   highlight=False, soft_wrap=True)
 
@@ -68,19 +63,20 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Ergebnis als JSON ausgebe
 
 
 def open_archive(path: Path | None, *, create: bool = False) -> Any:
-    from ozgkompass.archive.db import connect, default_path
+    from ozgkompass.app.history import open_archive as open_it
 
-    return connect(default_path(path), create=create)
+    return open_it(path, create=create)
 
 
 def score_file(path: Path, model: str | None, catalogue: str | None,
                questionnaires_dir: Path | None = None) -> Any:
-    """Score an answers file as `ozgkompass score` does (with the catalogue)."""
-    from ozgkompass.cli.commands import _score
-    from ozgkompass.model.registry import load_answer_set
+    """Score an answers file as `ozgkompass score` does (with the catalogue), with its
+    answers as the archive stores them."""
+    from ozgkompass.app.assess import score_file_with_answers
+    from ozgkompass.app.definitions import Choice
 
-    return (_score(path, None, questionnaires_dir, model, catalogue, None),
-            load_answer_set(path))
+    return score_file_with_answers(path, Choice(questionnaires_dir=questionnaires_dir,
+                                                model=model, catalogue=catalogue))
 
 
 def _rows(items: list[Any]) -> list[list[Any]]:

@@ -137,17 +137,13 @@ def _one(ars: str, municipality: Any, aset: Any, cat: Any, *, file: Path | None 
 def attach_observed(result: Any, answers: Path, catalogue: str | None) -> None:
     """Give a scored assessment the comparison with the cached retrieval for its ARS (the
     report's section reads `result.observed`); reads only the cache, never the network."""
-    from ozgkompass.catalogue.store import resolve_catalogue
-    from ozgkompass.model.registry import load_answer_set
-    from ozgkompass.observed.compare import cached_for, compare
+    from ozgkompass.app.assess import observed_comparison
     from ozgkompass.observed.ddv import age_text
 
-    observation = cached_for(result.municipality)
-    if observation is None or result.catalogue is None:
+    found = observed_comparison(result, answers, catalogue)
+    if found is None:
         return
-    aset = load_answer_set(answers)
-    result.observed = compare(observation, resolve_catalogue(catalogue), aset.municipality,
-                              aset)
+    result.observed, observation = found
     err_console.print(f"[dim]Mit Daten des Dashboards Digitale Verwaltung, "
                       f"{age_text(observation)}.[/dim]", highlight=False)
 
