@@ -350,7 +350,7 @@ def group_name(munis: list[dict[str, Any]], form: str | None) -> str:
     """The convoy's name: its Landkreis, the shared Kreis of all members, else the largest
     member "und N weitere"."""
     if form == "kreis":
-        return next(m["name"] for m in munis if m.get("type") == KREIS_TYPE)
+        return str(next(m["name"] for m in munis if m.get("type") == KREIS_TYPE))
     kreise = {m.get("kreis") for m in munis}
     if len(kreise) == 1 and None not in kreise:
         return str(kreise.pop())

@@ -86,7 +86,7 @@ def _questions(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _shown(q: dict[str, Any]) -> str:
-    return q.get("answer_label") or q["status"]
+    return str(q.get("answer_label") or q["status"])
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> Progress:
