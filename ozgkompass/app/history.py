@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from ozgkompass.model.answers import AnswerSet
     from ozgkompass.scoring.assessment import Assessment
 
-__all__ = ["Comparison", "Convoy", "add_to_archive", "briefing_peers", "compare_rounds",
-           "convoy_of", "history_of", "load_result", "members_from_archive", "open_archive",
-           "peers_of"]
+__all__ = ["Comparison", "Convoy", "add_to_archive", "answers_files", "briefing_peers",
+           "compare_rounds", "convoy_of", "history_of", "load_result", "members_from_archive",
+           "open_archive", "peers_of", "rebuild_archive"]
 
 
 def open_archive(path: Path | None, *, create: bool = False) -> sqlite3.Connection:
@@ -45,6 +45,53 @@ def add_to_archive(target: Path, assessment: Assessment, answers: AnswerSet) -> 
         return int(add_assessment(conn, assessment, answers))
     finally:
         conn.close()
+
+
+def answers_files(sources: list[Path]) -> list[Path]:
+    """Answers files and folders (searched for *.answers.yaml) as a list of files."""
+    from ozgkompass.errors import display_path
+
+    files: list[Path] = []
+    for src in sources:
+        if src.is_dir():
+            files += sorted(src.rglob("*.answers.yaml"))
+        elif src.is_file():
+            files.append(src)
+        else:
+            raise UserError(f"{display_path(src)} existiert nicht.",
+                            hint="Antwortdateien oder Ordner angeben.")
+    if not files:
+        raise UserError("Keine Antwortdateien (*.answers.yaml) gefunden.",
+                        hint="Ordner mit den Antwortdateien angeben.")
+    return files
+
+
+def rebuild_archive(files: list[Path], archive: Path | None, model: str | None,
+                    catalogue: str) -> tuple[Path, int]:
+    """Rebuild the archive from answers files (they are the source of truth): all scored
+    before anything is written; the new archive is built in a neighbouring file that
+    replaces the old one only at the end. Where it is and how many assessments it holds."""
+    import os
+
+    from ozgkompass.app.assess import score_file_with_answers
+    from ozgkompass.archive.db import connect, default_path
+    from ozgkompass.archive.store import add_assessments
+
+    chosen = Choice(model=model, catalogue=catalogue)
+    items = [score_file_with_answers(f, chosen) for f in files]  # all checked before writing
+    target = default_path(archive)
+    tmp = target.with_name(f".{target.name}.neu")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    conn = connect(tmp)
+    add_assessments(conn, items)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    for old in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        old.unlink(missing_ok=True)
+    os.replace(tmp, target)
+    return target, len(items)
 
 
 def load_result(ref: str, archive: Path | None, model: str | None,

@@ -55,6 +55,7 @@ def write_template(out: Path, questionnaire: str, questionnaires_dir: Path | Non
 @dataclass(frozen=True, slots=True)
 class MemberTemplates:
     questionnaire: Questionnaire
+    folder: Path
     written: list[Path]
     prefilled: int  # with the answers of the member's last archived round
 
@@ -95,7 +96,7 @@ def member_templates(members_file: Path, out_dir: Path | None, questionnaire: st
     finally:
         if conn is not None:
             conn.close()
-    return MemberTemplates(qn, list(written), int(prefilled))
+    return MemberTemplates(qn, out_dir, list(written), int(prefilled))
 
 
 def import_workbook_answers(file: Path, target: Path,

@@ -260,35 +260,8 @@ def rebuild(
 
     Das neue Archiv entsteht in einer Nachbardatei und ersetzt das alte erst am Ende.
     """
-    import os
+    from ozgkompass.app.history import answers_files, rebuild_archive
 
-    from ozgkompass.archive.db import connect, default_path
-    from ozgkompass.archive.store import add_assessments
-
-    files: list[Path] = []
-    for src in sources:
-        if src.is_dir():
-            files += sorted(src.rglob("*.answers.yaml"))
-        elif src.is_file():
-            files.append(src)
-        else:
-            raise UserError(f"{display_path(src)} existiert nicht.",
-                            hint="Antwortdateien oder Ordner angeben.")
-    if not files:
-        raise UserError("Keine Antwortdateien (*.answers.yaml) gefunden.",
-                        hint="Ordner mit den Antwortdateien angeben.")
-    items = [score_file(f, model, catalogue) for f in files]  # all checked before writing
-    target = default_path(archive)
-    tmp = target.with_name(f".{target.name}.neu")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
-    conn = connect(tmp)
-    add_assessments(conn, items)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    for old in (Path(f"{target}-wal"), Path(f"{target}-shm")):
-        old.unlink(missing_ok=True)
-    os.replace(tmp, target)
-    console.print(f"Archiv {esc(display_path(target))} neu aufgebaut: {len(items)} "
+    target, count = rebuild_archive(answers_files(sources), archive, model, catalogue)
+    console.print(f"Archiv {esc(display_path(target))} neu aufgebaut: {count} "
                   "Bewertung(en).", highlight=False)

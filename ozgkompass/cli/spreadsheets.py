@@ -207,7 +207,7 @@ def _member_templates(members_file: Path, out_dir: Path | None, questionnaire: s
                             archive=archive)
     qn = made.questionnaire
     say(f"{len(made.written)} Mappen für {esc(qn.id)} {esc(qn.version)} geschrieben: "
-        f"{display_path(out_dir)}" + (f"; {made.prefilled} mit den Antworten der letzten Runde"
+        f"{display_path(made.folder)}" + (f"; {made.prefilled} mit den Antworten der letzten Runde"
                                       if archive is not None else ""))
 
 
