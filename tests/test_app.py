@@ -174,3 +174,14 @@ def test_convoy_of_the_examples():
     found = convoy_of([str(p) for p in sorted(EXAMPLES.glob("*.answers.yaml"))], None, None,
                       None, None, None, "kommunal")
     assert len(found.members) == 3 == len(found.result.members)
+
+
+def test_check_file_says_what_a_file_is(tmp_path):
+    from ozgkompass.app.checks import check_file
+
+    issues, kind = check_file(FALKENBERG)
+    assert kind == "Antworten" and not [i for i in issues if i.severity == "error"]
+    issues, kind = check_file(ROOT / "questionnaires" / "ozg-kommune.yaml")
+    assert kind == "Fragebogen" and not [i for i in issues if i.severity == "error"]
+    issues, kind = check_file(tmp_path / "fehlt.yaml")
+    assert kind == "?" and issues and issues[0].code == "file"

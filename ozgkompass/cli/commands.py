@@ -10,7 +10,7 @@ import typer
 from ozgkompass.cli import render
 from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, handle_errors
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
-from ozgkompass.errors import Issue, Location, UserError, display_path
+from ozgkompass.errors import Issue, UserError, display_path
 
 QuestionnaireOpt = Annotated[
     Path | None,
@@ -101,11 +101,13 @@ def register(app: typer.Typer) -> None:
 
         Exit-Code 0: gültig; 1: Probleme gefunden; 2: eine Datei fehlt oder ist nicht lesbar.
         """
+        from ozgkompass.app.checks import check_file
+
         all_issues: list[Issue] = []
         results: list[dict[str, Any]] = []
         unreadable = False
         for path in files:
-            issues, kind = _validate_one(path, questionnaires_dir)
+            issues, kind = check_file(path, questionnaires_dir)
             unreadable |= kind == "?"
             all_issues.extend(issues)
             errors = sum(i.severity == "error" or strict for i in issues)
@@ -208,35 +210,3 @@ def register(app: typer.Typer) -> None:
         console.print(str(path), highlight=False, soft_wrap=True)
         err_console.print("[dim]In einem Fragebogen als erste Zeile: "
                           "# yaml-language-server: $schema=<Pfad>[/dim]")
-
-
-def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Issue], str]:
-    from ozgkompass.model.answers import check_answers, is_answers, parse_answers
-    from ozgkompass.model.questionnaire import is_questionnaire, parse_questionnaire
-    from ozgkompass.model.registry import find_questionnaire
-    from ozgkompass.yamlio import load_yaml
-
-    try:
-        doc = load_yaml(path)
-    except UserError as exc:  # the message already names the file
-        shown = display_path(path)
-        text = str(exc).removeprefix(f"{shown}: ")
-        return [Issue("file", text, Location(shown))], "?"
-    if doc.data is None or is_questionnaire(doc.data) or not is_answers(doc.data):
-        _, issues = parse_questionnaire(doc)
-        return issues, "Fragebogen"
-    aset, issues = parse_answers(doc)
-    if aset is None:
-        return issues, "Antworten"
-    from ozgkompass.model.registry import migrated
-
-    if migrated(aset) is not None:
-        issues.append(aset.issues[-1])
-    try:
-        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
-                                questionnaires_dir)
-    except UserError as exc:
-        return [*issues, Issue("questionnaire", str(exc), Location(doc.path))], "Antworten"
-    from ozgkompass.masterdata.gv100ad import check_answer_set
-
-    return [*issues, *check_answers(qn, aset).issues, *check_answer_set(aset)], "Antworten"
