@@ -16,9 +16,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from ozgkompass.app.assess import score_file_with_answers
+from ozgkompass.app.definitions import Choice
 from ozgkompass.archive.db import connect, size_class
 from ozgkompass.archive.store import insert_prepared, list_assessments, peer_rows, prepare
-from ozgkompass.cli.archive import score_file
 from ozgkompass.sources.answers_file import write_answers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,8 @@ PREFIX = {"Niedersachsen": "03", "Hessen": "06", "Nordrhein-Westfalen": "05", "B
 def batch(n: int) -> list[tuple]:
     """n scored results: the three examples (scored for real, with the catalogue) as n
     municipalities of varied Land and size, as a batch run over an IT provider's members."""
-    base = [score_file(p, None, "kommunal") for p in sorted(EXAMPLES.glob("*.answers.yaml"))]
+    base = [score_file_with_answers(p, Choice(catalogue="kommunal"))
+            for p in sorted(EXAMPLES.glob("*.answers.yaml"))]
     rnd = random.Random(12)
     items = []
     for i in range(n):

@@ -79,10 +79,10 @@ def over_time(a, t_score: float, today: dt.date) -> None:
     """The Fortschrittsbericht and the Geleitzug report of the same scored result."""
     import copy
 
+    from ozgkompass.app.convoy import convoy
+    from ozgkompass.app.progress import HistoryPoint, compare
     from ozgkompass.reports import Audience, Format, Kind, renderer
     from ozgkompass.reports.over_time import ConvoyReport, ProgressReport
-    from ozgkompass.scoring.convoy import convoy
-    from ozgkompass.scoring.progress import HistoryPoint, compare
     from ozgkompass.scoring.summary import summarise
 
     new = summarise(a)

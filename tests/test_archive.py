@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_over_time import V2_EXTRA, answers, questionnaire
 
+from ozgkompass.app.progress import compare
 from ozgkompass.archive.db import MIGRATIONS, SCHEMA_VERSION, connect
 from ozgkompass.archive.store import (
     add_assessment,
@@ -21,7 +22,6 @@ from ozgkompass.archive.store import (
     result_of,
 )
 from ozgkompass.scoring.assessment import assess
-from ozgkompass.scoring.progress import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "questionnaires" / "examples"

@@ -1,4 +1,4 @@
-"""Geleitzug (`scoring.convoy`): strength, capacity, the KDO's compositions and the exact
+"""Geleitzug (`app.convoy`): strength, capacity, the KDO's compositions and the exact
 assignment of Themenfelder, on stored results built here service by service (as
 `scoring.summary.summarise` writes them) and on the example municipalities."""
 
@@ -9,8 +9,7 @@ import random
 
 import pytest
 
-from ozgkompass.errors import UserError
-from ozgkompass.scoring.convoy import (
+from ozgkompass.app.convoy import (
     assign,
     composition,
     convoy,
@@ -18,6 +17,7 @@ from ozgkompass.scoring.convoy import (
     default_capacity,
     strength,
 )
+from ozgkompass.errors import UserError
 
 TF = ["Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- & Auswanderung",
       "Engagement & Hobby", "Familie & Kind", "Forschung & Förderung", "Gesundheit",

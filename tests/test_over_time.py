@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from ozgkompass.app.peers import percentile
+from ozgkompass.app.progress import compare
 from ozgkompass.errors import UserError
 from ozgkompass.model.answers import parse_answers
 from ozgkompass.model.maturity import get_model
 from ozgkompass.model.plan import load_plan
 from ozgkompass.model.questionnaire import parse_questionnaire
 from ozgkompass.scoring.assessment import assess
-from ozgkompass.scoring.peers import percentile
 from ozgkompass.scoring.plan import check_plan, project
-from ozgkompass.scoring.progress import compare
 from ozgkompass.scoring.summary import summarise
 from ozgkompass.yamlio import parse_yaml
 

@@ -144,11 +144,12 @@ def test_convoy_report_in_chromium(browser, tmp_path, members):
 
 
 def test_report_with_plan_in_chromium(browser, tmp_path):
-    from ozgkompass.cli.commands import _projection
+    from ozgkompass.app.assess import project_plan
+    from ozgkompass.app.definitions import Choice
 
     plan = tmp_path / "plan.yaml"
     plan.write_text(PLAN, encoding="utf-8")
-    projection, _ = _projection(FALKENBERG, plan, None, None, None, "kommunal")
+    projection, _ = project_plan(FALKENBERG, plan, Choice(catalogue="kommunal"))
     page = open_checked(browser, tmp_path, renderer(Format.HTML)(
         scored(), Audience.FACH, TODAY, plan=projection))
     assert page.locator("#massnahmen ~ h3").count() == 2

@@ -19,11 +19,11 @@ import yaml
 from reports_helpers import TODAY, scored
 from test_reports import HOSTILE, visible_text
 
+from ozgkompass.app.convoy import convoy
+from ozgkompass.app.progress import HistoryPoint, compare
 from ozgkompass.reports import Audience, Format, Kind, glossary, renderer
 from ozgkompass.reports.context import german_date
 from ozgkompass.reports.over_time import ConvoyReport, ProgressReport, question_texts
-from ozgkompass.scoring.convoy import convoy
-from ozgkompass.scoring.progress import HistoryPoint, compare
 from ozgkompass.scoring.summary import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -506,11 +506,12 @@ def test_report_plan_errors_are_located_and_nothing_is_written(cli, tmp_path):
 
 
 def test_briefing_with_plan_shows_the_phases_on_two_pages(tmp_path):
-    from ozgkompass.cli.commands import _projection
+    from ozgkompass.app.assess import project_plan
+    from ozgkompass.app.definitions import Choice
 
     plan = tmp_path / "plan.yaml"
     plan.write_text(PLAN, encoding="utf-8")
-    projection, _ = _projection(FALKENBERG, plan, None, None, None, "kommunal")
+    projection, _ = project_plan(FALKENBERG, plan, Choice(catalogue="kommunal"))
     a = scored()
     html = renderer(Format.HTML)(a, Audience.LEITUNG, TODAY, plan=projection).decode("utf-8")
     text = visible_text(html)

@@ -317,7 +317,7 @@ def test_backup_asks_three_things_and_eakte_knows_planned(tmp_path):
 def test_compare_carries_today_and_says_when_the_older_round_did_not_know_it(tmp_path):
     import copy
 
-    from ozgkompass.scoring.progress import compare
+    from ozgkompass.app.progress import compare
     from ozgkompass.scoring.summary import summarise
 
     new = summarise(scored(birkenau(tmp_path, BIRKENAU_ONLINE)))

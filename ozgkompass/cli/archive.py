@@ -46,14 +46,9 @@ def archive_one(flag: bool, path: Path | None, assessment: Any, answers_set: Any
     target = archive_target(flag, path)
     if target is None:
         return
-    from ozgkompass.archive.db import connect
-    from ozgkompass.archive.store import add_assessment
+    from ozgkompass.app.history import add_to_archive
 
-    conn = connect(target)
-    try:
-        aid = add_assessment(conn, assessment, answers_set)
-    finally:
-        conn.close()
+    aid = add_to_archive(target, assessment, answers_set)
     console.print(f"Im Archiv abgelegt als Nr. {aid} ({esc(display_path(target))}).",
                   highlight=False, soft_wrap=True)
 
@@ -67,19 +62,20 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Ergebnis als JSON ausgebe
 
 
 def open_archive(path: Path | None, *, create: bool = False) -> Any:
-    from ozgkompass.archive.db import connect, default_path
+    from ozgkompass.app.history import open_archive as open_it
 
-    return connect(default_path(path), create=create)
+    return open_it(path, create=create)
 
 
 def score_file(path: Path, model: str | None, catalogue: str | None,
                questionnaires_dir: Path | None = None) -> Any:
-    """Score an answers file as `ozgkompass score` does (with the catalogue)."""
-    from ozgkompass.cli.commands import _score
-    from ozgkompass.model.registry import load_answer_set
+    """Score an answers file as `ozgkompass score` does (with the catalogue), with its
+    answers as the archive stores them."""
+    from ozgkompass.app.assess import score_file_with_answers
+    from ozgkompass.app.definitions import Choice
 
-    return (_score(path, None, questionnaires_dir, model, catalogue, None),
-            load_answer_set(path))
+    return score_file_with_answers(path, Choice(questionnaires_dir=questionnaires_dir,
+                                                model=model, catalogue=catalogue))
 
 
 def _rows(items: list[Any]) -> list[list[Any]]:
@@ -256,35 +252,8 @@ def rebuild(
 
     Das neue Archiv entsteht in einer Nachbardatei und ersetzt das alte erst am Ende.
     """
-    import os
+    from ozgkompass.app.history import answers_files, rebuild_archive
 
-    from ozgkompass.archive.db import connect, default_path
-    from ozgkompass.archive.store import add_assessments
-
-    files: list[Path] = []
-    for src in sources:
-        if src.is_dir():
-            files += sorted(src.rglob("*.answers.yaml"))
-        elif src.is_file():
-            files.append(src)
-        else:
-            raise UserError(f"{display_path(src)} existiert nicht.",
-                            hint="Antwortdateien oder Ordner angeben.")
-    if not files:
-        raise UserError("Keine Antwortdateien (*.answers.yaml) gefunden.",
-                        hint="Ordner mit den Antwortdateien angeben.")
-    items = [score_file(f, model, catalogue) for f in files]  # all checked before writing
-    target = default_path(archive)
-    tmp = target.with_name(f".{target.name}.neu")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
-    conn = connect(tmp)
-    add_assessments(conn, items)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    for old in (Path(f"{target}-wal"), Path(f"{target}-shm")):
-        old.unlink(missing_ok=True)
-    os.replace(tmp, target)
-    console.print(f"Archiv {esc(display_path(target))} neu aufgebaut: {len(items)} "
+    target, count = rebuild_archive(answers_files(sources), archive, model, catalogue)
+    console.print(f"Archiv {esc(display_path(target))} neu aufgebaut: {count} "
                   "Bewertung(en).", highlight=False)

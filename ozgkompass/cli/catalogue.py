@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ozgkompass.app.catalogue_search import RESP_ORDER, find_service
 from ozgkompass.cli.errors import EXIT_PROBLEMS
 from ozgkompass.cli.output import console, dump_json, err_console, esc, simple_table
-from ozgkompass.errors import Issue, UserError, display_path
+from ozgkompass.errors import Issue, display_path
 from ozgkompass.issue_codes import IssueCode
 
 if TYPE_CHECKING:
     from ozgkompass.catalogue.importer import ImportResult
-    from ozgkompass.model.catalogue import Catalogue, OzgService
+    from ozgkompass.model.catalogue import Catalogue
 
 app = typer.Typer(help="OZG-Katalog: importieren, anzeigen, durchsuchen, aktualisieren.",
                   no_args_is_help=True)
@@ -25,7 +26,6 @@ CatalogueOpt = Annotated[str | None, typer.Option(
     help="Katalog: eingebaut (kommunal), eine ID aus `catalogue list` oder eine Katalogdatei.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Maschinenlesbar als JSON ausgeben.")]
 
-RESP_ORDER = ("municipal", "possibly_municipal", "not_municipal", "unknown")
 REJECT_GROUP_THRESHOLD = 50
 WARNING_EXAMPLES = 3
 
@@ -78,19 +78,12 @@ def import_(
     dann 1), 1 wenn keine OZG-Leistung übernommen werden konnte, 2 bei Bedienfehlern
     (Datei fehlt, falscher Dateityp, Pflichtspalten fehlen).
     """
-    from ozgkompass.catalogue.importer import import_catalogue
-    from ozgkompass.catalogue.store import store_path
-    from ozgkompass.fsutil import refuse_overwrite
-    from ozgkompass.model.catalogue import save_catalogue
+    from ozgkompass.app.catalogue_search import import_into_store
 
-    if output is not None and output.suffix.lower() not in (".json", ".yaml", ".yml"):
-        raise UserError(f"{display_path(output)}: --output muss auf .json, .yaml oder .yml enden.")
-    inputs = [*files, *([mapping] if mapping else [])]
-    result = import_catalogue(files, layout=layout, mapping=mapping, catalogue_id=catalogue_id,
-                              version=version, title=title)
-    target = output if output is not None else store_path(result.catalogue["id"])
-    refuse_overwrite(target, inputs, force)
-    save_catalogue(result.catalogue, target)
+    imported = import_into_store(files, layout=layout, mapping=mapping,
+                                 catalogue_id=catalogue_id, version=version, title=title,
+                                 output=output, force=force)
+    result, target = imported.result, imported.target
 
     if as_json:
         dump_json({"catalogue": {"id": result.catalogue["id"],
@@ -211,7 +204,7 @@ def show(
             ["Themenfelder", len(themen)],
         ]))
         return
-    svc = _find_service(cat, service)
+    svc = find_service(cat, service)
     if as_json:
         from dataclasses import asdict
 
@@ -259,20 +252,6 @@ def _typisierung(leika: Any) -> str:
     return leika.typisierung or "—"
 
 
-def _find_service(cat: Catalogue, ozg_id: str) -> OzgService:
-    import difflib
-
-    svc = cat.get(ozg_id.strip())
-    if svc is not None:
-        return svc
-    close = difflib.get_close_matches(ozg_id.strip(), [s.ozg_id for s in cat.services], n=3,
-                                      cutoff=0.6)
-    hint = f"Ähnliche OZG-IDs: {', '.join(close)}. " if close else ""
-    raise UserError(f"OZG-ID {ozg_id!r} steht nicht im Katalog {cat.id} (Version "
-                    f"{cat.version}).",
-                    hint=f"{hint}Mit `ozgkompass catalogue search TEXT` suchen.")
-
-
 # --- search -------------------------------------------------------------------------------
 
 
@@ -289,24 +268,10 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Sucht OZG-Leistungen nach Name, LeiKa-Bezeichnung, LeiKa-Schlüssel oder OZG-ID."""
-    from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.app.catalogue_search import search_catalogue
 
-    if scope not in ("kommunal", "alle"):
-        raise UserError(f"--scope {scope!r} ist unbekannt.", hint="kommunal oder alle angeben.")
-    words = [w.casefold() for w in text.split()]
-    if not words:
-        raise UserError("Leerer Suchbegriff.", hint="Einen Begriff angeben, z. B. Wohngeld.")
-    cat = resolve_catalogue(catalogue)
-    services = list(cat.services)
-    if themenfeld:
-        services = _filter_themenfeld(cat, services, themenfeld)
-    if scope == "kommunal":
-        services = [s for s in services if s.municipal_scope]
-    hits: list[tuple[OzgService, str]] = []
-    for svc in services:
-        where = _match(svc, words)
-        if where is not None:
-            hits.append((svc, where))
+    found = search_catalogue(text, catalogue, themenfeld=themenfeld, scope=scope)
+    cat, hits = found.catalogue, [(h.service, h.where) for h in found.hits]
     if as_json:
         dump_json({"catalogue": {"id": cat.id, "version": cat.version}, "query": text,
                    "hits": [{"ozg_id": s.ozg_id, "name": s.name, "themenfeld": s.themenfeld,
@@ -324,59 +289,18 @@ def search(
                                  esc(where)] for s, where in hits]))
 
 
-def _filter_themenfeld(cat: Catalogue, services: list[OzgService],
-                       themenfeld: str) -> list[OzgService]:
-    import difflib
-
-    wanted = themenfeld.strip().casefold()
-    names = sorted(cat.themenfelder())
-    exact = [n for n in names if n.casefold() == wanted]
-    chosen = exact or [n for n in names if wanted in n.casefold()]
-    if len(chosen) != 1:
-        close = difflib.get_close_matches(themenfeld, names, n=1, cutoff=0.5)
-        what = "passt auf mehrere" if chosen else "ist unbekannt"
-        raise UserError(f"Themenfeld {themenfeld!r} {what}. Themenfelder im Katalog: "
-                        f"{', '.join(names)}.",
-                        hint=f"Meinten Sie {close[0]!r}?" if close else None)
-    return [s for s in services if s.themenfeld == chosen[0]]
-
-
-def _match(svc: OzgService, words: list[str]) -> str | None:
-    """The first field (OZG-ID, name, a LeiKa name or key) holding all words, or None."""
-    fields: list[tuple[str, str]] = [("OZG-ID", svc.ozg_id), ("Name", svc.name)]
-    for x in svc.leika:
-        fields.append(("LeiKa", x.name))
-        if x.key:
-            fields.append(("LeiKa-Schlüssel", x.key))
-    for label, value in fields:
-        folded = value.casefold()
-        if all(w in folded for w in words):
-            return label if label in ("OZG-ID", "Name") else f"{label}: {value}"
-    return None
-
-
 # --- stats --------------------------------------------------------------------------------
 
 
 @app.command()
 def stats(catalogue: CatalogueOpt = None, as_json: JsonOpt = False) -> None:
     """Zählt OZG-Leistungen nach Themenfeld und Zuständigkeit und unbekannte Merkmale."""
-    from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.app.catalogue_search import catalogue_stats
     from ozgkompass.model.catalogue import ATTRIBUTE_LABELS, ATTRIBUTE_NAMES, Responsibility
 
-    cat = resolve_catalogue(catalogue)
-    table: dict[str, Counter[str]] = defaultdict(Counter)
-    for svc in cat.services:
-        table[svc.themenfeld][svc.responsibility.value] += 1
-    unknown_all: Counter[str] = Counter()
-    unknown_municipal: Counter[str] = Counter()
-    in_scope = 0
-    for svc in cat.services:
-        unknown = svc.attributes.unknown()
-        unknown_all.update(unknown)
-        if svc.municipal_scope:
-            in_scope += 1
-            unknown_municipal.update(unknown)
+    st = catalogue_stats(catalogue)
+    cat, table, in_scope = st.catalogue, st.by_themenfeld, st.municipal_scope
+    unknown_all, unknown_municipal = st.unknown_all, st.unknown_municipal
     if as_json:
         dump_json({
             "catalogue": {"id": cat.id, "version": cat.version, "services": len(cat.services)},
@@ -468,7 +392,3 @@ def update(
                   highlight=False, soft_wrap=True)
     console.print(f"Verwenden mit: --catalogue {esc(result.catalogue.get('id', 'fim'))}",
                   highlight=False)
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="catalogue")

@@ -10,8 +10,7 @@ import typer
 from ozgkompass.cli import render
 from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
-from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
-from ozgkompass.issue_codes import IssueCode
+from ozgkompass.errors import Issue, UserError, display_path
 
 QuestionnaireOpt = Annotated[
     Path | None,
@@ -46,86 +45,13 @@ TargetOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Vollständiges Ergebnis als JSON ausgeben.")]
 
 
-def _score(answers: Path | None, questionnaire: Path | None, questionnaires_dir: Path | None,
-           model: str | None, catalogue: str | None, target: int | None, *,
-           builtin_example: Any = None) -> Any:
-    from ozgkompass.model.maturity import get_model
-    from ozgkompass.model.questionnaire import load_questionnaire
-    from ozgkompass.model.registry import find_questionnaire, load_answer_set
-    from ozgkompass.scoring.catalogue import score_answers
+def choice(questionnaire: Path | None = None, questionnaires_dir: Path | None = None,
+           model: str | None = None, catalogue: str | None = None,
+           target: int | None = None) -> Any:
+    """The definition options of a command, as `app.definitions.Choice`."""
+    from ozgkompass.app.definitions import Choice
 
-    if builtin_example is not None:
-        aset = load_answer_set(builtin_example, builtin=True)
-    else:
-        aset = load_answer_set(answers)  # type: ignore[arg-type]
-    if questionnaire is not None:
-        qn = load_questionnaire(questionnaire)
-    else:
-        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
-                                questionnaires_dir)
-    mm = get_model(model or qn.maturity_model)
-    cat = None
-    if catalogue is not None:
-        from ozgkompass.catalogue.store import resolve_catalogue
-
-        cat = resolve_catalogue(catalogue)
-        if target is not None and not mm.lowest_level <= target <= mm.highest_level:
-            raise UserError(f"--target {target} liegt außerhalb der Stufen von {mm.id} "
-                            f"({mm.lowest_level}–{mm.highest_level}).")
-    from ozgkompass.observed.compare import observed_today
-
-    # a cached retrieval of the Dashboard Digitale Verwaltung fills `today` where the
-    # answers say nothing (docs/scoring.md §6a); offline, from the cache only
-    observed = observed_today(aset.municipality, cat)
-    result = score_answers(qn, aset, mm, cat, target=target, with_successor=True,
-                           observed=observed)
-    if observed and result.catalogue is not None:
-        # the answer counts where it and the dashboard disagree; never silently
-        # (docs/scoring.md §6a)
-        differ = sorted(r.ozg_id for r in result.catalogue.services
-                        if r.today_source == "antwort" and r.ozg_id in observed
-                        and observed[r.ozg_id].online is not None
-                        and observed[r.ozg_id].online != r.today_online)
-        if differ:
-            shown = ", ".join(differ[:6]) + (" …" if len(differ) > 6 else "")
-            result.catalogue.plausibility.append(
-                f"Bei {len(differ)} Leistung(en) widerspricht die Angabe der Kommune dem "
-                f"Dashboard Digitale Verwaltung ({shown}); gezählt ist die Angabe. "
-                "Abgleich: ozgkompass observe")
-    if any(i.severity == "error" for i in result.issues):
-        raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
-                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
-    return result
-
-
-def _projection(answers: Path, plan_file: Path, questionnaire: Path | None,
-                questionnaires_dir: Path | None, model: str | None, catalogue: str | None,
-                target: int | None = None) -> tuple[Any, list[Issue]]:
-    """A plan file's phases projected on today's answers (`plan`, `report --plan`); the
-    plan's answers are checked like an answers file, located in the plan file."""
-    from ozgkompass.model.maturity import get_model
-    from ozgkompass.model.plan import load_plan
-    from ozgkompass.model.questionnaire import load_questionnaire
-    from ozgkompass.model.registry import find_questionnaire, load_answer_set
-    from ozgkompass.scoring.plan import check_plan, project
-
-    aset = load_answer_set(answers)
-    pl, issues = load_plan(plan_file)
-    if pl is None:
-        raise DataError(issues, f"Plandatei {plan_file} ist fehlerhaft.")
-    qn = (load_questionnaire(questionnaire) if questionnaire is not None else
-          find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
-                             questionnaires_dir))
-    issues = check_plan(qn, aset, pl)
-    if any(i.severity == "error" for i in issues):
-        raise DataError(issues, f"Die geplanten Antworten in {plan_file} passen nicht zum "
-                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren.")
-    cat = None
-    if catalogue is not None:
-        from ozgkompass.catalogue.store import resolve_catalogue
-
-        cat = resolve_catalogue(catalogue)
-    return project(qn, aset, pl, get_model(model or qn.maturity_model), cat, target), issues
+    return Choice(questionnaire, questionnaires_dir, model, catalogue, target)
 
 
 def register(app: typer.Typer) -> None:
@@ -142,13 +68,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Bewertet die eingebaute Beispielkommune (Stadt Falkenberg), zeigt das Ergebnis und
         schreibt ihre Berichte (Excel, HTML, Kurzfassung) nach reports/demo/."""
-        from ozgkompass.model.registry import DEMO_EXAMPLE, builtin_examples
+        from ozgkompass.app.assess import demo_example, score_example
 
-        example = next((e for e in builtin_examples() if e.name == DEMO_EXAMPLE), None)
+        example = demo_example()
         if example is None:
             raise UserError("Die eingebaute Beispielkommune fehlt in dieser Installation.",
                             hint="ozgkompass neu installieren.")
-        result = _score(None, None, None, None, catalogue, None, builtin_example=example)
+        result = score_example(example, choice(catalogue=catalogue))
         if json_out:
             dump_json(result.to_dict())
             return
@@ -173,11 +99,13 @@ def register(app: typer.Typer) -> None:
 
         Exit-Code 0: gültig; 1: Probleme gefunden; 2: eine Datei fehlt oder ist nicht lesbar.
         """
+        from ozgkompass.app.checks import check_file
+
         all_issues: list[Issue] = []
         results: list[dict[str, Any]] = []
         unreadable = False
         for path in files:
-            issues, kind = _validate_one(path, questionnaires_dir)
+            issues, kind = check_file(path, questionnaires_dir)
             unreadable |= kind == "?"
             all_issues.extend(issues)
             errors = sum(i.severity == "error" or strict for i in issues)
@@ -219,8 +147,11 @@ def register(app: typer.Typer) -> None:
         if no_catalogue and (catalogue is not None or target is not None):
             raise UserError("--no-catalogue passt nicht zu --catalogue oder --target.",
                             hint="Eine der Optionen weglassen.")
-        result = _score(answers, questionnaire, questionnaires_dir, model,
-                        None if no_catalogue else (catalogue or "kommunal"), target)
+        from ozgkompass.app.assess import score_file
+
+        result = score_file(answers, choice(questionnaire, questionnaires_dir, model,
+                                            None if no_catalogue else (catalogue or "kommunal"),
+                                            target))
         if json_out:
             dump_json(result.to_dict())
         else:
@@ -251,28 +182,19 @@ def register(app: typer.Typer) -> None:
 
         Ohne Option: der Gesamtindex aus den Bereichen.
         """
-        chosen = [name for name, value in (("--area", area), ("--question", question),
-                                           ("--criterion", criterion), ("--service", service))
-                  if value]
-        if len(chosen) > 1:
-            raise UserError(f"Nur eine Zahl auf einmal erklären: {' und '.join(chosen)} "
-                            "zusammen geht nicht.", hint="Eine der Optionen weglassen.")
-        result = _score(answers, questionnaire, questionnaires_dir, model,
-                        catalogue or "kommunal", target)
+        from ozgkompass.app.assess import score_file
+        from ozgkompass.app.explain import explain as explain_number
+        from ozgkompass.app.explain import explanation_data, one_number
+
+        asked = {"area": area, "question": question, "criterion": criterion,
+                 "service": service}
+        one_number(**asked)  # a usage error before anything is scored
+        result = score_file(answers, choice(questionnaire, questionnaires_dir, model,
+                                            catalogue or "kommunal", target))
         if json_out:
-            dump_json(render.explanation_data(result, area=area, question=question,
-                                              criterion=criterion, service=service))
+            dump_json(explanation_data(result, **asked))
             return
-        if question:
-            render.explain_question(result, question)
-        elif area:
-            render.explain_area(result, area)
-        elif criterion:
-            render.explain_criterion(result, criterion)
-        elif service:
-            render.explain_service(result, service)
-        else:
-            render.explain_overall(result)
+        render.explanation(explain_number(result, **asked))
 
     @app.command()
     def schema() -> None:
@@ -283,35 +205,3 @@ def register(app: typer.Typer) -> None:
         console.print(str(path), highlight=False, soft_wrap=True)
         err_console.print("[dim]In einem Fragebogen als erste Zeile: "
                           "# yaml-language-server: $schema=<Pfad>[/dim]")
-
-
-def _validate_one(path: Path, questionnaires_dir: Path | None) -> tuple[list[Issue], str]:
-    from ozgkompass.model.answers import check_answers, is_answers, parse_answers
-    from ozgkompass.model.questionnaire import is_questionnaire, parse_questionnaire
-    from ozgkompass.model.registry import find_questionnaire
-    from ozgkompass.yamlio import load_yaml
-
-    try:
-        doc = load_yaml(path)
-    except UserError as exc:  # the message already names the file
-        shown = display_path(path)
-        text = str(exc).removeprefix(f"{shown}: ")
-        return [Issue(IssueCode.FILE, text, Location(shown))], "?"
-    if doc.data is None or is_questionnaire(doc.data) or not is_answers(doc.data):
-        _, issues = parse_questionnaire(doc)
-        return issues, "Fragebogen"
-    aset, issues = parse_answers(doc)
-    if aset is None:
-        return issues, "Antworten"
-    from ozgkompass.model.registry import migrated
-
-    if migrated(aset) is not None:
-        issues.append(aset.issues[-1])
-    try:
-        qn = find_questionnaire(aset.questionnaire.id, aset.questionnaire.version,
-                                questionnaires_dir)
-    except UserError as exc:
-        return [*issues, Issue(IssueCode.QUESTIONNAIRE, str(exc), Location(doc.path))], "Antworten"
-    from ozgkompass.masterdata.gv100ad import check_answer_set
-
-    return [*issues, *check_answers(qn, aset).issues, *check_answer_set(aset)], "Antworten"

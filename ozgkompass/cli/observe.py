@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,13 +11,11 @@ import typer
 from ozgkompass.cli.commands import CatalogueOpt
 from ozgkompass.cli.errors import EXIT_PROBLEMS
 from ozgkompass.cli.output import console, dump_json, err_console, esc, print_issues
-from ozgkompass.errors import DataError, UserError, display_path
+from ozgkompass.errors import UserError, display_path
 
 gemeinden_app = typer.Typer(help="Amtliches Gemeindeverzeichnis (Destatis GV100AD): "
                             "Name, Art, Kreis und Einwohnerzahl je Regionalschlüssel.",
                             no_args_is_help=True)
-
-MAX_MEMBERS = 2000
 
 
 def register(app: typer.Typer) -> None:
@@ -64,8 +61,8 @@ def register(app: typer.Typer) -> None:
 
         Exit-Code 1: Widersprüche gefunden (oder ein Mitglied nicht abrufbar).
         """
+        from ozgkompass.app.observe import Fetch, answers_subject, member_list, observe_one
         from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.observed.ddv import normalise_ars
 
         chosen = [n for n, v in (("ANTWORTDATEI", answers), ("--ars", ars),
                                  ("--members", members), ("--kreis", kreis)) if v]
@@ -81,29 +78,15 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("json", "csv"):
             raise UserError(f"--format {fmt!r} ist unbekannt.", hint="json oder csv angeben.")
         cat = resolve_catalogue(catalogue)
-        opts: dict[str, Any] = {"api_url": api_url, "offline": offline, "fmt": fmt,
-                                "timeout": timeout}
+        fetch = Fetch(api_url, offline, fmt, timeout)
         if members or kreis:
-            _round(_member_list(members, kreis), cat, opts, json_out)
+            _round(member_list(members, kreis), cat, fetch, json_out)
             return
         aset = municipality = None
         if answers is not None:
-            from ozgkompass.model.registry import load_answer_set
-
-            aset = load_answer_set(answers)
-            municipality = aset.municipality
-            bad_ars = [i for i in aset.issues if i.code == "ars"]
-            if bad_ars:  # the answers check located it: say that, not "missing"
-                raise DataError(bad_ars, f"{display_path(answers)}: Der Regionalschlüssel "
-                                "ist ungültig; ohne ihn lässt sich nichts beobachten.")
-            if not municipality.ars:
-                raise UserError(f"{display_path(answers)}: municipality.ars fehlt; ohne "
-                                "Regionalschlüssel lässt sich nichts beobachten.",
-                                hint="Den 12-stelligen Regionalschlüssel in die Antwortdatei "
-                                     "eintragen oder --ars angeben.")
-            ars = normalise_ars(municipality.ars,
-                                where=f"{display_path(answers)}: municipality.ars")
-        comparison, retrieval = _one(ars or "", municipality, aset, cat, file=file, **opts)
+            aset, municipality, ars = answers_subject(answers)
+        comparison, retrieval = observe_one(ars or "", municipality, aset, cat, fetch,
+                                            file=file)
         if retrieval.notice:
             err_console.print(f"[yellow]Hinweis:[/yellow] {esc(retrieval.notice)}",
                               highlight=False, soft_wrap=True)
@@ -120,50 +103,18 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_PROBLEMS)
 
 
-def _one(ars: str, municipality: Any, aset: Any, cat: Any, *, file: Path | None = None,
-         api_url: str | None, offline: bool, fmt: str, timeout: float) -> tuple[Any, Any]:
-    from ozgkompass.model.answers import Municipality
-    from ozgkompass.observed.compare import compare
-    from ozgkompass.observed.ddv import normalise_ars, observe
-
-    ars = normalise_ars(ars)
-    retrieval = observe(ars, api_url=api_url, file=file, offline=offline, fmt=fmt,
-                        timeout=timeout)
-    if municipality is None:
-        municipality = _from_directory(ars) or Municipality(
-            retrieval.observation.name or ars, ars=ars)
-    return compare(retrieval.observation, cat, municipality, aset), retrieval
-
-
 def attach_observed(result: Any, answers: Path, catalogue: str | None) -> None:
     """Give a scored assessment the comparison with the cached retrieval for its ARS (the
     report's section reads `result.observed`); reads only the cache, never the network."""
-    from ozgkompass.catalogue.store import resolve_catalogue
-    from ozgkompass.model.registry import load_answer_set
-    from ozgkompass.observed.compare import cached_for, compare
+    from ozgkompass.app.assess import observed_comparison
     from ozgkompass.observed.ddv import age_text
 
-    observation = cached_for(result.municipality)
-    if observation is None or result.catalogue is None:
+    found = observed_comparison(result, answers, catalogue)
+    if found is None:
         return
-    aset = load_answer_set(answers)
-    result.observed = compare(observation, resolve_catalogue(catalogue), aset.municipality,
-                              aset)
+    result.observed, observation = found
     err_console.print(f"[dim]Mit Daten des Dashboards Digitale Verwaltung, "
                       f"{age_text(observation)}.[/dim]", highlight=False)
-
-
-def _from_directory(ars: str) -> Any:
-    """Master data from the imported Gemeindeverzeichnis (decides the services in scope)."""
-    from ozgkompass.masterdata import gv100ad
-    from ozgkompass.model.answers import Municipality
-
-    directory = gv100ad.load()
-    place = directory.get(ars) if directory else None
-    if place is None:
-        return None
-    return Municipality(place.display_name, ars=ars, land=place.land, kreis=place.kreis,
-                        type=place.type, population=place.population)
 
 
 def _print(c: Any, retrieval: Any) -> None:
@@ -220,79 +171,13 @@ def _print(c: Any, retrieval: Any) -> None:
         console.print(f"[dim]Nicht gezählt: {esc(', '.join(extra))}.[/dim]", highlight=False)
 
 
-def _member_list(members: Path | None, kreis: str | None) -> list[dict[str, str]]:
-    """(ars, name, type) of every member: from a CSV file or the Gemeindeverzeichnis."""
-    if kreis is not None:
-        from ozgkompass.masterdata import gv100ad
-
-        prefix = kreis.strip()
-        if not prefix.isdigit() or not 2 <= len(prefix) <= 12:
-            raise UserError(f"--kreis {kreis!r}: kein Anfang eines Regionalschlüssels.",
-                            hint="Die ersten Ziffern angeben, z. B. 03357 für einen Kreis.")
-        directory = gv100ad.load()
-        if directory is None:
-            raise UserError("--kreis braucht das Gemeindeverzeichnis.",
-                            hint="Erst `ozgkompass gemeinden import GV100AD_….txt` ausführen "
-                                 "oder die Mitglieder mit --members als CSV angeben.")
-        found = [{"ars": p.ars, "name": p.display_name, "type": p.type or ""}
-                 for p in directory.under(prefix)]
-        if not found:
-            raise UserError(f"Im Gemeindeverzeichnis liegt nichts unter {prefix}.",
-                            hint="Den Schlüssel prüfen (Land, Regierungsbezirk, Kreis).")
-        return found[:MAX_MEMBERS]
-    assert members is not None
-    from ozgkompass.fsutil import read_input
-
-    shown = display_path(members)
-    raw = read_input(members, max_bytes=5 * 1024 * 1024,
-                     too_big_hint=f"Höchstens {MAX_MEMBERS} Mitglieder je Liste.",
-                     folder_hint="Den Pfad zur CSV-Datei der Mitglieder angeben.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"{shown}: ist keine UTF-8-Textdatei.",
-                        hint="Die Liste als CSV (UTF-8) speichern.") from None
-    first = text.split("\n", 1)[0]
-    reader = csv.DictReader(text.splitlines(), delimiter=";" if ";" in first else ",")
-    fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
-    if "ars" not in fields:
-        raise UserError(f"{shown}: Die Kopfzeile hat keine Spalte „ars“.",
-                        hint="Erste Zeile z. B.: ars;name")
-    rows = []
-    for row in reader:
-        rows.append({k: (row.get(v) or "").strip() for k, v in fields.items()})
-        if len(rows) > MAX_MEMBERS:
-            raise UserError(f"{shown}: mehr als {MAX_MEMBERS} Mitglieder.",
-                            hint="Die Liste teilen.")
-    return [r for r in rows if any(r.values())]
-
-
-def _round(members: list[dict[str, str]], cat: Any, opts: dict[str, Any],
-           json_out: bool) -> None:
+def _round(members: list[dict[str, str]], cat: Any, fetch: Any, json_out: bool) -> None:
     """One summary row per member; a member that fails is reported and the round goes on."""
+    from ozgkompass.app.observe import observe_round
     from ozgkompass.cli.output import simple_table
-    from ozgkompass.model.answers import Municipality
 
-    rows: list[dict[str, Any]] = []
-    failed: list[tuple[str, str]] = []
-    for m in members:
-        ars = m.get("ars", "")
-        try:
-            known = _from_directory(ars) if len(ars) == 12 else None
-            mtype = m.get("type") or (known.type if known else None)
-            municipality = Municipality(m.get("name") or (known.name if known else ars),
-                                        ars=ars, type=mtype or None,
-                                        land=known.land if known else None)
-            c, retrieval = _one(ars, municipality, None, cat, **opts)
-        except UserError as exc:
-            failed.append((ars or "(leer)", str(exc)))
-            continue
-        rows.append({"ars": c.ars, "name": municipality.name, "in_scope": len(c.services),
-                     "listed_here": c.count_observed_here,
-                     "listed_above": c.count_observed - c.count_observed_here,
-                     "link_not_ok": len(c.broken_links), "care_list": len(c.care_list),
-                     "date": c.date, "from_cache": retrieval.from_cache,
-                     "notice": retrieval.notice})
+    done = observe_round(members, cat, fetch)
+    rows, failed = done.rows, done.failed
     if json_out:
         dump_json({"members": rows, "failed": [{"ars": a, "message": t} for a, t in failed]})
     else:

@@ -34,21 +34,6 @@ def _shift(old: float | None, new: float | None) -> str:
     return _delta(change(old, new))
 
 
-def load_result(ref: str, archive: Path | None, model: str | None, catalogue: str) -> Any:
-    """An answers file (scored now) or an archive number: the result as stored."""
-    path = Path(ref)
-    if not path.exists() and ref.isdigit():
-        from ozgkompass.archive.store import result_of
-
-        return result_of(archive_cli.open_archive(archive), int(ref))
-    if not path.exists():
-        raise UserError(f"{ref} ist weder eine Antwortdatei noch eine Archivnummer.",
-                        hint="Pfad prüfen oder Nummern mit `ozgkompass archive list` suchen.")
-    from ozgkompass.scoring.summary import summarise
-
-    return summarise(archive_cli.score_file(path, model, catalogue)[0])
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(archive_cli.app, name="archive")
 
@@ -80,17 +65,16 @@ def register(app: typer.Typer) -> None:
         Mit --format entsteht der Fortschrittsbericht als Datei(en) in --out
         (<kommune>-fortschritt.xlsx/.html/.pdf, Kurzfassung …-fortschritt-briefing.html).
         """
-        from ozgkompass.scoring.progress import compare as compare_results
+        from ozgkompass.app.history import compare_rounds
 
         if format is None and (audience is not None or force):
             raise UserError("--audience und --force gelten nur zusammen mit --format.",
                             hint="Zum Beispiel --format html --audience leitung.")
         _report_or_json(format, json_out)
-        old_result = load_result(old, archive, model, catalogue)
-        new_result = load_result(new, archive, model, catalogue)
-        p = compare_results(old_result, new_result)
+        cmp = compare_rounds(old, new, archive, model, catalogue)
+        p = cmp.progress
         if format is not None:
-            _write_progress(p, old_result, new_result, archive, format,
+            _write_progress(p, cmp.old, cmp.new, archive, format,
                             audience or ("leitung" if short else "fach"), out, force,
                             [Path(x) for x in (old, new) if Path(x).exists()])
             return
@@ -110,10 +94,12 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Roadmap: Index, Kriterien und Leistungen am Ziel je geplanter Phase."""
-        from ozgkompass.cli.commands import _projection
+        from ozgkompass.app.assess import project_plan, score_file
+        from ozgkompass.app.definitions import Choice
 
-        proj, issues = _projection(answers, plan_file, None, None, model, catalogue)
-        archive_cli.score_file(answers, model, catalogue)  # today's answers must be valid too
+        chosen = Choice(model=model, catalogue=catalogue)
+        proj, issues = project_plan(answers, plan_file, chosen)
+        score_file(answers, chosen)  # today's answers must be valid too
         if json_out:
             dump_json(proj.to_dict())
             return
@@ -150,19 +136,16 @@ def register(app: typer.Typer) -> None:
         Mit --format entsteht der Bericht für die Mitglieder als Datei(en) in --out
         (geleitzug-<name>.xlsx/.html/.pdf, z. B. geleitzug-landkreis-heidmoor.html).
         """
-        from ozgkompass.scoring.convoy import convoy as run_convoy
+        from ozgkompass.app.history import convoy_of
 
         if format is None and force:
             raise UserError("--force gilt nur zusammen mit --format.",
                             hint="Zum Beispiel --format html --force.")
         _report_or_json(format, json_out)
-        results = [load_result(str(p), archive, model, catalogue) for p in answers or []]
-        if archive_filter:
-            results += _from_archive(archive, archive_filter)
-        if not results:
-            raise UserError("Keine Mitglieder angegeben.",
-                            hint="Antwortdateien oder --archive-filter angeben.")
-        res = run_convoy(results, _capacities(capacity or []), name)
+        caps = _capacities(capacity or [])
+        found = convoy_of([str(p) for p in answers or []], archive_filter, caps, name,
+                          archive, model, catalogue)
+        res, results = found.result, found.members
         if format is not None:
             from ozgkompass.reports import parse_formats, write_convoy_reports
             from ozgkompass.reports.over_time import ConvoyReport
@@ -188,25 +171,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Vergleich mit Kommunen gleichen Typs und gleicher Größenklasse im selben Land (aus
         dem Archiv)."""
-        from ozgkompass.archive.db import SIZE_CLASS_LABELS, size_class
-        from ozgkompass.archive.store import peer_names, peer_rows
-        from ozgkompass.model.laender import land_code
-        from ozgkompass.scoring.peers import compare_peers
+        from ozgkompass.app.history import peers_of
 
-        result = load_result(subject, archive, model, catalogue)
-        m = result["municipality"]
-        land = land_code(m.get("land"), m.get("ars"))
-        size = size_class(m.get("population"), m.get("type"))
-        if land is None or size is None:
-            raise UserError(f"Für {m['name']} fehlen Land/ARS oder Einwohnerzahl; ohne sie "
-                            "gibt es keine Vergleichsgruppe.",
-                            hint="In der Antwortdatei municipality.land und population angeben.")
-        conn = archive_cli.open_archive(archive)
-        rows = peer_rows(conn, land, size, result["questionnaire"]["id"],
-                         (m.get("ars"), m["name"]), m.get("type"))
-        cmp = compare_peers(result, rows, land, size, SIZE_CLASS_LABELS[size])
-        if named:
-            cmp.named = sorted(peer_names(conn, [r.id for r in rows]).values())
+        cmp = peers_of(subject, archive, model, catalogue, named=named)
         if json_out:
             dump_json(cmp.to_dict())
             return
@@ -228,28 +195,13 @@ def _report_or_json(formats: str | None, json_out: bool) -> None:
 def _write_progress(p: Any, old: dict[str, Any], new: dict[str, Any], archive: Path | None,
                     formats: str, audience: str, out: Path, force: bool,
                     inputs: list[Path]) -> None:
+    from ozgkompass.app.history import history_of
     from ozgkompass.reports import parse_audience, parse_formats, write_progress_reports
     from ozgkompass.reports.over_time import ProgressReport, question_texts
 
     fmts, aud = parse_formats(formats), parse_audience(audience)
-    report = ProgressReport(p, old, new, _history(new, archive), question_texts(new, old))
+    report = ProgressReport(p, old, new, history_of(new, archive), question_texts(new, old))
     print_written(write_progress_reports(report, fmts, aud, out, inputs=inputs, force=force))
-
-
-def _history(result: dict[str, Any], archive: Path | None) -> list[Any]:
-    """The municipality's archived rounds, if there is an archive (none: no history chart)."""
-    from ozgkompass.archive.db import default_path
-    from ozgkompass.archive.store import list_assessments
-    from ozgkompass.scoring.progress import history
-
-    if not default_path(archive).exists():
-        return []
-    m = result["municipality"]
-    conn = archive_cli.open_archive(archive)
-    try:
-        return history(result, list_assessments(conn, m.get("ars") or m["name"]))
-    finally:
-        conn.close()
 
 
 def _capacities(items: list[str]) -> dict[str, int] | None:
@@ -271,30 +223,6 @@ def _capacities(items: list[str]) -> dict[str, int] | None:
                             "\"Gemeinde Lindenau=2\".")
         caps[name.strip()] = number
     return caps or None
-
-
-def _from_archive(archive: Path | None, text: str) -> list[dict[str, Any]]:
-    """The newest archived result of each municipality matching `text`: a Land (code or
-    name), the start of the Regionalschlüssel (digits), or part of the Kreis's name."""
-    from ozgkompass.archive.store import list_assessments, result_of
-
-    conn = archive_cli.open_archive(archive)
-    key = text.strip()
-    if key.isdigit():
-        found = [a for a in list_assessments(conn) if (a.ars or "").startswith(key)]
-    else:
-        found = list_assessments(conn, land=key) or [
-            a for a in list_assessments(conn)
-            if key.casefold() in (result_of(conn, a.id)["municipality"].get("kreis")
-                                  or "").casefold()]
-    latest: dict[str, Any] = {}
-    for a in found:
-        latest[a.ars or a.municipality] = a  # oldest first: the last one wins
-    if not latest:
-        raise UserError(f"Keine archivierte Kommune passt auf {text!r}.",
-                        hint="Land (z. B. NI), den Anfang des Regionalschlüssels (z. B. "
-                        "03471) oder einen Teil des Kreisnamens angeben.")
-    return [result_of(conn, a.id) for a in latest.values()]
 
 
 def _render_progress(p: Any, short: bool) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from rich.table import Table
 
 from ozgkompass.cli.output import console, esc
-from ozgkompass.errors import UserError
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.scoring.today import source_label
 
@@ -274,10 +273,23 @@ def next_steps_summary(a: Any, top: int = 5) -> None:
         "Details: ozgkompass explain DATEI --question ID", "dim")
 
 
-def explain_overall(a: Any) -> None:
+def explanation(e: Any) -> None:
+    """An `app.explain.Explanation`: the one part it holds."""
+    if e.question is not None:
+        explain_question(e.assessment, e.question)
+    elif e.area is not None:
+        explain_area(e.assessment, e.area)
+    elif e.criterion is not None:
+        explain_criterion(e.assessment, e.criterion)
+    elif e.service is not None:
+        explain_service(e.assessment, e.service)
+    else:
+        explain_overall(e.assessment, e.overall)
+
+
+def explain_overall(a: Any, x: Any) -> None:
     header(a)
     console.print("\n[bold]Gesamtindex[/bold] = gewichteter Mittelwert der bewertbaren Bereiche:")
-    total = sum(ar.weight for ar in a.areas if ar.score is not None)
     for ar in a.areas:
         if ar.score is None:
             console.print(
@@ -287,10 +299,10 @@ def explain_overall(a: Any) -> None:
         console.print(
             f"  {esc(ar.title)}: {de(ar.score)} % × Gewicht {num(ar.weight)}", highlight=False
         )
-    if total:
-        s = sum(ar.score * ar.weight for ar in a.areas if ar.score is not None)
+    if x.counted_weight:
         console.print(
-            f"  = {de(s)} / {num(total)} = [bold]{de(a.score)} %[/bold] → {esc(a.band)}",
+            f"  = {de(x.weighted_sum)} / {num(x.counted_weight)} = [bold]{de(a.score)} %[/bold]"
+            f" → {esc(a.band)}",
             highlight=False,
         )
     console.print(
@@ -301,31 +313,20 @@ def explain_overall(a: Any) -> None:
     )
 
 
-def _unknown(what: str, given: str, known: list[str], hint: str) -> UserError:
-    from ozgkompass.model.common import did_you_mean
-
-    return UserError(f"{what} {given!r} gibt es nicht." + did_you_mean(given, known),
-                     hint=hint)
-
-
-def explain_area(a: Any, area_id: str) -> None:
-    ar = a.area(area_id)
-    if ar is None:
-        ids = [x.id for x in a.areas]
-        raise _unknown("Bereich", area_id, ids, f"Bereiche: {', '.join(ids)}.")
+def explain_area(a: Any, x: Any) -> None:
+    ar = x.area
     header(a)
     console.print(f"\n[bold]{esc(ar.title)}[/bold]: gewichteter Mittelwert der zählenden "
                   "Fragen", highlight=False)
     rows = []
-    for q in ar.questions:
-        contrib = de(q.score * q.weight) if q.counted and q.score is not None else "–"
+    for q, contribution in zip(ar.questions, x.contributions, strict=True):
+        contrib = "–" if contribution is None else de(contribution)
         rows.append([q.id, q.status, pct(q.score) if q.counted else "–", num(q.weight), contrib])
     text_table(None, [("Frage", None, "l"), ("Status", 15, "l"), ("Ergebnis", 8, "r"),
                       ("Gew.", 5, "r"), ("Beitrag", 8, "r")], rows)
     weight = ar.counted_weight
     if ar.score is not None:
-        total = sum((q.score or 0) * q.weight for q in ar.questions if q.counted)
-        console.print(f"Summe Beiträge {de(total)} / Summe Gewichte {num(weight)} = "
+        console.print(f"Summe Beiträge {de(x.contribution_sum)} / Summe Gewichte {num(weight)} = "
                       f"[bold]{de(ar.score)} %[/bold] → {esc(ar.band)}", highlight=False)
     say("Ausgeschlossen (–) sind ausgeblendete Fragen (Bedingung nicht erfüllt), „trifft nicht "
         "zu“, offene freiwillige Fragen und Fragen ohne Bewertung (Freitext, Zahl ohne "
@@ -333,12 +334,8 @@ def explain_area(a: Any, area_id: str) -> None:
         "--question ID", "dim")
 
 
-def explain_question(a: Any, qid: str) -> None:
-    q = a.question(qid)
-    if q is None:
-        raise _unknown("Frage", qid, [x.id for ar in a.areas for x in ar.questions],
-                       "IDs zeigt `ozgkompass explain DATEI --area ID` (Bereiche: "
-                       + ", ".join(x.id for x in a.areas) + ").")
+def explain_question(a: Any, x: Any) -> None:
+    q = x.question
     header(a)
     console.print(f"\n[bold]{esc(q.id)}[/bold]: {esc(q.text)}", highlight=False)
     console.print(f"Typ {q.type}, Gewicht {num(q.weight)}, Status: {q.status}")
@@ -357,7 +354,7 @@ def explain_question(a: Any, qid: str) -> None:
             f"{RESPONSIBLE.get(q.responsible or '', '–')})",
             highlight=False,
         )
-    rec = next((r for r in a.recommendations if r.question_id == q.id), None)
+    rec = x.recommendation
     if rec:
         console.print(f"Voll erfüllt stiege der Gesamtindex um {de(rec.gain)} Punkte.")
     if q.note or q.source:
@@ -372,12 +369,7 @@ PROJECT_LEVELS_NOTE = ("Welche Stufe eine Antwort belegt, legt der Fragebogen fe
                        "Kriterium, aber keine Stufe je Antwort.")
 
 
-def explain_criterion(a: Any, cid: str) -> None:
-    c = a.criterion(cid)
-    if c is None:
-        ids = [x.id for x in a.criteria]
-        raise _unknown(f"Kriterium (Modell {a.model['id']})", cid, ids,
-                       f"Kriterien: {', '.join(ids)}.")
+def explain_criterion(a: Any, c: Any) -> None:
     header(a)
     console.print(
         f"\n[bold]{esc(c.name)}[/bold]: {esc(c.level_name)} – {esc(c.reason)}", highlight=False
@@ -393,21 +385,7 @@ def explain_criterion(a: Any, cid: str) -> None:
             + " (ozgkompass explain DATEI --question ID).")
 
 
-def explain_service(a: Any, ozg_id: str) -> None:
-    c = a.catalogue
-    s = c.service(ozg_id) if c is not None else None
-    if s is None:
-        out = next((o for o in (c.out_of_scope if c is not None else []) if o.ozg_id == ozg_id),
-                   None)
-        if out is not None:
-            raise UserError(f"OZG-Leistung {ozg_id} ({out.name}) wird für diese Kommune nicht "
-                            f"bewertet: {out.reason}.",
-                            hint="Führt sie die Aufgabe doch aus: in der Antwortdatei unter "
-                            f"municipality.scope.add eintragen (\"{ozg_id}\").")
-        raise UserError(
-            f"OZG-Leistung {ozg_id!r} ist nicht unter den bewerteten Leistungen.",
-            hint="OZG-ID prüfen (ozgkompass catalogue search TEXT).",
-        )
+def explain_service(a: Any, s: Any) -> None:
     header(a)
     console.print(
         f"\n[bold]{esc(s.ozg_id)} {esc(s.name)}[/bold] ({esc(s.themenfeld)})", highlight=False
@@ -455,41 +433,3 @@ def explain_service(a: Any, ozg_id: str) -> None:
         console.print(f"Für Stufe {s.next_level} fehlt: {esc(names)}", highlight=False)
     if s.efa_quick_win:
         console.print("Ein EfA-Dienst ist verfügbar: Nachnutzung statt Eigenbau prüfen.")
-
-
-def explanation_data(a: Any, *, area: str | None = None, question: str | None = None,
-                     criterion: str | None = None, service: str | None = None) -> Any:
-    """What `explain` shows, as data for --json (the same objects the text reads)."""
-    from dataclasses import asdict
-
-    def missing(what: str, given: str, known: list[str]) -> UserError:
-        return _unknown(what, given, known, f"Möglich: {', '.join(known)}.")
-
-    head = {"municipality": a.municipality.name, "questionnaire": a.questionnaire,
-            "model": a.model, "tool_version": a.tool_version}
-    if area:
-        found = a.area(area)
-        if found is None:
-            raise missing("Bereich", area, [x.id for x in a.areas])
-        return {**head, "area": asdict(found)}
-    if question:
-        q = a.question(question)
-        if q is None:
-            raise missing("Frage", question, [x.id for ar in a.areas for x in ar.questions])
-        return {**head, "question": asdict(q)}
-    if criterion:
-        c = a.criterion(criterion)
-        if c is None:
-            raise missing("Kriterium", criterion, [x.id for x in a.criteria])
-        return {**head, "criterion": asdict(c)}
-    if service:
-        s = a.catalogue.service(service) if a.catalogue is not None else None
-        if s is None:
-            raise UserError(f"OZG-Leistung {service!r} ist nicht unter den bewerteten "
-                            "Leistungen.", hint="OZG-ID prüfen (ozgkompass catalogue search "
-                            "TEXT); ohne --json nennt explain den Grund, wenn die Leistung "
-                            "nicht zum Aufgabenbereich der Kommune gehört.")
-        return {**head, "service": asdict(s)}
-    return {**head, "score": a.score, "band": a.band, "completeness": a.completeness,
-            "areas": [{"id": x.id, "title": x.title, "weight": x.weight, "score": x.score,
-                       "band": x.band} for x in a.areas]}

@@ -17,8 +17,7 @@ from ozgkompass.cli.commands import (
     QuestionnaireOpt,
     QuestionnairesDirOpt,
     TargetOpt,
-    _projection,
-    _score,
+    choice,
 )
 from ozgkompass.cli.observe import attach_observed
 from ozgkompass.cli.output import console, err_console, esc, print_issues
@@ -65,6 +64,8 @@ def register(app: typer.Typer) -> None:
         unangetastet, außer mit --force. Mit --plan folgt der Maßnahmenplan den Phasen
         der Plandatei statt der allgemeinen Reihenfolge nach Wirkung.
         """
+        from ozgkompass.app.assess import project_plan, score_file
+        from ozgkompass.app.history import briefing_peers
         from ozgkompass.reports import Audience, Format, parse_audience, write_reports
 
         aud = parse_audience(audience)
@@ -72,15 +73,14 @@ def register(app: typer.Typer) -> None:
         if plan is not None and len(answers) > 1:
             raise UserError("--plan gilt für eine Kommune: bitte genau eine Antwortdatei "
                             "angeben.", hint="Für mehrere Kommunen ohne --plan aufrufen.")
-        scored = [(path, _score(path, questionnaire, questionnaires_dir, model, catalogue,
-                                target)) for path in answers]
+        chosen = choice(questionnaire, questionnaires_dir, model, catalogue, target)
+        scored = [(path, score_file(path, chosen)) for path in answers]
         _refuse_shared_names(scored, formats, aud, out)
         for path, result in scored:
             attach_observed(result, path, catalogue)  # the dashboard's data, if cached
             projection = None
             if plan is not None:
-                projection, issues = _projection(path, plan, questionnaire, questionnaires_dir,
-                                                 model, catalogue, target)
+                projection, issues = project_plan(path, plan, chosen)
                 print_issues(issues)
             peers = briefing_peers(result, archive) if aud is Audience.LEITUNG else None
             with slow_notice(err_console.current(),  # type: ignore[attr-defined]
@@ -90,22 +90,6 @@ def register(app: typer.Typer) -> None:
                                         inputs=[*answers, *([plan] if plan else [])],
                                         force=force, plan=projection, peers=peers)
             print_written(written)
-
-
-def briefing_peers(result: Any, archive: Path | None) -> Any:
-    """The briefing's comparison from the archive (--archive, OZGKOMPASS_ARCHIVE or the
-    user's data folder), if it exists and holds at least three peers; never created here."""
-    from ozgkompass.archive.db import connect, default_path
-    from ozgkompass.reports.briefing import peers_of
-
-    path = default_path(archive)
-    if not path.is_file():
-        return None
-    conn = connect(path, create=False)
-    try:
-        return peers_of(result, conn)
-    finally:
-        conn.close()
 
 
 SLOW = 2.0  # seconds after which a long rendering says what it is doing

@@ -21,12 +21,6 @@ MembersOpt = Annotated[Path | None, typer.Option(
     exists=True, dir_okay=False)]
 
 
-def _lookup(questionnaires_dir: Path | None):  # type: ignore[no-untyped-def]
-    from ozgkompass.model.registry import find_questionnaire
-
-    return lambda qid, version: find_questionnaire(qid, version, questionnaires_dir)
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def template(
@@ -54,9 +48,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Schreibt eine Excel-Mappe zum Ausfüllen (Auswahllisten, Blattschutz ohne Kennwort);
         mit --members eine je Mitglied, Stammdaten eingetragen und gesperrt."""
-        from ozgkompass.fsutil import atomic_write_bytes, refuse_overwrite
-        from ozgkompass.model.registry import find_questionnaire
-        from ozgkompass.sources.template import build_template
+        from ozgkompass.app.workbooks import write_template
 
         if members_file is not None:
             _member_templates(members_file, out_dir, questionnaire, questionnaires_dir, force,
@@ -65,18 +57,7 @@ def register(app: typer.Typer) -> None:
         if out is None:
             raise UserError("Kein Ziel angegeben.", hint="--out MAPPE.xlsx, oder --members "
                             "LISTE.csv --out-dir ORDNER für eine Mappe je Mitglied.")
-        if out.suffix.lower() != ".xlsx":
-            raise UserError(f"{display_path(out)}: die Vorlage wird als .xlsx geschrieben.",
-                            hint="Einen Dateinamen mit der Endung .xlsx angeben.")
-        refuse_overwrite(out, [], force)
-        qn = find_questionnaire(questionnaire, None, questionnaires_dir)
-        data = build_template(qn)
-        if ars is not None:
-            from ozgkompass.masterdata.gv100ad import municipality_for
-            from ozgkompass.sources.template import prefill_master
-
-            data = prefill_master(data, municipality_for(ars))
-        atomic_write_bytes(out, data)
+        qn = write_template(out, questionnaire, questionnaires_dir, force=force, ars=ars)
         console.print(f"Vorlage für {esc(qn.id)} {esc(qn.version)} geschrieben: "
                       f"{esc(display_path(out))}", highlight=False, soft_wrap=True)
 
@@ -97,14 +78,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Macht aus einer ausgefüllten Mappe eine Antwortdatei; meldet Probleme mit Blatt
         und Zelle. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit --partial."""
-        from ozgkompass.fsutil import refuse_overwrite
-        from ozgkompass.sources.answers_file import write_answers
-        from ozgkompass.sources.workbook_import import import_workbook
+        from ozgkompass.app.workbooks import import_workbook_answers, write_imported
 
         target = out or file.with_name(f"{file.stem}.answers.yaml")
-        refuse_overwrite(target, [file], force)
-        res = import_workbook(file, _lookup(questionnaires_dir), display_path(file),
-                              contained=True)
+        res = import_workbook_answers(file, target, questionnaires_dir, force=force)
         print_issues(res.issues)
         if res.answers is None:
             err_console.print(f"[red]{esc(display_path(file))} ist nicht lesbar; nichts "
@@ -116,8 +93,7 @@ def register(app: typer.Typer) -> None:
                               "übrigen Antworten übernehmen.[/red]", highlight=False,
                               soft_wrap=True)
             raise typer.Exit(EXIT_PROBLEMS)
-        _refuse_oversized(res.answers, file)
-        write_answers(target, res.answers)
+        write_imported(res.answers, file, target)
         console.print(f"{len(res.answers.answers)} Antworten geschrieben: "
                       f"{esc(display_path(target))}", highlight=False, soft_wrap=True)
         if not res.ok:
@@ -171,31 +147,13 @@ def register(app: typer.Typer) -> None:
         """
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-        from ozgkompass.catalogue.store import resolve_catalogue
-        from ozgkompass.sources.batch import ANSWERS_DIR, RESULTS_DIR, BatchConfig, run_batch
+        from ozgkompass.app.workbooks import finish_round, plan_batch, run_planned_batch
 
-        here = folder.resolve()
-        target = out or here.parent / f"{here.name}-auswertung"
-        if target.resolve() == here or here.is_relative_to(target.resolve() / RESULTS_DIR) \
-                or here.is_relative_to(target.resolve() / ANSWERS_DIR):
-            raise UserError(f"{display_path(target)}: der Ergebnisordner ist der Ordner der "
-                            "Mappen (ein zweiter Lauf läse die Ergebnisse als Eingaben).",
-                            hint="Mit --out einen eigenen Ordner wählen, z. B. "
-                            f"{display_path(here.parent / (here.name + '-auswertung'))}.")
-        earlier = [p for p in (target / "uebersicht.json", target / RESULTS_DIR) if p.exists()]
-        if earlier and not (force or resume):  # never overwrite a finished run unasked
-            raise UserError(f"{display_path(target)}: enthält schon Ergebnisse eines früheren "
-                            "Laufs.", hint="Mit --resume fortsetzen, mit --force überschreiben "
-                            "oder mit --out einen anderen Ordner wählen.")
-        resolve_catalogue(catalogue)  # a wrong --catalogue is a usage error before any work
-        members = None
-        if members_file is not None:
-            from ozgkompass.sources.roster import read_members
-
-            members = read_members(members_file)  # a bad roster stops before any work
         archive_path = archive_target(archive, archive_file)
-        config = BatchConfig(folder, target, catalogue, model, questionnaires_dir, jobs, resume,
-                             archive_path)
+        planned = plan_batch(folder, out, catalogue=catalogue, model=model,
+                             questionnaires_dir=questionnaires_dir, jobs=jobs, resume=resume,
+                             force=force, archive=archive_path, members_file=members_file)
+        target, members = planned.target, planned.members
 
         def on_term(signum, frame):  # type: ignore[no-untyped-def]
             raise KeyboardInterrupt
@@ -208,11 +166,10 @@ def register(app: typer.Typer) -> None:
         task = progress.add_task("Bewerte", total=None)
         try:
             with progress:
-                result = run_batch(config, lambda done, total: progress.update(
+                result = run_planned_batch(planned, lambda done, total: progress.update(
                     task, completed=done, total=total))
             # SIGTERM while the overview is written too: its files are written atomically
-            written = _write_round(result, target, service_limit, members, archive_path,
-                                   decimal_point)
+            written = finish_round(result, planned, service_limit, decimal_point)
         except KeyboardInterrupt:
             err_console.print("Abgebrochen; fertige Ergebnisse bleiben erhalten. Fortsetzen "
                               "mit --resume.")
@@ -236,69 +193,18 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_PROBLEMS)
 
 
-def _write_round(result: Any, target: Path, service_limit: Any, members: Any,
-                 archive_path: Path | None, decimal_point: bool) -> list[Path]:
-    """The Kreise, the member status and the previous round, then the overview files and
-    the member tables (each written atomically)."""
-    from ozgkompass.sources.overview import write_overview
-    from ozgkompass.sources.roster import kreis_names, kreis_warnings
-
-    result.kreise = kreis_names(members or [], result.records)  # the Kreis from the ARS
-    if members is not None:
-        from ozgkompass.sources.roster import member_status
-
-        result.members, roster_issues = member_status(result, members)
-        result.notes.extend(roster_issues)
-    result.notes.extend(kreis_warnings(result, result.kreise))
-    if archive_path is not None:
-        from ozgkompass.sources.overview import previous_rounds
-
-        result.previous = previous_rounds(archive_path, result)
-    written: list[Path] = write_overview(result, target, service_limit,
-                                         decimal_comma=not decimal_point)
-    if members is not None:
-        from ozgkompass.sources.roster import write_member_tables
-
-        write_member_tables(target, result.members)
-    return written
-
-
 def _member_templates(members_file: Path, out_dir: Path | None, questionnaire: str,
                       questionnaires_dir: Path | None, force: bool, return_to: str | None,
                       deadline: str | None, archive: Path | None) -> None:
+    from ozgkompass.app.workbooks import member_templates
     from ozgkompass.cli.render import say
-    from ozgkompass.model.registry import find_questionnaire
-    from ozgkompass.sources.roster import read_members, template_name, write_member_templates
-    from ozgkompass.sources.workbook_import import date_value
 
-    if out_dir is None:
-        raise UserError("Mit --members wird ein Ordner für die Mappen gebraucht.",
-                        hint="--out-dir ORDNER angeben.")
-    if deadline is not None:
-        iso, problem = date_value(deadline)
-        if problem or iso is None:
-            raise UserError(f"--deadline: {problem or 'kein Datum'}")
-        deadline = f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
-    members = read_members(members_file)
-    qn = find_questionnaire(questionnaire, None, questionnaires_dir)
-    there = [out_dir / template_name(m) for m in members if (out_dir / template_name(m)).exists()]
-    if there and not force:
-        raise UserError(f"{display_path(out_dir)}: enthält schon {len(there)} Mappe(n) dieser "
-                        "Mitglieder.", hint="Mit --force überschreiben oder einen anderen "
-                        "Ordner wählen.")
-    conn = None
-    if archive is not None:
-        from ozgkompass.cli.archive import open_archive
-
-        conn = open_archive(archive)
-    try:
-        written, prefilled = write_member_templates(qn, members, out_dir, return_to=return_to,
-                                                    deadline=deadline, conn=conn)
-    finally:
-        if conn is not None:
-            conn.close()
-    say(f"{len(written)} Mappen für {esc(qn.id)} {esc(qn.version)} geschrieben: "
-        f"{display_path(out_dir)}" + (f"; {prefilled} mit den Antworten der letzten Runde"
+    made = member_templates(members_file, out_dir, questionnaire, questionnaires_dir,
+                            force=force, return_to=return_to, deadline=deadline,
+                            archive=archive)
+    qn = made.questionnaire
+    say(f"{len(made.written)} Mappen für {esc(qn.id)} {esc(qn.version)} geschrieben: "
+        f"{display_path(made.folder)}" + (f"; {made.prefilled} mit den Antworten der letzten Runde"
                                       if archive is not None else ""))
 
 
@@ -313,24 +219,6 @@ def _print_members(rows: list[dict[str, Any]], target: Path) -> None:
         f"{count[MISSING]} nicht zurückgegeben; Liste: "
         f"{display_path(target / 'mitglieder.csv')}, zum Erinnern: "
         f"{display_path(target / 'erinnerung.csv')}")
-
-
-def _refuse_oversized(answers: Any, file: Path) -> None:
-    """What `import` writes, `score` and `interview` must read: an answers file beyond
-    their size limit (long texts in many cells) is refused before anything is written."""
-    from ozgkompass.sources.answers_file import dump_answers
-    from ozgkompass.yamlio import MAX_BYTES
-
-    size = len(dump_answers(answers).encode("utf-8"))
-    if size > MAX_BYTES:
-        longest = max(answers.answers.values(), key=lambda a: len(str(a.value or ""))
-                      + len(a.note or "") + len(a.source or "") + len(a.reason or ""),
-                      default=None)
-        where = f" (am längsten: {longest.question_id})" if longest is not None else ""
-        raise UserError(f"{display_path(file)}: die Antworten ergäben eine Antwortdatei von "
-                        f"{size / 1e6:.1f} MB, mehr als die {MAX_BYTES // (1024 * 1024)} MB, "
-                        "die `score` und `interview` lesen; nichts geschrieben.",
-                        hint=f"Lange Texte in Antwort, Notiz oder Quelle kürzen{where}.")
 
 
 def _print_problems(result: Any, target: Path) -> None:

@@ -169,27 +169,6 @@ def contacts(a: Any, steps: list[Any]) -> list[tuple[str, str]]:
     return out  # whom to ask about an open point: under "Offene Punkte"
 
 
-def peers_of(a: Any, conn: Any) -> Any:
-    """The comparison with archived municipalities of the same type, Land and size class
-    (`scoring.peers.PeerComparison`), or None when the archive holds fewer than
-    `MIN_PEERS` of them or the answers lack type, Land or population."""
-    from ozgkompass.archive.db import SIZE_CLASS_LABELS, size_class
-    from ozgkompass.archive.store import peer_rows
-    from ozgkompass.model.laender import land_code
-    from ozgkompass.scoring.peers import compare_peers
-    from ozgkompass.scoring.summary import summarise
-
-    m = a.municipality
-    land, size = land_code(m.land, m.ars), size_class(m.population, m.type)
-    if land is None or size is None or m.type is None:
-        return None
-    # the archive's peers: same Land, size class (Landkreise in their own) and type
-    rows = peer_rows(conn, land, size, a.questionnaire["id"], (m.ars, m.name), m.type)
-    if len(rows) < MIN_PEERS:
-        return None
-    return compare_peers(summarise(a), rows, land, size, SIZE_CLASS_LABELS[size])
-
-
 def peer_sentence(a: Any, cmp: Any) -> str | None:
     if cmp is None or cmp.overall.median is None:
         return None

@@ -1,5 +1,5 @@
 """What the Fortschrittsbericht and the Geleitzug report render: the computed comparison
-(`scoring.progress`, `scoring.convoy`) with the stored results it was computed from.
+(`app.progress`, `app.convoy`) with the stored results it was computed from.
 
 Formatting help only: every figure comes from the comparison or the stored results.
 """
@@ -17,10 +17,10 @@ HISTORY_MIN = 3  # the history chart needs more than two archived rounds
 
 @dataclass
 class ProgressReport:
-    progress: Any  # scoring.progress.Progress
+    progress: Any  # app.progress.Progress
     old: dict[str, Any]  # the stored results (scoring.summary.summarise)
     new: dict[str, Any]
-    history: list[Any] = field(default_factory=list)  # scoring.progress.HistoryPoint
+    history: list[Any] = field(default_factory=list)  # app.progress.HistoryPoint
     question_texts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -72,7 +72,7 @@ def question_texts(*results: dict[str, Any]) -> dict[str, str]:
 
 @dataclass
 class ConvoyReport:
-    result: Any  # scoring.convoy.ConvoyResult
+    result: Any  # app.convoy.ConvoyResult
     members: list[dict[str, Any]]  # the stored results, in the order of result.members
 
     def provenance(self, today: _dt.date) -> list[Provenance]:

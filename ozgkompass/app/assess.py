@@ -1,0 +1,143 @@
+"""Score a municipality: an answers file, a built-in example or an answer set, and a plan's
+phases projected on today's answers (`score`, `report`, `explain`, `demo`, `plan`, the
+archive commands). The one place that calls the scoring core for a single municipality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from ozgkompass.app.definitions import Choice, Definitions, questionnaire_for, resolve_definitions
+from ozgkompass.errors import DataError, Issue
+
+if TYPE_CHECKING:
+    from ozgkompass.model.answers import AnswerSet
+    from ozgkompass.scoring.assessment import Assessment
+    from ozgkompass.scoring.plan import PlanProjection
+
+__all__ = ["Scored", "evaluate", "load_answers", "observed_comparison", "project_plan",
+           "score_answer_set", "score_example", "score_file", "score_file_with_answers"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A scored municipality with what it was scored from (for the archive)."""
+
+    assessment: Assessment
+    answers: AnswerSet
+    definitions: Definitions
+
+
+def load_answers(path: Path) -> AnswerSet:
+    """An answers file, checked and migrated to the current format."""
+    from ozgkompass.model.registry import load_answer_set
+
+    return load_answer_set(path)
+
+
+def evaluate(definitions: Definitions, aset: AnswerSet,
+             observed: dict[str, Any] | None = None) -> Assessment:
+    """The scoring core, called in this one place for a single municipality.
+
+    Until `scoring.definitions` exists: today's `score_answers`; with it, this becomes
+    `score(compile(definitions), aset)`."""
+    from ozgkompass.scoring.catalogue import score_answers
+
+    return cast("Assessment", score_answers(
+        definitions.questionnaire, aset, definitions.model, definitions.catalogue,
+        target=definitions.target, with_successor=True, observed=observed))
+
+
+def score_answer_set(aset: AnswerSet, choice: Choice) -> Scored:
+    """Score loaded answers as `ozgkompass score` does: the cached retrieval of the Dashboard
+    Digitale Verwaltung fills `today` where the answers say nothing (docs/scoring.md §6a);
+    errors in the answers raise `DataError` with every problem."""
+    from ozgkompass.observed.compare import observed_today
+
+    defs = resolve_definitions(aset, choice)
+    # offline, from the cache only
+    observed = observed_today(aset.municipality, defs.catalogue)
+    result = evaluate(defs, aset, observed)
+    if observed and result.catalogue is not None:
+        # the answer counts where it and the dashboard disagree; never silently
+        # (docs/scoring.md §6a)
+        differ = sorted(r.ozg_id for r in result.catalogue.services
+                        if r.today_source == "antwort" and r.ozg_id in observed
+                        and observed[r.ozg_id].online is not None
+                        and observed[r.ozg_id].online != r.today_online)
+        if differ:
+            shown = ", ".join(differ[:6]) + (" …" if len(differ) > 6 else "")
+            result.catalogue.plausibility.append(
+                f"Bei {len(differ)} Leistung(en) widerspricht die Angabe der Kommune dem "
+                f"Dashboard Digitale Verwaltung ({shown}); gezählt ist die Angabe. "
+                "Abgleich: ozgkompass observe")
+    qn = defs.questionnaire
+    if any(i.severity == "error" for i in result.issues):
+        raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
+                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
+    return Scored(result, aset, defs)
+
+
+def score_file(path: Path, choice: Choice) -> Assessment:
+    """Score an answers file (`score`, `explain`, `report`)."""
+    return score_answer_set(load_answers(path), choice).assessment
+
+
+def score_file_with_answers(path: Path, choice: Choice) -> tuple[Assessment, AnswerSet]:
+    """Score an answers file and keep its answers, as the archive stores both."""
+    result = score_file(path, choice)
+    # loaded afresh: the archive stores the answers as the file holds them
+    return result, load_answers(path)
+
+
+def score_example(example: Traversable, choice: Choice) -> Assessment:
+    """Score a built-in example (`demo`)."""
+    from ozgkompass.model.registry import load_answer_set
+
+    return score_answer_set(load_answer_set(example, builtin=True), choice).assessment
+
+
+def demo_example() -> Traversable | None:
+    """The built-in example municipality of `demo`, None if this installation lacks it."""
+    from ozgkompass.model.registry import DEMO_EXAMPLE, builtin_examples
+
+    return next((e for e in builtin_examples() if e.name == DEMO_EXAMPLE), None)
+
+
+def project_plan(answers: Path, plan_file: Path,
+                 choice: Choice) -> tuple[PlanProjection, list[Issue]]:
+    """A plan file's phases projected on today's answers (`plan`, `report --plan`); the
+    plan's answers are checked like an answers file, located in the plan file."""
+    from ozgkompass.model.plan import load_plan
+    from ozgkompass.scoring.plan import check_plan, project
+
+    aset = load_answers(answers)
+    pl, issues = load_plan(plan_file)
+    if pl is None:
+        raise DataError(issues, f"Plandatei {plan_file} ist fehlerhaft.")
+    qn = questionnaire_for(aset, choice)
+    issues = check_plan(qn, aset, pl)
+    if any(i.severity == "error" for i in issues):
+        raise DataError(issues, f"Die geplanten Antworten in {plan_file} passen nicht zum "
+                        f"Fragebogen {qn.id} {qn.version}; bitte korrigieren.")
+    defs = resolve_definitions(aset, choice, questionnaire=qn)
+    return project(qn, aset, pl, defs.model, defs.catalogue, defs.target), issues
+
+
+def observed_comparison(result: Assessment, answers: Path,
+                        catalogue: str | None) -> tuple[Any, Any] | None:
+    """The comparison of a scored municipality with the cached retrieval of the Dashboard
+    Digitale Verwaltung for its ARS, and that retrieval; None without a cached retrieval or
+    without catalogue results. Reads only the cache, never the network."""
+    from ozgkompass.catalogue.store import resolve_catalogue
+    from ozgkompass.observed.compare import cached_for, compare
+
+    observation = cached_for(result.municipality)
+    if observation is None or result.catalogue is None:
+        return None
+    aset = load_answers(answers)
+    return compare(observation, resolve_catalogue(catalogue), aset.municipality,
+                   aset), observation
