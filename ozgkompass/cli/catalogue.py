@@ -392,3 +392,7 @@ def update(
                   highlight=False, soft_wrap=True)
     console.print(f"Verwenden mit: --catalogue {esc(result.catalogue.get('id', 'fim'))}",
                   highlight=False)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="catalogue")
