@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ozgkompass.cli.options import ArchiveOpt
 from ozgkompass.cli.output import console, dump_json, err_console, esc
 from ozgkompass.errors import UserError, display_path
 
@@ -15,21 +16,6 @@ app = typer.Typer(help="Archiv der Bewertungen: ablegen, auflisten, zeigen, entf
                        "exportieren, aus Antwortdateien neu aufbauen.",
                   no_args_is_help=True)
 
-ArchiveOpt = Annotated[
-    Path | None,
-    typer.Option("--archive", dir_okay=False, envvar="OZGKOMPASS_ARCHIVE",
-                 help="Archivdatei (Standard: im Benutzer-Datenordner; auch per "
-                      "OZGKOMPASS_ARCHIVE)."),
-]
-# for interview, import and batch: `--archive` adds the result, `--archive-file` says where
-ArchiveFileOpt = Annotated[
-    Path | None,
-    typer.Option("--archive-file", dir_okay=False,
-                 help="Archivdatei für --archive (Standard: OZGKOMPASS_ARCHIVE, sonst im "
-                      "Benutzer-Datenordner)."),
-]
-ArchiveFlagOpt = Annotated[bool, typer.Option(
-    "--archive", help="Das Ergebnis auch im Archiv ablegen (siehe `ozgkompass archive`).")]
 
 
 def archive_target(flag: bool, path: Path | None) -> Path | None:

@@ -9,40 +9,17 @@ import typer
 
 from ozgkompass.cli import render
 from ozgkompass.cli.errors import EXIT_PROBLEMS, EXIT_USAGE
+from ozgkompass.cli.options import (
+    CatalogueOpt,
+    JsonOpt,
+    ModelOpt,
+    NoCatalogueOpt,
+    QuestionnaireOpt,
+    QuestionnairesDirOpt,
+    TargetOpt,
+)
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
 from ozgkompass.errors import Issue, UserError, display_path
-
-QuestionnaireOpt = Annotated[
-    Path | None,
-    typer.Option("--questionnaire", "-q", help="Fragebogen-Datei (statt Suche nach der ID).",
-                 dir_okay=False),
-]
-QuestionnairesDirOpt = Annotated[
-    Path | None,
-    typer.Option("--questionnaires-dir", envvar="OZGKOMPASS_QUESTIONNAIRES", file_okay=False,
-                 help="Ordner mit eigenen Fragebögen (auch per OZGKOMPASS_QUESTIONNAIRES)."),
-]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option("--model", "-m", help="Reifegradmodell: reifegrad-1.1 (Standard), "
-                 "reifegrad-1.1-leitfaden (Bescheid digital ab Stufe 3), reifegrad-2.0 "
-                 "oder Pfad zu einer Modelldatei."),
-]
-CatalogueOpt = Annotated[
-    str | None,
-    typer.Option("--catalogue", "-c", help="OZG-Katalog, gegen den bewertet wird: `kommunal` "
-                 "(eingebaut, Standard), ID eines importierten Katalogs oder Pfad."),
-]
-NoCatalogueOpt = Annotated[
-    bool,
-    typer.Option("--no-catalogue", help="Nur den Fragebogen bewerten, keine OZG-Leistungen."),
-]
-TargetOpt = Annotated[
-    int | None,
-    typer.Option("--target", "-t", help="Zielstufe für alle Leistungen (Standard: OZG-konforme "
-                 "Stufe; SDG-Anhang-II-Leistungen: Once-Only-Stufe)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Vollständiges Ergebnis als JSON ausgeben.")]
 
 
 def choice(questionnaire: Path | None = None, questionnaires_dir: Path | None = None,

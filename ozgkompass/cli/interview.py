@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
-from ozgkompass.cli.commands import QuestionnairesDirOpt
+from ozgkompass.cli.archive import archive_target
+from ozgkompass.cli.options import ArchiveFileOpt, ArchiveFlagOpt, QuestionnairesDirOpt
 from ozgkompass.cli.output import console, err_console, esc
 from ozgkompass.errors import DataError, UserError, display_path
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ozgkompass.cli.commands import CatalogueOpt
 from ozgkompass.cli.errors import EXIT_PROBLEMS
+from ozgkompass.cli.options import CatalogueOpt
 from ozgkompass.cli.output import console, dump_json, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli import archive as archive_cli
-from ozgkompass.cli.archive import ArchiveOpt, CatalogueOpt, JsonOpt, ModelOpt
+from ozgkompass.cli.archive import CatalogueOpt, JsonOpt, ModelOpt
+from ozgkompass.cli.options import ArchiveOpt
 from ozgkompass.cli.output import console, dump_json, esc, print_issues
 from ozgkompass.cli.render import cut, say, short_title
 from ozgkompass.cli.render import text_table as T

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ozgkompass.cli.commands import QuestionnairesDirOpt
+from ozgkompass.cli.options import QuestionnairesDirOpt
 from ozgkompass.cli.output import console, dump_json, esc, simple_table
 
 app = typer.Typer(help="Eingebaute und eigene Fragebögen anzeigen.",

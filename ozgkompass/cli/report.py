@@ -10,16 +10,16 @@ from typing import Annotated, Any
 
 import typer
 
-from ozgkompass.cli.archive import ArchiveOpt
-from ozgkompass.cli.commands import (
+from ozgkompass.cli.commands import choice
+from ozgkompass.cli.observe import attach_observed
+from ozgkompass.cli.options import (
+    ArchiveOpt,
     CatalogueOpt,
     ModelOpt,
     QuestionnaireOpt,
     QuestionnairesDirOpt,
     TargetOpt,
-    choice,
 )
-from ozgkompass.cli.observe import attach_observed
 from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ozgkompass.cli.archive import ArchiveFileOpt, ArchiveFlagOpt, archive_target
-from ozgkompass.cli.commands import QuestionnairesDirOpt
+from ozgkompass.cli.archive import archive_target
 from ozgkompass.cli.errors import EXIT_PROBLEMS
+from ozgkompass.cli.options import ArchiveFileOpt, ArchiveFlagOpt, QuestionnairesDirOpt
 from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 
