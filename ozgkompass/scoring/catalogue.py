@@ -759,8 +759,27 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         in_person=outcome.in_person, model_notice=model.notice,
     )
     _roll_up_today(result)
-    result.plausibility = _statements_outside(assessment, outcome, plan)
+    result.plausibility = [*_statements_outside(assessment, outcome, plan),
+                           *_contradicting_dashboard(result.services, observed)]
     return result
+
+
+def _contradicting_dashboard(services: list[ServiceResult],
+                             observed: Mapping[str, TodayLevel] | None) -> list[str]:
+    """The answer counts where it and the dashboard disagree; never silently
+    (docs/scoring.md §6a)."""
+    if not observed:
+        return []
+    differ = sorted(r.ozg_id for r in services
+                    if r.today_source == "antwort" and r.ozg_id in observed
+                    and observed[r.ozg_id].online is not None
+                    and observed[r.ozg_id].online != r.today_online)
+    if not differ:
+        return []
+    shown = ", ".join(differ[:6]) + (" …" if len(differ) > 6 else "")
+    return [f"Bei {len(differ)} Leistung(en) widerspricht die Angabe der Kommune dem "
+            f"Dashboard Digitale Verwaltung ({shown}); gezählt ist die Angabe. "
+            "Abgleich: ozgkompass observe"]
 
 
 def _statements_outside(assessment: Any, outcome: _Outcome, plan: _Plan) -> list[str]:
@@ -956,22 +975,15 @@ def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
                   catalogue: Catalogue | None = None, *, target: int | None = None,
                   with_successor: bool = False,
                   observed: Mapping[str, TodayLevel] | None = None) -> Any:
-    """The one scored `Assessment` every command reads: questionnaire scores, and with a
-    catalogue the services; `with_successor` adds the headline figures of the model that
+    """The one scored `Assessment` every command reads: `score(compile(...), aset)`
+    (scoring/compiled.py); `with_successor` adds the headline figures of the model that
     replaced `model` (docs/scoring.md §6)."""
-    from ozgkompass.model.maturity import get_model
-    from ozgkompass.scoring.assessment import assess
+    from ozgkompass.scoring.compiled import compile, score
+    from ozgkompass.scoring.definitions import Definitions
 
-    result = assess(qn, aset, model)
-    if catalogue is not None:
-        result.catalogue = score_catalogue(result, catalogue, model, qn, target=target,
-                                           observed=observed)
-        if with_successor and model.replaced_by:
-            successor = get_model(model.replaced_by)
-            if target is None or target <= successor.highest_level:
-                result.catalogue.other_models.append(
-                    figures_under(qn, aset, catalogue, successor, target, observed))
-    return result
+    return score(compile(Definitions.resolve(qn, model, catalogue, target=target,
+                                             with_successor=with_successor)),
+                 aset, observed=observed)
 
 
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
