@@ -915,7 +915,7 @@ def _lever_sets(model: MaturityModel, results: list[ServiceResult],
         chosen = set(combo)
         return [i for need, group in by_need.items() if need <= chosen for i in group]
 
-    def rank(ls: _LeverSet) -> tuple:
+    def rank(ls: _LeverSet) -> tuple[float, int, int, list[str]]:
         return (-sum(results[i].weight for i in ls[1]), -len(ls[1]), len(ls[0]), list(ls[0]))
 
     unlocked_by: dict[tuple[str, ...], int] = {}

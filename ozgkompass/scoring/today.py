@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ozgkompass.model.maturity import MaturityModel
 
 SOURCE_ANSWER = "antwort"  # the municipality's answer (question type services_online)
 SOURCE_OBSERVED = "beobachtet"  # observed data, e.g. Dashboard Digitale Verwaltung
@@ -45,7 +48,7 @@ class TodayLevel:
 UNKNOWN = TodayLevel(None)
 
 
-def offline_cap(model: Any) -> int:
+def offline_cap(model: MaturityModel) -> int:
     """The highest level a service without an online application reaches: information,
     appointment, form download (the model's `in_person_level`, else one below compliant)."""
     cap = model.in_person_level if model.in_person_level is not None \
