@@ -72,3 +72,24 @@ def test_an_answer_that_contradicts_the_dashboard_is_said_by_scoring():
     # an agreeing observation adds nothing
     agree = {first.ozg_id: TodayLevel(first.today_online, "beobachtet", "2026-11")}
     assert score(compiled, aset, observed=agree).catalogue.plausibility == plain.plausibility
+
+
+def test_the_stored_summary_has_exactly_the_typed_keys():
+    from ozgkompass.scoring.summary import (
+        Summary,
+        SummaryArea,
+        SummaryCatalogue,
+        SummaryQuestion,
+        SummaryService,
+        summarise,
+    )
+
+    qn, aset = _example()
+    model = get_model(qn.maturity_model)
+    s = summarise(score(compile(Definitions(qn, model, builtin_catalogue())), aset))
+    assert set(s) == set(Summary.__annotations__)
+    assert set(s["areas"][0]) == set(SummaryArea.__annotations__)
+    assert set(s["areas"][0]["questions"][0]) == set(SummaryQuestion.__annotations__)
+    assert s["catalogue"] is not None
+    assert set(s["catalogue"]) == set(SummaryCatalogue.__annotations__)
+    assert set(s["catalogue"]["services"][0]) == set(SummaryService.__annotations__)
