@@ -140,7 +140,7 @@ def test_every_service_result_has_every_field():
     too, or a report would fail on the first service."""
     from dataclasses import fields
 
-    from ozgkompass.scoring.catalogue import ServiceResult
+    from ozgkompass.scoring.results import ServiceResult
 
     names = {f.name for f in fields(ServiceResult)}
     for seed in (1, 2):

@@ -10,16 +10,22 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ozgkompass.memo import IdentityCache, Memo
 from ozgkompass.model.catalogue import Catalogue, OzgService
 from ozgkompass.model.common import RESPONSIBLE
-from ozgkompass.model.laender import NAMES, land_code
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
-from ozgkompass.model.verbaende import VerbandRule, carrier, rule_for, split_note
+from ozgkompass.scoring.results import (
+    CatalogueResult,
+    GroupResult,
+    Lever,
+    ModelFigures,
+    ServiceCriterion,
+    ServiceResult,
+)
+from ozgkompass.scoring.scope import ScopeKey, scope_key, select_scope
 from ozgkompass.scoring.today import (
     SOURCE_UNKNOWN,
     UNKNOWN,
@@ -37,187 +43,6 @@ from ozgkompass.scoring.today import (
 EFA_CLOSES = frozenset({"leistungsbeschreibung", "antragsprozess", "nutzerkonto",
                         "authentifizierung", "nachweise", "status"})
 MAX_COMBINATION = 3
-
-# Which municipality types execute services of which level (DOMAIN.md): kreisangehörige
-# Gemeinden, Städte and Gemeindeverbände the Gemeinde tasks, Landkreise the Kreis tasks,
-# kreisfreie Städte both. A Gemeindeverband and its Mitgliedsgemeinden split the Gemeinde
-# tasks by the Land's rule (model/verbaende.py); `verband` is the older spelling of
-# `gemeindeverband`.
-TYPE_EXECUTES = {
-    "gemeinde": frozenset({"gemeinde", "beide"}),
-    "stadt": frozenset({"gemeinde", "beide"}),
-    "verband": frozenset({"gemeinde", "beide"}),
-    "gemeindeverband": frozenset({"gemeinde", "beide"}),
-    "mitgliedsgemeinde": frozenset({"gemeinde", "beide"}),
-    "landkreis": frozenset({"kreis", "beide"}),
-    "kreisfreie_stadt": frozenset({"gemeinde", "kreis", "beide"}),
-}
-TYPE_LABELS = {"gemeinde": "Gemeinde", "stadt": "kreisangehörige Stadt",
-               "verband": "Gemeindeverband", "gemeindeverband": "Gemeindeverband",
-               "mitgliedsgemeinde": "Mitgliedsgemeinde", "landkreis": "Landkreis",
-               "kreisfreie_stadt": "kreisfreie Stadt"}
-# the same with article, as the sentences need them ("nicht einer kreisangehörigen Stadt")
-_TYPE_NOMINATIVE = {"gemeinde": "eine Gemeinde", "stadt": "eine kreisangehörige Stadt",
-                    "verband": "ein Gemeindeverband", "gemeindeverband": "ein Gemeindeverband",
-                    "mitgliedsgemeinde": "eine Mitgliedsgemeinde", "landkreis": "ein Landkreis",
-                    "kreisfreie_stadt": "eine kreisfreie Stadt"}
-_TYPE_GENITIVE = {"gemeinde": "einer Gemeinde", "stadt": "einer kreisangehörigen Stadt",
-                  "verband": "eines Gemeindeverbands", "gemeindeverband": "eines Gemeindeverbands",
-                  "mitgliedsgemeinde": "einer Mitgliedsgemeinde", "landkreis": "eines Landkreises",
-                  "kreisfreie_stadt": "einer kreisfreien Stadt"}
-_EXECUTED_BY_GENITIVE = {"gemeinde": "der Gemeinden", "kreis": "der Kreise und kreisfreien Städte",
-                         "land": "des Landes", "bund": "des Bundes"}
-_IN_VERBAND = ("verband", "gemeindeverband", "mitgliedsgemeinde")
-
-
-@dataclass
-class ServiceCriterion:
-    id: str
-    name: str
-    applies: bool
-    applies_label: str  # "ja", "nein (…)", "unbekannt – gilt vorsichtshalber"
-    supported: int | None
-    needed: int | None  # level this criterion needs so the target is not blocked by it
-
-
-@dataclass
-class ServiceResult:
-    """One service's achievable level. In a batch, results (and their lists) are shared
-    between municipalities with the same criteria levels: never change one in place. They
-    are assembled without __init__ (_Outcome): a new field must be filled there too (a
-    test checks every field is set)."""
-
-    ozg_id: str
-    name: str
-    themenfeld: str
-    lage: str | None
-    responsibility: str
-    level: int
-    level_name: str
-    target: int
-    target_name: str
-    target_reason: str
-    gap: int
-    at_target: bool
-    confirmed: bool  # False: depends on criteria whose support is unknown
-    bottlenecks: list[str]  # criteria ids below what the target needs
-    unknown_criteria: list[str]
-    unknown_attributes: list[str]
-    efa_available: bool | None
-    efa_quick_win: bool
-    weight: float
-    criteria: list[ServiceCriterion] = field(default_factory=list)
-    in_person: bool = False  # personal appearance required by law: level and target capped
-    in_person_note: str | None = None
-    next_level: int | None = None  # the level above today's, None at the top
-    next_blockers: list[str] = field(default_factory=list)  # what holds it below next_level
-    frontend_level: int | None = None  # under a model with back-office levels (2.0)
-    backoffice_level: int | None = None
-    # the two figures (docs/scoring.md §6a): `reachable` = `level`, what today's
-    # infrastructure allows; `today` = what citizens can use now (None: unbestätigt)
-    reachable: int = 0
-    today: int | None = None
-    today_name: str = "unbestätigt"
-    today_online: bool | None = None  # said/observed online; None: nobody said
-    today_source: str = "unbekannt"  # "antwort", "beobachtet" or "unbekannt"
-    today_date: str | None = None
-    today_at_target: bool = False  # online today and at its target
-
-
-@dataclass
-class OutOfScope:
-    """A service of the catalogue that this municipality does not execute (listed, not scored)."""
-
-    ozg_id: str
-    name: str
-    themenfeld: str
-    executed_by: str | None
-    reason: str
-
-
-@dataclass
-class GroupResult:
-    name: str
-    services: int
-    at_target: int
-    share: float | None
-    weighted_share: float | None
-    today_at_target: int = 0  # of the services: online today and at target
-
-
-@dataclass
-class Lever:
-    criteria: list[str]
-    criterion_names: list[str]
-    current_levels: list[int | None]
-    needed_levels: list[int]
-    unlocked: int
-    unlocked_weight: float
-    unlocked_ids: list[str]
-    efa_available: int  # of the unlocked services, how many have an EfA service to reuse
-    recommendation: str | None
-    responsible: str | None
-    responsible_label: str | None
-
-
-@dataclass
-class ModelFigures:
-    """The headline figures under another Reifegrad model (e.g. 2.0 next to the default 1.1)."""
-
-    model: str
-    title: str
-    complete: bool
-    in_scope: int
-    at_target: int
-    frontend_complete: int
-    level_counts: dict[int, int]
-    today_at_target: int = 0  # "heute online auf Zielstufe" under that model
-
-
-@dataclass
-class CatalogueResult:
-    catalogue: dict[str, Any]
-    model: str
-    target_override: int | None
-    weighting: str | None  # "case_volume", "priority" or None
-    in_scope: int
-    at_target: int
-    share_at_target: float | None
-    weighted_share_at_target: float | None
-    unconfirmed: int
-    by_themenfeld: list[GroupResult]
-    by_lage: list[GroupResult]
-    levers: list[Lever]
-    combinations: list[Lever]
-    blocking: list[tuple[str, str, int]]  # (criterion id, name, services it holds back)
-    services: list[ServiceResult]
-    out_of_scope: list[OutOfScope] = field(default_factory=list)
-    scope_note: str = ""  # how the services in scope were chosen
-    level_counts: dict[int, int] = field(default_factory=dict)  # services per achievable level
-    compliant_level: int = 3
-    frontend_level: int | None = None  # highest front-end level of the model (2.0: 3)
-    frontend_complete: int = 0  # services whose front end is complete (level ≥ frontend level)
-    in_person: int = 0  # services capped because they need personal appearance
-    model_notice: str = ""
-    other_models: list[ModelFigures] = field(default_factory=list)
-    # "heute online auf Zielstufe" next to "mit der heutigen Infrastruktur erreichbar"
-    # (`at_target` = `reachable_at_target`); docs/scoring.md §6a
-    reachable_at_target: int = 0
-    today_at_target: int = 0
-    share_today_at_target: float | None = None
-    today_online: int = 0  # said or observed online
-    today_not_online: int = 0  # said or observed not online
-    today_unconfirmed: int = 0  # nobody said anything: never counted as online
-    today_sources: dict[str, int] = field(default_factory=dict)  # services per source
-    # services named online/not online that are not scored (out of scope, not in catalogue)
-    plausibility: list[str] = field(default_factory=list)
-
-    def service(self, ozg_id: str) -> ServiceResult | None:
-        return next((s for s in self.services if s.ozg_id == ozg_id), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def _applies(model: MaturityModel, cid: str, svc: OzgService) -> tuple[bool, str, str | None]:
     """Whether a criterion applies to a service; unknown attributes count as applying."""
@@ -539,109 +364,14 @@ def _recommendation_for(assessment: Any, qn: Questionnaire | None,
     return None, None
 
 
-_ScopeKey = tuple[str | None, str | None, frozenset[str], frozenset[str]]
-
-
-def _scope_key(municipality: Any) -> _ScopeKey:
-    """What of a municipality decides its services: type, Land and its own additions."""
-    return (getattr(municipality, "type", None),
-            land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None)),
-            frozenset(getattr(municipality, "scope_add", ()) or ()),
-            frozenset(getattr(municipality, "scope_remove", ()) or ()))
-
-
-def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
-                  add: frozenset[str], remove: frozenset[str], scope: str
-                  ) -> tuple[list[OzgService], list[OutOfScope], str]:
-    """The services a municipality executes, those it does not (with the reason), and a
-    sentence saying how they were chosen (docs/scoring.md, section 6). The same for every
-    municipality of a type and Land: worked out once per catalogue (`_Plan`)."""
-    in_scope: list[OzgService] = []
-    out: list[OutOfScope] = []
-    typed = any(s.executed_by is not None for s in catalogue.services)
-    executes = TYPE_EXECUTES.get(mtype or "")
-    rule = rule_for(land) if mtype in _IN_VERBAND else None
-    for svc in catalogue.services:
-        by = svc.executed_by_in(land)
-        if (scope != "alle" and not svc.municipal_scope and svc.ozg_id not in add
-                and by not in ("land", "bund")):
-            continue  # not a municipal service at all (Typisierung)
-        reason = None
-        if svc.ozg_id in remove:
-            reason = "nach Angabe der Kommune nicht ihre Aufgabe"
-        elif svc.ozg_id in add or scope == "alle":
-            reason = None
-        elif by in ("land", "bund"):
-            reason = f"Aufgabe {_EXECUTED_BY_GENITIVE[by]}" + (
-                f" ({NAMES.get(land, land)})" if by == "land" and land
-                and dict(svc.executed_by_land).get(land) == by else "")
-        elif by is not None and executes is not None and by not in executes:
-            reason = (f"Aufgabe {_EXECUTED_BY_GENITIVE[by]}, nicht {_TYPE_GENITIVE[mtype or '']}"
-                      if by != "beide" else None)
-        elif rule is not None and by is not None:
-            reason = _verband_reason(rule, mtype or "", svc)
-        if reason:
-            out.append(OutOfScope(svc.ozg_id, svc.name, svc.themenfeld, by, reason))
-        else:
-            in_scope.append(svc)
-    if scope == "alle":
-        note = "Alle Leistungen des Katalogs werden bewertet (--scope alle)."
-    elif not typed:
-        note = ("Der Katalog sagt nicht, welche Ebene eine Leistung ausführt: alle "
-                "(möglicherweise) kommunalen Leistungen zählen, unabhängig vom Typ der Kommune.")
-    elif executes is None:
-        note = ("Typ der Kommune fehlt in der Antwortdatei (municipality.type): alle "
-                "kommunalen Leistungen zählen, Gemeinde- wie Kreisaufgaben.")
-    else:
-        note = (f"Leistungen, die {_TYPE_NOMINATIVE[mtype or '']} üblicherweise ausführt"
-                + (f" (Land {land})" if land else "") + ", mit den Abweichungen, die die "
-                "Kommune angegeben hat.")
-        if mtype in _IN_VERBAND:
-            note += " " + (_verband_note(rule) if rule is not None else split_note(land))
-    return in_scope, out, note
-
-
-def _verband_reason(rule: VerbandRule, mtype: str, svc: OzgService) -> str | None:
-    """Why a Gemeinde task is not this member's or this association's (None: it is)."""
-    who = carrier(rule, svc.ozg_id, svc.wirkungskreis)
-    if who is None:
-        return None
-    side, why = who
-    if mtype == "mitgliedsgemeinde" and side == "verband":
-        return f"Aufgabe {rule.form_genitive} ({why}), nicht der Mitgliedsgemeinde"
-    if mtype != "mitgliedsgemeinde" and side == "mitglied":
-        return f"Aufgabe der Mitgliedsgemeinden ({why}), nicht {rule.form_genitive}"
-    return None
-
-
-def _verband_sources(rule: VerbandRule) -> str:
-    """The rule's legal sources for a document a municipality reads (no file paths)."""
-    cited = [c.split(": http", 1)[0].strip() for c in (getattr(rule, "sources", None) or ())
-             if c]
-    return f" ({cited[0]})" if cited else ""  # the law; the examples stay in the docs
-
-
-def _verband_note(rule: VerbandRule) -> str:
-    own = "".join(f", dazu {why}" for _, why in rule.own_tasks)
-    return (f"In {NAMES.get(rule.land, rule.land)} trägt die {rule.form} den übertragenen "
-            f"Wirkungskreis ihrer Mitgliedsgemeinden{own}; den eigenen Wirkungskreis tragen "
-            f"die Mitgliedsgemeinden{_verband_sources(rule)}.")
-
-
-def services_in_scope(catalogue: Catalogue, municipality: Any) -> tuple[list[OzgService], str]:
-    """The services a municipality executes by its type, Land and scope entries, and the
-    sentence saying how they were chosen (the same selection as `score_catalogue`)."""
-    in_scope, _, note = _select_scope(catalogue, *_scope_key(municipality), "kommunal")
-    return in_scope, note
-
 
 class _Plan:
     """Everything of a catalogue run that does not depend on the answers: the services in
     scope, their weights and kinds, the groups they roll up into. Hashed by identity."""
 
     def __init__(self, catalogue: Catalogue, model: MaturityModel,
-                 key: _ScopeKey, scope: str, override: int | None) -> None:
-        services, self.out_of_scope, self.scope_note = _select_scope(catalogue, *key, scope)
+                 key: ScopeKey, scope: str, override: int | None) -> None:
+        services, self.out_of_scope, self.scope_note = select_scope(catalogue, *key, scope)
         self.weighting, weights = _weights(services)
         self.kinds: list[_Kind] = []
         self.kind_at: list[int] = []
@@ -733,7 +463,7 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                     observed: Mapping[str, TodayLevel] | None = None) -> CatalogueResult:
     """Score every OZG-Leistung in scope against the criteria levels of an assessment;
     `observed` (by OZG-ID) fills `today` where the municipality did not answer (§6a)."""
-    key = _scope_key(getattr(assessment, "municipality", None))
+    key = scope_key(getattr(assessment, "municipality", None))
     plan = _PLANS.get((catalogue, model), (*key, scope, target),
                       lambda: _Plan(catalogue, model, key, scope, target))
     base, restricted = _evidence_summary(assessment)
