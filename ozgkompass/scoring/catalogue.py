@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ozgkompass.memo import IdentityCache, Memo
@@ -281,10 +282,8 @@ def _grouped(groups: list[GroupResult], hit: list[ServiceResult], attr: str
     out = []
     for g in groups:
         n = counts.get(g.name)
-        if n:  # a copy (the group is shared), without replace()'s checks
-            copy = object.__new__(GroupResult)
-            copy.__dict__.update(g.__dict__, today_at_target=n)
-            g = copy
+        if n:  # a new group (the group is shared between municipalities)
+            g = replace(g, today_at_target=n)
         out.append(g)
     return out
 

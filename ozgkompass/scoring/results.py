@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ServiceCriterion:
     id: str
     name: str
@@ -62,7 +62,7 @@ class ServiceResult:
     today_at_target: bool = False  # online today and at its target
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class OutOfScope:
     """A service of the catalogue that this municipality does not execute (listed, not scored)."""
 
@@ -73,7 +73,7 @@ class OutOfScope:
     reason: str
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class GroupResult:
     name: str
     services: int
@@ -83,7 +83,7 @@ class GroupResult:
     today_at_target: int = 0  # of the services: online today and at target
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Lever:
     criteria: list[str]
     criterion_names: list[str]
@@ -98,7 +98,7 @@ class Lever:
     responsible_label: str | None
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ModelFigures:
     """The headline figures under another Reifegrad model (e.g. 2.0 next to the default 1.1)."""
 
