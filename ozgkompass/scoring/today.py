@@ -1,7 +1,7 @@
 """Two figures per OZG-Leistung: `today` and `reachable` (docs/scoring.md, section 6a).
 
 `reachable` is what today's infrastructure allows (the level the criteria support, worked
-out in scoring/catalogue.py). `today` is the level of what citizens can use now: a
+out in scoring/services.py). `today` is the level of what citizens can use now: a
 Reifegrad belongs to an existing online service (BMI). It needs a statement per service:
 the municipality's answer (question type `services_online`), or observed data (Dashboard
 Digitale Verwaltung, passed in as `observed`). The rule:
