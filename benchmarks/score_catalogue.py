@@ -2,13 +2,20 @@
 against it. Prints absolute times and ratios against baselines measured in the same run:
 
 - scoring against the catalogue vs. scoring the questionnaire alone (same answers);
-- `import ozgkompass.cli` (CLI start-up) vs. a bare Python start.
+- `import ozgkompass.cli` (CLI start-up) vs. a bare Python start;
+- the whole command `ozgkompass score <answers> -c ozg2019` (the catalogue imported into a
+  temporary data folder; target under 0.3 s) vs. `ozgkompass --version` and a bare Python
+  start, and with --baseline REF the same command of the code at REF (unpacked with
+  `git archive`), the runs taken in turn so a drifting machine moves both alike.
 
-Run: python benchmarks/score_catalogue.py   (needs ../shared/data/ozg-katalog-2019)
+Run: python benchmarks/score_catalogue.py [--baseline REF] [--runs 10]
+(needs ../shared/data/ozg-katalog-2019)
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -32,7 +39,56 @@ def startup(args: list[str], n: int = 5) -> float:
     return statistics.median(runs)
 
 
+def whole_command(catalogue_files: list[Path], runs: int, baseline: str | None) -> None:
+    """`ozgkompass score` of one municipality against the 2019 catalogue as a whole process,
+    next to yardsticks started in the same loop (median of `runs` each)."""
+    answers = ROOT / "questionnaires" / "examples" / "gemeinde-lindenau.answers.yaml"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "OZGKOMPASS_DATA_DIR": str(Path(tmp) / "daten")}
+        subprocess.run([sys.executable, "-m", "ozgkompass", "catalogue", "import",
+                        *map(str, catalogue_files), "--id", "ozg2019"], check=True,
+                       capture_output=True, env=env, cwd=ROOT)
+        score = ["-m", "ozgkompass", "score", str(answers), "-c", "ozg2019"]
+        commands: dict[str, tuple[list[str], dict[str, str]]] = {
+            "python -c pass": (["-c", "pass"], env),
+            "ozgkompass --version": (["-m", "ozgkompass", "--version"], env),
+            "ozgkompass score -c ozg2019": (score, env)}
+        if baseline is not None:
+            old = Path(tmp) / "vorher"
+            old.mkdir()
+            unpack(baseline, old)
+            commands[f"vorher ({baseline}): score"] = (
+                score, {**env, "PYTHONPATH": str(old)})
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs + 1):  # the first round warms the file cache, not counted
+            for name, (args, run_env) in commands.items():
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, *args], check=True, capture_output=True,
+                               env=run_env, cwd=tmp)
+                times[name].append(time.perf_counter() - t0)
+    med = {name: statistics.median(t[1:]) for name, t in times.items()}
+    bare, version = med["python -c pass"], med["ozgkompass --version"]
+    print(f"Ganzer Befehl (Median aus {runs}, im selben Lauf abwechselnd):")
+    for name, m in med.items():
+        print(f"  {name:34}{m * 1000:7.0f} ms  ({m / bare:.1f}× python -c pass, "
+              f"{m / version:.2f}× ozgkompass --version)")
+
+
+def unpack(ref: str, into: Path) -> Path:
+    """The package and questionnaires of the code at `ref`, importable from `into`."""
+    for part in ("ozgkompass", "questionnaires"):
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, part], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    (into / "questionnaires").rename(into / "ozgkompass" / "questionnaires")
+    return into
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--baseline", help="the same whole command of the code at REF")
+    ap.add_argument("--runs", type=int, default=10)
+    args = ap.parse_args()
     from ozgkompass.catalogue.importer import import_catalogue
     from ozgkompass.model.catalogue import load_catalogue, save_catalogue
     from ozgkompass.model.maturity import get_model
@@ -71,6 +127,7 @@ def main() -> None:
     helps = startup(["-m", "ozgkompass", "--help"])
     print(f"Start: python -c pass {bare * 1000:.0f} ms, import ozgkompass.cli {cli * 1000:.0f} ms "
           f"({cli / bare:.1f}×), ozgkompass --help {helps * 1000:.0f} ms ({helps / bare:.1f}×)")
+    whole_command(files, args.runs, args.baseline)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from ozgkompass.catalogue.store import resolve_catalogue
 from ozgkompass.model.answers import Answer, AnswerSet
 from ozgkompass.model.maturity import get_model
 from ozgkompass.model.registry import find_questionnaire
-from ozgkompass.scoring import assessment, catalogue
+from ozgkompass.scoring import assessment, catalogue, levers, services
 from ozgkompass.scoring.catalogue import score_answers
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -93,8 +93,8 @@ def test_caches_that_overflow_mid_batch_change_no_result(monkeypatch):
     asets = [municipality(s) for s in range(12)]
     expected = [fresh(a, "reifegrad-1.1", None) for a in asets]
     caches = [assessment._QUESTIONS, assessment._AREAS, assessment._AREA_RECOMMENDATIONS,
-              catalogue._DECIDED, catalogue._ROW_LISTS, catalogue._OUTCOMES, catalogue._GROUPS,
-              catalogue._LEVER_SETS, catalogue._PLANS]
+              services._DECIDED, services._ROW_LISTS, catalogue._OUTCOMES, catalogue._GROUPS,
+              levers.LEVER_SETS, catalogue._PLANS]
     for cache in caches:
         monkeypatch.setattr(cache, "limit", 3)
     memo.clear_all()
@@ -140,7 +140,7 @@ def test_every_service_result_has_every_field():
     too, or a report would fail on the first service."""
     from dataclasses import fields
 
-    from ozgkompass.scoring.catalogue import ServiceResult
+    from ozgkompass.scoring.results import ServiceResult
 
     names = {f.name for f in fields(ServiceResult)}
     for seed in (1, 2):

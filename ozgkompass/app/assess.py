@@ -61,19 +61,8 @@ def score_answer_set(aset: AnswerSet, choice: Choice) -> Scored:
     # offline, from the cache only
     observed = observed_today(aset.municipality, defs.catalogue)
     result = evaluate(defs, aset, observed)
-    if observed and result.catalogue is not None:
-        # the answer counts where it and the dashboard disagree; never silently
-        # (docs/scoring.md §6a)
-        differ = sorted(r.ozg_id for r in result.catalogue.services
-                        if r.today_source == "antwort" and r.ozg_id in observed
-                        and observed[r.ozg_id].online is not None
-                        and observed[r.ozg_id].online != r.today_online)
-        if differ:
-            shown = ", ".join(differ[:6]) + (" …" if len(differ) > 6 else "")
-            result.catalogue.plausibility.append(
-                f"Bei {len(differ)} Leistung(en) widerspricht die Angabe der Kommune dem "
-                f"Dashboard Digitale Verwaltung ({shown}); gezählt ist die Angabe. "
-                "Abgleich: ozgkompass observe")
+    # where an answer and the dashboard disagree, the scoring says so itself
+    # (scoring.catalogue, docs/scoring.md §6a)
     qn = defs.questionnaire
     if any(i.severity == "error" for i in result.issues):
         raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "

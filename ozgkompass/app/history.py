@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ozgkompass.app.definitions import Choice
 from ozgkompass.errors import UserError
@@ -108,7 +108,9 @@ def load_result(ref: str, archive: Path | None, model: str | None,
     from ozgkompass.app.assess import score_file
     from ozgkompass.scoring.summary import summarise
 
-    return summarise(score_file(path, Choice(model=model, catalogue=catalogue)))
+    # the same shape the archive stores (scoring.summary.Summary), read like a stored one
+    summary = summarise(score_file(path, Choice(model=model, catalogue=catalogue)))
+    return cast("dict[str, Any]", summary)
 
 
 @dataclass(frozen=True, slots=True)

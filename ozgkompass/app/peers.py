@@ -8,6 +8,7 @@ here; the CLI adds names only on request (`--named`).
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -54,7 +55,7 @@ def figure(ident: str, title: str, value: float | None, others: list[float | Non
                       len(vals))
 
 
-def compare_peers(result: dict[str, Any], peers: list[Any], land: str, size_class: str,
+def compare_peers(result: Mapping[str, Any], peers: list[Any], land: str, size_class: str,
                   size_label: str) -> PeerComparison:
     """`result`: the subject's summary (scoring.summary); `peers`: archive.store.PeerRow list."""
     cat = result.get("catalogue")

@@ -314,7 +314,7 @@ _ORDER = {CONTRADICTION: 0, OBSERVED_ONLY: 2, AGREE: 1}
 def compare(observation: Observation, catalogue: Catalogue, municipality: Any,
             aset: Any = None, today: date | None = None) -> Comparison:
     """Answers beside the observation for the services in scope, contradictions first."""
-    from ozgkompass.scoring.catalogue import services_in_scope
+    from ozgkompass.scoring.scope import services_in_scope
 
     joined = join(observation, catalogue)
     in_scope, note = services_in_scope(catalogue, municipality)

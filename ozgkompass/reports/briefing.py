@@ -172,7 +172,7 @@ def contacts(a: Any, steps: list[Any]) -> list[tuple[str, str]]:
 def peer_sentence(a: Any, cmp: Any) -> str | None:
     if cmp is None or cmp.overall.median is None:
         return None
-    from ozgkompass.scoring.catalogue import TYPE_LABELS
+    from ozgkompass.scoring.scope import TYPE_LABELS
 
     kind = TYPE_LABELS.get(a.municipality.type or "", "Kommune")
     text = (f"Zum Vergleich: {cmp.peers} andere Kommunen derselben Art ({kind}) und Größe "

@@ -159,7 +159,7 @@ class Assessment:
     recommendations: list[Recommendation]
     issues: list[Issue]
     followups: list[FollowUp] = field(default_factory=list)
-    catalogue: Any = None  # scoring.catalogue.CatalogueResult when scored against a catalogue
+    catalogue: Any = None  # scoring.results.CatalogueResult when scored against a catalogue
 
     def area(self, aid: str) -> AreaResult | None:
         return next((a for a in self.areas if a.id == aid), None)

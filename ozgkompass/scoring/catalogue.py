@@ -7,19 +7,31 @@ and a `MaturityModel`. Rules: docs/scoring.md, sections 6–8.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from ozgkompass.memo import IdentityCache, Memo
-from ozgkompass.model.catalogue import Catalogue, OzgService
-from ozgkompass.model.common import RESPONSIBLE
-from ozgkompass.model.laender import NAMES, land_code
+from ozgkompass.model.catalogue import Catalogue
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
-from ozgkompass.model.verbaende import VerbandRule, carrier, rule_for, split_note
+from ozgkompass.scoring.levers import LEVER_SETS, LeverSets, blocking, levers
+from ozgkompass.scoring.results import (
+    CatalogueResult,
+    GroupResult,
+    ModelFigures,
+    ServiceResult,
+)
+from ozgkompass.scoring.scope import ScopeKey, scope_key, select_scope
+from ozgkompass.scoring.services import (
+    Kind,
+    evidence_summary,
+    kind_of,
+    made_of,
+    service_weights,
+    supports,
+)
 from ozgkompass.scoring.today import (
     SOURCE_UNKNOWN,
     UNKNOWN,
@@ -29,484 +41,6 @@ from ozgkompass.scoring.today import (
     statement_for,
     today_fields,
 )
-
-# Criteria an EfA service ("Einer für Alle") brings with it when a municipality reuses it:
-# the online front end with description, form, account/identification and evidence upload
-# (and, in model 2.0, its status messages). Payment, transport and back office stay with
-# the municipality. Only criteria of the model in use can be bottlenecks.
-EFA_CLOSES = frozenset({"leistungsbeschreibung", "antragsprozess", "nutzerkonto",
-                        "authentifizierung", "nachweise", "status"})
-MAX_COMBINATION = 3
-
-# Which municipality types execute services of which level (DOMAIN.md): kreisangehörige
-# Gemeinden, Städte and Gemeindeverbände the Gemeinde tasks, Landkreise the Kreis tasks,
-# kreisfreie Städte both. A Gemeindeverband and its Mitgliedsgemeinden split the Gemeinde
-# tasks by the Land's rule (model/verbaende.py); `verband` is the older spelling of
-# `gemeindeverband`.
-TYPE_EXECUTES = {
-    "gemeinde": frozenset({"gemeinde", "beide"}),
-    "stadt": frozenset({"gemeinde", "beide"}),
-    "verband": frozenset({"gemeinde", "beide"}),
-    "gemeindeverband": frozenset({"gemeinde", "beide"}),
-    "mitgliedsgemeinde": frozenset({"gemeinde", "beide"}),
-    "landkreis": frozenset({"kreis", "beide"}),
-    "kreisfreie_stadt": frozenset({"gemeinde", "kreis", "beide"}),
-}
-TYPE_LABELS = {"gemeinde": "Gemeinde", "stadt": "kreisangehörige Stadt",
-               "verband": "Gemeindeverband", "gemeindeverband": "Gemeindeverband",
-               "mitgliedsgemeinde": "Mitgliedsgemeinde", "landkreis": "Landkreis",
-               "kreisfreie_stadt": "kreisfreie Stadt"}
-# the same with article, as the sentences need them ("nicht einer kreisangehörigen Stadt")
-_TYPE_NOMINATIVE = {"gemeinde": "eine Gemeinde", "stadt": "eine kreisangehörige Stadt",
-                    "verband": "ein Gemeindeverband", "gemeindeverband": "ein Gemeindeverband",
-                    "mitgliedsgemeinde": "eine Mitgliedsgemeinde", "landkreis": "ein Landkreis",
-                    "kreisfreie_stadt": "eine kreisfreie Stadt"}
-_TYPE_GENITIVE = {"gemeinde": "einer Gemeinde", "stadt": "einer kreisangehörigen Stadt",
-                  "verband": "eines Gemeindeverbands", "gemeindeverband": "eines Gemeindeverbands",
-                  "mitgliedsgemeinde": "einer Mitgliedsgemeinde", "landkreis": "eines Landkreises",
-                  "kreisfreie_stadt": "einer kreisfreien Stadt"}
-_EXECUTED_BY_GENITIVE = {"gemeinde": "der Gemeinden", "kreis": "der Kreise und kreisfreien Städte",
-                         "land": "des Landes", "bund": "des Bundes"}
-_IN_VERBAND = ("verband", "gemeindeverband", "mitgliedsgemeinde")
-
-
-@dataclass
-class ServiceCriterion:
-    id: str
-    name: str
-    applies: bool
-    applies_label: str  # "ja", "nein (…)", "unbekannt – gilt vorsichtshalber"
-    supported: int | None
-    needed: int | None  # level this criterion needs so the target is not blocked by it
-
-
-@dataclass
-class ServiceResult:
-    """One service's achievable level. In a batch, results (and their lists) are shared
-    between municipalities with the same criteria levels: never change one in place. They
-    are assembled without __init__ (_Outcome): a new field must be filled there too (a
-    test checks every field is set)."""
-
-    ozg_id: str
-    name: str
-    themenfeld: str
-    lage: str | None
-    responsibility: str
-    level: int
-    level_name: str
-    target: int
-    target_name: str
-    target_reason: str
-    gap: int
-    at_target: bool
-    confirmed: bool  # False: depends on criteria whose support is unknown
-    bottlenecks: list[str]  # criteria ids below what the target needs
-    unknown_criteria: list[str]
-    unknown_attributes: list[str]
-    efa_available: bool | None
-    efa_quick_win: bool
-    weight: float
-    criteria: list[ServiceCriterion] = field(default_factory=list)
-    in_person: bool = False  # personal appearance required by law: level and target capped
-    in_person_note: str | None = None
-    next_level: int | None = None  # the level above today's, None at the top
-    next_blockers: list[str] = field(default_factory=list)  # what holds it below next_level
-    frontend_level: int | None = None  # under a model with back-office levels (2.0)
-    backoffice_level: int | None = None
-    # the two figures (docs/scoring.md §6a): `reachable` = `level`, what today's
-    # infrastructure allows; `today` = what citizens can use now (None: unbestätigt)
-    reachable: int = 0
-    today: int | None = None
-    today_name: str = "unbestätigt"
-    today_online: bool | None = None  # said/observed online; None: nobody said
-    today_source: str = "unbekannt"  # "antwort", "beobachtet" or "unbekannt"
-    today_date: str | None = None
-    today_at_target: bool = False  # online today and at its target
-
-
-@dataclass
-class OutOfScope:
-    """A service of the catalogue that this municipality does not execute (listed, not scored)."""
-
-    ozg_id: str
-    name: str
-    themenfeld: str
-    executed_by: str | None
-    reason: str
-
-
-@dataclass
-class GroupResult:
-    name: str
-    services: int
-    at_target: int
-    share: float | None
-    weighted_share: float | None
-    today_at_target: int = 0  # of the services: online today and at target
-
-
-@dataclass
-class Lever:
-    criteria: list[str]
-    criterion_names: list[str]
-    current_levels: list[int | None]
-    needed_levels: list[int]
-    unlocked: int
-    unlocked_weight: float
-    unlocked_ids: list[str]
-    efa_available: int  # of the unlocked services, how many have an EfA service to reuse
-    recommendation: str | None
-    responsible: str | None
-    responsible_label: str | None
-
-
-@dataclass
-class ModelFigures:
-    """The headline figures under another Reifegrad model (e.g. 2.0 next to the default 1.1)."""
-
-    model: str
-    title: str
-    complete: bool
-    in_scope: int
-    at_target: int
-    frontend_complete: int
-    level_counts: dict[int, int]
-    today_at_target: int = 0  # "heute online auf Zielstufe" under that model
-
-
-@dataclass
-class CatalogueResult:
-    catalogue: dict[str, Any]
-    model: str
-    target_override: int | None
-    weighting: str | None  # "case_volume", "priority" or None
-    in_scope: int
-    at_target: int
-    share_at_target: float | None
-    weighted_share_at_target: float | None
-    unconfirmed: int
-    by_themenfeld: list[GroupResult]
-    by_lage: list[GroupResult]
-    levers: list[Lever]
-    combinations: list[Lever]
-    blocking: list[tuple[str, str, int]]  # (criterion id, name, services it holds back)
-    services: list[ServiceResult]
-    out_of_scope: list[OutOfScope] = field(default_factory=list)
-    scope_note: str = ""  # how the services in scope were chosen
-    level_counts: dict[int, int] = field(default_factory=dict)  # services per achievable level
-    compliant_level: int = 3
-    frontend_level: int | None = None  # highest front-end level of the model (2.0: 3)
-    frontend_complete: int = 0  # services whose front end is complete (level ≥ frontend level)
-    in_person: int = 0  # services capped because they need personal appearance
-    model_notice: str = ""
-    other_models: list[ModelFigures] = field(default_factory=list)
-    # "heute online auf Zielstufe" next to "mit der heutigen Infrastruktur erreichbar"
-    # (`at_target` = `reachable_at_target`); docs/scoring.md §6a
-    reachable_at_target: int = 0
-    today_at_target: int = 0
-    share_today_at_target: float | None = None
-    today_online: int = 0  # said or observed online
-    today_not_online: int = 0  # said or observed not online
-    today_unconfirmed: int = 0  # nobody said anything: never counted as online
-    today_sources: dict[str, int] = field(default_factory=dict)  # services per source
-    # services named online/not online that are not scored (out of scope, not in catalogue)
-    plausibility: list[str] = field(default_factory=list)
-
-    def service(self, ozg_id: str) -> ServiceResult | None:
-        return next((s for s in self.services if s.ozg_id == ozg_id), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _applies(model: MaturityModel, cid: str, svc: OzgService) -> tuple[bool, str, str | None]:
-    """Whether a criterion applies to a service; unknown attributes count as applying."""
-    crit = model.criterion(cid)
-    if crit is None or crit.applies_if is None:
-        return True, "ja", None
-    if svc.attributes.in_person and crit.applies_if in ("identification", "evidence"):
-        return False, "nein (vor Ort)", None
-    flag = svc.attributes.flag(crit.applies_if)
-    if flag is None:
-        return True, "unbekannt – gilt vorsichtshalber", crit.applies_if
-    return (True, "ja", None) if flag else (False, f"nein ({crit.applies_if}: nein)", None)
-
-
-def _target(model: MaturityModel, svc: OzgService, override: int | None) -> tuple[int, str]:
-    cap = _in_person_cap(model, svc)
-    if override is not None:
-        if cap is not None and override > cap:
-            return cap, f"vorgegeben {override}, höchstens {cap}: persönliches Erscheinen"
-        return override, "für diesen Lauf vorgegeben"
-    if cap is not None:
-        return cap, ("persönliches Erscheinen gesetzlich vorgeschrieben: online gehen "
-                     "Information, Termin, Antragsdaten")
-    if svc.attributes.sdg_annex2:
-        if model.sdg_level is not None:
-            return model.sdg_level, "SDG Anhang II: vollständig online mit Once-Only"
-        return model.highest_level, "SDG Anhang II: höchste Stufe"
-    if svc.attributes.sdg_annex2 is None:
-        return model.compliant_level, "OZG-konforme Stufe (SDG-Relevanz unbekannt)"
-    return model.compliant_level, "OZG-konforme Stufe"
-
-
-def _in_person_cap(model: MaturityModel, svc: OzgService) -> int | None:
-    """The highest level a service that needs personal appearance can reach online."""
-    if not svc.attributes.in_person:
-        return None
-    cap = model.in_person_level if model.in_person_level is not None else model.compliant_level - 1
-    return min(cap, model.compliant_level)
-
-
-def _evidence_summary(assessment: Any) -> tuple[tuple[tuple[str, int | None], ...],
-                                                 tuple[tuple[str, tuple[Any, ...]], ...]]:
-    """What the services' support depends on: the weakest level of each criterion without
-    restricted answers, and the (level, scope) of the answers of the other criteria."""
-    base: list[tuple[str, int | None]] = []
-    restricted: list[tuple[str, tuple[Any, ...]]] = []
-    for crit in assessment.criteria:
-        if any(e.applies_to for e in crit.evidence):
-            restricted.append((crit.id, tuple(
-                (e.level, tuple((a, tuple(v)) for a, v in e.applies_to)) for e in crit.evidence)))
-            base.append((crit.id, None))
-        else:
-            base.append((crit.id, min((e.level for e in crit.evidence), default=None)))
-    return tuple(base), tuple(restricted)
-
-
-def _supports(ids: tuple[str, ...], kinds: list[_Kind],
-              base: tuple[tuple[str, int | None], ...],
-              restricted: tuple[tuple[str, tuple[Any, ...]], ...]
-              ) -> list[tuple[tuple[int | None, ...], dict[str, int | None]]]:
-    """Criteria levels that hold for each kind of service (as a tuple in the model's order
-    and by criterion): the weakest answer among those that apply to it (answers restricted
-    with `applies_to` count only for matching services). Criteria without restricted
-    answers hold alike for all services; kinds that match the same restrictions share."""
-    plain = dict(base)
-    if not restricted:  # one support for all services
-        return [(tuple(plain.get(c) for c in ids), plain)] * len(kinds)
-    scopes = list(dict.fromkeys(scope for _, evidence in restricted
-                                for _, scope in evidence if scope))
-    by_pattern: dict[tuple[bool, ...], tuple[tuple[int | None, ...], dict[str, int | None]]] = {}
-    out = []
-    for kind in kinds:
-        pattern = tuple(kind.matches(scope) for scope in scopes)
-        found = by_pattern.get(pattern)
-        if found is None:
-            support = dict(plain)
-            for cid, evidence in restricted:
-                levels = [lv for lv, scope in evidence if not scope or kind.matches(scope)]
-                support[cid] = min(levels) if levels else None
-            found = by_pattern[pattern] = (tuple(support.get(c) for c in ids), support)
-        out.append(found)
-    return out
-
-
-def achievable_level(model: MaturityModel, applies: dict[str, bool],
-                     support: dict[str, int | None]) -> tuple[int, list[str]]:
-    """Highest level whose needed, applying criteria are all supported at ≥ that level.
-
-    Criteria with unknown support do not block but are returned: the level then is not
-    confirmed."""
-    return _climb(model.lowest_level, _steps(model, applies), support)
-
-
-def _steps(model: MaturityModel, applies: dict[str, bool]) -> list[tuple[int, tuple[str, ...]]]:
-    """Each level above the lowest with the applying criteria it needs."""
-    return [(lv.level, tuple(c for c in model.needed(lv.level) if applies.get(c, True)))
-            for lv in model.levels[1:]]
-
-
-def _climb(level: int, steps: list[tuple[int, tuple[str, ...]]],
-           support: dict[str, int | None]) -> tuple[int, list[str]]:
-    unknown: list[str] = []
-    for step, needed in steps:
-        blocked = False
-        for cid in needed:
-            s = support.get(cid)
-            if s is None:
-                if cid not in unknown:
-                    unknown.append(cid)
-            elif s < step:
-                blocked = True
-        if blocked:
-            break
-        level = step
-    return level, unknown
-
-
-class _Kind:
-    """Services with the same attributes under one model and target share everything but
-    their name and weight: what is fixed for them (target, which criteria apply) is worked
-    out once (a catalogue of 91 services has 44 kinds). Hashed by identity."""
-
-    def __init__(self, model: MaturityModel, attrs: Any, override: int | None) -> None:
-        self.model, self.attrs = model, attrs
-        self._matches: dict[Any, bool] = {}
-        svc = _AttributesOnly(attrs)
-        self.target, self.reason = _target(model, svc, override)  # type: ignore[arg-type]
-        self.fixed_rows: list[tuple[str, bool, str, int | None]] = []  # id, applies, label, need
-        unknown_attrs: list[str] = []
-        for c in model.criteria:
-            ok, label, unknown_attr = _applies(model, c.id, svc)  # type: ignore[arg-type]
-            if unknown_attr and unknown_attr not in unknown_attrs:
-                unknown_attrs.append(unknown_attr)
-            need = model.needed_level(c.id, self.target) if ok else None
-            self.fixed_rows.append((c.id, ok, label, need if need else None))
-        for attr in _read_unknown(attrs):
-            if attr not in unknown_attrs:
-                unknown_attrs.append(attr)
-        self.cap = _in_person_cap(model, svc)  # type: ignore[arg-type]
-        checks = tuple((cid, need) for cid, ok, _, need in self.fixed_rows if ok)
-        self.rows = _ROW_SETS.get((model,), tuple(self.fixed_rows),
-                                  lambda: _Rows(model, tuple(self.fixed_rows)))
-        self.rule = _RULES.get((model,), (checks, self.target, self.cap, bool(attrs.efa)),
-                               lambda: _Rule(model, checks, self.target, self.cap,
-                                             bool(attrs.efa)))
-        self.fields = dict(
-            target=self.target, target_name=model.level_name(self.target),
-            target_reason=self.reason, unknown_attributes=unknown_attrs,
-            efa_available=attrs.efa, in_person=self.cap is not None,
-            in_person_note=(f"Persönliches Erscheinen ist gesetzlich vorgeschrieben; bewertet "
-                            f"wird, was online geht (höchstens Stufe {self.cap}: Information, "
-                            "Termin, Antragsdaten)." if self.cap is not None else None))
-
-    def matches(self, scope: Any) -> bool:
-        found = self._matches.get(scope)
-        if found is None:
-            found = self._matches[scope] = self.attrs.matches(scope)
-        return found
-
-
-
-def _read_unknown(attrs: Any) -> list[str]:
-    """The unknown attributes scoring reads besides those of `applies_if`: the target's
-    (sdg_annex2, in_person), the EfA offer, and those answers restricted with `applies_to`
-    match (audience, written_form, trust_level; an unknown one counts as matching). The
-    trust level is not read where no identification is needed."""
-    names = [n for n in ("sdg_annex2", "efa", "in_person", "audience", "written_form",
-                         "trust_level") if getattr(attrs, n) is None]
-    if "trust_level" in names and attrs.flag("identification") is False:
-        names.remove("trust_level")
-    return names
-
-
-class _Rows:
-    """The criterion rows of a service (which criteria apply, how it is said, what its
-    target needs): many kinds share them, and each support gets its rows once. Hashed by
-    identity."""
-
-    def __init__(self, model: MaturityModel,
-                 fixed_rows: tuple[tuple[str, bool, str, int | None], ...]) -> None:
-        self.model, self.fixed_rows = model, fixed_rows
-        self._rows: dict[tuple[int, int | None], ServiceCriterion] = {}
-
-    def make(self, supported: tuple[int | None, ...]) -> list[ServiceCriterion]:
-        """One row per criterion of the model, `supported` in the model's order."""
-        return _ROW_LISTS.get((self, supported), lambda: [
-            self._row(i, sup) for i, sup in enumerate(supported)])
-
-    def _row(self, i: int, supported: int | None) -> ServiceCriterion:
-        found = self._rows.get((i, supported))
-        if found is None:
-            cid, ok, label, need = self.fixed_rows[i]
-            found = self._rows[(i, supported)] = ServiceCriterion(
-                cid, self.model.criteria[i].name, ok, label, supported, need)
-        return found
-
-
-class _Rule:
-    """How the support decides a service's level, gap and bottlenecks: the same for every
-    kind of service with the same applying criteria, target, cap and EfA offer (a handful
-    of rules for the 44 kinds of the catalogue). Hashed by identity."""
-
-    def __init__(self, model: MaturityModel, checks: tuple[tuple[str, int | None], ...],
-                 target: int, cap: int | None, efa: bool) -> None:
-        self.checks, self.target, self.cap, self.efa = checks, target, cap, efa
-        self.relevant = tuple(cid for cid, _ in checks)  # only applying criteria count
-        applies = {cid: cid in self.relevant for cid in model.criterion_ids}
-        self.lowest, self.steps = model.lowest_level, _steps(model, applies)
-        self.top = cap if cap is not None else model.highest_level
-        self.needs_at = {lv.level: frozenset(model.needed(lv.level)) for lv in model.levels}
-        self.needed_level = {(c, lv.level): model.needed_level(c, lv.level)
-                             for c in model.criterion_ids for lv in model.levels}
-        self.names = {lv.level: model.level_name(lv.level) for lv in model.levels}
-        self.frontend = (model.frontend_level if model.frontend_level is not None
-                         and model.frontend_level < model.highest_level else None)
-
-    def decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
-        return _DECIDED.get((self, tuple(support.get(cid) for cid in self.relevant)),
-                            lambda: self._decide(support))
-
-    def _decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
-        """The fields of a ServiceResult that follow from the support, and the criteria
-        its target needs raised."""
-        level, unknown_up_to_level = _climb(self.lowest, self.steps, support)
-        if self.cap is not None:
-            level = min(level, self.cap)
-        next_level = level + 1 if level < self.top else None
-        blocking_next = self.needs_at.get(next_level, ()) if next_level is not None else ()
-        next_blockers, bottlenecks, unknown_for_target = [], [], []
-        for cid, need in self.checks:
-            sup = support.get(cid)
-            if cid in blocking_next and (sup is None or sup < next_level):  # type: ignore[operator]
-                next_blockers.append(cid)
-            if need and sup is None:
-                unknown_for_target.append(cid)
-            elif need and sup < need:  # type: ignore[operator]
-                bottlenecks.append(cid)
-        confirmed = not [c for c in unknown_up_to_level if self.needed_level[c, level] > 0]
-        at_target = not bottlenecks and not unknown_for_target
-        return dict(
-            level=level,
-            level_name=self.names[level] + ("" if confirmed else " (unbestätigt)"),
-            gap=max(0, self.target - level), at_target=at_target, confirmed=confirmed,
-            bottlenecks=bottlenecks, unknown_criteria=unknown_for_target,
-            efa_quick_win=self.efa and not at_target and bool(bottlenecks)
-            and set(bottlenecks) <= EFA_CLOSES,
-            next_level=next_level, next_blockers=next_blockers,
-            frontend_level=(min(level, self.frontend) if self.frontend is not None else None),
-            backoffice_level=(level if self.frontend is not None and level > self.frontend
-                              else None),
-        ), frozenset(bottlenecks) | frozenset(unknown_for_target)
-
-
-_KINDS: IdentityCache[_Kind] = IdentityCache(2_000)
-_RULES: IdentityCache[_Rule] = IdentityCache(500)
-# (rule, support of its criteria) → the fields of a ServiceResult that follow from them
-# (bounded: <1 KB each; a rule decides for several kinds, and only its criteria count)
-_DECIDED: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(5_000)
-
-
-_ROW_SETS: IdentityCache[_Rows] = IdentityCache(500)
-_ROW_LISTS: Memo[list[ServiceCriterion]] = Memo(5_000)
-
-
-def _kind(model: MaturityModel, attrs: Any, override: int | None) -> _Kind:
-    return _KINDS.get((model, attrs), override, lambda: _Kind(model, attrs, override))
-
-
-def _made_of(kind: _Kind, support: tuple[tuple[int | None, ...], dict[str, int | None]]
-             ) -> tuple[dict[str, Any], dict[str, Any], frozenset[str], list[ServiceCriterion]]:
-    """What a kind of service is under a support: all but the service's own fields."""
-    return (kind.fields, *kind.rule.decide(support[1]), kind.rows.make(support[0]))
-
-
-class _AttributesOnly:
-    """A service seen only through its attributes (all that `_target`, `_applies` and
-    `_in_person_cap` read), so a kind's results cannot depend on anything else."""
-
-    def __init__(self, attributes: Any) -> None:
-        self.attributes = attributes
-
-
-def _weights(services: list[OzgService]) -> tuple[str | None, dict[str, float]]:
-    if services and all(s.case_volume is not None for s in services):
-        return "case_volume", {s.ozg_id: float(s.case_volume or 0) for s in services}
-    if any(s.priority is not None for s in services):
-        # a service without priority counts as medium (2 of 1–3)
-        return "priority", {s.ozg_id: float(s.priority or 2) for s in services}
-    return None, {s.ozg_id: 1.0 for s in services}
 
 
 def _group(name: str, members: list[ServiceResult], weighted: bool) -> GroupResult:
@@ -519,143 +53,28 @@ def _group(name: str, members: list[ServiceResult], weighted: bool) -> GroupResu
                         if weighted and total_w else None))
 
 
-def _recommendation_for(assessment: Any, qn: Questionnaire | None,
-                        cid: str) -> tuple[str | None, str | None]:
-    """The questionnaire's advice for raising a criterion: from the deciding answers."""
-    crit = assessment.criterion(cid)
-    if crit is None:
-        return None, None
-    if crit.level is None:
-        return (f"Im Fragebogen klären, wie es um „{crit.name}“ steht (bisher unbekannt).",
-                None)
-    for qid in crit.deciding:
-        q = assessment.question(qid)
-        if q is not None and q.recommendation:
-            return q.recommendation, q.responsible
-        if qn is not None:
-            question = qn.question(qid)
-            if question is not None and question.recommendation:
-                return question.recommendation.de, question.responsible
-    return None, None
-
-
-_ScopeKey = tuple[str | None, str | None, frozenset[str], frozenset[str]]
-
-
-def _scope_key(municipality: Any) -> _ScopeKey:
-    """What of a municipality decides its services: type, Land and its own additions."""
-    return (getattr(municipality, "type", None),
-            land_code(getattr(municipality, "land", None), getattr(municipality, "ars", None)),
-            frozenset(getattr(municipality, "scope_add", ()) or ()),
-            frozenset(getattr(municipality, "scope_remove", ()) or ()))
-
-
-def _select_scope(catalogue: Catalogue, mtype: str | None, land: str | None,
-                  add: frozenset[str], remove: frozenset[str], scope: str
-                  ) -> tuple[list[OzgService], list[OutOfScope], str]:
-    """The services a municipality executes, those it does not (with the reason), and a
-    sentence saying how they were chosen (docs/scoring.md, section 6). The same for every
-    municipality of a type and Land: worked out once per catalogue (`_Plan`)."""
-    in_scope: list[OzgService] = []
-    out: list[OutOfScope] = []
-    typed = any(s.executed_by is not None for s in catalogue.services)
-    executes = TYPE_EXECUTES.get(mtype or "")
-    rule = rule_for(land) if mtype in _IN_VERBAND else None
-    for svc in catalogue.services:
-        by = svc.executed_by_in(land)
-        if (scope != "alle" and not svc.municipal_scope and svc.ozg_id not in add
-                and by not in ("land", "bund")):
-            continue  # not a municipal service at all (Typisierung)
-        reason = None
-        if svc.ozg_id in remove:
-            reason = "nach Angabe der Kommune nicht ihre Aufgabe"
-        elif svc.ozg_id in add or scope == "alle":
-            reason = None
-        elif by in ("land", "bund"):
-            reason = f"Aufgabe {_EXECUTED_BY_GENITIVE[by]}" + (
-                f" ({NAMES.get(land, land)})" if by == "land" and land
-                and dict(svc.executed_by_land).get(land) == by else "")
-        elif by is not None and executes is not None and by not in executes:
-            reason = (f"Aufgabe {_EXECUTED_BY_GENITIVE[by]}, nicht {_TYPE_GENITIVE[mtype or '']}"
-                      if by != "beide" else None)
-        elif rule is not None and by is not None:
-            reason = _verband_reason(rule, mtype or "", svc)
-        if reason:
-            out.append(OutOfScope(svc.ozg_id, svc.name, svc.themenfeld, by, reason))
-        else:
-            in_scope.append(svc)
-    if scope == "alle":
-        note = "Alle Leistungen des Katalogs werden bewertet (--scope alle)."
-    elif not typed:
-        note = ("Der Katalog sagt nicht, welche Ebene eine Leistung ausführt: alle "
-                "(möglicherweise) kommunalen Leistungen zählen, unabhängig vom Typ der Kommune.")
-    elif executes is None:
-        note = ("Typ der Kommune fehlt in der Antwortdatei (municipality.type): alle "
-                "kommunalen Leistungen zählen, Gemeinde- wie Kreisaufgaben.")
-    else:
-        note = (f"Leistungen, die {_TYPE_NOMINATIVE[mtype or '']} üblicherweise ausführt"
-                + (f" (Land {land})" if land else "") + ", mit den Abweichungen, die die "
-                "Kommune angegeben hat.")
-        if mtype in _IN_VERBAND:
-            note += " " + (_verband_note(rule) if rule is not None else split_note(land))
-    return in_scope, out, note
-
-
-def _verband_reason(rule: VerbandRule, mtype: str, svc: OzgService) -> str | None:
-    """Why a Gemeinde task is not this member's or this association's (None: it is)."""
-    who = carrier(rule, svc.ozg_id, svc.wirkungskreis)
-    if who is None:
-        return None
-    side, why = who
-    if mtype == "mitgliedsgemeinde" and side == "verband":
-        return f"Aufgabe {rule.form_genitive} ({why}), nicht der Mitgliedsgemeinde"
-    if mtype != "mitgliedsgemeinde" and side == "mitglied":
-        return f"Aufgabe der Mitgliedsgemeinden ({why}), nicht {rule.form_genitive}"
-    return None
-
-
-def _verband_sources(rule: VerbandRule) -> str:
-    """The rule's legal sources for a document a municipality reads (no file paths)."""
-    cited = [c.split(": http", 1)[0].strip() for c in (getattr(rule, "sources", None) or ())
-             if c]
-    return f" ({cited[0]})" if cited else ""  # the law; the examples stay in the docs
-
-
-def _verband_note(rule: VerbandRule) -> str:
-    own = "".join(f", dazu {why}" for _, why in rule.own_tasks)
-    return (f"In {NAMES.get(rule.land, rule.land)} trägt die {rule.form} den übertragenen "
-            f"Wirkungskreis ihrer Mitgliedsgemeinden{own}; den eigenen Wirkungskreis tragen "
-            f"die Mitgliedsgemeinden{_verband_sources(rule)}.")
-
-
-def services_in_scope(catalogue: Catalogue, municipality: Any) -> tuple[list[OzgService], str]:
-    """The services a municipality executes by its type, Land and scope entries, and the
-    sentence saying how they were chosen (the same selection as `score_catalogue`)."""
-    in_scope, _, note = _select_scope(catalogue, *_scope_key(municipality), "kommunal")
-    return in_scope, note
-
 
 class _Plan:
     """Everything of a catalogue run that does not depend on the answers: the services in
     scope, their weights and kinds, the groups they roll up into. Hashed by identity."""
 
     def __init__(self, catalogue: Catalogue, model: MaturityModel,
-                 key: _ScopeKey, scope: str, override: int | None) -> None:
-        services, self.out_of_scope, self.scope_note = _select_scope(catalogue, *key, scope)
-        self.weighting, weights = _weights(services)
-        self.kinds: list[_Kind] = []
+                 key: ScopeKey, scope: str, override: int | None) -> None:
+        services, self.out_of_scope, self.scope_note = select_scope(catalogue, *key, scope)
+        self.weighting, weight_of = service_weights(services)
+        self.kinds: list[Kind] = []
         self.kind_at: list[int] = []
         index: dict[Any, int] = {}
         for svc in services:
             if svc.attributes not in index:
                 index[svc.attributes] = len(self.kinds)
-                self.kinds.append(_kind(model, svc.attributes, override))
+                self.kinds.append(kind_of(model, svc.attributes, override))
             self.kind_at.append(index[svc.attributes])
         self.kind_count = [self.kind_at.count(k) for k in range(len(self.kinds))]
-        self.total_weight = sum(weights[svc.ozg_id] for svc in services)  # in order
+        self.total_weight = sum(weight_of[svc.ozg_id] for svc in services)  # in order
         self.fixed = [dict(ozg_id=svc.ozg_id, name=svc.name, themenfeld=svc.themenfeld,
                            lage=svc.lage, responsibility=svc.responsibility.value,
-                           weight=weights[svc.ozg_id]) for svc in services]
+                           weight=weight_of[svc.ozg_id]) for svc in services]
         by_tf: dict[str, list[int]] = defaultdict(list)
         by_lage: dict[str, list[int]] = defaultdict(list)
         for i, svc in enumerate(services):
@@ -675,7 +94,7 @@ class _Outcome:
     def __init__(self, plan: _Plan, model: MaturityModel,
                  supports: list[tuple[tuple[int | None, ...], dict[str, int | None]]]) -> None:
         self.results: list[ServiceResult] = []
-        kinds = [_made_of(kind, support) for kind, support in zip(plan.kinds, supports,
+        kinds = [made_of(kind, support) for kind, support in zip(plan.kinds, supports,
                                                                   strict=True)]
         for fixed, k in zip(plan.fixed, plan.kind_at, strict=True):
             static, decided, _, rows = kinds[k]
@@ -704,7 +123,7 @@ class _Outcome:
             self.in_person += n if in_person else 0
             for cid in need:
                 held[cid] = held.get(cid, 0) + n
-        self.blocking = _blocking(model, held)
+        self.blocking = blocking(model, held)
         self.share_at_target = 100.0 * self.at_target / len(results) if results else None
         hit_w = sum(s.weight for s, k in zip(results, plan.kind_at, strict=True)
                     if at[k])  # in the services' order, as before
@@ -713,7 +132,7 @@ class _Outcome:
         self.by_themenfeld, self.by_lage = _GROUPS.get((plan, at), lambda: (
             [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_themenfeld],
             [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]))
-        self.lever_sets = _LEVER_SETS.get((plan, needs), lambda: _LeverSets(
+        self.lever_sets = LEVER_SETS.get((plan, needs), lambda: LeverSets(
             model, results, [needs[k] for k in plan.kind_at]))
         # the results with `today` unbestätigt (§6a), made on first use, and where each
         # service sits in them
@@ -733,13 +152,13 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                     observed: Mapping[str, TodayLevel] | None = None) -> CatalogueResult:
     """Score every OZG-Leistung in scope against the criteria levels of an assessment;
     `observed` (by OZG-ID) fills `today` where the municipality did not answer (§6a)."""
-    key = _scope_key(getattr(assessment, "municipality", None))
+    key = scope_key(getattr(assessment, "municipality", None))
     plan = _PLANS.get((catalogue, model), (*key, scope, target),
                       lambda: _Plan(catalogue, model, key, scope, target))
-    base, restricted = _evidence_summary(assessment)
+    base, restricted = evidence_summary(assessment)
     outcome = _OUTCOMES.get((plan, base, restricted), lambda: _Outcome(
-        plan, model, _supports(model.criterion_ids, plan.kinds, base, restricted)))
-    levers, combos = _levers(model, assessment, qn, outcome)
+        plan, model, supports(model.criterion_ids, plan.kinds, base, restricted)))
+    found_levers, combos = levers(model, assessment, qn, outcome.lever_sets, outcome.results)
     results = _with_today(model, outcome, assessment, observed)
     result = CatalogueResult(
         catalogue={"id": catalogue.id, "version": catalogue.version, "title": catalogue.title,
@@ -750,7 +169,7 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         weighted_share_at_target=outcome.weighted_share_at_target,
         unconfirmed=outcome.unconfirmed,
         by_themenfeld=list(outcome.by_themenfeld), by_lage=list(outcome.by_lage),
-        levers=levers, combinations=combos,
+        levers=found_levers, combinations=combos,
         blocking=list(outcome.blocking), services=list(results),
         out_of_scope=list(plan.out_of_scope), scope_note=plan.scope_note,
         level_counts=dict(outcome.level_counts),
@@ -759,8 +178,27 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         in_person=outcome.in_person, model_notice=model.notice,
     )
     _roll_up_today(result)
-    result.plausibility = _statements_outside(assessment, outcome, plan)
+    result.plausibility = [*_statements_outside(assessment, outcome, plan),
+                           *_contradicting_dashboard(result.services, observed)]
     return result
+
+
+def _contradicting_dashboard(services: list[ServiceResult],
+                             observed: Mapping[str, TodayLevel] | None) -> list[str]:
+    """The answer counts where it and the dashboard disagree; never silently
+    (docs/scoring.md §6a)."""
+    if not observed:
+        return []
+    differ = sorted(r.ozg_id for r in services
+                    if r.today_source == "antwort" and r.ozg_id in observed
+                    and observed[r.ozg_id].online is not None
+                    and observed[r.ozg_id].online != r.today_online)
+    if not differ:
+        return []
+    shown = ", ".join(differ[:6]) + (" …" if len(differ) > 6 else "")
+    return [f"Bei {len(differ)} Leistung(en) widerspricht die Angabe der Kommune dem "
+            f"Dashboard Digitale Verwaltung ({shown}); gezählt ist die Angabe. "
+            "Abgleich: ozgkompass observe"]
 
 
 def _statements_outside(assessment: Any, outcome: _Outcome, plan: _Plan) -> list[str]:
@@ -844,134 +282,26 @@ def _grouped(groups: list[GroupResult], hit: list[ServiceResult], attr: str
     out = []
     for g in groups:
         n = counts.get(g.name)
-        if n:  # a copy (the group is shared), without replace()'s checks
-            copy = object.__new__(GroupResult)
-            copy.__dict__.update(g.__dict__, today_at_target=n)
-            g = copy
+        if n:  # a new group (the group is shared between municipalities)
+            g = replace(g, today_at_target=n)
         out.append(g)
     return out
 
-
-def _blocking(model: MaturityModel, held: dict[str, int]) -> list[tuple[str, str, int]]:
-    """How many services each criterion holds back from their target, most first."""
-    ranked = sorted(((n, model.criterion_ids.index(cid), cid) for cid, n in held.items() if n),
-                    key=lambda t: (-t[0], t[1]))
-    return [(cid, model.criterion(cid).name, n) for n, _, cid in ranked]  # type: ignore[union-attr]
-
-
-_LeverSet = tuple[tuple[str, ...], list[int]]  # criteria, indices of the services unlocked
-
-
-class _LeverSets:
-    """The lever sets for what each service needs raised, and the levers made of them per
-    advice and levels of the deciding answers. Hashed by identity."""
-
-    def __init__(self, model: MaturityModel, results: list[ServiceResult],
-                 needs: list[frozenset[str]]) -> None:
-        self.singles, self.combinations = _lever_sets(model, results, needs)
-        self.candidates = sorted({c for combo, _ in (*self.singles, *self.combinations)
-                                  for c in combo}, key=model.criterion_ids.index)
-        self.levers: Memo[tuple[list[Lever], list[Lever]]] = Memo(8)
-
-
-_LEVER_SETS: Memo[_LeverSets] = Memo(500)
-
-
-def _lever_sets(model: MaturityModel, results: list[ServiceResult],
-                needs: list[frozenset[str]]) -> tuple[list[_LeverSet], list[_LeverSet]]:
-    """Which criteria, raised alone or two/three together, bring the most services to target,
-    with the services each set unlocks.
-
-    A service not at target reaches it exactly when every criterion in its need set (below
-    the needed level or unknown) is raised, so a lever set R unlocks service s iff
-    need(s) ⊆ R. Need sets are counted once, which keeps this fast for 500+ services."""
-    by_need: dict[frozenset[str], list[int]] = defaultdict(list)
-    for i, need in enumerate(needs):
-        if need:
-            by_need[need].append(i)
-    candidates = sorted({c for need in by_need for c in need},
-                        key=lambda c: model.criterion_ids.index(c))
-
-    def unlocks(combo: tuple[str, ...]) -> list[int]:
-        chosen = set(combo)
-        return [i for need, group in by_need.items() if need <= chosen for i in group]
-
-    def rank(ls: _LeverSet) -> tuple[Any, ...]:
-        return (-sum(results[i].weight for i in ls[1]), -len(ls[1]), len(ls[0]), list(ls[0]))
-
-    unlocked_by: dict[tuple[str, ...], int] = {}
-    singles: list[_LeverSet] = []
-    for c in candidates:
-        unlocked = unlocks((c,))
-        unlocked_by[(c,)] = len(unlocked)
-        if unlocked:
-            singles.append(((c,), unlocked))
-    singles.sort(key=rank)
-    combos: list[_LeverSet] = []
-    for size in range(2, MAX_COMBINATION + 1):
-        best = []
-        for combo in itertools.combinations(candidates, size):
-            unlocked = unlocks(combo)
-            unlocked_by[combo] = len(unlocked)
-            # worth naming only if it unlocks more than any smaller part of it
-            parts = (p for k in range(1, size) for p in itertools.combinations(combo, k))
-            if unlocked and len(unlocked) > max(unlocked_by.get(p, 0) for p in parts):
-                best.append((combo, unlocked))
-        best.sort(key=rank)
-        combos.extend(best[:3])
-    return singles, combos
-
-
-def _levers(model: MaturityModel, assessment: Any, qn: Questionnaire | None,
-            outcome: _Outcome) -> tuple[list[Lever], list[Lever]]:
-    """The lever sets of an outcome with this assessment's levels and advice."""
-    sets, results = outcome.lever_sets, outcome.results
-    support = assessment.criteria_levels()
-    recs = {c: _recommendation_for(assessment, qn, c) for c in sets.candidates}
-    key = (tuple(recs.items()), tuple(support.get(c) for c in sets.candidates))
-
-    def build(combo: tuple[str, ...], indices: list[int]) -> Lever:
-        unlocked = [results[i] for i in indices]
-        at = [model.criterion_ids.index(c) for c in combo]  # rows follow the model's order
-        chosen = [recs[c] for c in combo]
-        texts = [r[0] for r in chosen if r[0]]
-        resp = next((r[1] for r in chosen if r[1]), None)
-        return Lever(
-            criteria=list(combo),
-            criterion_names=[model.criterion(c).name for c in combo],  # type: ignore[union-attr]
-            current_levels=[support.get(c) for c in combo],
-            needed_levels=[max((s.criteria[i].needed or 0) for s in unlocked) for i in at],
-            unlocked=len(unlocked), unlocked_weight=sum(s.weight for s in unlocked),
-            unlocked_ids=sorted(s.ozg_id for s in unlocked),
-            efa_available=sum(1 for s in unlocked if s.efa_available),
-            recommendation=" · ".join(dict.fromkeys(texts)) or None, responsible=resp,
-            responsible_label=RESPONSIBLE.get(resp or "", None) if resp else None)
-
-    found = sets.levers.get(key, lambda: ([build(*ls) for ls in sets.singles],
-                                          [build(*ls) for ls in sets.combinations]))
-    return list(found[0]), list(found[1])
 
 
 def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
                   catalogue: Catalogue | None = None, *, target: int | None = None,
                   with_successor: bool = False,
                   observed: Mapping[str, TodayLevel] | None = None) -> Any:
-    """The one scored `Assessment` every command reads: questionnaire scores, and with a
-    catalogue the services; `with_successor` adds the headline figures of the model that
+    """The one scored `Assessment` every command reads: `score(compile(...), aset)`
+    (scoring/compiled.py); `with_successor` adds the headline figures of the model that
     replaced `model` (docs/scoring.md §6)."""
-    from ozgkompass.model.maturity import get_model
-    from ozgkompass.scoring.assessment import assess
+    from ozgkompass.scoring.compiled import compile, score
+    from ozgkompass.scoring.definitions import Definitions
 
-    result = assess(qn, aset, model)
-    if catalogue is not None:
-        result.catalogue = score_catalogue(result, catalogue, model, qn, target=target,
-                                           observed=observed)
-        if with_successor and model.replaced_by:
-            successor = get_model(model.replaced_by)
-            if target is None or target <= successor.highest_level:
-                result.catalogue.other_models.append(
-                    figures_under(qn, aset, catalogue, successor, target, observed))
-    return result
+    return score(compile(Definitions.resolve(qn, model, catalogue, target=target,
+                                             with_successor=with_successor)),
+                 aset, observed=observed)
 
 
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,

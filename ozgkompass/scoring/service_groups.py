@@ -17,11 +17,11 @@ ServiceGroups = list[tuple[str, list[OzgService]]]
 
 def asked_services(municipality: Any = None, catalogue: Catalogue | None = None,
                    group_by: str = "themenfeld") -> ServiceGroups:
-    from ozgkompass.scoring.catalogue import _scope_key, _select_scope
+    from ozgkompass.scoring.scope import scope_key, select_scope
 
     cat = catalogue if catalogue is not None else builtin_catalogue()
     if municipality is not None and getattr(municipality, "type", None):
-        services, _, _ = _select_scope(cat, *_scope_key(municipality), "kommunal")
+        services, _, _ = select_scope(cat, *scope_key(municipality), "kommunal")
     else:
         services = [s for s in cat.services if s.municipal_scope
                     and s.executed_by not in ("land", "bund")]

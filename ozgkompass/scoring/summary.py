@@ -5,15 +5,100 @@ the full detail (evidence, levers, per-service criteria) is scored again from th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ozgkompass.scoring.steps import summary_steps
+
+if TYPE_CHECKING:
+    from ozgkompass.scoring.assessment import Assessment
 
 SUMMARY_FORMAT = 1
 NEXT_STEPS = 3  # kept in the summary
 
 
-def summarise(a: Any) -> dict[str, Any]:
+class SummaryQuestion(TypedDict):
+    id: str
+    area_id: str
+    status: str
+    score: float | None
+    answer_label: str | None
+
+
+class SummaryArea(TypedDict):
+    id: str
+    title: str
+    weight: float
+    score: float | None
+    band: str | None
+    questions: list[SummaryQuestion]
+
+
+class SummaryCriterion(TypedDict):
+    id: str
+    name: str
+    level: int | None
+
+
+class SummaryGroup(TypedDict):
+    name: str
+    services: int
+    at_target: int
+    share: float | None
+    weighted_share: float | None
+
+
+class SummaryService(TypedDict):
+    ozg_id: str
+    name: str
+    themenfeld: str
+    level: int
+    target: int
+    at_target: bool
+    today: int | None
+    today_online: bool | None
+    today_source: str
+    today_date: str | None
+    today_at_target: bool
+
+
+class SummaryCatalogue(TypedDict):
+    catalogue: dict[str, Any]
+    model: str
+    in_scope: int
+    at_target: int
+    share_at_target: float | None
+    today_at_target: int
+    share_today_at_target: float | None
+    today_unconfirmed: int
+    by_themenfeld: list[SummaryGroup]
+    blocking: list[list[Any]]  # [criterion id, name, services it holds back]
+    services: list[SummaryService]
+
+
+class Summary(TypedDict):
+    """The stored result (JSON): what `summarise` writes, key by key."""
+
+    summary_format: int
+    tool_version: str
+    questionnaire: dict[str, str]
+    model: dict[str, Any]
+    municipality: dict[str, Any]
+    interview: dict[str, Any]
+    answers_file: str | None
+    score: float | None
+    band: str | None
+    completeness: float | None
+    answered: int
+    applicable: int
+    open_required: list[str]
+    areas: list[SummaryArea]
+    criteria: list[SummaryCriterion]
+    followups: int
+    next_steps: list[dict[str, Any]]
+    catalogue: SummaryCatalogue | None
+
+
+def summarise(a: Assessment) -> Summary:
     """A plain, JSON-ready dict of an `Assessment` (with its catalogue result, if any)."""
     cat = a.catalogue
     return {

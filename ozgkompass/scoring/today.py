@@ -1,7 +1,7 @@
 """Two figures per OZG-Leistung: `today` and `reachable` (docs/scoring.md, section 6a).
 
 `reachable` is what today's infrastructure allows (the level the criteria support, worked
-out in scoring/catalogue.py). `today` is the level of what citizens can use now: a
+out in scoring/services.py). `today` is the level of what citizens can use now: a
 Reifegrad belongs to an existing online service (BMI). It needs a statement per service:
 the municipality's answer (question type `services_online`), or observed data (Dashboard
 Digitale Verwaltung, passed in as `observed`). The rule:
@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ozgkompass.model.maturity import MaturityModel
 
 SOURCE_ANSWER = "antwort"  # the municipality's answer (question type services_online)
 SOURCE_OBSERVED = "beobachtet"  # observed data, e.g. Dashboard Digitale Verwaltung
@@ -45,7 +48,7 @@ class TodayLevel:
 UNKNOWN = TodayLevel(None)
 
 
-def offline_cap(model: Any) -> int:
+def offline_cap(model: MaturityModel) -> int:
     """The highest level a service without an online application reaches: information,
     appointment, form download (the model's `in_person_level`, else one below compliant)."""
     cap = model.in_person_level if model.in_person_level is not None \

@@ -1,0 +1,47 @@
+"""Scoring in two steps: `compile(definitions)` once per run, `score(compiled, answers)`
+per answers file (a batch scores thousands of files against the same definitions).
+
+`Compiled` holds the definitions of the run; the definition-level work of scoring is
+still remembered by the scoring modules (issue 21 moves it into this object).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ozgkompass.model.answers import AnswerSet
+from ozgkompass.scoring.assessment import Assessment, assess
+from ozgkompass.scoring.definitions import Definitions
+from ozgkompass.scoring.today import TodayLevel
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """The definitions of a run, ready to score answers against."""
+
+    definitions: Definitions
+
+
+def compile(definitions: Definitions) -> Compiled:  # noqa: A001 - the issue's name
+    """Prepare `definitions` for scoring (once per run)."""
+    return Compiled(definitions)
+
+
+def score(compiled: Compiled, answers: AnswerSet, *,
+          observed: Mapping[str, TodayLevel] | None = None) -> Assessment:
+    """The one scored `Assessment` every command reads: questionnaire scores, and with a
+    catalogue the services (`observed`, by OZG-ID, fills `today` where the answers say
+    nothing, docs/scoring.md §6a); with a successor model its headline figures."""
+    from ozgkompass.scoring.catalogue import figures_under, score_catalogue
+
+    d = compiled.definitions
+    result = assess(d.questionnaire, answers, d.model)
+    if d.catalogue is not None:
+        result.catalogue = score_catalogue(result, d.catalogue, d.model, d.questionnaire,
+                                           target=d.target, observed=observed)
+        if d.successor is not None:
+            result.catalogue.other_models.append(
+                figures_under(d.questionnaire, answers, d.catalogue, d.successor, d.target,
+                              observed))
+    return result
