@@ -23,3 +23,12 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
         pass
+
+
+def abort_while_loading(signum: int, frame: object) -> None:
+    """Ctrl-C while modules load: nothing is written yet, so leave at once (a
+    KeyboardInterrupt inside importlib would print "Exception ignored …" noise)."""
+    import os
+
+    os.write(2, b"Abgebrochen.\n")
+    os._exit(130)

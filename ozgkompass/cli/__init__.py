@@ -126,11 +126,23 @@ class OzgGroup(TyperGroup):
 
     def load(self, module_name: str) -> None:
         """Build the real commands of one command module and add them to the root."""
+        import signal
+
         import typer.main
 
         from ozgkompass.cli.errors import wrap_commands
+        from ozgkompass.terminal import abort_while_loading
 
-        group = typer.main.get_group(command_module_typer(module_name))
+        # Ctrl-C while a command module loads ends as during start-up (ozgkompass.entry)
+        try:
+            previous = signal.signal(signal.SIGINT, abort_while_loading)
+        except ValueError:  # not the main thread
+            previous = None
+        try:
+            group = typer.main.get_group(command_module_typer(module_name))
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         for name, command in group.commands.items():
             wrap_commands(command)  # the one error handler (cli/errors.py)
             self.commands.setdefault(name, command)
