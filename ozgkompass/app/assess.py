@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ozgkompass.app.definitions import Choice, Definitions, questionnaire_for, resolve_definitions
 from ozgkompass.errors import DataError, Issue
@@ -40,15 +40,10 @@ def load_answers(path: Path) -> AnswerSet:
 
 def evaluate(definitions: Definitions, aset: AnswerSet,
              observed: dict[str, Any] | None = None) -> Assessment:
-    """The scoring core, called in this one place for a single municipality.
+    """The scoring core, called in this one place for a single municipality."""
+    from ozgkompass.scoring.compiled import compile, score
 
-    Until `scoring.definitions` exists: today's `score_answers`; with it, this becomes
-    `score(compile(definitions), aset)`."""
-    from ozgkompass.scoring.catalogue import score_answers
-
-    return cast("Assessment", score_answers(
-        definitions.questionnaire, aset, definitions.model, definitions.catalogue,
-        target=definitions.target, with_successor=True, observed=observed))
+    return score(compile(definitions.scoring), aset, observed=observed)
 
 
 def score_answer_set(aset: AnswerSet, choice: Choice) -> Scored:

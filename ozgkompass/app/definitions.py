@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ozgkompass.errors import UserError
+from ozgkompass.scoring.definitions import Definitions as ScoringDefinitions
 
 if TYPE_CHECKING:
     from ozgkompass.model.answers import AnswerSet
@@ -38,16 +39,33 @@ class Choice:
 @dataclass(frozen=True, slots=True)
 class Definitions:
     """Everything definition-level a municipality is scored against (the same for every
-    municipality of a command). The first five fields are those of
-    `scoring.definitions.Definitions`; the rest say where they came from (provenance)."""
+    municipality of a command): what scoring takes (`scoring`), and where it came from
+    (provenance)."""
 
-    questionnaire: Questionnaire
-    model: MaturityModel
-    catalogue: Catalogue | None
-    successor: MaturityModel | None  # the model that replaced `model`, if it applies
-    target: int | None
+    scoring: ScoringDefinitions
     catalogue_ref: str | None = None  # as the user named it
     questionnaire_path: Path | None = None  # the file given with --questionnaire
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return self.scoring.questionnaire
+
+    @property
+    def model(self) -> MaturityModel:
+        return self.scoring.model
+
+    @property
+    def catalogue(self) -> Catalogue | None:
+        return self.scoring.catalogue
+
+    @property
+    def successor(self) -> MaturityModel | None:
+        """The model that replaced `model`, if it applies."""
+        return self.scoring.successor
+
+    @property
+    def target(self) -> int | None:
+        return self.scoring.target
 
 
 def questionnaire_for(aset: AnswerSet, choice: Choice) -> Questionnaire:
@@ -71,7 +89,6 @@ def resolve_definitions(aset: AnswerSet, choice: Choice, *,
     qn = questionnaire if questionnaire is not None else questionnaire_for(aset, choice)
     mm = get_model(choice.model or qn.maturity_model)
     cat = None
-    successor = None
     target = choice.target
     if choice.catalogue is not None:
         from ozgkompass.catalogue.store import resolve_catalogue
@@ -80,8 +97,6 @@ def resolve_definitions(aset: AnswerSet, choice: Choice, *,
         if target is not None and not mm.lowest_level <= target <= mm.highest_level:
             raise UserError(f"--target {target} liegt außerhalb der Stufen von {mm.id} "
                             f"({mm.lowest_level}–{mm.highest_level}).")
-        if mm.replaced_by:  # its headline figures are shown beside (docs/scoring.md §6)
-            later = get_model(mm.replaced_by)
-            if target is None or target <= later.highest_level:
-                successor = later
-    return Definitions(qn, mm, cat, successor, target, choice.catalogue, choice.questionnaire)
+    # the successor's headline figures are shown beside (docs/scoring.md §6)
+    scoring = ScoringDefinitions.resolve(qn, mm, cat, target=target, with_successor=True)
+    return Definitions(scoring, choice.catalogue, choice.questionnaire)
