@@ -10,16 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from ozgkompass.terminal import interrupted, silence_stdout
-
-
-def _interrupted_while_loading(signum: int, frame: object) -> None:
-    """Ctrl-C while the modules load: nothing is written yet, so leave at once (a
-    KeyboardInterrupt inside importlib would print "Exception ignored …" noise)."""
-    import os
-
-    os.write(2, b"Abgebrochen.\n")
-    os._exit(130)
+from ozgkompass.terminal import abort_while_loading, interrupted, silence_stdout
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -29,8 +20,8 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    signal.signal(signal.SIGINT, _interrupted_while_loading)
-    signal.signal(signal.SIGTERM, _interrupted_while_loading)
+    signal.signal(signal.SIGINT, abort_while_loading)
+    signal.signal(signal.SIGTERM, abort_while_loading)
     try:
         from ozgkompass.cli import main as cli_main
 
