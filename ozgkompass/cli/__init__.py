@@ -125,7 +125,11 @@ class OzgGroup(TyperGroup):
         return self.commands.get(cmd_name)
 
     def load(self, module_name: str) -> None:
-        """Build the real commands of one command module and add them to the root."""
+        """Build the real commands of one command module and add them to the root (once)."""
+        loaded: set[str] = self.__dict__.setdefault("_loaded_modules", set())
+        if module_name in loaded:
+            return
+        loaded.add(module_name)
         import signal
 
         import typer.main
@@ -156,16 +160,13 @@ class OzgGroup(TyperGroup):
                         ) -> tuple[str | None, _click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
-        except _click.exceptions.UsageError as exc:
-            # Typer suggests only among loaded commands: suggest among all of them
-            if args and "Did you mean" not in exc.message:
-                from difflib import get_close_matches
-
-                matches = get_close_matches(args[0], self.list_commands(ctx))
-                if matches:
-                    exc.message = (f"{exc.message.rstrip('.')}. Did you mean "
-                                   f"{', '.join(repr(m) for m in matches)}?")
-            raise
+        except _click.exceptions.UsageError:
+            if all(name in self.commands for name in COMMANDS):
+                raise
+            # a mistyped command: Typer suggests among the loaded commands, so load them all
+            # (only on this error path) and let it suggest again
+            self.load_all()
+            return super().resolve_command(ctx, args)
 
     def format_help(self, ctx: _click.Context, formatter: Any) -> None:
         self._listing = True
