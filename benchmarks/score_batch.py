@@ -83,15 +83,6 @@ def run(code: Path | None, folder: Path, cold: bool = False) -> dict[str, object
     return {**runs[0], **best}
 
 
-def unpack(ref: str, into: Path) -> Path:
-    for part in ("ozgkompass", "questionnaires"):
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, part], check=True,
-                                 capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    (into / "questionnaires").rename(into / "ozgkompass" / "questionnaires")
-    return into
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=300)
@@ -106,6 +97,7 @@ def main() -> None:
         return
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate_workbooks import generate
+    from timing import unpack
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "mappen"

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ozg-katalog-2019"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from timing import best  # noqa: E402
+from timing import best, unpack  # noqa: E402
 
 
 def startup(args: list[str], n: int = 5) -> float:
@@ -72,16 +72,6 @@ def whole_command(catalogue_files: list[Path], runs: int, baseline: str | None) 
     for name, m in med.items():
         print(f"  {name:34}{m * 1000:7.0f} ms  ({m / bare:.1f}× python -c pass, "
               f"{m / version:.2f}× ozgkompass --version)")
-
-
-def unpack(ref: str, into: Path) -> Path:
-    """The package and questionnaires of the code at `ref`, importable from `into`."""
-    for part in ("ozgkompass", "questionnaires"):
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, part], check=True,
-                                 capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    (into / "questionnaires").rename(into / "ozgkompass" / "questionnaires")
-    return into
 
 
 def main() -> None:
