@@ -34,7 +34,7 @@ STEPS = [
     ("ozgkompass.sources.workbook_import", "inspect", "Prüfung vor dem Lesen"),
     ("ozgkompass.sources.workbook_import", "_read_book", "python-calamine (gelesene Blätter)"),
     ("ozgkompass.sources.workbook_import", "import_sheets", "Übernehmen (mit Prüfung)"),
-    ("ozgkompass.scoring.catalogue", "score_answers", "Bewerten"),
+    ("ozgkompass.scoring.compiled", "score", "Bewerten"),
     ("ozgkompass.sources.answers_file", "dump_answers", "Antwortdatei (Text)"),
     ("ozgkompass.sources.batch", "_row", "Übersichtszeile"),
     ("ozgkompass.sources.batch", "write_derived", "zwei Dateien anlegen"),

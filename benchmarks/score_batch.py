@@ -1,14 +1,14 @@
-"""Benchmark: scoring per file in a batch (`score_answers` with the catalogue, as
-`ozgkompass batch` calls it), this code against a baseline measured in the same run.
+"""Benchmark: scoring per file in a batch (with the catalogue, as `ozgkompass batch`
+scores), this code against a baseline measured in the same run.
 
 Generates N realistic filled workbooks (benchmarks/generate_workbooks.py), imports each
-one as a batch worker does and times only `score_answers` (CPU time, one process). Each
+one as a batch worker does and times only the scoring (CPU time, one process). Each
 measurement runs in a fresh process, best of 3. Printed per code version:
 
 - first file: the first file of a fresh worker (nothing remembered yet);
 - per file: the mean over all files of one worker (caches warm up within the batch);
 - steady: the mean over the second half of the files;
-- cold: this code with every cache emptied before each file.
+- cold: this code with nothing remembered: a new compiled run for each file.
 
 The baseline is the code at BASELINE (the commit before scoring remembered results;
 --baseline REF for another), unpacked with `git archive`. Both must give the same results:
@@ -28,21 +28,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "1870b6e"
 
 
 def measure(folder: Path, cold: bool) -> dict[str, object]:
-    """Runs in the child process: import every workbook, time score_answers per file."""
-    from ozgkompass.scoring.catalogue import score_answers
+    """Runs in the child process: import every workbook, time the scoring per file as the
+    batch worker of this code version scores (since issue 21 one compiled run per
+    questionnaire and model, `score(compiled, answers)`; before, `score_answers` with
+    caches at module level)."""
     from ozgkompass.sources import batch as b
     from ozgkompass.sources.workbook_import import import_workbook
 
-    clear = None
-    if cold:
-        from ozgkompass.memo import clear_all as clear
+    score_file = _scoring(b, cold)
     b._init_worker(b.BatchConfig(folder, folder / "out"))
     files = sorted(p for p in folder.rglob("*.xlsx") if not p.name.startswith("~$"))
     times, digest, answer_sets = [], hashlib.sha256(), set()
@@ -53,16 +55,37 @@ def measure(folder: Path, cold: bool) -> dict[str, object]:
         qn, aset = imported.questionnaire, imported.answers
         answer_sets.add(repr([(a.value, a.na, a.unclear) for a in aset.answers.values()]))
         model = b._model(qn.maturity_model)
-        if clear is not None:
-            clear()
         t0 = time.process_time()
-        result = score_answers(qn, aset, model, b._W["catalogue"])
+        result = score_file(qn, aset, model)
         times.append(time.process_time() - t0)
         digest.update(json.dumps(result.to_dict(), default=str, sort_keys=True).encode())
     half = times[len(times) // 2:]
     return {"files": len(times), "answer_sets": len(answer_sets), "first": times[0],
             "mean": statistics.fmean(times), "steady": statistics.fmean(half),
             "digest": digest.hexdigest()}
+
+
+def _scoring(b: Any, cold: bool) -> Callable[[Any, Any, Any], Any]:
+    """How this code version scores one file in a batch worker; `cold`: with nothing
+    remembered from the files before."""
+    try:
+        from ozgkompass.scoring.compiled import compile, score
+        from ozgkompass.scoring.definitions import Definitions
+    except ImportError:  # a version before compiled scoring: caches at module level
+        from ozgkompass.memo import clear_all  # type: ignore[attr-defined]
+        from ozgkompass.scoring.catalogue import score_answers
+
+        def remembered(qn: Any, aset: Any, model: Any) -> Any:
+            if cold:
+                clear_all()
+            return score_answers(qn, aset, model, b._W["catalogue"])
+        return remembered
+
+    def compiled(qn: Any, aset: Any, model: Any) -> Any:
+        if cold:
+            return score(compile(Definitions.resolve(qn, model, b._W["catalogue"])), aset)
+        return score(b._compiled(qn, model), aset)
+    return compiled
 
 
 def run(code: Path | None, folder: Path, cold: bool = False) -> dict[str, object]:
@@ -106,7 +129,7 @@ def main() -> None:
         new = run(None, folder)
         cold = run(None, folder, cold=True)
     ms = 1000.0
-    print(f"score_answers je Datei, {new['files']} Mappen mit {new['answer_sets']} "
+    print(f"Bewerten je Datei, {new['files']} Mappen mit {new['answer_sets']} "
           "verschiedenen Antworten, CPU-Zeit in ms:")
     print(f"{'':22}{'erste':>9}{'je Datei':>10}{'eingeschw.':>12}")
     for name, r in ((f"vorher ({args.baseline})", old), ("jetzt", new),

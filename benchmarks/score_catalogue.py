@@ -98,17 +98,15 @@ def main() -> None:
         cat = load_catalogue(path)
     print(f"Import 2019 (2 CSV, {result.rows_read} Zeilen): {t_import * 1000:.0f} ms; "
           f"Laden des JSON-Katalogs ({len(cat.services)} Leistungen): {t_load * 1000:.0f} ms")
-    from ozgkompass.memo import clear_all
-
     model = get_model()
     for entry in builtin_examples():
         aset = load_answer_set(entry, builtin=True)
         qn = find_questionnaire(aset.questionnaire.id)
-        # one `ozgkompass score` of one file: nothing remembered from the run before (the
-        # caches a batch fills would make every later run a lookup)
-        base = best(lambda: (clear_all(), assess(qn, aset, model)), 7)  # noqa: B023
+        # one `ozgkompass score` of one file: nothing remembered from the run before (called
+        # without a compiled run's memory, each call starts empty, as a new command does)
+        base = best(lambda: assess(qn, aset, model), 7)  # noqa: B023
         a = assess(qn, aset, model)
-        full = best(lambda: (clear_all(), score_catalogue(a, cat, model, qn)), 7)  # noqa: B023
+        full = best(lambda: score_catalogue(a, cat, model, qn), 7)  # noqa: B023
         r = score_catalogue(a, cat, model, qn)
         print(f"{entry.name}: Fragebogen allein {base * 1000:.1f} ms, gegen {r.in_scope} "
               f"kommunale Leistungen {full * 1000:.1f} ms (Verhältnis {full / base:.1f}×)")

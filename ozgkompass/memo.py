@@ -1,25 +1,16 @@
-"""Remembering results worked out from long-lived objects (a questionnaire, a model, a
-catalogue, a service): a batch computes the same things for thousands of files.
+"""Bounded caches for results worked out from long-lived objects (a questionnaire, a model,
+a catalogue, a service): a batch computes the same things for thousands of files.
 
-Every cache here is bounded (cleared when full), so memory stays flat however many files a
-batch scores, and `clear_all` empties them all: a file scores the same whatever was scored
-before it, and tests and benchmarks check that against a fresh start."""
+Every cache is cleared when full, so memory stays flat however many files a batch scores.
+The caches belong to an object that lives as long as what they remember (the scoring's in
+`scoring.memory.Memory`, one per compiled run), never to a module."""
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
-
-_ALL: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def clear_all() -> None:
-    """Empty every cache (as in a fresh process)."""
-    for cache in list(_ALL):
-        cache.clear()
 
 
 class Memo(Generic[T]):
@@ -30,7 +21,6 @@ class Memo(Generic[T]):
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._entries: dict[Hashable, T] = {}
-        _ALL.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         hit = self._entries.get(key, _MISSING)
@@ -61,7 +51,6 @@ class IdentityCache(Generic[T]):
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._entries: dict[tuple[Any, ...], tuple[tuple[Any, ...], T]] = {}
-        _ALL.add(self)
 
     def get(self, objects: tuple[Any, ...], key: Hashable, compute: Callable[[], T]) -> T:
         ident = (*map(id, objects), key)

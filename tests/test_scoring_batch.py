@@ -1,8 +1,9 @@
 """A file scores the same whatever was scored before it.
 
-Scoring remembers results across the files of a batch (question results per answer, the
-services per set of criteria levels, …; ozgkompass/memo.py). A user relies on each file's
-result being exactly what a fresh process gives, in any order, however full the caches."""
+A compiled run remembers results across the files of a batch (question results per answer,
+the services per set of criteria levels, …; ozgkompass/scoring/memory.py). A user relies on
+each file's result being exactly what a fresh run gives, in any order, however full the
+caches."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from ozgkompass import memo
 from ozgkompass.catalogue.store import resolve_catalogue
 from ozgkompass.model.answers import Answer, AnswerSet
 from ozgkompass.model.maturity import get_model
 from ozgkompass.model.registry import find_questionnaire
-from ozgkompass.scoring import assessment, catalogue, levers, services
-from ozgkompass.scoring.catalogue import score_answers
+from ozgkompass.scoring.compiled import Compiled, compile, score
+from ozgkompass.scoring.definitions import Definitions
+from ozgkompass.scoring.memory import Memory
 
 sys.path.insert(0, str(Path(__file__).parent))
 from workbooks import MASTER, choose, expected_answers  # noqa: E402
@@ -51,15 +52,16 @@ def municipality(seed: int) -> AnswerSet:
     return aset
 
 
-def scored(aset: AnswerSet, model: str, target: int | None) -> Any:
-    """The full assessment (compared field by field, down to every service and lever)."""
-    return score_answers(QN, aset, get_model(model), CATALOGUE, target=target,
-                         with_successor=True)
+def run(model: str, target: int | None, qn: Any = QN) -> Compiled:
+    """One compiled run, as a batch worker keeps it for all its files."""
+    return compile(Definitions.resolve(qn, get_model(model), CATALOGUE, target=target,
+                                       with_successor=True))
 
 
 def fresh(aset: AnswerSet, model: str, target: int | None) -> Any:
-    memo.clear_all()
-    return scored(aset, model, target)
+    """The full assessment of a new run (compared field by field, down to every service
+    and lever)."""
+    return score(run(model, target), aset)
 
 
 @settings(max_examples=15, deadline=None)
@@ -68,10 +70,11 @@ def fresh(aset: AnswerSet, model: str, target: int | None) -> Any:
        target=st.sampled_from((None, None, 2, 4)))
 def test_a_file_scores_as_in_a_fresh_process_whatever_came_before(seeds, model, target):
     asets = [municipality(s) for s in seeds]  # repeated seeds: the same answers again
-    in_batch = [scored(a, model, target) for a in asets]
+    batch = run(model, target)
+    in_batch = [score(batch, a) for a in asets]
     assert in_batch == [fresh(a, model, target) for a in asets]
     # and in the other order, after the caches have seen everything
-    assert [scored(a, model, target) for a in reversed(asets)] == in_batch[::-1]
+    assert [score(batch, a) for a in reversed(asets)] == in_batch[::-1]
 
 
 def test_answers_for_some_services_only_are_not_mixed_up():
@@ -82,24 +85,23 @@ def test_answers_for_some_services_only_are_not_mixed_up():
         "accounts_bundid", value)}) for value in ("alle", "keins"))
     expected = [fresh(a, "reifegrad-1.1", None) for a in (alle, keins)]
     assert expected[0].catalogue.services != expected[1].catalogue.services
-    memo.clear_all()
-    assert [scored(a, "reifegrad-1.1", None) for a in (alle, keins, alle)] == [*expected,
-                                                                               expected[0]]
+    batch = run("reifegrad-1.1", None)
+    assert [score(batch, a) for a in (alle, keins, alle)] == [*expected, expected[0]]
 
 
-def test_caches_that_overflow_mid_batch_change_no_result(monkeypatch):
-    """Every cache is bounded (memory stays flat over 10,000 files) and cleared when full;
-    with tiny limits they overflow all the time, and the results stay the same."""
+def test_caches_that_overflow_mid_batch_change_no_result():
+    """Every cache of a run is bounded (memory stays flat over 10,000 files) and cleared
+    when full; with tiny limits they overflow all the time, and the results stay the
+    same."""
     asets = [municipality(s) for s in range(12)]
     expected = [fresh(a, "reifegrad-1.1", None) for a in asets]
-    caches = [assessment._QUESTIONS, assessment._AREAS, assessment._AREA_RECOMMENDATIONS,
-              services._DECIDED, services._ROW_LISTS, catalogue._OUTCOMES, catalogue._GROUPS,
-              levers.LEVER_SETS, catalogue._PLANS]
+    batch = run("reifegrad-1.1", None)
+    caches = [getattr(batch.memory, name) for name in Memory.__slots__]
     for cache in caches:
-        monkeypatch.setattr(cache, "limit", 3)
-    memo.clear_all()
-    assert [scored(a, "reifegrad-1.1", None) for a in asets * 2] == expected * 2
+        cache.limit = 3
+    assert [score(batch, a) for a in asets * 2] == expected * 2
     assert all(len(cache) <= 3 for cache in caches)
+    assert sum(len(cache) > 0 for cache in caches) >= 10  # the run did use its caches
 
 
 def test_workbooks_of_a_batch_score_as_each_alone(tmp_path):
@@ -115,23 +117,22 @@ def test_workbooks_of_a_batch_score_as_each_alone(tmp_path):
     def lookup(qid, version):
         return find_questionnaire(qid, version)
 
-    def score(path):
+    def scored(path, runs):
         imported = import_workbook(path, lookup, path.name)
         if not imported.ok:
             return None
         qn, aset = imported.questionnaire, imported.answers
-        result = score_answers(qn, aset, get_model(qn.maturity_model), CATALOGUE)
+        key = (qn.id, qn.version)
+        if key not in runs:  # one compiled run per questionnaire, as a batch worker keeps
+            runs[key] = run(qn.maturity_model, None, qn)
+        result = score(runs[key], aset)
         return json.dumps(result.to_dict(), default=str, sort_keys=True)  # as batch writes it
 
     files = sorted(tmp_path.rglob("kommune-*.xlsx"))
-    memo.clear_all()
-    in_batch = [score(p) for p in files]
+    worker: dict[Any, Compiled] = {}
+    in_batch = [scored(p, worker) for p in files]
     assert sum(r is not None for r in in_batch) >= 10
-    alone = []
-    for p in files:
-        memo.clear_all()
-        alone.append(score(p))
-    assert in_batch == alone
+    assert [scored(p, {}) for p in files] == in_batch
 
 
 def test_every_service_result_has_every_field():
@@ -144,5 +145,5 @@ def test_every_service_result_has_every_field():
 
     names = {f.name for f in fields(ServiceResult)}
     for seed in (1, 2):
-        for svc in scored(municipality(seed), "reifegrad-2.0", None).catalogue.services:
+        for svc in fresh(municipality(seed), "reifegrad-2.0", None).catalogue.services:
             assert set(vars(svc)) == names, svc.ozg_id

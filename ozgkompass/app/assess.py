@@ -15,11 +15,13 @@ from ozgkompass.errors import DataError, Issue
 
 if TYPE_CHECKING:
     from ozgkompass.model.answers import AnswerSet
+    from ozgkompass.model.questionnaire import Questionnaire
     from ozgkompass.scoring.assessment import Assessment
     from ozgkompass.scoring.plan import PlanProjection
 
 __all__ = ["Scored", "evaluate", "load_answers", "observed_comparison", "project_plan",
-           "score_answer_set", "score_example", "score_file", "score_file_with_answers"]
+           "score_answer_set", "score_example", "score_file", "score_file_with_answers",
+           "score_interview"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,15 @@ def score_answer_set(aset: AnswerSet, choice: Choice) -> Scored:
         raise DataError(result.issues, f"Die Antworten in {aset.path} passen nicht zum "
                         f"Fragebogen {qn.id} {qn.version}; bitte korrigieren und erneut bewerten.")
     return Scored(result, aset, defs)
+
+
+def score_interview(qn: Questionnaire, aset: AnswerSet, *,
+                    catalogue: str | None = None) -> Assessment:
+    """An interview's answers scored against its questionnaire and that questionnaire's
+    model; with `catalogue` also against it (as the archive stores an interview). Errors in
+    the answers stay in `issues`: the interview decides what to say about them."""
+    return evaluate(resolve_definitions(aset, Choice(catalogue=catalogue), questionnaire=qn),
+                    aset)
 
 
 def score_file(path: Path, choice: Choice) -> Assessment:

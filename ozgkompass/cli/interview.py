@@ -264,14 +264,10 @@ def register(app: typer.Typer) -> None:
                 return
             _finish(session)
             if archive_target(archive, archive_file) is not None:
-                from ozgkompass.catalogue.store import resolve_catalogue
+                from ozgkompass.app.assess import score_interview
                 from ozgkompass.cli.archive import archive_one
-                from ozgkompass.model.maturity import get_model
-                from ozgkompass.scoring.catalogue import score_answers
 
-                qn = session.qn
-                scored = score_answers(qn, session.aset, get_model(qn.maturity_model),
-                                       resolve_catalogue("kommunal"), with_successor=True)
+                scored = score_interview(session.qn, session.aset, catalogue="kommunal")
                 scored.answers_file = str(session.path)
                 archive_one(archive, archive_file, scored, session.aset)
 
@@ -338,12 +334,11 @@ def _report_change(fe: Any, change: Any, qn: Any) -> None:
 
 
 def _finish(session: Any) -> None:
+    from ozgkompass.app.assess import score_interview
     from ozgkompass.cli import render
-    from ozgkompass.model.maturity import get_model
-    from ozgkompass.scoring.assessment import assess
 
-    qn, path = session.qn, session.path
-    result = assess(qn, session.aset, get_model(qn.maturity_model))
+    path = session.path
+    result = score_interview(session.qn, session.aset)
     if any(i.severity == "error" for i in result.issues):
         raise DataError(result.issues, f"Die Antworten in {display_path(path)} sind gespeichert, "
                         "lassen sich aber nicht bewerten.")

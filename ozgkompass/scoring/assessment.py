@@ -12,11 +12,11 @@ from typing import Any
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
 from ozgkompass.issue_codes import IssueCode
-from ozgkompass.memo import IdentityCache, Memo
 from ozgkompass.model.answers import Answer, AnswerSet, Interview, Municipality, check_answers
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.maturity import MaturityModel, get_model
 from ozgkompass.model.questionnaire import Area, Option, QType, Question, Questionnaire
+from ozgkompass.scoring.memory import Memory
 
 # status of a question in an assessment
 ANSWERED, NA, HIDDEN, OPEN, OPEN_OPTIONAL, RECORDED = (
@@ -242,10 +242,13 @@ def _answer_label(q: Question, value: Any, chosen: list[Option]) -> str:
     return str(value)
 
 
-def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = None) -> Assessment:
+def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = None, *,
+           memory: Memory | None = None) -> Assessment:
     """Score an answer set. Problems in the answers are kept in `issues`; errors among them
-    mean the affected answers were left out (the CLI refuses to score such files)."""
+    mean the affected answers were left out (the CLI refuses to score such files).
+    `memory`: what a compiled run remembers between answer sets (scoring/memory.py)."""
     model = model or get_model(qn.maturity_model)
+    memory = memory if memory is not None else Memory()
     resolved = check_answers(qn, aset)
     resolved.issues[:0] = aset.issues  # header problems first, then the answers
     if model.id != qn.maturity_model and not _speaks_to(qn, model):
@@ -255,18 +258,20 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
             f"Mit --model {qn.maturity_model} bewerten.", Location(aset.path), "warning"))
     areas: list[AreaResult] = []
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in model.criteria}
-    ctx = _context(qn, model)
+    ctx = memory.contexts.get((qn, model), None, lambda: _Context(qn, model))
     total_area_weight = 0.0
     weighted_sum = 0.0
     values, visible = resolved.values, resolved.visible
     for area in qn.areas:
         results: list[QuestionResult] = []
         for q in area.questions:
-            r, found = _remembered_result(ctx, q, aset.answers.get(q.id), values, visible[q.id])
+            r, found = _remembered_result(memory, ctx, q, aset.answers.get(q.id), values,
+                                          visible[q.id])
             results.append(r)
             for cid, e in found:
                 evidence[cid].append(e)
-        ar = _AREAS.get((ctx, *results), area.id, lambda: _area_result(qn, area, results))  # noqa: B023
+        ar = memory.areas.get((ctx, *results), area.id,
+                             lambda: _area_result(qn, area, results))  # noqa: B023
         areas.append(ar)
         if ar.score is not None:
             total_area_weight += area.weight
@@ -289,7 +294,7 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
         open_required=[qid for a in areas for qid in a.open_required],
         areas=areas, criteria=_criteria_results(model, evidence, ctx.asked, {
             q.id for ar in areas for q in ar.questions if q.status in (OPEN, OPEN_OPTIONAL)}),
-        recommendations=_recommendations(areas, total_area_weight),
+        recommendations=_recommendations(memory, areas, total_area_weight),
         issues=resolved.issues,
         followups=[FollowUp(q.id, q.area_id, q.text, q.unclear, q.note, q.status == OPEN)
                    for ar in areas for q in ar.questions if q.unclear],
@@ -298,30 +303,19 @@ def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = Non
 
 class _Context:
     """What is fixed for a questionnaire and a model, worked out once (a batch assesses
-    thousands of files); hashed by identity, so it can key the caches below."""
+    thousands of files); hashed by identity, so it can key the caches of a `Memory`."""
 
     def __init__(self, qn: Questionnaire, model: MaturityModel) -> None:
         self.qn, self.model = qn, model
         self.asked = _work_out_asked(qn, model)  # criterion → questions that speak to it
 
 
-_CONTEXTS: IdentityCache[_Context] = IdentityCache(256)
-
-
-def _context(qn: Questionnaire, model: MaturityModel) -> _Context:
-    return _CONTEXTS.get((qn, model), None, lambda: _Context(qn, model))
-
-
 # In a batch the same question gets the same answer in many municipalities: its result is
 # worked out once per answer (73 questions, a few answers each; numbers vary more). The
 # results are shared by the assessments, which only read them.
-_QUESTIONS: Memo[tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]] = Memo(10_000)
-_AREAS: IdentityCache[AreaResult] = IdentityCache(1_000)
-_AREA_RECOMMENDATIONS: IdentityCache[list[Recommendation]] = IdentityCache(1_000)
-
-
-def _remembered_result(ctx: _Context, q: Question, ans: Answer | None, values: dict[str, Any],
-                       shown: bool) -> tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]:
+def _remembered_result(memory: Memory, ctx: _Context, q: Question, ans: Answer | None,
+                       values: dict[str, Any], shown: bool
+                       ) -> tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]:
     """`_question_result` for one answer, remembered per questionnaire, model and answer."""
     value = values.get(q.id, _UNANSWERED)
     key = (ctx, q.id, shown,
@@ -329,8 +323,8 @@ def _remembered_result(ctx: _Context, q: Question, ans: Answer | None, values: d
            # the type too: 1 and 1.0 are equal keys, but are written differently
            value.__class__, tuple(value) if isinstance(value, list) else
            tuple((k, tuple(v)) for k, v in value.items()) if isinstance(value, dict) else value)
-    return _QUESTIONS.get(key, lambda: _question_result(ctx.qn, ctx.model, q, ans, values,
-                                                        shown))
+    return memory.questions.get(
+        key, lambda: _question_result(ctx.qn, ctx.model, q, ans, values, shown))
 
 
 _UNANSWERED = object()
@@ -455,8 +449,9 @@ def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],
     return results
 
 
-def _recommendations(areas: list[AreaResult], total_area_weight: float) -> list[Recommendation]:
-    recs = [rec for area in areas for rec in _AREA_RECOMMENDATIONS.get(
+def _recommendations(memory: Memory, areas: list[AreaResult], total_area_weight: float
+                     ) -> list[Recommendation]:
+    recs = [rec for area in areas for rec in memory.area_recommendations.get(
         (area,), total_area_weight, lambda: _area_recommendations(area, total_area_weight))]  # noqa: B023
     recs.sort(key=lambda r: (-r.gain, r.question_id))
     return recs

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ozgkompass.memo import IdentityCache, Memo
 from ozgkompass.model.catalogue import Catalogue
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
-from ozgkompass.scoring.levers import LEVER_SETS, LeverSets, blocking, levers
+from ozgkompass.scoring.levers import LeverSets, blocking, levers
+from ozgkompass.scoring.memory import Memory
 from ozgkompass.scoring.results import (
     CatalogueResult,
     GroupResult,
@@ -59,7 +59,7 @@ class _Plan:
     scope, their weights and kinds, the groups they roll up into. Hashed by identity."""
 
     def __init__(self, catalogue: Catalogue, model: MaturityModel,
-                 key: ScopeKey, scope: str, override: int | None) -> None:
+                 key: ScopeKey, scope: str, override: int | None, memory: Memory) -> None:
         services, self.out_of_scope, self.scope_note = select_scope(catalogue, *key, scope)
         self.weighting, weight_of = service_weights(services)
         self.kinds: list[Kind] = []
@@ -68,7 +68,7 @@ class _Plan:
         for svc in services:
             if svc.attributes not in index:
                 index[svc.attributes] = len(self.kinds)
-                self.kinds.append(kind_of(model, svc.attributes, override))
+                self.kinds.append(kind_of(model, svc.attributes, override, memory))
             self.kind_at.append(index[svc.attributes])
         self.kind_count = [self.kind_at.count(k) for k in range(len(self.kinds))]
         self.total_weight = sum(weight_of[svc.ozg_id] for svc in services)  # in order
@@ -83,16 +83,14 @@ class _Plan:
         self.by_themenfeld, self.by_lage = sorted(by_tf.items()), sorted(by_lage.items())
 
 
-_PLANS: IdentityCache[_Plan] = IdentityCache(256)
-
-
 class _Outcome:
     """What a catalogue run makes of one set of criteria levels: the service results and
     what is rolled up from them. Roll-ups are counted per kind of service (its level and
     what holds it below its target hold for all its services). Hashed by identity."""
 
     def __init__(self, plan: _Plan, model: MaturityModel,
-                 supports: list[tuple[tuple[int | None, ...], dict[str, int | None]]]) -> None:
+                 supports: list[tuple[tuple[int | None, ...], dict[str, int | None]]],
+                 memory: Memory) -> None:
         self.results: list[ServiceResult] = []
         kinds = [made_of(kind, support) for kind, support in zip(plan.kinds, supports,
                                                                   strict=True)]
@@ -129,10 +127,10 @@ class _Outcome:
                     if at[k])  # in the services' order, as before
         self.weighted_share_at_target = (100.0 * hit_w / plan.total_weight
                                          if weighted and plan.total_weight else None)
-        self.by_themenfeld, self.by_lage = _GROUPS.get((plan, at), lambda: (
+        self.by_themenfeld, self.by_lage = memory.groups.get((plan, at), lambda: (
             [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_themenfeld],
             [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]))
-        self.lever_sets = LEVER_SETS.get((plan, needs), lambda: LeverSets(
+        self.lever_sets = memory.lever_sets.get((plan, needs), lambda: LeverSets(
             model, results, [needs[k] for k in plan.kind_at]))
         # the results with `today` unbestätigt (§6a), made on first use, and where each
         # service sits in them
@@ -140,24 +138,21 @@ class _Outcome:
         self.position: dict[str, int] = {}
 
 
-# a batch meets the same criteria levels now and then (bounded: ~100 KB each); the
-# groups follow from which kinds are at target, the lever sets from what each kind needs
-_OUTCOMES: Memo[_Outcome] = Memo(32)
-_GROUPS: Memo[tuple[list[GroupResult], list[GroupResult]]] = Memo(500)
-
-
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
                     qn: Questionnaire | None = None, *, target: int | None = None,
                     scope: str = "kommunal",
-                    observed: Mapping[str, TodayLevel] | None = None) -> CatalogueResult:
+                    observed: Mapping[str, TodayLevel] | None = None,
+                    memory: Memory | None = None) -> CatalogueResult:
     """Score every OZG-Leistung in scope against the criteria levels of an assessment;
-    `observed` (by OZG-ID) fills `today` where the municipality did not answer (§6a)."""
+    `observed` (by OZG-ID) fills `today` where the municipality did not answer (§6a).
+    `memory`: what a compiled run remembers between answer sets (scoring/memory.py)."""
+    memory = memory if memory is not None else Memory()
     key = scope_key(getattr(assessment, "municipality", None))
-    plan = _PLANS.get((catalogue, model), (*key, scope, target),
-                      lambda: _Plan(catalogue, model, key, scope, target))
+    plan = memory.plans.get((catalogue, model), (*key, scope, target),
+                            lambda: _Plan(catalogue, model, key, scope, target, memory))
     base, restricted = evidence_summary(assessment)
-    outcome = _OUTCOMES.get((plan, base, restricted), lambda: _Outcome(
-        plan, model, supports(model.criterion_ids, plan.kinds, base, restricted)))
+    outcome = memory.outcomes.get((plan, base, restricted), lambda: _Outcome(
+        plan, model, supports(model.criterion_ids, plan.kinds, base, restricted), memory))
     found_levers, combos = levers(model, assessment, qn, outcome.lever_sets, outcome.results)
     results = _with_today(model, outcome, assessment, observed)
     result = CatalogueResult(
@@ -306,10 +301,14 @@ def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
 
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
                   target: int | None = None,
-                  observed: Mapping[str, TodayLevel] | None = None) -> ModelFigures:
+                  observed: Mapping[str, TodayLevel] | None = None,
+                  memory: Memory | None = None) -> ModelFigures:
     """Score the same answers under another model and keep the headline figures."""
-    result = score_answers(qn, aset, model, catalogue, target=target,
-                           observed=observed).catalogue
+    from ozgkompass.scoring.assessment import assess
+
+    memory = memory if memory is not None else Memory()
+    result = score_catalogue(assess(qn, aset, model, memory=memory), catalogue, model, qn,
+                             target=target, observed=observed, memory=memory)
     return ModelFigures(model.id, model.title, model.complete, result.in_scope,
                         result.at_target, result.frontend_complete, result.level_counts,
                         result.today_at_target)

@@ -1,26 +1,30 @@
 """Scoring in two steps: `compile(definitions)` once per run, `score(compiled, answers)`
 per answers file (a batch scores thousands of files against the same definitions).
 
-`Compiled` holds the definitions of the run; the definition-level work of scoring is
-still remembered by the scoring modules (issue 21 moves it into this object).
+`Compiled` holds the definitions of the run and its `Memory` (scoring/memory.py): what
+scoring works out once per questionnaire, model and catalogue (plans, kinds of services,
+rules) and what answer sets of a batch share. No scoring module keeps state of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ozgkompass.model.answers import AnswerSet
 from ozgkompass.scoring.assessment import Assessment, assess
 from ozgkompass.scoring.definitions import Definitions
+from ozgkompass.scoring.memory import Memory
 from ozgkompass.scoring.today import TodayLevel
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """The definitions of a run, ready to score answers against."""
+    """The definitions of a run, ready to score answers against: one per run, for all its
+    answer sets (a new one starts with an empty memory)."""
 
     definitions: Definitions
+    memory: Memory = field(default_factory=Memory, compare=False, repr=False)
 
 
 def compile(definitions: Definitions) -> Compiled:  # noqa: A001 - the issue's name
@@ -35,13 +39,13 @@ def score(compiled: Compiled, answers: AnswerSet, *,
     nothing, docs/scoring.md §6a); with a successor model its headline figures."""
     from ozgkompass.scoring.catalogue import figures_under, score_catalogue
 
-    d = compiled.definitions
-    result = assess(d.questionnaire, answers, d.model)
+    d, memory = compiled.definitions, compiled.memory
+    result = assess(d.questionnaire, answers, d.model, memory=memory)
     if d.catalogue is not None:
         result.catalogue = score_catalogue(result, d.catalogue, d.model, d.questionnaire,
-                                           target=d.target, observed=observed)
+                                           target=d.target, observed=observed, memory=memory)
         if d.successor is not None:
             result.catalogue.other_models.append(
                 figures_under(d.questionnaire, answers, d.catalogue, d.successor, d.target,
-                              observed))
+                              observed, memory))
     return result

@@ -59,9 +59,6 @@ class LeverSets:
         self.levers: Memo[tuple[list[Lever], list[Lever]]] = Memo(8)
 
 
-LEVER_SETS: Memo[LeverSets] = Memo(500)
-
-
 def _lever_sets(model: MaturityModel, results: list[ServiceResult],
                 needs: list[frozenset[str]]) -> tuple[list[_LeverSet], list[_LeverSet]]:
     """Which criteria, raised alone or two/three together, bring the most services to target,

@@ -1,7 +1,7 @@
 """Roadmap projection: what a municipality's figures would be after each planned phase.
 
 Phases are cumulative: phase 2 starts from today's answers with phase 1's planned answers
-applied. Each phase is scored with `score_answers`, like a real answers file.
+applied. Each phase is scored like a real answers file, against definitions compiled once.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.plan import Plan
 from ozgkompass.model.questionnaire import Questionnaire
 from ozgkompass.scoring.assessment import Assessment
-from ozgkompass.scoring.catalogue import score_answers
+from ozgkompass.scoring.compiled import compile
+from ozgkompass.scoring.compiled import score as score_compiled
+from ozgkompass.scoring.definitions import Definitions
 
 
 @dataclass
@@ -98,10 +100,12 @@ def _figures(name: str, changed: list[str], a: Assessment, before: PhaseFigures 
 
 def project(qn: Questionnaire, aset: AnswerSet, plan: Plan, model: MaturityModel,
             catalogue: Catalogue | None, target: int | None = None) -> PlanProjection:
-    """Today's figures and the projected figures after each phase."""
+    """Today's figures and the projected figures after each phase (all scored against
+    the same definitions, compiled once)."""
+    compiled = compile(Definitions.resolve(qn, model, catalogue, target=target))
+
     def score(s: AnswerSet) -> Assessment:
-        result: Assessment = score_answers(qn, s, model, catalogue, target=target)
-        return result
+        return score_compiled(compiled, s)
 
     today = score(aset)
     out = PlanProjection(aset.municipality.name, today.questionnaire, today.model,

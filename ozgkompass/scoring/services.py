@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ozgkompass.memo import IdentityCache, Memo
 from ozgkompass.model.catalogue import OzgService
 from ozgkompass.model.maturity import MaturityModel
+from ozgkompass.scoring.memory import Memory
 from ozgkompass.scoring.results import ServiceCriterion
 
 # Criteria an EfA service ("Einer für Alle") brings with it when a municipality reuses it:
@@ -141,7 +141,8 @@ class Kind:
     their name and weight: what is fixed for them (target, which criteria apply) is worked
     out once (a catalogue of 91 services has 44 kinds). Hashed by identity."""
 
-    def __init__(self, model: MaturityModel, attrs: Any, override: int | None) -> None:
+    def __init__(self, model: MaturityModel, attrs: Any, override: int | None,
+                 memory: Memory) -> None:
         self.model, self.attrs = model, attrs
         self._matches: dict[Any, bool] = {}
         svc = _AttributesOnly(attrs)
@@ -159,11 +160,11 @@ class Kind:
                 unknown_attrs.append(attr)
         self.cap = _in_person_cap(model, svc)  # type: ignore[arg-type]
         checks = tuple((cid, need) for cid, ok, _, need in self.fixed_rows if ok)
-        self.rows = _ROW_SETS.get((model,), tuple(self.fixed_rows),
-                                  lambda: _Rows(model, tuple(self.fixed_rows)))
-        self.rule = _RULES.get((model,), (checks, self.target, self.cap, bool(attrs.efa)),
-                               lambda: _Rule(model, checks, self.target, self.cap,
-                                             bool(attrs.efa)))
+        self.rows = memory.row_sets.get((model,), tuple(self.fixed_rows),
+                                        lambda: _Rows(model, tuple(self.fixed_rows), memory))
+        self.rule = memory.rules.get((model,), (checks, self.target, self.cap, bool(attrs.efa)),
+                                     lambda: _Rule(model, checks, self.target, self.cap,
+                                                   bool(attrs.efa), memory))
         self.fields = dict(
             target=self.target, target_name=model.level_name(self.target),
             target_reason=self.reason, unknown_attributes=unknown_attrs,
@@ -198,13 +199,14 @@ class _Rows:
     identity."""
 
     def __init__(self, model: MaturityModel,
-                 fixed_rows: tuple[tuple[str, bool, str, int | None], ...]) -> None:
-        self.model, self.fixed_rows = model, fixed_rows
+                 fixed_rows: tuple[tuple[str, bool, str, int | None], ...],
+                 memory: Memory) -> None:
+        self.model, self.fixed_rows, self._lists = model, fixed_rows, memory.row_lists
         self._rows: dict[tuple[int, int | None], ServiceCriterion] = {}
 
     def make(self, supported: tuple[int | None, ...]) -> list[ServiceCriterion]:
         """One row per criterion of the model, `supported` in the model's order."""
-        return _ROW_LISTS.get((self, supported), lambda: [
+        return self._lists.get((self, supported), lambda: [
             self._row(i, sup) for i, sup in enumerate(supported)])
 
     def _row(self, i: int, supported: int | None) -> ServiceCriterion:
@@ -222,8 +224,9 @@ class _Rule:
     of rules for the 44 kinds of the catalogue). Hashed by identity."""
 
     def __init__(self, model: MaturityModel, checks: tuple[tuple[str, int | None], ...],
-                 target: int, cap: int | None, efa: bool) -> None:
+                 target: int, cap: int | None, efa: bool, memory: Memory) -> None:
         self.checks, self.target, self.cap, self.efa = checks, target, cap, efa
+        self._decided = memory.decided
         self.relevant = tuple(cid for cid, _ in checks)  # only applying criteria count
         applies = {cid: cid in self.relevant for cid in model.criterion_ids}
         self.lowest, self.steps = model.lowest_level, _steps(model, applies)
@@ -236,7 +239,7 @@ class _Rule:
                          and model.frontend_level < model.highest_level else None)
 
     def decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
-        return _DECIDED.get((self, tuple(support.get(cid) for cid in self.relevant)),
+        return self._decided.get((self, tuple(support.get(cid) for cid in self.relevant)),
                             lambda: self._decide(support))
 
     def _decide(self, support: dict[str, int | None]) -> tuple[dict[str, Any], frozenset[str]]:
@@ -272,19 +275,9 @@ class _Rule:
         ), frozenset(bottlenecks) | frozenset(unknown_for_target)
 
 
-_KINDS: IdentityCache[Kind] = IdentityCache(2_000)
-_RULES: IdentityCache[_Rule] = IdentityCache(500)
-# (rule, support of its criteria) → the fields of a ServiceResult that follow from them
-# (bounded: <1 KB each; a rule decides for several kinds, and only its criteria count)
-_DECIDED: Memo[tuple[dict[str, Any], frozenset[str]]] = Memo(5_000)
-
-
-_ROW_SETS: IdentityCache[_Rows] = IdentityCache(500)
-_ROW_LISTS: Memo[list[ServiceCriterion]] = Memo(5_000)
-
-
-def kind_of(model: MaturityModel, attrs: Any, override: int | None) -> Kind:
-    return _KINDS.get((model, attrs), override, lambda: Kind(model, attrs, override))
+def kind_of(model: MaturityModel, attrs: Any, override: int | None, memory: Memory) -> Kind:
+    return memory.kinds.get((model, attrs), override,
+                            lambda: Kind(model, attrs, override, memory))
 
 
 def made_of(kind: Kind, support: tuple[tuple[int | None, ...], dict[str, int | None]]

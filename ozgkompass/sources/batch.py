@@ -232,10 +232,11 @@ def _init_worker(config: BatchConfig, driver: int | None = None,
     _W["gemeinden"] = gv100ad.load()  # None unless `gemeinden import` was run
     _W["questionnaires"] = {}
     _W["models"] = {}
+    _W["compiled"] = {}
     if driver is not None:
         import python_calamine  # noqa: F401
 
-        from ozgkompass.scoring.catalogue import score_answers  # noqa: F401
+        from ozgkompass.scoring.compiled import score  # noqa: F401
         from ozgkompass.sources.answers_file import dump_answers  # noqa: F401
         from ozgkompass.sources.contained import exit_with_parent, limit_memory
         from ozgkompass.sources.workbook_import import import_workbook  # noqa: F401
@@ -280,6 +281,19 @@ def _model(name: str) -> Any:
     if name not in _W["models"]:
         _W["models"][name] = get_model(name)
     return _W["models"][name]
+
+
+def _compiled(qn: Any, model: Any) -> Any:
+    """The definitions of this worker's files, compiled once per questionnaire and model
+    (a worker scores its files against one `Compiled`: scoring/compiled.py)."""
+    from ozgkompass.scoring.compiled import compile
+    from ozgkompass.scoring.definitions import Definitions
+
+    key = (id(qn), id(model))  # both live as long as the worker (_lookup, _model)
+    known = _W["compiled"].get(key)
+    if known is None:
+        known = _W["compiled"][key] = compile(Definitions.resolve(qn, model, _W["catalogue"]))
+    return known
 
 
 def _input_key(digest: str) -> str:
@@ -393,7 +407,7 @@ def _who(aset: Any) -> dict[str, Any] | None:
 def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None = None, *,
                 write: bool = True) -> tuple[dict[str, Any], Any]:
     """The result record of one file and, with --archive, its prepared archive entry."""
-    from ozgkompass.scoring.catalogue import score_answers
+    from ozgkompass.scoring.compiled import score
     from ozgkompass.sources.answers_file import dump_answers
     from ozgkompass.sources.workbook_import import import_workbook
 
@@ -414,7 +428,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
 
         issues.extend(check_municipality(aset.municipality, _W["gemeinden"], rel))
     mm = _model(cfg.model or qn.maturity_model)
-    result = score_answers(qn, aset, mm, _W["catalogue"])
+    result = score(_compiled(qn, mm), aset)
     if result.open_required:
         shown = ", ".join(result.open_required[:5]) + (" …" if len(result.open_required) > 5
                                                        else "")
