@@ -10,9 +10,11 @@ measurement runs in a fresh process, best of 3. Printed per code version:
 - steady: the mean over the second half of the files;
 - cold: this code with nothing remembered: a new compiled run for each file.
 
-The baseline is the code at BASELINE (the commit before scoring remembered results;
---baseline REF for another), unpacked with `git archive`. Both must give the same results:
-the script compares a digest of every scored file and says so.
+The baseline is the code at BASELINE (the commit before the caches moved into the
+compiled run, issue 21; 1870b6e, before scoring remembered results, no longer reads the
+workbooks of today's questionnaire version; --baseline REF for another), unpacked with
+`git archive`. Both must give the same results: the script compares a digest of every
+scored file and says so.
 
 Run: python benchmarks/score_batch.py [--files 300] [--variants 40] [--baseline REF]
 (--variants N: N fillings that each file varies further; 40 as the batch benchmark)
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE = "1870b6e"
+BASELINE = "e77bd95"
 
 
 def measure(folder: Path, cold: bool) -> dict[str, object]:
@@ -68,18 +70,21 @@ def measure(folder: Path, cold: bool) -> dict[str, object]:
 def _scoring(b: Any, cold: bool) -> Callable[[Any, Any, Any], Any]:
     """How this code version scores one file in a batch worker; `cold`: with nothing
     remembered from the files before."""
-    try:
-        from ozgkompass.scoring.compiled import compile, score
-        from ozgkompass.scoring.definitions import Definitions
-    except ImportError:  # a version before compiled scoring: caches at module level
-        from ozgkompass.memo import clear_all  # type: ignore[attr-defined]
+    if not hasattr(b, "_compiled"):  # before issue 21: caches at module level
         from ozgkompass.scoring.catalogue import score_answers
 
+        try:
+            from ozgkompass.memo import clear_all  # type: ignore[attr-defined]
+        except ImportError:  # before memo.py nothing was remembered
+            clear_all = None
+
         def remembered(qn: Any, aset: Any, model: Any) -> Any:
-            if cold:
+            if cold and clear_all is not None:
                 clear_all()
             return score_answers(qn, aset, model, b._W["catalogue"])
         return remembered
+    from ozgkompass.scoring.compiled import compile, score
+    from ozgkompass.scoring.definitions import Definitions
 
     def compiled(qn: Any, aset: Any, model: Any) -> Any:
         if cold:
@@ -97,9 +102,12 @@ def run(code: Path | None, folder: Path, cold: bool = False) -> dict[str, object
         env = {**os.environ, "PYTHONPATH": str(code)}
     runs = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, __file__, "--measure", str(folder)]
-                             + (["--cold"] if cold else []), env=env, check=True,
-                             capture_output=True, text=True, cwd=folder).stdout
+        done = subprocess.run([sys.executable, __file__, "--measure", str(folder)]
+                              + (["--cold"] if cold else []), env=env,
+                              capture_output=True, text=True, cwd=folder)
+        if done.returncode:
+            sys.exit(f"Messlauf fehlgeschlagen ({code or 'jetzt'}):\n{done.stderr}")
+        out = done.stdout
         runs.append(json.loads(out.splitlines()[-1]))
     best = {k: min(r[k] for r in runs) for k in ("first", "mean", "steady")}
     best["first"] = statistics.median(r["first"] for r in runs)  # one file: the median
