@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from ozgkompass.sources.overview import REACHABLE
+from ozgkompass.reports.overview import REACHABLE
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 
@@ -85,8 +85,8 @@ def test_a_file_that_kills_its_worker_is_named_and_the_others_are_scored(tmp_pat
 
     from generate_workbooks import generate
 
+    from ozgkompass.reports.overview import write_overview
     from ozgkompass.sources.batch import BatchConfig, run_batch
-    from ozgkompass.sources.overview import write_overview
 
     sys.path.insert(0, str(Path(__file__).parent))
     from bad_corpus import _sheet_with
@@ -119,8 +119,8 @@ def test_the_overview_written_in_two_processes_equals_the_one_written_in_one(tmp
     outputs are the same as when one process writes everything."""
     from generate_workbooks import generate
 
+    from ozgkompass.reports.overview import write_overview
     from ozgkompass.sources.batch import BatchConfig, run_batch
-    from ozgkompass.sources.overview import write_overview
 
     folder = tmp_path / "eingang"
     generate(folder, 30, variants=3)

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from ozgkompass.errors import DataError
 from ozgkompass.model.registry import find_questionnaire
+from ozgkompass.reports.overview import REACHABLE
 from ozgkompass.sources import template as T
-from ozgkompass.sources.overview import REACHABLE
 from ozgkompass.sources.roster import read_members
 
 sys.path.insert(0, str(Path(__file__).parent))

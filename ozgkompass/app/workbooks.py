@@ -186,7 +186,7 @@ def finish_round(result: BatchResult, plan: BatchPlan, service_limit: int,
                  decimal_point: bool) -> list[Path]:
     """The Kreise, the member status and the previous round, then the overview files and
     the member tables (each written atomically); the overview files written."""
-    from ozgkompass.sources.overview import write_overview
+    from ozgkompass.reports.overview import write_overview
     from ozgkompass.sources.roster import kreis_names, kreis_warnings
 
     members = plan.members
@@ -198,7 +198,7 @@ def finish_round(result: BatchResult, plan: BatchPlan, service_limit: int,
         result.notes.extend(roster_issues)
     result.notes.extend(kreis_warnings(result, result.kreise))
     if plan.archive is not None:
-        from ozgkompass.sources.overview import previous_rounds
+        from ozgkompass.reports.overview import previous_rounds
 
         result.previous = previous_rounds(plan.archive, result)
     written: list[Path] = write_overview(result, plan.target, service_limit,

@@ -293,11 +293,11 @@ def reminder_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
 
 def german_csv(target: Path, header: list[str], rows: list[list[Any]]) -> None:
     """A CSV that German Excel and LibreOffice open as a table: UTF-8 with BOM, `;`, cells
-    as the overview's CSV writes them (`overview.german_cell`: the ARS kept as text, so its
-    leading zero stays; dates as TT.MM.JJJJ; no cell that starts like a formula). Written
-    atomically."""
+    as the overview's CSV writes them (`reports.overview.german_cell`: the ARS kept as
+    text, so its leading zero stays; dates as TT.MM.JJJJ; no cell that starts like a
+    formula). Written atomically."""
     from ozgkompass.fsutil import atomic_open
-    from ozgkompass.sources.overview import german_cell
+    from ozgkompass.reports.overview import german_cell
 
     with atomic_open(target, "w") as fh:
         fh.write("\ufeff")
