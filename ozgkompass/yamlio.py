@@ -396,18 +396,30 @@ def too_deep(shown: str, pos: Pos) -> LoadedYaml:
 
 def nesting_depth(data: Any, limit: int) -> int:
     """How deep values nest, counted as the YAML builder counts (a top-level scalar is 1);
-    without recursion, and it stops once past `limit`."""
-    deepest = 0
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(value, dict | list):
-            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict)
-                                                  else value))
-    return deepest
+    without recursion, and it stops once past `limit`.
+
+    Level by level: only the lists and mappings of a level are kept for the next one, so the
+    scalars (most values of a catalogue) are looked at once and never pushed anywhere."""
+    depth = 1
+    level = [data] if isinstance(data, _CONTAINERS) else []
+    while level and depth <= limit:
+        below: list[Any] = []
+        filled = False
+        for container in level:
+            values = container.values() if isinstance(container, dict) else container
+            if values:
+                filled = True
+                below.extend([v for v in values if isinstance(v, _CONTAINERS)])
+        if not filled:
+            break
+        depth += 1
+        if depth > limit:
+            return depth
+        level = below
+    return depth
+
+
+_CONTAINERS = (dict, list)
 
 
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:
