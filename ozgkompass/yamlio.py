@@ -422,6 +422,70 @@ def nesting_depth(data: Any, limit: int) -> int:
 _CONTAINERS = (dict, list)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def peek_top_level_text(raw: bytes, key: str) -> str | None:
+    """The text value of `key` in a document's top-level mapping, read from the first events
+    of the YAML stream, without building the document: what `parse_yaml` gives for that key
+    (its first occurrence wins, as in `_Builder`) whenever it gives a document at all (a
+    file that breaks further on gives none). None when that is not certain: no such key
+    before anything unusual (a merge key `<<`, an alias or a tag at top level), a value that
+    is not a text, a document that does not start as a mapping, or a file that cannot be
+    decoded or read as YAML up to there. A caller that gets None parses the whole file."""
+    text = _decode(raw, "")
+    if isinstance(text, Issue):
+        return None
+    loader = _Loader(text.removeprefix("\ufeff"))
+    try:
+        for kind in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not isinstance(loader.get_event(), kind):
+                return None
+        while True:
+            event = loader.get_event()
+            if isinstance(event, yaml.MappingEndEvent):
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):  # a list or mapping as key
+                _skip_collection(loader)
+            elif not isinstance(event, yaml.ScalarEvent) or _scalar_tag(loader, event) is None:
+                return None  # an alias or a tag: what the key is needs the whole document
+            elif event.value == key and _scalar_tag(loader, event) == _STR_TAG:
+                value = loader.get_event()
+                if isinstance(value, yaml.ScalarEvent) and _scalar_tag(loader, value) == _STR_TAG:
+                    return str(value.value)
+                return None
+            elif _scalar_tag(loader, event) == "tag:yaml.org,2002:merge":
+                return None
+            _skip_node(loader)  # the value of another key
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _scalar_tag(loader: Any, event: yaml.ScalarEvent) -> str | None:
+    """The tag the composer gives a scalar without an explicit tag; None for a tagged one."""
+    if event.tag not in (None, "!"):
+        return None
+    tag: str = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    return tag
+
+
+def _skip_node(loader: Any) -> None:
+    if isinstance(loader.get_event(), yaml.CollectionStartEvent):
+        _skip_collection(loader)
+
+
+def _skip_collection(loader: Any) -> None:
+    open_ = 1
+    while open_:
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_ += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            open_ -= 1
+
+
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:
     p = Path(path)
     return parse_yaml(read_limited(p, max_bytes), display_path(p))
