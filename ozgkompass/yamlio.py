@@ -396,18 +396,94 @@ def too_deep(shown: str, pos: Pos) -> LoadedYaml:
 
 def nesting_depth(data: Any, limit: int) -> int:
     """How deep values nest, counted as the YAML builder counts (a top-level scalar is 1);
-    without recursion, and it stops once past `limit`."""
-    deepest = 0
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(value, dict | list):
-            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict)
-                                                  else value))
-    return deepest
+    without recursion, and it stops once past `limit`.
+
+    Level by level: only the lists and mappings of a level are kept for the next one, so the
+    scalars (most values of a catalogue) are looked at once and never pushed anywhere."""
+    depth = 1
+    level = [data] if isinstance(data, _CONTAINERS) else []
+    while level and depth <= limit:
+        below: list[Any] = []
+        filled = False
+        for container in level:
+            values = container.values() if isinstance(container, dict) else container
+            if values:
+                filled = True
+                below.extend([v for v in values if isinstance(v, _CONTAINERS)])
+        if not filled:
+            break
+        depth += 1
+        if depth > limit:
+            return depth
+        level = below
+    return depth
+
+
+_CONTAINERS = (dict, list)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def peek_top_level_text(raw: bytes, key: str) -> str | None:
+    """The text value of `key` in a document's top-level mapping, read from the first events
+    of the YAML stream, without building the document: what `parse_yaml` gives for that key
+    (its first occurrence wins, as in `_Builder`) whenever it gives a document at all (a
+    file that breaks further on gives none). None when that is not certain: no such key
+    before anything unusual (a merge key `<<`, an alias or a tag at top level), a value that
+    is not a text, a document that does not start as a mapping, or a file that cannot be
+    decoded or read as YAML up to there. A caller that gets None parses the whole file."""
+    text = _decode(raw, "")
+    if isinstance(text, Issue):
+        return None
+    loader = _Loader(text.removeprefix("\ufeff"))
+    try:
+        for kind in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not isinstance(loader.get_event(), kind):
+                return None
+        while True:
+            event = loader.get_event()
+            if isinstance(event, yaml.MappingEndEvent):
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):  # a list or mapping as key
+                _skip_collection(loader)
+            elif not isinstance(event, yaml.ScalarEvent) or _scalar_tag(loader, event) is None:
+                return None  # an alias or a tag: what the key is needs the whole document
+            elif event.value == key and _scalar_tag(loader, event) == _STR_TAG:
+                value = loader.get_event()
+                if isinstance(value, yaml.ScalarEvent) and _scalar_tag(loader, value) == _STR_TAG:
+                    return str(value.value)
+                return None
+            elif _scalar_tag(loader, event) == "tag:yaml.org,2002:merge":
+                return None
+            _skip_node(loader)  # the value of another key
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _scalar_tag(loader: Any, event: yaml.ScalarEvent) -> str | None:
+    """The tag the composer gives a scalar without an explicit tag; None for a tagged one."""
+    if event.tag not in (None, "!"):
+        return None
+    tag: str = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    return tag
+
+
+def _skip_node(loader: Any) -> None:
+    if isinstance(loader.get_event(), yaml.CollectionStartEvent):
+        _skip_collection(loader)
+
+
+def _skip_collection(loader: Any) -> None:
+    open_ = 1
+    while open_:
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_ += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            open_ -= 1
 
 
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:

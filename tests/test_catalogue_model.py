@@ -232,3 +232,38 @@ def test_loading_the_imported_2019_catalogue_is_fast(tmp_path):
     elapsed = time.perf_counter() - start
     assert len(cat.services) == 557
     assert elapsed < 0.5, f"Laden dauerte {elapsed:.3f} s"
+
+
+LEIKA_ODDITIES = [
+    {"key": "99041006000000", "name": "Elterngeld", "typisierung": "2/3"},
+    {"key": None, "name": "  Elterngeld  ", "typisierung": " 4b ", "source_typisierung": "2/3"},
+    {"name": "x", "typisierung": ""}, {"name": "x", "source_typisierung": "  "},
+    {"key": 99041006000000, "name": "int key"}, {"key": "9904100600000", "name": "13 digits"},
+    {"key": "99041006000000\n", "name": "newline"}, {"key": True, "name": "bool key"},
+    {"name": "   "}, {"name": ""}, {"name": None}, {}, {"name": 5}, {"name": True},
+    {"name": ["x"]}, {"name": "x", "typisierung": 4}, {"name": "x", "typisierung": 2.5},
+    {"name": "x", "typisierung": True}, {"name": "x", "typisierung": ["4b"]},
+    {"name": "x", "extra": 1}, {"name": "x", 3: "int key"}, "not a mapping", None, [],
+]
+
+
+@pytest.mark.parametrize("entry", LEIKA_ODDITIES, ids=repr)
+def test_plainly_valid_leika_shortcut_gives_what_the_full_checks_give(monkeypatch, entry):
+    """`_plain_leika` takes only entries the full checks accept without a word, and builds
+    them as they do: with and without the shortcut the result and every message agree."""
+    import ozgkompass.model.catalogue as catalogue_module
+
+    def doc() -> dict[str, object]:
+        return {"format": 1, "id": "k", "version": "1", "title": "T", "source": "S",
+                "services": [{"ozg_id": "10000", "name": "Elterngeld", "themenfeld": "Familie",
+                              "leika": [entry, {"name": "zweite", "typisierung": "1"}]}]}
+
+    fast = parse_catalogue(doc(), "k.json", positions=False)
+    monkeypatch.setattr(catalogue_module, "_plain_leika", lambda m: None)
+    full = parse_catalogue(doc(), "k.json", positions=False)
+    assert repr(fast) == repr(full)
+    text = ("format: 1\nid: k\nversion: '1'\ntitle: T\nsource: S\nservices:\n"
+            f"- {{ozg_id: '10000', name: E, themenfeld: F, leika: [{json.dumps(entry)}]}}\n")
+    full_yaml = parse_catalogue(parse_yaml(text, "k.yaml").data, "k.yaml")
+    monkeypatch.undo()
+    assert repr(parse_catalogue(parse_yaml(text, "k.yaml").data, "k.yaml")) == repr(full_yaml)

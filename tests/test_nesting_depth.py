@@ -108,3 +108,43 @@ def test_validate_answers_a_10000_deep_file_within_a_second(tmp_path, style):
     # the whole command, interpreter start included: a loose guard (the figure itself is
     # measured with farm-bench, see the issue's note)
     assert elapsed < 5.0, elapsed
+
+
+def _depth_by_walking(data: object, limit: int) -> int:
+    """The plain walk nesting_depth replaced (every value on one stack), kept as the yardstick."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(value, dict | list):
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict)
+                                                  else value))
+    return deepest
+
+
+def test_nesting_depth_counts_as_the_plain_walk():
+    import random
+
+    from ozgkompass.yamlio import nesting_depth
+
+    rng = random.Random(21)
+
+    def value(level: int) -> object:
+        r = rng.random()
+        if level > 10 or r < 0.3:
+            return rng.choice([1, "x", None, [], {}])
+        if r < 0.65:
+            return [value(level + 1) for _ in range(rng.randint(0, 4))]
+        return {str(i): value(level + 1) for i in range(rng.randint(0, 4))}
+
+    for _ in range(3000):
+        data, limit = value(0), rng.randint(-1, 12)
+        assert nesting_depth(data, limit) == _depth_by_walking(data, limit), (data, limit)
+    for depth in (1, 2, 99, 100, 101, 102, 5000):
+        deep: object = "x"
+        for _ in range(depth - 1):
+            deep = [deep]
+        assert nesting_depth(deep, 100) == _depth_by_walking(deep, 100) == min(depth, 101)

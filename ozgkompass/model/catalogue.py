@@ -214,10 +214,27 @@ class Catalogue:
 
 def split_typisierung(value: str | None) -> list[str]:
     """The single types in a Typisierung value: "1, 2/3" → ["1", "2/3"]."""
+    return list(_split(value))
+
+
+def _split(value: str | None) -> tuple[str, ...]:
     if value is None:
-        return []
+        return ()
+    if type(value) is str:
+        known = _SPLIT_MEMO.get(value)
+        if known is not None:
+            return known
     parts = (p.strip().lower().replace(" ", "") for p in str(value).split(","))
-    return [p for p in parts if p]
+    result = tuple(p for p in parts if p)
+    if type(value) is str and len(_SPLIT_MEMO) < _SPLIT_MEMO_MAX:
+        _SPLIT_MEMO[value] = result
+    return result
+
+
+# A catalogue names a handful of distinct Typisierung values thousands of times; a hostile
+# one with many distinct values only fills the memo up to this bound (the rest is split anew).
+_SPLIT_MEMO: dict[str, tuple[str, ...]] = {}
+_SPLIT_MEMO_MAX = 1024
 
 
 def unknown_types(value: str | None) -> list[str]:
@@ -232,7 +249,7 @@ def derive_responsibility(typisierungen: Iterable[str | None]) -> Responsibility
     """
     types: set[str] = set()
     for value in typisierungen:
-        types.update(split_typisierung(value))
+        types.update(_split(value))
     if types & MUNICIPAL_TYPES:
         return Responsibility.MUNICIPAL
     if types & POSSIBLY_TYPES:
@@ -251,6 +268,8 @@ SERVICE_KEYS = ("ozg_id", "name", "themenfeld", "lage", "leika", "attributes", "
                 "wirkungskreis", "sources")
 SERVICE_REQUIRED = ("ozg_id", "name", "themenfeld")
 LEIKA_KEYS = ("key", "name", "typisierung", "source_typisierung")
+_KEY_SETS: dict[tuple[str, ...], frozenset[str]] = {
+    keys: frozenset(keys) for keys in (TOP_KEYS, SERVICE_KEYS, LEIKA_KEYS)}
 
 
 def _hint(word: object, choices: Iterable[str]) -> str:
@@ -264,6 +283,8 @@ class _Parser:
         self.shown = shown
         self.positions = positions
         self.issues: list[Issue] = []
+        self._counted = 0  # issues looked at by _errors so far
+        self._error_count = 0
 
     def loc(self, container: Any, key: Any = None) -> Location:
         if self.positions:
@@ -282,13 +303,17 @@ class _Parser:
 
     def check_keys(self, m: dict[str, Any], allowed: tuple[str, ...], required: tuple[str, ...],
                    what: str) -> None:
+        if not m.keys() <= _KEY_SETS.get(allowed, frozenset()):
+            self._unknown_keys(m, allowed, what)
+        for key in required:
+            if key not in m or m[key] is None:
+                self.error(IssueCode.MISSING_KEY, f"{what}: Pflichtschlüssel `{key}` fehlt.", m)
+
+    def _unknown_keys(self, m: dict[str, Any], allowed: tuple[str, ...], what: str) -> None:
         for key in m:
             if key not in allowed:
                 self.error(IssueCode.UNKNOWN_KEY, f"{what}: unbekannter Schlüssel `{key}`."
                            + _hint(key, allowed), m, key)
-        for key in required:
-            if key not in m or m[key] is None:
-                self.error(IssueCode.MISSING_KEY, f"{what}: Pflichtschlüssel `{key}` fehlt.", m)
 
     def text(self, m: dict[str, Any], key: str, what: str, *, required: bool = False) -> str | None:
         value = m.get(key)
@@ -490,6 +515,10 @@ class _Parser:
             return []
         result = []
         for index, m in enumerate(items):
+            plain = _plain_leika(m)
+            if plain is not None:
+                result.append(plain)
+                continue
             where = f"{what}, leika[{index}]"
             if not isinstance(m, dict):
                 self.issues.append(Issue(IssueCode.TYPE,
@@ -569,7 +598,38 @@ class _Parser:
         return Location(self.shown)
 
     def _errors(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "error")
+        """The number of errors so far (counted once each: the list only grows)."""
+        issues = self.issues
+        for i in range(self._counted, len(issues)):
+            if issues[i].severity == "error":
+                self._error_count += 1
+        self._counted = len(issues)
+        return self._error_count
+
+
+def _plain_leika(m: Any) -> LeikaService | None:
+    """The LeikaService of an entry that the full checks in `_Parser.leika` would accept
+    without a word (only known keys, a non-empty name, a well-formed key, texts as
+    Typisierung), built as they build it; None for anything else, which then gets the full
+    checks and their messages."""
+    if not isinstance(m, dict) or not m.keys() <= _LEIKA_KEY_SET:
+        return None
+    name = m.get("name")
+    if type(name) is not str:
+        return None
+    name = name.strip()
+    key = m.get("key")
+    typ = m.get("typisierung")
+    source_typ = m.get("source_typisierung")
+    if (not name or (key is not None and (type(key) is not str or not LEIKA_KEY_RE.match(key)))
+            or (typ is not None and type(typ) is not str)
+            or (source_typ is not None and type(source_typ) is not str)):
+        return None
+    return LeikaService(key=key, name=name, typisierung=(typ.strip() or None) if typ else None,
+                        source_typisierung=(source_typ.strip() or None) if source_typ else None)
+
+
+_LEIKA_KEY_SET = frozenset(LEIKA_KEYS)
 
 
 def parse_catalogue(data: dict[str, Any], shown: str, positions: bool = True

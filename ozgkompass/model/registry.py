@@ -14,7 +14,7 @@ from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.answers import AnswerSet, is_answers, parse_answers
 from ozgkompass.model.migrations import Migration, migrate
 from ozgkompass.model.questionnaire import Questionnaire, parse_questionnaire
-from ozgkompass.yamlio import load_yaml, parse_yaml
+from ozgkompass.yamlio import load_yaml, parse_yaml, peek_top_level_text
 
 ENV_DIR = "OZGKOMPASS_QUESTIONNAIRES"
 DEMO_EXAMPLE = "stadt-falkenberg.answers.yaml"
@@ -39,22 +39,47 @@ def user_folder(option: Path | None = None) -> Path | None:
     return Path(env) if env else None
 
 
-def _parse_builtin(entry: Traversable) -> Entry:
-    doc = parse_yaml(entry.read_bytes(), f"(eingebaut) {entry.name}")
+@functools.cache
+def _parse_builtin(name: str) -> Entry:
+    """Built-in questionnaires do not change while the program runs: each is parsed once."""
+    doc = parse_yaml(_builtin_bytes(name), f"(eingebaut) {name}")
     q, issues = parse_questionnaire(doc)
-    return Entry("eingebaut", f"(eingebaut) {entry.name}", q, tuple(issues))
+    return Entry("eingebaut", f"(eingebaut) {name}", q, tuple(issues))
 
 
 @functools.cache
+def _builtin_bytes(name: str) -> bytes:
+    return (builtin_folder() / name).read_bytes()
+
+
+@functools.cache
+def _builtin_names() -> tuple[str, ...]:
+    return tuple(sorted(e.name for e in builtin_folder().iterdir()
+                        if e.name.endswith((".yaml", ".yml"))))
+
+
 def _builtin_entries() -> tuple[Entry, ...]:
-    """Built-in questionnaires do not change while the program runs: parse them once."""
-    return tuple(_parse_builtin(e) for e in sorted(builtin_folder().iterdir(),
-                                                   key=lambda e: e.name)
-                 if e.name.endswith((".yaml", ".yml")))
+    return tuple(_parse_builtin(name) for name in _builtin_names())
+
+
+def _builtin_entries_for(qid: str) -> list[Entry]:
+    """The built-in questionnaires that may have this id, parsed; the others are passed over
+    on the id their first lines give (`peek_top_level_text`: exactly the id the whole file
+    gives, or None, and then the file is parsed)."""
+    entries = []
+    for name in _builtin_names():
+        peeked = peek_top_level_text(_builtin_bytes(name), "id")
+        if peeked is None or peeked == qid:
+            entries.append(_parse_builtin(name))
+    return entries
 
 
 def list_questionnaires(folder: Path | None = None) -> list[Entry]:
-    entries = list(_builtin_entries())
+    return [*_builtin_entries(), *_user_entries(folder)]
+
+
+def _user_entries(folder: Path | None) -> list[Entry]:
+    entries: list[Entry] = []
     user = user_folder(folder)
     if user is not None:
         if not user.is_dir():
@@ -73,22 +98,31 @@ def list_questionnaires(folder: Path | None = None) -> list[Entry]:
 
 def find_questionnaire(qid: str, version: str | None = None,
                        folder: Path | None = None) -> Questionnaire:
-    """The questionnaire with this id; a user folder wins over the built-in ones."""
-    everything = list_questionnaires(folder)
+    """The questionnaire with this id; a user folder wins over the built-in ones.
+
+    Only the built-in files that may have this id are parsed; when none matches, every file
+    is, for the message that lists the known ids or the broken files."""
+    user_entries = _user_entries(folder)
+    matches = [e for e in [*_builtin_entries_for(qid), *user_entries]
+               if e.questionnaire is not None and e.questionnaire.id == qid]
+    if matches:
+        return _choose(matches, version)
+    everything = [*_builtin_entries(), *user_entries]
     entries = [e for e in everything if e.questionnaire is not None]
-    matches = [e for e in entries if e.questionnaire.id == qid]  # type: ignore[union-attr]
     broken = [e for e in everything if e.questionnaire is None]
-    if not matches and broken:
+    if broken:
         raise DataError(
             [i for e in broken for i in e.issues if i.severity == "error"],
             f"Fragebogen {qid!r} nicht gefunden; {len(broken)} Fragebogen-Datei(en) sind "
             "fehlerhaft und wurden übersprungen (Probleme oben). Korrigieren und erneut versuchen.")
-    if not matches:
-        known = sorted({e.questionnaire.id for e in entries})  # type: ignore[union-attr]
-        raise UserError(
-            f"Fragebogen {qid!r} nicht gefunden (bekannt: {', '.join(known)}).",
-            hint=f"Mit --questionnaire DATEI angeben oder den Ordner per --questionnaires-dir "
-                 f"bzw. {ENV_DIR} bekannt machen.")
+    known = sorted({e.questionnaire.id for e in entries})  # type: ignore[union-attr]
+    raise UserError(
+        f"Fragebogen {qid!r} nicht gefunden (bekannt: {', '.join(known)}).",
+        hint=f"Mit --questionnaire DATEI angeben oder den Ordner per --questionnaires-dir "
+             f"bzw. {ENV_DIR} bekannt machen.")
+
+
+def _choose(matches: list[Entry], version: str | None) -> Questionnaire:
     exact = [e for e in matches if e.questionnaire.version == version]  # type: ignore[union-attr]
     chosen = (exact or matches)[-1]
     return chosen.questionnaire  # type: ignore[return-value]
