@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +47,16 @@ def atomic_open(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         os.chmod(tmp, _mode_for(target))
         kw: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **kw) as fh:
-            yield fh
+            try:
+                yield fh
+            except BaseException as exc:
+                # A writer interrupted inside (a zip archive of XlsxWriter's, half saved by a
+                # Ctrl-C or SIGTERM) stays referenced by the traceback's frames and would
+                # finish itself on the closed handle later ("Exception ignored … seek of
+                # closed file" after "Abgebrochen"): let it finish now, into the temporary
+                # file that is removed below.
+                traceback.clear_frames(exc.__traceback__)
+                raise
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -402,3 +402,49 @@ def test_lean_batch_writer_creates_folders_replaces_and_reports_failures(tmp_pat
     assert "ordner.json: kann nicht geschrieben werden" in str(err.value)
     assert sorted(p.name for p in (tmp_path / "aus").iterdir()) == ["kreis-01", "ordner.json"]
     assert [p.name for p in target.parent.iterdir()] == ["gemeinde.json"]
+
+
+def test_interrupted_workbook_save_is_finished_into_the_removed_temporary_file(tmp_path):
+    """Ctrl-C (or SIGTERM, which the CLI turns into it) at random moments of an XlsxWriter
+    save inside `atomic_open`, as the batch overview is written: the half-saved zip archive
+    must not finish itself later on the closed handle ("Exception ignored … seek of closed
+    file" on stderr after "Abgebrochen."), and no temporary file is left."""
+    import gc
+    import random
+    import signal
+    import sys
+
+    import xlsxwriter
+
+    from ozgkompass.fsutil import atomic_open
+
+    def write(target: Path) -> None:
+        with atomic_open(target, "wb") as fh:
+            book = xlsxwriter.Workbook(fh, {"constant_memory": True})
+            sheet = book.add_worksheet("Übersicht")
+            for row in range(300):
+                sheet.write_row(row, 0, [f"Gemeinde {row}", row, row / 7])
+            book.close()
+
+    unraisable: list[str] = []
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: unraisable.append(f"{u.exc_type.__name__}: {u.exc_value}")
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
+    rng = random.Random(7)
+    interrupted = 0
+    try:
+        for _ in range(60):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, rng.uniform(0.001, 0.03))
+                write(tmp_path / "uebersicht.xlsx")
+            except KeyboardInterrupt:
+                interrupted += 1
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            gc.collect()
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = hook
+    assert interrupted > 10
+    assert unraisable == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
