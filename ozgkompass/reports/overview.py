@@ -3,8 +3,9 @@ Reifegrad per municipality, and the problems. Values only, never live formulas, 
 cell a spreadsheet program would run as a formula (formula injection).
 
 Everything is streamed: the rows are read back one municipality at a time from the
-per-file results and written to all outputs at once (openpyxl in write-only mode), so
-memory stays flat for 10,000 municipalities. Each output appears only when complete."""
+per-file results and written to all outputs at once (the workbook with XlsxWriter in
+constant-memory mode), so memory stays flat for 10,000 municipalities. Each output
+appears only when complete."""
 
 from __future__ import annotations
 
