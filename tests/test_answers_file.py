@@ -154,9 +154,11 @@ def test_any_answer_text_reads_back_unchanged():
     `yes`): the file reads back to exactly what was written, with PyYAML's loader and with
     ozgkompass' own (which the interview resumes from)."""
     pytest.importorskip("hypothesis")
+    from conftest import examples
     from hypothesis import HealthCheck, given, settings
 
-    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(0.3), deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
     @given(_answer_sets())
     def check(aset):
         text = dump_answers(aset)
