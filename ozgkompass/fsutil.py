@@ -158,21 +158,37 @@ def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False,
         )
 
 
-def read_input(path: Path | str, *, max_bytes: int, too_big_hint: str,
-               folder_hint: str) -> bytes:
-    """The bytes of an input file, with a German line when it is missing, a folder,
-    unreadable or larger than `max_bytes` (an untrusted file is never read whole first)."""
+def read_input(path: Path | str, *, max_bytes: int,
+               too_big_hint: str = "Ist das die richtige Datei?",
+               folder_hint: str | None = None) -> bytes:
+    """The bytes of a file the user named (the one way every input is read), with a German
+    line when it is missing, a folder, unreadable or larger than `max_bytes`. An untrusted
+    file is never read whole first: at most `max_bytes` + 1 bytes are read, so a file that
+    grows after its size was looked at is refused too."""
     target = Path(path)
     shown = display_path(target)
+
+    def too_big(size: float) -> UserError:
+        return UserError(f"{shown}: Die Datei ist {size / 1_048_576:.1f} MB groß, erlaubt sind "
+                         f"{max_bytes / 1_048_576:.0f} MB; sie wird nicht gelesen.",
+                         hint=too_big_hint)
+
     try:
-        if target.stat().st_size > max_bytes:
-            raise UserError(f"{shown}: Die Datei ist größer als "
-                            f"{max_bytes // (1024 * 1024)} MB und wird nicht gelesen.",
-                            hint=too_big_hint)
-        return target.read_bytes()
+        size = target.stat().st_size
+        if target.is_dir():
+            raise IsADirectoryError
+        if size > max_bytes:
+            raise too_big(size)
+        with target.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise UserError(f"{shown}: Datei nicht gefunden.", hint="Pfad prüfen.") from None
     except IsADirectoryError:
-        raise UserError(f"{shown}: ist ein Ordner, keine Datei.", hint=folder_hint) from None
+        raise UserError(f"{shown}: ist ein Ordner, erwartet wird eine Datei.",
+                        hint=folder_hint) from None
     except OSError as exc:
-        raise UserError(f"{shown}: nicht lesbar ({exc.strerror}).") from None
+        raise UserError(f"{shown}: Datei kann nicht gelesen werden ({exc.strerror}).") \
+            from None
+    if len(data) > max_bytes:
+        raise too_big(max(len(data), size))
+    return data

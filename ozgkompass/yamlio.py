@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from ozgkompass.errors import Issue, Location, UserError, display_path
+from ozgkompass.errors import Issue, Location, display_path
+from ozgkompass.fsutil import read_input
 from ozgkompass.issue_codes import IssueCode
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same
@@ -236,29 +237,6 @@ class _TooDeep(Exception):
 class _TooManyAliases(Exception):
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
-
-
-def read_limited(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file the user named, refusing oversized files with a clear message."""
-    shown = display_path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise UserError(f"{shown}: Datei nicht gefunden.", hint="Pfad prüfen.") from None
-    except OSError as exc:
-        raise UserError(f"{shown}: Datei kann nicht gelesen werden ({exc.strerror}).") from None
-    if path.is_dir():
-        raise UserError(f"{shown}: ist ein Ordner, erwartet wird eine Datei.")
-    if size > max_bytes:
-        raise UserError(
-            f"{shown}: Datei ist {size / 1_048_576:.1f} MB groß, erlaubt sind "
-            f"{max_bytes / 1_048_576:.0f} MB.",
-            hint="Ist das die richtige Datei?",
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{shown}: Datei kann nicht gelesen werden ({exc.strerror}).") from None
 
 
 _BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -488,7 +466,7 @@ def _skip_collection(loader: Any) -> None:
 
 def load_yaml(path: Path | str, max_bytes: int = MAX_BYTES) -> LoadedYaml:
     p = Path(path)
-    return parse_yaml(read_limited(p, max_bytes), display_path(p))
+    return parse_yaml(read_input(p, max_bytes=max_bytes), display_path(p))
 
 
 def plain(value: Any) -> Any:

@@ -206,10 +206,10 @@ def _file_kind(path: Path) -> str:
 def read_table(path: Path, *, sheet: str | None = None,
                want: Callable[[list[str]], bool] | None = None) -> Table:
     """Read a CSV or XLSX file (max. 50 MB) into a Table; raises UserError if unusable."""
-    from ozgkompass.yamlio import read_limited
+    from ozgkompass.fsutil import read_input
 
     kind = _file_kind(path)
-    raw = read_limited(path, MAX_BYTES)
+    raw = read_input(path, max_bytes=MAX_BYTES)
     shown = display_path(path)
     if not raw.strip():
         raise UserError(f"{shown}: Datei ist leer.", hint="Den Export erneut erstellen.")

@@ -686,12 +686,12 @@ def parse_catalogue_bytes(raw: bytes, shown: str, kind: str) -> tuple[Catalogue 
 
 def load_catalogue(path: Path | str) -> Catalogue:
     """Load and validate a catalogue file; raises DataError listing every problem."""
-    from ozgkompass.yamlio import read_limited
+    from ozgkompass.fsutil import read_input
 
     p = Path(path)
     kind = _suffix_kind(p)
     shown = display_path(p)
-    catalogue, issues = parse_catalogue_bytes(read_limited(p, MAX_BYTES), shown, kind)
+    catalogue, issues = parse_catalogue_bytes(read_input(p, max_bytes=MAX_BYTES), shown, kind)
     if catalogue is None:
         raise DataError(issues, f"{shown}: Katalog ist fehlerhaft "
                         f"({sum(1 for i in issues if i.severity == 'error')} Problem(e)).")

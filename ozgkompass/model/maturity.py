@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from ozgkompass.errors import DataError, UserError, display_path
+from ozgkompass.fsutil import read_input
 from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.common import Checker
-from ozgkompass.yamlio import parse_yaml, read_limited
+from ozgkompass.yamlio import MAX_BYTES, parse_yaml
 
 DEFAULT_MODEL = "reifegrad-1.1"
 APPLIES_IF = ("fees", "evidence", "identification")
@@ -236,7 +237,7 @@ def get_model(ref: str | None = None) -> MaturityModel:
         if not path.exists():
             raise UserError(f"Modelldatei {display_path(path)} gibt es nicht.",
                             hint=f"Pfad prüfen; eingebaut sind: {', '.join(models)}.")
-        return parse_model(read_limited(path), display_path(path))
+        return parse_model(read_input(path, max_bytes=MAX_BYTES), display_path(path))
     raise UserError(
         f"Reifegradmodell {ref!r} ist unbekannt.",
         hint=f"Verfügbar: {', '.join(models)}; oder den Pfad zu einer Modelldatei angeben.",
