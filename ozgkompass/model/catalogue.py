@@ -19,7 +19,8 @@ from typing import Any
 
 from ozgkompass.errors import DataError, Issue, Location, UserError, display_path
 from ozgkompass.issue_codes import IssueCode
-from ozgkompass.model.common import did_you_mean
+from ozgkompass.model.common import Checker, did_you_mean
+from ozgkompass.yamlio import LoadedYaml
 
 FORMAT = 1
 MAX_BYTES = 50 * 1024 * 1024  # imported catalogues with all LeiKa services reach a few MB
@@ -276,30 +277,15 @@ def _hint(word: object, choices: Iterable[str]) -> str:
     return did_you_mean(word, choices, list_allowed=True)
 
 
-class _Parser:
-    """Walks a parsed catalogue document and collects located issues."""
+class _Parser(Checker):
+    """Walks a parsed catalogue document (YAML with positions, or JSON) and collects
+    located issues."""
 
     def __init__(self, shown: str, positions: bool) -> None:
+        super().__init__(LoadedYaml(shown, None), positions=positions)
         self.shown = shown
-        self.positions = positions
-        self.issues: list[Issue] = []
         self._counted = 0  # issues looked at by _errors so far
         self._error_count = 0
-
-    def loc(self, container: Any, key: Any = None) -> Location:
-        if self.positions:
-            pos_of = getattr(container, "pos_of", None)
-            if pos_of is not None:
-                line, col = pos_of(key) if key is not None else container.pos
-                if line:
-                    return Location(self.shown, line, col or None)
-        return Location(self.shown)
-
-    def error(self, code: IssueCode, message: str, container: Any, key: Any = None) -> None:
-        self.issues.append(Issue(code, message, self.loc(container, key)))
-
-    def warn(self, code: IssueCode, message: str, container: Any, key: Any = None) -> None:
-        self.issues.append(Issue(code, message, self.loc(container, key), severity="warning"))
 
     def check_keys(self, m: dict[str, Any], allowed: tuple[str, ...], required: tuple[str, ...],
                    what: str) -> None:
@@ -315,7 +301,9 @@ class _Parser:
                 self.error(IssueCode.UNKNOWN_KEY, f"{what}: unbekannter Schlüssel `{key}`."
                            + _hint(key, allowed), m, key)
 
-    def text(self, m: dict[str, Any], key: str, what: str, *, required: bool = False) -> str | None:
+    def plain_text(self, m: dict[str, Any], key: str, what: str, *,
+                   required: bool = False) -> str | None:
+        """A one-language text (catalogue entries have no translations)."""
         value = m.get(key)
         if value is None:
             return None  # missing required keys are reported by check_keys
@@ -345,7 +333,7 @@ class _Parser:
             self.error(IssueCode.FORMAT,
                        f"`format: {fmt!r}` wird nicht unterstützt; diese Version liest "
                        f"Format {FORMAT}.", data, "format")
-        cat_id = self.text(data, "id", "Katalog", required=True)
+        cat_id = self.plain_text(data, "id", "Katalog", required=True)
         if cat_id is not None and not ID_RE.match(cat_id):
             self.error(IssueCode.BAD_ID,
                        f"Katalog-ID {cat_id!r}: nur Kleinbuchstaben, Ziffern, `.`, `_` "
@@ -356,15 +344,15 @@ class _Parser:
                       f"`version: {version}` ist eine Zahl; in Anführungszeichen "
                       f"schreiben (\"{version}\"), sonst wird z. B. 2026.10 zu 2026.1.",
                       data, "version")
-        version_text = self.text(data, "version", "Katalog", required=True)
-        title = self.text(data, "title", "Katalog", required=True)
-        source = self.text(data, "source", "Katalog", required=True)
+        version_text = self.plain_text(data, "version", "Katalog", required=True)
+        title = self.plain_text(data, "title", "Katalog", required=True)
+        source = self.plain_text(data, "source", "Katalog", required=True)
         created_raw = data.get("created")
         created: str | None
         if isinstance(created_raw, _dt.date):
             created = created_raw.isoformat()
         else:
-            created = self.text(data, "created", "Katalog")
+            created = self.plain_text(data, "created", "Katalog")
         services = self.services(data.get("services"), data)
         if any(i.severity == "error" for i in self.issues):
             return None
@@ -420,9 +408,9 @@ class _Parser:
                 else:
                     seen[ozg_id] = index
         self.check_keys(m, SERVICE_KEYS, SERVICE_REQUIRED, what)
-        name = self.text(m, "name", what, required=True)
-        themenfeld = self.text(m, "themenfeld", what, required=True)
-        lage = self.text(m, "lage", what)
+        name = self.plain_text(m, "name", what, required=True)
+        themenfeld = self.plain_text(m, "themenfeld", what, required=True)
+        lage = self.plain_text(m, "lage", what)
         leika = self.leika(m.get("leika"), m, what)
         attributes = self.attributes(m.get("attributes"), m, what)
         responsibility: Responsibility | None = None
@@ -472,7 +460,7 @@ class _Parser:
                                    "ist unbekannt." + _hint(value, EXECUTED_BY), raw_land, land)
                     else:
                         by_land.append((str(land), str(value)))
-        note = self.text(m, "note", what)
+        note = self.plain_text(m, "note", what)
         wirkungskreis = m.get("wirkungskreis")
         if wirkungskreis is not None and wirkungskreis not in WIRKUNGSKREISE:
             self.error(IssueCode.WIRKUNGSKREIS,
@@ -535,7 +523,7 @@ class _Parser:
                                f"{where}: LeiKa-Schlüssel {key!r} muss aus 14 Ziffern "
                                "bestehen (als Text) oder null sein.", m, "key")
                     key = None
-            name = self.text(m, "name", where, required=True)
+            name = self.plain_text(m, "name", where, required=True)
             typ = self.typisierung(m, "typisierung", where, "4b")
             source_typ = self.typisierung(m, "source_typisierung", where, "2/3")
             if name:

@@ -6,7 +6,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ozgkompass.errors import Issue, Location
@@ -47,21 +47,36 @@ class Text:
 MAX_PER_KIND = 25
 
 
-@dataclass
 class Checker:
-    """Collects located issues while a loader walks a parsed YAML document."""
+    """Collects located issues while a loader walks a parsed document: the one checker of
+    every definition loader (questionnaire, model, plan, answers, catalogue). A YAML
+    document's values know where they stand (`yamlio`); plain data (a JSON catalogue, or
+    `positions=False`) has no positions, and its issues name the file only."""
 
-    doc: LoadedYaml
-    issues: list[Issue] = field(default_factory=list)
+    def __init__(self, doc: LoadedYaml, issues: list[Issue] | None = None, *,
+                 positions: bool = True) -> None:
+        self.doc = doc
+        self.issues: list[Issue] = [] if issues is None else issues
+        self.positions = positions
+        self.unknown_keys = 0  # reported one by one up to MAX_PER_KIND
 
-    def loc(self, pos: Pos) -> Location:
-        return self.doc.loc(pos)
+    def loc(self, at: Any, key: Any = None) -> Location:
+        """Where `at` stands: a position (line, column), or a container and one of its keys
+        (the container itself without `key`)."""
+        if isinstance(at, tuple):
+            return self.doc.loc(at)
+        pos_of = getattr(at, "pos_of", None) if self.positions else None
+        if pos_of is not None:
+            line, col = pos_of(key) if key is not None else at.pos
+            if line:
+                return Location(self.doc.path, line, col or None)
+        return Location(self.doc.path)
 
-    def error(self, code: IssueCode, message: str, pos: Pos) -> None:
-        self.issues.append(Issue(code, message, self.loc(pos)))
+    def error(self, code: IssueCode, message: str, at: Any, key: Any = None) -> None:
+        self.issues.append(Issue(code, message, self.loc(at, key)))
 
-    def warn(self, code: IssueCode, message: str, pos: Pos) -> None:
-        self.issues.append(Issue(code, message, self.loc(pos), severity="warning"))
+    def warn(self, code: IssueCode, message: str, at: Any, key: Any = None) -> None:
+        self.issues.append(Issue(code, message, self.loc(at, key), severity="warning"))
 
     def mapping(self, value: Any, what: str, pos: Pos) -> YMap | None:
         if isinstance(value, YMap):
@@ -81,7 +96,7 @@ class Checker:
         allowed = list(allowed)
         for key in m:
             if key not in allowed:
-                self.unknown_keys = getattr(self, "unknown_keys", 0) + 1
+                self.unknown_keys += 1
                 if self.unknown_keys > MAX_PER_KIND:
                     if self.unknown_keys == MAX_PER_KIND + 1:
                         self.error(IssueCode.UNKNOWN_KEY,
