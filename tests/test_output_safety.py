@@ -175,7 +175,7 @@ def test_workbook_payloads_are_inert_and_intact_in_import_and_batch(cli, tmp_pat
     ("\r=1", "'\r=1"), ("Musterau", "Musterau"), ("", ""), (12, 12),
 ])
 def test_csv_cells_are_escaped_as_owasp_recommends(text, expected):
-    from ozgkompass.reports.overview import safe_text
+    from ozgkompass.reports.cells import safe_text
 
     assert safe_text(text) == expected
 

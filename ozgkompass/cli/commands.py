@@ -17,18 +17,10 @@ from ozgkompass.cli.options import (
     QuestionnaireOpt,
     QuestionnairesDirOpt,
     TargetOpt,
+    choice,
 )
 from ozgkompass.cli.output import console, dump_json, err_console, print_issues, simple_table
 from ozgkompass.errors import Issue, UserError, display_path
-
-
-def choice(questionnaire: Path | None = None, questionnaires_dir: Path | None = None,
-           model: str | None = None, catalogue: str | None = None,
-           target: int | None = None) -> Any:
-    """The definition options of a command, as `app.definitions.Choice`."""
-    from ozgkompass.app.definitions import Choice
-
-    return Choice(questionnaire, questionnaires_dir, model, catalogue, target)
 
 
 def register(app: typer.Typer) -> None:

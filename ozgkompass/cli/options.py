@@ -4,7 +4,7 @@ an option whose help says something of its own command stays with that command).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -55,3 +55,12 @@ ArchiveFileOpt = Annotated[
 ]
 ArchiveFlagOpt = Annotated[bool, typer.Option(
     "--archive", help="Das Ergebnis auch im Archiv ablegen (siehe `ozgkompass archive`).")]
+
+
+def choice(questionnaire: Path | None = None, questionnaires_dir: Path | None = None,
+           model: str | None = None, catalogue: str | None = None,
+           target: int | None = None) -> Any:
+    """The definition options of a command, as `app.definitions.Choice`."""
+    from ozgkompass.app.definitions import Choice
+
+    return Choice(questionnaire, questionnaires_dir, model, catalogue, target)

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ozgkompass.cli.commands import choice
 from ozgkompass.cli.observe import attach_observed
 from ozgkompass.cli.options import (
     ArchiveOpt,
@@ -19,6 +18,7 @@ from ozgkompass.cli.options import (
     QuestionnaireOpt,
     QuestionnairesDirOpt,
     TargetOpt,
+    choice,
 )
 from ozgkompass.cli.output import console, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path

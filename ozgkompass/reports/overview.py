@@ -9,7 +9,6 @@ appears only when complete."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections.abc import Iterator
@@ -20,10 +19,10 @@ from typing import IO, Any
 from ozgkompass import __version__
 from ozgkompass.errors import Issue
 from ozgkompass.fsutil import atomic_open
+from ozgkompass.reports.cells import german_cell, german_csv_writer, iso_date
 from ozgkompass.sources.batch import BatchResult, issue_from_dict
 
 SERVICE_SHEET_LIMIT = 500  # municipalities; beyond it the service levels go to CSV only
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # the share of services whose reachable level meets the target: what today's
 # infrastructure makes reachable (issue 22 adds what is online today beside it)
@@ -43,13 +42,6 @@ TAIL_COLUMNS = (("top_lever", "Größter Hebel"), ("open_required", "Offene Pfli
 WIDTHS = {"Datei": 22, "Kommune": 26, "ARS": 14, "Land": 16, "Kreis": 22, "Art": 20,
           "Ansprechperson": 28, "Datum": 11, "Fragebogen": 16, "Stufe": 16,
           "Größter Hebel": 40}
-
-
-def safe_text(value: Any) -> Any:
-    """CSV cells starting like a formula get a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def overview_header(result: BatchResult) -> list[str]:
@@ -249,7 +241,7 @@ class _Workbook:
         """A municipality's row, its date as a date cell (sortable and filterable)."""
         n = self._next[self.overview]
         self.append(self.overview, row)
-        day = _date(row[self.date_col])
+        day = iso_date(row[self.date_col])
         if day is not None:
             self.overview.write_datetime(n, self.date_col, day, self.date)
 
@@ -304,17 +296,6 @@ class _Workbook:
 
 def _escape_header(text: str) -> str:
     return text.replace("&", "&&")
-
-
-def _date(value: Any) -> Any:
-    import datetime as dt
-
-    if isinstance(value, str):
-        try:
-            return dt.datetime.strptime(value, "%Y-%m-%d")
-        except ValueError:
-            return None
-    return None
 
 
 _MEMBER_HEADER = ["ARS", "Kommune", "Art", "Kreis", "Ansprechperson", "E-Mail", "Status",
@@ -484,22 +465,6 @@ def _question_texts(result: BatchResult) -> dict[str, str]:
     return texts
 
 
-def german_cell(value: Any, decimal_comma: bool = True) -> Any:
-    """A CSV cell as German Excel and LibreOffice read it: decimal comma (or point),
-    dates as TT.MM.JJJJ, a 12-digit ARS as text (`="031510000000"`, else the leading
-    zero is lost), and no other cell starting like a formula."""
-    from ozgkompass.model.answers import ARS_RE
-
-    if isinstance(value, float) and decimal_comma:
-        return f"{value:g}".replace(".", ",") if abs(value) < 1e15 else value
-    if isinstance(value, str):
-        if ARS_RE.match(value):
-            return f'="{value}"'
-        if len(value) == 10 and _date(value) is not None:
-            return f"{value[8:10]}.{value[5:7]}.{value[:4]}"
-    return safe_text(value)
-
-
 def write_tables(result: BatchResult, out: Path, decimal_comma: bool = True) -> list[Path]:
     """uebersicht.csv, leistungen.csv, probleme.csv and uebersicht.json, in one pass."""
     import tempfile
@@ -511,10 +476,7 @@ def write_tables(result: BatchResult, out: Path, decimal_comma: bool = True) -> 
                                       for n in names)
         # the JSON's problem list follows the municipalities: collected aside meanwhile
         js_problems = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
-        for f in (ov_csv, sv_csv, pr_csv):
-            f.write("\ufeff")  # the BOM: Excel then reads UTF-8 (Umlauts) correctly
-        ov, sv, pr = (csv.writer(f, delimiter=";", lineterminator="\r\n")
-                      for f in (ov_csv, sv_csv, pr_csv))
+        ov, sv, pr = (german_csv_writer(f) for f in (ov_csv, sv_csv, pr_csv))
 
         def cells(row: list[Any]) -> list[Any]:
             return [german_cell(v, decimal_comma) for v in row]

@@ -291,27 +291,13 @@ def reminder_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
             for r in rows if r["status"] != RETURNED]
 
 
-def german_csv(target: Path, header: list[str], rows: list[list[Any]]) -> None:
-    """A CSV that German Excel and LibreOffice open as a table: UTF-8 with BOM, `;`, cells
-    as the overview's CSV writes them (`reports.overview.german_cell`: the ARS kept as
-    text, so its leading zero stays; dates as TT.MM.JJJJ; no cell that starts like a
-    formula). Written atomically."""
-    from ozgkompass.fsutil import atomic_open
-    from ozgkompass.reports.overview import german_cell
-
-    with atomic_open(target, "w") as fh:
-        fh.write("\ufeff")
-        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-        w.writerow(header)
-        for row in rows:
-            w.writerow([german_cell(v) for v in row])
-
-
 def write_member_tables(out: Path, rows: list[dict[str, Any]]) -> list[Path]:
     """mitglieder.csv (every member with status) and erinnerung.csv (the members who still
     have to send or correct their workbook, for a mail merge)."""
-    german_csv(out / "mitglieder.csv", STATUS_HEADER, status_table(rows))
-    german_csv(out / "erinnerung.csv", REMINDER_HEADER, reminder_table(rows))
+    from ozgkompass.reports.cells import write_german_csv
+
+    write_german_csv(out / "mitglieder.csv", STATUS_HEADER, status_table(rows))
+    write_german_csv(out / "erinnerung.csv", REMINDER_HEADER, reminder_table(rows))
     return [out / "mitglieder.csv", out / "erinnerung.csv"]
 
 
