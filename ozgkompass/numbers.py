@@ -1,4 +1,4 @@
-"""Numbers as Germans write them: one reading for the interview and for answers files.
+"""Numbers (and dates) as Germans write them: one reading for the interview and for answers files.
 
 `85.000` = 85000 (the point groups thousands), `85.000,50` = 85000.5, `0,5` = 0.5 (the
 comma marks decimals), `85 000` = 85000 (a space groups thousands too), `30 %` = 30 for a
@@ -9,8 +9,10 @@ caller gets a German question back and asks again.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # spaces that group thousands: ordinary, no-break and narrow no-break (as Word writes them)
 _SPACES = "\u0020\u00a0\u202f"
@@ -118,3 +120,18 @@ def in_file(value: object, raw: str | None, unit: str | None
 def _plain(value: int | float) -> str:
     """How the number stands in YAML: 85000, 0.5."""
     return str(value)
+
+
+def german_date(value: Any) -> str:
+    """A date as German readers write it (2026-04-22 → 22.04.2026); text that is no ISO
+    date stays as it is, None is empty. The one way dates are shown (reports, templates,
+    the Gemeindeverzeichnis' Gebietsstand)."""
+    if value is None:
+        return ""
+    if isinstance(value, _dt.date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value)
+    try:
+        return _dt.date.fromisoformat(text[:10]).strftime("%d.%m.%Y") + text[10:]
+    except ValueError:
+        return text

@@ -40,13 +40,14 @@ def _directory_place(fe: Any, ars: str | None) -> Any:
     if not ars:
         return None
     from ozgkompass.masterdata import gv100ad
+    from ozgkompass.numbers import german_date
 
     directory = gv100ad.load()
     place = directory.get(ars) if directory is not None else None
     if directory is not None and place is not None:
         pop = f", {place.population} Einwohner" if place.population else ""
         fe.say(f"Laut Gemeindeverzeichnis (Gebietsstand "
-               f"{gv100ad.german_date(directory.gebietsstand)}): {place.display_name}, "
+               f"{german_date(directory.gebietsstand)}): {place.display_name}, "
                f"{place.kind}{', ' + place.kreis if place.kreis else ''}{pop}.")
     return place
 

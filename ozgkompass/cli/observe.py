@@ -208,6 +208,7 @@ def gemeinden_import(
     daraus, validate und batch prüfen sie dagegen.
     """
     from ozgkompass.masterdata import gv100ad
+    from ozgkompass.numbers import german_date
 
     directory, issues = gv100ad.read_file(file)
     print_issues(issues)
@@ -217,7 +218,7 @@ def gemeinden_import(
         counts[p.type or ""] = counts.get(p.type or "", 0) + 1
     local = sum(counts.get(t, 0) for t in ("gemeinde", "stadt", "mitgliedsgemeinde"))
     console.print(f"{len(directory.rows)} Gebietseinheiten, Gebietsstand "
-                  f"{gv100ad.german_date(directory.gebietsstand)}: "
+                  f"{german_date(directory.gebietsstand)}: "
                   f"{local} kreisangehörige Gemeinden und Städte, "
                   f"{counts.get('gemeindeverband', 0)} Gemeindeverbände, "
                   f"{counts.get('landkreis', 0)} Kreise, {counts.get('kreisfreie_stadt', 0)} "
@@ -236,6 +237,7 @@ def gemeinden_show(
 
     from ozgkompass.masterdata import gv100ad
     from ozgkompass.masterdata.gv100ad import municipality_for
+    from ozgkompass.numbers import german_date
 
     m = municipality_for(ars)  # German lines for a missing directory or an unknown ARS
     directory = gv100ad.load()
@@ -248,6 +250,6 @@ def gemeinden_show(
     for label, value in (("Name", place.display_name), ("Art", place.kind),
                          ("Typ (Antwortdatei)", place.type), ("Land", place.land),
                          ("Kreis", place.kreis), ("Einwohner", place.population),
-                         ("Gebietsstand", gv100ad.german_date(directory.gebietsstand))):
+                         ("Gebietsstand", german_date(directory.gebietsstand))):
         if value is not None:
             console.print(f"{label}: {esc(value)}", highlight=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.fsutil import atomic_write_text, read_input
 from ozgkompass.issue_codes import IssueCode
 from ozgkompass.model.laender import NAMES, code_from_ars
+from ozgkompass.numbers import german_date
 
 MAX_BYTES = 50 * 1024 * 1024  # the whole file is about 5 MB
 STORE_SUBDIR = "gemeinden"
@@ -272,13 +273,6 @@ def load() -> Directory | None:
     _LOADED.clear()
     _LOADED[key] = directory
     return directory
-
-
-def german_date(iso: str) -> str:
-    try:
-        return date.fromisoformat(iso[:10]).strftime("%d.%m.%Y")
-    except ValueError:
-        return iso
 
 
 # --- checking an answers file --------------------------------------------------------------

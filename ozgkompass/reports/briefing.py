@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ozgkompass.reports.context import german_date, pct, thousands
+from ozgkompass.numbers import german_date
+from ozgkompass.reports.context import pct, thousands
 from ozgkompass.scoring.assessment import ANSWERED, RECORDED
 
 STEPS = 3  # the briefing shows the first three of the one ranking (scoring/steps.py)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ozgkompass.model.catalogue import Responsibility
 from ozgkompass.model.common import RESPONSIBLE
+from ozgkompass.numbers import german_date
 
 # catalogues whose service attributes are the project's estimate, not an official export
 INDICATIVE_CATALOGUES = {"kommunal"}
@@ -152,20 +153,6 @@ class Provenance:
             rows.append(("Quelle des Katalogs", self.catalogue_source))
         rows.append(("Werkzeug", self.tool))
         return rows
-
-
-def german_date(value: Any) -> str:
-    """A date as German readers write it (2026-04-22 → 22.04.2026); text that is no ISO
-    date stays as it is."""
-    if value is None:
-        return ""
-    if isinstance(value, _dt.date):
-        return value.strftime("%d.%m.%Y")
-    text = str(value)
-    try:
-        return _dt.date.fromisoformat(text[:10]).strftime("%d.%m.%Y") + text[10:]
-    except ValueError:
-        return text
 
 
 def provenance(a: Any, today: _dt.date) -> Provenance:

@@ -10,6 +10,7 @@ import datetime as _dt
 import re
 from typing import Any
 
+from ozgkompass.numbers import german_date
 from ozgkompass.reports import briefing, glossary
 from ozgkompass.reports.context import (
     EXECUTED_BY,
@@ -19,7 +20,6 @@ from ozgkompass.reports.context import (
     criterion_reason,
     delta,
     for_reader,
-    german_date,
     pct,
     provenance,
     question_text,

@@ -12,6 +12,7 @@ import io
 from copy import copy
 from typing import Any
 
+from ozgkompass.numbers import german_date
 from ozgkompass.reports.context import (
     EXECUTED_BY,
     INDICATIVE_NOTE,
@@ -19,7 +20,6 @@ from ozgkompass.reports.context import (
     change,
     criterion_names,
     for_reader,
-    german_date,
     provenance,
     responsibility_label,
     responsible_label,

@@ -12,6 +12,7 @@ from typing import Any
 from ozgkompass.model.answers import MUNICIPALITY_TYPES, Answer, AnswerSet
 from ozgkompass.model.laender import LAENDER
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
+from ozgkompass.numbers import german_date
 
 TEMPLATE_VERSION = "2"  # 2: the dropdown lists moved from the metadata sheet to LISTS_SHEET
 META_SHEET = "_ozgkompass"  # hidden and last: a hidden *first* sheet reappears after LibreOffice
@@ -212,17 +213,11 @@ def _member_lines(pre: Prefill | None) -> list[str]:
                      + "zurücksenden" + (f" an: {pre.return_to}" if pre.return_to else "")
                      + ".")
     if pre.answers is not None:
-        when = _german_date(pre.answered_on)
+        when = german_date(pre.answered_on)
         lines.append("Eingetragen sind Ihre Antworten der letzten Erhebung"
                      + (f" vom {when}" if when else "") + ": bitte prüfen und nur "
                      "Änderungen eintragen. Unveränderte Antworten gelten als bestätigt.")
     return lines
-
-
-def _german_date(iso: str | None) -> str | None:
-    if not iso or len(iso) < 10:
-        return iso
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
 
 
 def _instructions(qn: Questionnaire, pre: Prefill | None = None) -> list[str]:
