@@ -24,7 +24,7 @@ from ozgkompass.cli import german
 german.install()  # before any command is built: Typer's own texts in German
 
 from typer import _click  # noqa: E402
-from typer.core import TyperCommand, TyperGroup  # noqa: E402
+from typer.core import TyperCommand  # noqa: E402
 
 from ozgkompass.cli.errors import state  # noqa: E402
 
@@ -94,7 +94,7 @@ def command_module_typer(module_name: str) -> typer.Typer:
     return holder
 
 
-class OzgGroup(TyperGroup):
+class OzgGroup(german.GermanGroup):
     """The root command.
 
     - `--debug` is accepted anywhere on the line, not only before the subcommand (users add

@@ -19,18 +19,18 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from typer._click.exceptions import BadParameter
+from typer._click import Command, Context
+from typer._click.exceptions import BadParameter, UsageError
+from typer.core import TyperGroup
 
 # The only usage errors without structured data, rewritten from their exact English
-# sentences (anchored; nothing else is matched): Click's `ctx.fail` raises a plain UsageError
-# carrying nothing but its text ("No such command", with Typer's "Did you mean" appended;
-# "Missing command"; "Got unexpected extra argument(s)"); BadOptionUsage is raised by the
-# parser without a context, so its `option_name` cannot be looked up as a parameter to tell
-# a flag given a value from an option missing its value; BadArgumentUsage has no field for
-# the count. Every other usage error is built from its exception's fields (`german_message`).
+# sentences (anchored; nothing else is matched): Click's `Command.parse_args` fails on extra
+# arguments with `ctx.fail`, a plain UsageError carrying nothing but its text;
+# BadOptionUsage is raised by the parser without a context, so its `option_name` cannot be
+# looked up as a parameter to tell a flag given a value from an option missing its value;
+# BadArgumentUsage has no field for the count. Every other usage error is built from its
+# exception's fields (`german_message`; a group's own errors: `GermanGroup`).
 _FALLBACK: tuple[tuple[str, str], ...] = (
-    (r"^No such command '(.+?)'\.(?: Did you mean (.*)\?)?$", "_no_such_command"),
-    (r"^Missing command\.$", "Es fehlt ein Befehl."),
     (r"^Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$",
      r"Unerwartete zusätzliche Angabe(n): \1."),
     (r"^Option '(.+?)' does not take a value\.$", r"Option \1 nimmt keinen Wert an."),
@@ -79,6 +79,54 @@ USAGE_PREFIX = "Aufruf: "
 
 class GermanValue(BadParameter):
     """A value Typer could not convert; the message is German already (`value_reason`)."""
+
+
+class NoSuchCommand(UsageError):
+    """A subcommand name the group does not know, and the names close to it."""
+
+    def __init__(self, name: str, possibilities: list[str], ctx: Any) -> None:
+        super().__init__(f"No such command {name!r}.", ctx)
+        self.name, self.possibilities = name, possibilities
+
+
+class MissingCommand(UsageError):
+    """A group called with options but without a subcommand."""
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__("Missing command.", ctx)
+
+
+class GermanGroup(TyperGroup):
+    """A command group whose two own usage errors carry their data (`NoSuchCommand`,
+    `MissingCommand`); Click's `ctx.fail` would give only an English sentence. Every group of
+    ozgkompass is one (tests/test_german.py walks the tree)."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            # A plain UsageError of this group's own context before any subcommand was
+            # resolved, in a group that needs one: that is `ctx.fail("Missing command.")`
+            # (an unknown name is NoSuchCommand by then; no callback has run yet).
+            if type(exc) is UsageError and exc.ctx is ctx and ctx.invoked_subcommand is None \
+                    and not self.invoke_without_command:
+                raise MissingCommand(ctx) from None
+            raise
+
+    def resolve_command(self, ctx: Context, args: list[str]
+                        ) -> tuple[str | None, Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            name = args[0] if args else None
+            if type(exc) is not UsageError or name is None or \
+                    self.get_command(ctx, name) is not None:
+                raise
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, list(self.commands)) if self.suggest_commands \
+                else []
+            raise NoSuchCommand(name, close, ctx) from None
 
 
 def _type_label(label: str | None) -> str | None:
@@ -218,9 +266,6 @@ def value_reason(exc: Any, value: Any, param: Any, ctx: Any, runtime: Any) -> st
 def _fallback(text: str) -> str:
     for pattern, german in _FALLBACK:
         match = re.match(pattern, text)
-        if match and german == "_no_such_command":
-            tip = f" Meinten Sie {match.group(2)}?" if match.group(2) else ""
-            return f"Unbekannter Befehl '{match.group(1)}'.{tip}"
         if match:
             return match.expand(german)
     return text
@@ -250,6 +295,11 @@ def german_message(exc: Any) -> str:
         hint = _hint(exc.param, exc.param_hint, quote=True)
         return f"Ungültiger Wert für {hint}: {exc.message}" if hint else \
             f"Ungültiger Wert: {exc.message}"
+    if isinstance(exc, NoSuchCommand):
+        tip = ", ".join(_quoted(p) for p in exc.possibilities)
+        return f"Unbekannter Befehl {_quoted(exc.name)}." + (f" Meinten Sie {tip}?" if tip else "")
+    if isinstance(exc, MissingCommand):
+        return "Es fehlt ein Befehl."
     errors = _pydantic_errors(exc.__cause__)  # a prompt's value (typer.prompt with a type)
     if errors:
         return "Ungültiger Wert: " + _pydantic_reason(errors[0], None, None)
