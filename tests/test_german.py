@@ -153,3 +153,13 @@ def test_a_path_without_the_permission_the_option_needs(tmp_path, monkeypatch, d
     result = CliRunner().invoke(tiny, ["options", "-m", "1", "--out", "ro.txt"])
     assert result.exit_code == 2
     assert first_line(result.stderr) == "Fehler: Ungültiger Wert für '--out': " + message
+
+
+@pytest.mark.parametrize(("args", "usage"), [
+    ([], "Aufruf: ozgkompass [OPTIONEN] BEFEHL [ARGUMENTE]…"),
+    (["catalogue"], "Aufruf: ozgkompass catalogue [OPTIONEN] BEFEHL [ARGUMENTE]…"),
+    (["score"], "Aufruf: ozgkompass score [OPTIONEN] ANTWORTDATEI"),
+])
+def test_the_usage_line_of_groups_and_commands_is_german(cli, args, usage):
+    code, out, _ = cli(*args, "--help")
+    assert code == 0 and usage in out

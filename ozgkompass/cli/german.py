@@ -1,12 +1,22 @@
 """German for the texts Typer and its bundled Click write themselves (usage, help, errors).
 
-Typer 0.2x bundles its own Click without gettext, so its English texts are replaced here:
-help-panel titles and placeholders, the help option, the usage line, and usage errors,
-which are printed as one German line plus the usage and where to find help. The patches
-are installed once, when the CLI is imported; `typer.rich_utils` (60 ms of imports) is
-patched only when Typer loads it for help or an error, so start-up stays fast.
-"""
+Typer 0.29 (pinned to the tested minor version in pyproject.toml) bundles its own Click
+(`typer._click`) without gettext, so its English texts are replaced here: help-panel titles
+and placeholders, the help option, the usage line, and usage errors, which are printed as
+one German line plus the usage and where to find help.
 
+Usage errors are built from the exceptions' fields, not from their English text
+(`german_message`): NoSuchOption's `option_name` and `possibilities`, MissingParameter's
+`param`, `param_type` and `param_hint`, BadParameter's `param`/`param_hint`. The reason a
+value failed comes from where Typer converts it (`RuntimeParam.coerce`, wrapped once):
+pydantic's error types, the OS error of a file, or the parameter's own path checks replayed
+on the value (`value_reason`). A group's own errors are raised with their data by
+`GermanGroup`. Only the few errors that carry nothing but an English sentence are matched
+as that exact sentence (`_FALLBACK`).
+
+The patches are installed once, when the CLI is imported; `typer.rich_utils` (60 ms of
+imports) is patched only when Typer loads it for help or an error, so start-up stays fast.
+"""
 from __future__ import annotations
 
 import errno
@@ -100,6 +110,9 @@ class GermanGroup(TyperGroup):
     """A command group whose two own usage errors carry their data (`NoSuchCommand`,
     `MissingCommand`); Click's `ctx.fail` would give only an English sentence. Every group of
     ozgkompass is one (tests/test_german.py walks the tree)."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        return _usage_pieces(super().collect_usage_pieces(ctx))
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -404,13 +417,12 @@ def install() -> None:
 
     _click.formatting.HelpFormatter.write_usage = german_usage  # type: ignore[method-assign]
 
-    for command_cls in (_click.core.Command, core.TyperGroup):
-        pieces = command_cls.collect_usage_pieces
+    pieces = _click.core.Command.collect_usage_pieces  # a group's: GermanGroup
 
-        def german_pieces(self: Any, ctx: Any, _pieces: Any = pieces) -> list[str]:
-            return _usage_pieces(_pieces(self, ctx))
+    def german_pieces(self: Any, ctx: Any) -> list[str]:
+        return _usage_pieces(pieces(self, ctx))
 
-        command_cls.collect_usage_pieces = german_pieces  # type: ignore[method-assign]
+    _click.core.Command.collect_usage_pieces = german_pieces  # type: ignore[method-assign]
 
     import inspect
 
