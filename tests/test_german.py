@@ -85,6 +85,16 @@ class Colour(enum.Enum):
     blue = "blau"
 
 
+class Custom:
+    """A type pydantic has no schema for: Typer passes values through and rejects strings."""
+
+
+def parse_even(text: str) -> int:
+    if int(text) % 2:
+        raise ValueError(f"{text} ist ungerade.")  # a parser of ours: its message is German
+    return int(text)
+
+
 tiny = typer.Typer()
 
 
@@ -98,7 +108,9 @@ def options(must: Annotated[int, typer.Option("--must", "-m")],
             pair: Annotated[tuple[int, int], typer.Option("--pair")] = (0, 0),
             text: Annotated[typer.FileText | None, typer.Option("--text")] = None,
             numbers: Annotated[list[int] | None, typer.Option("--number")] = None,
-            out: Annotated[Path | None, typer.Option("--out", writable=True)] = None) -> None:
+            out: Annotated[Path | None, typer.Option("--out", writable=True)] = None,
+            even: Annotated[int | None, typer.Option("--even", parser=parse_even)] = None,
+            custom: Annotated[Custom | None, typer.Option("--custom")] = None) -> None:
     """Options of every type."""
 
 
@@ -130,6 +142,9 @@ def arguments(colour: Colour, yes: bool) -> None:
      "Ungültiger Wert für '--pair': erwartet wird eine ganze Zahl."),
     (["options", "-m", "1", "--number", "1", "--number", "x"],
      "Ungültiger Wert für '--number': erwartet wird eine ganze Zahl."),
+    (["options", "-m", "1", "--even", "3"], "Ungültiger Wert für '--even': 3 ist ungerade."),
+    (["options", "-m", "1", "--custom", "c"],
+     "Ungültiger Wert für '--custom': 'c' ist kein gültiger Wert (Custom)."),
     (["options", "-m", "1", "--text", "nix.txt"],
      "Ungültiger Wert für '--text': 'nix.txt' gibt es nicht; Pfad prüfen."),
     (["options", "-m", "1", "--text", "."],

@@ -313,9 +313,6 @@ def german_message(exc: Any) -> str:
         return f"Unbekannter Befehl {_quoted(exc.name)}." + (f" Meinten Sie {tip}?" if tip else "")
     if isinstance(exc, MissingCommand):
         return "Es fehlt ein Befehl."
-    errors = _pydantic_errors(exc.__cause__)  # a prompt's value (typer.prompt with a type)
-    if errors:
-        return "Ungültiger Wert: " + _pydantic_reason(errors[0], None, None)
     return _fallback(exc.format_message())
 
 
