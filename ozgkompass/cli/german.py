@@ -160,10 +160,14 @@ def _usage_pieces(pieces: list[str]) -> list[str]:
     return [replace.get(p, re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1", p)) for p in pieces]
 
 
-def _quoted(value: Any) -> str:
-    """A value the user typed, in quotes, control characters shown escaped."""
+def _shown(value: Any) -> str:
+    """What the user typed, control characters shown escaped (never sent to the terminal)."""
     text = os.fsdecode(value) if isinstance(value, (bytes, os.PathLike)) else str(value)
-    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _quoted(value: Any) -> str:
+    return f"'{_shown(value)}'"
 
 
 def _hint(param: Any, param_hint: Any, quote: bool) -> str | None:
@@ -289,7 +293,7 @@ def german_message(exc: Any) -> str:
     from typer._click import exceptions as ex
 
     if isinstance(exc, ex.NoSuchOption):
-        text = f"Unbekannte Option {_quoted(exc.option_name)[1:-1]}."
+        text = f"Unbekannte Option {_shown(exc.option_name)}."
         if exc.possibilities:
             text += f" Mögliche Optionen: {', '.join(sorted(exc.possibilities))}."
         return text
