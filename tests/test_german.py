@@ -17,7 +17,7 @@ from test_first_hour import ENGLISH
 from typer.testing import CliRunner
 
 from ozgkompass.cli import root_command
-from ozgkompass.cli.german import GermanGroup
+from ozgkompass.cli.german import GermanCommand, GermanGroup
 
 
 def first_line(err: str) -> str:
@@ -39,6 +39,7 @@ def first_line(err: str) -> str:
     (["observe", "--ars", "1", "--timeout", "0"],
      "Ungültiger Wert für '--timeout': erwartet wird eine Zahl ab 1."),
     (["catalogue", "show", "a", "b"], "Unerwartete zusätzliche Angabe(n): b."),
+    (["score", "a", "b", "c\x1b[31m"], "Unerwartete zusätzliche Angabe(n): b c\\x1b[31m."),
     (["gibtsnicht"], "Unbekannter Befehl 'gibtsnicht'."),
     (["archiv"], "Unbekannter Befehl 'archiv'. Meinten Sie 'archive'?"),
     (["catalogue", "shw"], "Unbekannter Befehl 'shw'. Meinten Sie 'show'?"),
@@ -70,12 +71,15 @@ def test_a_group_without_its_subcommand_shows_its_help_and_no_empty_error(cli):
     assert code == 2 and "Fehler" not in err and "Befehle" in out + err
 
 
-def test_every_group_of_the_cli_is_a_german_group():
+def test_every_group_and_command_of_the_cli_raises_its_errors_with_their_data():
     def walk(command, path):
+        where = " ".join(path) or "(root)"
         if hasattr(command, "commands"):
-            assert isinstance(command, GermanGroup), " ".join(path) or "(root)"
+            assert isinstance(command, GermanGroup), where
             for name, sub in command.commands.items():
                 walk(sub, [*path, name])
+        else:
+            assert isinstance(command, GermanCommand), where
 
     walk(root_command(), [])
 

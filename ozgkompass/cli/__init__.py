@@ -91,6 +91,7 @@ def command_module_typer(module_name: str) -> typer.Typer:
     module = importlib.import_module(module_name)
     holder = typer.Typer()
     module.register(holder)
+    german.use_german_commands(holder)  # before Typer builds them
     return holder
 
 

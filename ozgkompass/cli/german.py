@@ -10,8 +10,8 @@ Usage errors are built from the exceptions' fields, not from their English text,
 `possibilities`, MissingParameter's `param`, `param_type` and `param_hint`, BadParameter's
 `param`/`param_hint`. The reason a value failed comes from where Typer converts it
 (`RuntimeParam.coerce`, wrapped once): pydantic's error types, the OS error of a file, or
-the parameter's own path checks replayed on the value. A group's own errors are raised with
-their data by `GermanGroup`. Only the few errors that carry nothing but an English sentence
+the parameter's own path checks replayed on the value. A group's and a command's own errors
+are raised with their data by `GermanGroup` and `GermanCommand`. Only the few errors that carry nothing but an English sentence
 are matched as that exact sentence (`cli.usage_errors._FALLBACK`).
 
 The patches are installed once, when the CLI is imported; `typer.rich_utils` (60 ms of
@@ -29,7 +29,7 @@ from typing import Any
 
 from typer._click import Command, Context
 from typer._click.exceptions import BadParameter, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 # Help placeholders Typer shows after an option: <bool>, <file>, <list[Path]> …
 _TYPES = {"bool": None, "file": "DATEI", "dir": "ORDNER", "path": "PFAD", "Path": "PFAD",
@@ -68,6 +68,41 @@ class MissingCommand(UsageError):
 
     def __init__(self, ctx: Any) -> None:
         super().__init__("Missing command.", ctx)
+
+
+class ExtraArguments(UsageError):
+    """Arguments left over after a command took all it accepts."""
+
+    def __init__(self, extra: list[str], ctx: Any) -> None:
+        super().__init__(f"Got unexpected extra arguments ({' '.join(extra)})", ctx)
+        self.extra = extra
+
+
+class GermanCommand(TyperCommand):
+    """A command whose extra arguments are an error carrying them (`ExtraArguments`), where
+    Click's `ctx.fail` gives only an English sentence. Every command of ozgkompass is one
+    (`use_german_commands`; tests/test_german.py walks the tree)."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            rest = super().parse_args(ctx, args)  # the same parsing, leaving the check to us
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            raise ExtraArguments(rest, ctx)
+        return rest
+
+
+def use_german_commands(app: Any) -> None:
+    """Make the commands a Typer app registers (and those of its sub-apps) GermanCommands,
+    before Typer builds them: `CommandInfo.cls`, Typer's own field for the class."""
+    for info in app.registered_commands:
+        if info.cls is None or info.cls is TyperCommand:
+            info.cls = GermanCommand
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            use_german_commands(group.typer_instance)
 
 
 class GermanGroup(TyperGroup):
