@@ -17,7 +17,7 @@ from test_first_hour import ENGLISH
 from typer.testing import CliRunner
 
 from ozgkompass.cli import root_command
-from ozgkompass.cli.german import GermanCommand, GermanGroup
+from ozgkompass.cli.german import GermanCommand, GermanGroup, use_german_commands
 
 
 def first_line(err: str) -> str:
@@ -44,6 +44,7 @@ def first_line(err: str) -> str:
     (["archiv"], "Unbekannter Befehl 'archiv'. Meinten Sie 'archive'?"),
     (["catalogue", "shw"], "Unbekannter Befehl 'shw'. Meinten Sie 'show'?"),
     (["--debug"], "Es fehlt ein Befehl."),
+    (["--version=ja"], "Option --version nimmt keinen Wert an."),
     (["import", "nix.xlsx"], "Ungültiger Wert für 'file': 'nix.xlsx' gibt es nicht; Pfad prüfen."),
     (["validate", "/"], "Ungültiger Wert für 'DATEI…': '/' ist ein Ordner, erwartet wird eine "
                         "Datei."),
@@ -58,6 +59,7 @@ def test_usage_errors_of_the_cli(cli, tmp_path, args, message):
     code, out, err = cli(*args)
     assert code == 2
     assert first_line(err) == "Fehler: " + message
+    assert err.splitlines()[1].startswith("Aufruf: ozgkompass")  # every error has its context
     assert not ENGLISH.search(err), err
 
 
@@ -121,6 +123,9 @@ def options(must: Annotated[int, typer.Option("--must", "-m")],
 @tiny.command()
 def arguments(colour: Colour, yes: bool) -> None:
     """Arguments."""
+
+
+use_german_commands(tiny)  # as OzgGroup.load does for the commands of ozgkompass
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -11,8 +11,9 @@ Usage errors are built from the exceptions' fields, not from their English text,
 `param`/`param_hint`. The reason a value failed comes from where Typer converts it
 (`RuntimeParam.coerce`, wrapped once): pydantic's error types, the OS error of a file, or
 the parameter's own path checks replayed on the value. A group's and a command's own errors
-are raised with their data by `GermanGroup` and `GermanCommand`. Only the few errors that carry nothing but an English sentence
-are matched as that exact sentence (`cli.usage_errors._FALLBACK`).
+are raised with their data by `GermanGroup` and `GermanCommand`. Only BadArgumentUsage,
+which carries nothing but an English sentence, is matched as that exact sentence
+(`cli.usage_errors._FALLBACK`).
 
 The patches are installed once, when the CLI is imported; `typer.rich_utils` (60 ms of
 imports) is patched only when Typer loads it for help or an error, so start-up stays fast.
@@ -28,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from typer._click import Command, Context
-from typer._click.exceptions import BadParameter, UsageError
+from typer._click.exceptions import BadOptionUsage, BadParameter, UsageError
 from typer.core import TyperCommand, TyperGroup
 
 # Help placeholders Typer shows after an option: <bool>, <file>, <list[Path]> …
@@ -70,6 +71,29 @@ class MissingCommand(UsageError):
         super().__init__("Missing command.", ctx)
 
 
+class OptionUsage(BadOptionUsage):
+    """An option given a value it does not take (`flag`), or fewer values than its `nargs`."""
+
+    def __init__(self, option_name: str, flag: bool, nargs: int, ctx: Any) -> None:
+        super().__init__(option_name, f"Option {option_name!r}: wrong number of values.", ctx)
+        self.flag, self.nargs = flag, nargs
+
+
+def with_option_data(parse: Callable[[Context, list[str]], list[str]], command: Command,
+                     ctx: Context, args: list[str]) -> list[str]:
+    """`parse(ctx, args)`; Click's parser raises BadOptionUsage without a context and with
+    only the option's name, so the option is looked up to raise its data (`OptionUsage`)."""
+    try:
+        return parse(ctx, args)
+    except BadOptionUsage as exc:
+        option = next((p for p in command.params if exc.option_name in
+                       (*p.opts, *p.secondary_opts)), None)
+        if isinstance(exc, OptionUsage) or option is None:
+            raise
+        flag = bool(getattr(option, "is_flag", False) or getattr(option, "count", False))
+        raise OptionUsage(exc.option_name, flag, option.nargs, ctx) from None
+
+
 class ExtraArguments(UsageError):
     """Arguments left over after a command took all it accepts."""
 
@@ -85,8 +109,8 @@ class GermanCommand(TyperCommand):
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
-        try:
-            rest = super().parse_args(ctx, args)  # the same parsing, leaving the check to us
+        try:  # the same parsing, leaving the extra-argument check to us
+            rest = with_option_data(super().parse_args, self, ctx, args)
         finally:
             ctx.allow_extra_args = allowed
         if rest and not allowed and not ctx.resilient_parsing:
@@ -106,12 +130,16 @@ def use_german_commands(app: Any) -> None:
 
 
 class GermanGroup(TyperGroup):
-    """A command group whose two own usage errors carry their data (`NoSuchCommand`,
-    `MissingCommand`); Click's `ctx.fail` would give only an English sentence. Every group of
+    """A command group whose own usage errors carry their data (`NoSuchCommand`,
+    `MissingCommand`, `OptionUsage`); Click's `ctx.fail` would give only an English
+    sentence. Every group of
     ozgkompass is one (tests/test_german.py walks the tree)."""
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         return _usage_pieces(super().collect_usage_pieces(ctx))
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return with_option_data(super().parse_args, self, ctx, args)
 
     def invoke(self, ctx: Context) -> Any:
         try:

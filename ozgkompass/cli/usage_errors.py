@@ -11,18 +11,14 @@ import stat
 from collections.abc import Mapping
 from typing import Any
 
-from ozgkompass.cli.german import ExtraArguments, MissingCommand, NoSuchCommand
+from ozgkompass.cli.german import ExtraArguments, MissingCommand, NoSuchCommand, OptionUsage
 
-# The only usage errors without structured data, rewritten from their exact English
-# sentences (anchored; nothing else is matched): BadOptionUsage is raised by Click's parser
-# without a context, so its `option_name` cannot be looked up as a parameter to tell a flag
-# given a value from an option missing its value; BadArgumentUsage has no field for the
-# count. Every other usage error is built from its exception's fields (`german_message`; a
-# group's and a command's own errors: `GermanGroup`, `GermanCommand`).
+# The only usage error without structured data, rewritten from its exact English sentence
+# (anchored; nothing else is matched): BadArgumentUsage of an argument taking several values
+# names neither the argument's parameter nor its count in fields. Every other usage error is
+# built from its exception's fields (`german_message`; a group's and a command's own errors:
+# `GermanGroup`, `GermanCommand`).
 _FALLBACK: tuple[tuple[str, str], ...] = (
-    (r"^Option '(.+?)' does not take a value\.$", r"Option \1 nimmt keinen Wert an."),
-    (r"^Option '(.+?)' requires an argument\.$", r"Option \1 braucht einen Wert."),
-    (r"^Option '(.+?)' requires (\d+) arguments\.$", r"Option \1 braucht \2 Werte."),
     (r"^Argument '(.+?)' takes (\d+) values\.$", r"Argument \1 braucht \2 Werte."),
 )
 
@@ -202,6 +198,11 @@ def german_message(exc: Any) -> str:
         return f"Unbekannter Befehl {_quoted(exc.name)}." + (f" Meinten Sie {tip}?" if tip else "")
     if isinstance(exc, MissingCommand):
         return "Es fehlt ein Befehl."
+    if isinstance(exc, OptionUsage):
+        name = _shown(exc.option_name)
+        if exc.flag:
+            return f"Option {name} nimmt keinen Wert an."
+        return f"Option {name} braucht {'einen Wert' if exc.nargs == 1 else f'{exc.nargs} Werte'}."
     if isinstance(exc, ExtraArguments):
         return f"Unerwartete zusätzliche Angabe(n): {' '.join(_shown(a) for a in exc.extra)}."
     return _fallback(exc.format_message())
