@@ -102,7 +102,20 @@ class ExtraArguments(UsageError):
         self.extra = extra
 
 
-class GermanCommand(TyperCommand):
+class GermanTexts(Command):
+    """The usage line and the help option of a command or group, in German."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        return _usage_pieces(super().collect_usage_pieces(ctx))
+
+    def get_help_option(self, ctx: Context) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Diese Hilfe anzeigen und beenden."
+        return option
+
+
+class GermanCommand(GermanTexts, TyperCommand):
     """A command whose extra arguments are an error carrying them (`ExtraArguments`), where
     Click's `ctx.fail` gives only an English sentence. Every command of ozgkompass is one
     (`use_german_commands`; tests/test_german.py walks the tree)."""
@@ -129,14 +142,11 @@ def use_german_commands(app: Any) -> None:
             use_german_commands(group.typer_instance)
 
 
-class GermanGroup(TyperGroup):
+class GermanGroup(GermanTexts, TyperGroup):
     """A command group whose own usage errors carry their data (`NoSuchCommand`,
     `MissingCommand`, `OptionUsage`); Click's `ctx.fail` would give only an English
     sentence. Every group of
     ozgkompass is one (tests/test_german.py walks the tree)."""
-
-    def collect_usage_pieces(self, ctx: Context) -> list[str]:
-        return _usage_pieces(super().collect_usage_pieces(ctx))
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         return with_option_data(super().parse_args, self, ctx, args)
@@ -264,16 +274,6 @@ def install() -> None:
     for cls in (core._TyperParameter, core.TyperOption):
         cls.display_type_rich = display_type_rich(cls.display_type_rich)  # type: ignore[method-assign]
 
-    get_help_option = _click.core.Command.get_help_option
-
-    def german_help_option(self: Any, ctx: Any) -> Any:
-        option = get_help_option(self, ctx)
-        if option is not None:
-            option.help = "Diese Hilfe anzeigen und beenden."
-        return option
-
-    _click.core.Command.get_help_option = german_help_option  # type: ignore[method-assign]
-
     write_usage = _click.formatting.HelpFormatter.write_usage
 
     def german_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -281,12 +281,6 @@ def install() -> None:
 
     _click.formatting.HelpFormatter.write_usage = german_usage  # type: ignore[method-assign]
 
-    pieces = _click.core.Command.collect_usage_pieces  # a group's: GermanGroup
-
-    def german_pieces(self: Any, ctx: Any) -> list[str]:
-        return _usage_pieces(pieces(self, ctx))
-
-    _click.core.Command.collect_usage_pieces = german_pieces  # type: ignore[method-assign]
 
     import inspect
 
