@@ -116,8 +116,8 @@ class GermanTexts(Command):
 
 
 class GermanCommand(GermanTexts, TyperCommand):
-    """A command whose extra arguments are an error carrying them (`ExtraArguments`), where
-    Click's `ctx.fail` gives only an English sentence. Every command of ozgkompass is one
+    """A command whose usage errors carry their data (`ExtraArguments`, `OptionUsage`) where
+    Click gives only an English sentence. Every command of ozgkompass is one
     (`use_german_commands`; tests/test_german.py walks the tree)."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
@@ -144,9 +144,8 @@ def use_german_commands(app: Any) -> None:
 
 class GermanGroup(GermanTexts, TyperGroup):
     """A command group whose own usage errors carry their data (`NoSuchCommand`,
-    `MissingCommand`, `OptionUsage`); Click's `ctx.fail` would give only an English
-    sentence. Every group of
-    ozgkompass is one (tests/test_german.py walks the tree)."""
+    `MissingCommand`, `OptionUsage`) where Click gives only an English sentence. Every group
+    of ozgkompass is one (tests/test_german.py walks the tree)."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         return with_option_data(super().parse_args, self, ctx, args)
@@ -249,6 +248,9 @@ def install() -> None:
     _installed = True
     from typer import _click, _coercion, core
 
+    # Every conversion of a value fails here (numbers, choices, dates, paths, files), and
+    # only here are the value, the parameter and pydantic's error all at hand; the path
+    # checks raise without a cause, so their reason needs the value (`value_reason`).
     coerce = _coercion.RuntimeParam.coerce
 
     def german_coerce(self: Any, value: Any, param: Any, ctx: Any) -> Any:
@@ -280,7 +282,6 @@ def install() -> None:
         write_usage(self, prog, args, USAGE_PREFIX if prefix is None else prefix)
 
     _click.formatting.HelpFormatter.write_usage = german_usage  # type: ignore[method-assign]
-
 
     import inspect
 
