@@ -24,7 +24,7 @@ from ozgkompass.cli import german
 german.install()  # before any command is built: Typer's own texts in German
 
 from typer import _click  # noqa: E402
-from typer.core import TyperCommand, TyperGroup  # noqa: E402
+from typer.core import TyperCommand  # noqa: E402
 
 from ozgkompass.cli.errors import state  # noqa: E402
 
@@ -91,10 +91,11 @@ def command_module_typer(module_name: str) -> typer.Typer:
     module = importlib.import_module(module_name)
     holder = typer.Typer()
     module.register(holder)
+    german.use_german_commands(holder)  # before Typer builds them
     return holder
 
 
-class OzgGroup(TyperGroup):
+class OzgGroup(german.GermanGroup):
     """The root command.
 
     - `--debug` is accepted anywhere on the line, not only before the subcommand (users add

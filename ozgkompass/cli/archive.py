@@ -8,13 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
+from ozgkompass.cli.german import GermanGroup
 from ozgkompass.cli.options import ArchiveOpt
 from ozgkompass.cli.output import console, dump_json, err_console, esc
 from ozgkompass.errors import UserError, display_path
 
 app = typer.Typer(help="Archiv der Bewertungen: ablegen, auflisten, zeigen, entfernen, "
                        "exportieren, aus Antwortdateien neu aufbauen.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, cls=GermanGroup)
 
 
 

@@ -10,6 +10,7 @@ import typer
 
 from ozgkompass.app.catalogue_search import RESP_ORDER, find_service
 from ozgkompass.cli.errors import EXIT_PROBLEMS
+from ozgkompass.cli.german import GermanGroup
 from ozgkompass.cli.output import console, dump_json, err_console, esc, simple_table
 from ozgkompass.errors import Issue, display_path
 from ozgkompass.issue_codes import IssueCode
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ozgkompass.model.catalogue import Catalogue
 
 app = typer.Typer(help="OZG-Katalog: importieren, anzeigen, durchsuchen, aktualisieren.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, cls=GermanGroup)
 
 CatalogueOpt = Annotated[str | None, typer.Option(
     "--catalogue", "-c", metavar="ID|DATEI",

@@ -1,10 +1,22 @@
 """German for the texts Typer and its bundled Click write themselves (usage, help, errors).
 
-Typer 0.2x bundles its own Click without gettext, so its English texts are replaced here:
-help-panel titles and placeholders, the help option, the usage line, and usage errors,
-which are printed as one German line plus the usage and where to find help. The patches
-are installed once, when the CLI is imported; `typer.rich_utils` (60 ms of imports) is
-patched only when Typer loads it for help or an error, so start-up stays fast.
+Typer 0.29 (pinned to the tested minor version in pyproject.toml) bundles its own Click
+(`typer._click`) without gettext, so its English texts are replaced here: help-panel titles
+and placeholders, the help option, the usage line, and usage errors, which are printed as
+one German line plus the usage and where to find help.
+
+Usage errors are built from the exceptions' fields, not from their English text, in
+`cli.usage_errors` (imported only when an error is shown): NoSuchOption's `option_name` and
+`possibilities`, MissingParameter's `param`, `param_type` and `param_hint`, BadParameter's
+`param`/`param_hint`. The reason a value failed comes from where Typer converts it
+(`RuntimeParam.coerce`, wrapped once): pydantic's error types, the OS error of a file, or
+the parameter's own path checks replayed on the value. A group's and a command's own errors
+are raised with their data by `GermanGroup` and `GermanCommand`. Only BadArgumentUsage,
+which carries nothing but an English sentence, is matched as that exact sentence
+(`cli.usage_errors._FALLBACK`).
+
+The patches are installed once, when the CLI is imported; `typer.rich_utils` (60 ms of
+imports) is patched only when Typer loads it for help or an error, so start-up stays fast.
 """
 
 from __future__ import annotations
@@ -16,38 +28,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-# Usage errors: English message (regex) → German. Tried in order; all that match apply.
-_MESSAGES: tuple[tuple[str, str], ...] = (
-    (r"No such option: (\S+)", r"Unbekannte Option \1."),
-    (r"\(Possible options: (.*)\)", r"Mögliche Optionen: \1."),
-    (r"Did you mean (.*)\?", r"Meinten Sie \1?"),
-    (r"No such command '(.+?)'\.?", r"Unbekannter Befehl '\1'."),
-    (r"Missing command\.?", r"Es fehlt ein Befehl."),
-    (r"Missing argument '(.+?)'\.?", r"Es fehlt das Argument \1."),
-    (r"Missing option '(.+?)'\.?", r"Es fehlt die Option \1."),
-    (r"Missing parameter: (.+)", r"Es fehlt: \1."),
-    (r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)",
-     r"Unerwartete zusätzliche Angabe(n): \1."),
-    (r"Option '(.+?)' requires an argument\.?", r"Option \1 braucht einen Wert."),
-    (r"Option '(.+?)' does not take a value\.?", r"Option \1 nimmt keinen Wert an."),
-    (r"Invalid value for (.+?): ", r"Ungültiger Wert für \1: "),
-    (r"Invalid value: ", r"Ungültiger Wert: "),
-    (r"Input should be a valid integer.*", r"erwartet wird eine ganze Zahl."),
-    (r"Input should be a valid number.*", r"erwartet wird eine Zahl."),
-    (r"Input should be a valid boolean.*", r"erwartet wird ja/nein (true/false)."),
-    (r"Value '(.*?)' is not a valid integer\.?", r"'\1' ist keine ganze Zahl."),
-    (r"Value '(.*?)' is not a valid (\w+)\.?", r"'\1' ist kein gültiger Wert (\2)."),
-    (r"'(.*?)' is not a valid integer( range)?\.?", r"'\1' ist keine ganze Zahl."),
-    (r"'(.*?)' is not a valid float( range)?\.?", r"'\1' ist keine Zahl."),
-    (r"'(.*?)' is not one of (.*)\.", r"'\1' ist keiner der Werte \2."),
-    (r"'(.*?)' is not (.*)\.", r"'\1' ist nicht \2."),
-    (r"(?i)(?:file|path|directory) '(.+?)' does not exist\.?",
-     r"'\1' gibt es nicht; Pfad prüfen."),
-    (r"(?i)file '(.+?)' is a directory\.?", r"'\1' ist ein Ordner, erwartet wird eine Datei."),
-    (r"(?i)directory '(.+?)' is a file\.?", r"'\1' ist eine Datei, erwartet wird ein Ordner."),
-    (r"(?i)(?:file|path|directory) '(.+?)' is not readable\.?", r"'\1' ist nicht lesbar."),
-    (r"(?i)(?:file|path|directory) '(.+?)' is not writable\.?", r"'\1' ist nicht beschreibbar."),
-)
+from typer._click import Command, Context
+from typer._click.exceptions import BadOptionUsage, BadParameter, UsageError
+from typer.core import TyperCommand, TyperGroup
 
 # Help placeholders Typer shows after an option: <bool>, <file>, <list[Path]> …
 _TYPES = {"bool": None, "file": "DATEI", "dir": "ORDNER", "path": "PFAD", "Path": "PFAD",
@@ -69,11 +52,130 @@ _RICH_UTILS_TEXTS = {
 USAGE_PREFIX = "Aufruf: "
 
 
-def translate_message(text: str) -> str:
-    """A Click/Typer usage-error message in German."""
-    for pattern, german in _MESSAGES:
-        text = re.sub(pattern, german, text)
-    return text
+class GermanValue(BadParameter):
+    """A value Typer could not convert; the message is German already (`value_reason`)."""
+
+
+class NoSuchCommand(UsageError):
+    """A subcommand name the group does not know, and the names close to it."""
+
+    def __init__(self, name: str, possibilities: list[str], ctx: Any) -> None:
+        super().__init__(f"No such command {name!r}.", ctx)
+        self.name, self.possibilities = name, possibilities
+
+
+class MissingCommand(UsageError):
+    """A group called with options but without a subcommand."""
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__("Missing command.", ctx)
+
+
+class OptionUsage(BadOptionUsage):
+    """An option given a value it does not take (`flag`), or fewer values than its `nargs`."""
+
+    def __init__(self, option_name: str, flag: bool, nargs: int, ctx: Any) -> None:
+        super().__init__(option_name, f"Option {option_name!r}: wrong number of values.", ctx)
+        self.flag, self.nargs = flag, nargs
+
+
+def with_option_data(parse: Callable[[Context, list[str]], list[str]], command: Command,
+                     ctx: Context, args: list[str]) -> list[str]:
+    """`parse(ctx, args)`; Click's parser raises BadOptionUsage without a context and with
+    only the option's name, so the option is looked up to raise its data (`OptionUsage`)."""
+    try:
+        return parse(ctx, args)
+    except BadOptionUsage as exc:
+        option = next((p for p in command.params if exc.option_name in
+                       (*p.opts, *p.secondary_opts)), None)
+        if isinstance(exc, OptionUsage) or option is None:
+            raise
+        flag = bool(getattr(option, "is_flag", False) or getattr(option, "count", False))
+        raise OptionUsage(exc.option_name, flag, option.nargs, ctx) from None
+
+
+class ExtraArguments(UsageError):
+    """Arguments left over after a command took all it accepts."""
+
+    def __init__(self, extra: list[str], ctx: Any) -> None:
+        super().__init__(f"Got unexpected extra arguments ({' '.join(extra)})", ctx)
+        self.extra = extra
+
+
+class GermanTexts(Command):
+    """The usage line and the help option of a command or group, in German."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        return _usage_pieces(super().collect_usage_pieces(ctx))
+
+    def get_help_option(self, ctx: Context) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Diese Hilfe anzeigen und beenden."
+        return option
+
+
+class GermanCommand(GermanTexts, TyperCommand):
+    """A command whose usage errors carry their data (`ExtraArguments`, `OptionUsage`) where
+    Click gives only an English sentence. Every command of ozgkompass is one
+    (`use_german_commands`; tests/test_german.py walks the tree)."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:  # the same parsing, leaving the extra-argument check to us
+            rest = with_option_data(super().parse_args, self, ctx, args)
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            raise ExtraArguments(rest, ctx)
+        return rest
+
+
+def use_german_commands(app: Any) -> None:
+    """Make the commands a Typer app registers (and those of its sub-apps) GermanCommands,
+    before Typer builds them: `CommandInfo.cls`, Typer's own field for the class."""
+    for info in app.registered_commands:
+        if info.cls is None or info.cls is TyperCommand:
+            info.cls = GermanCommand
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            use_german_commands(group.typer_instance)
+
+
+class GermanGroup(GermanTexts, TyperGroup):
+    """A command group whose own usage errors carry their data (`NoSuchCommand`,
+    `MissingCommand`, `OptionUsage`) where Click gives only an English sentence. Every group
+    of ozgkompass is one (tests/test_german.py walks the tree)."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return with_option_data(super().parse_args, self, ctx, args)
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            # A plain UsageError of this group's own context before any subcommand was
+            # resolved, in a group that needs one: that is `ctx.fail("Missing command.")`
+            # (an unknown name is NoSuchCommand by then; no callback has run yet).
+            if type(exc) is UsageError and exc.ctx is ctx and ctx.invoked_subcommand is None \
+                    and not self.invoke_without_command:
+                raise MissingCommand(ctx) from None
+            raise
+
+    def resolve_command(self, ctx: Context, args: list[str]
+                        ) -> tuple[str | None, Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            name = args[0] if args else None
+            if type(exc) is not UsageError or name is None or \
+                    self.get_command(ctx, name) is not None:
+                raise
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, list(self.commands)) if self.suggest_commands \
+                else []
+            raise NoSuchCommand(name, close, ctx) from None
 
 
 def _type_label(label: str | None) -> str | None:
@@ -95,17 +197,15 @@ def _usage_pieces(pieces: list[str]) -> list[str]:
 
 
 def print_usage_error(exc: Any) -> None:
-    """A usage error as ozgkompass prints every error: one German line, then where to look."""
-    from ozgkompass.cli.output import err_console, esc
+    """Typer's `rich_format_error`: the German message is built in `cli.usage_errors`,
+    imported only when an error is shown."""
+    from typer._click.exceptions import NoArgsIsHelpError
 
-    ctx = getattr(exc, "ctx", None)
-    err_console.print(f"[red]Fehler:[/red] {esc(translate_message(exc.format_message()))}",
-                      highlight=False, soft_wrap=True)
-    if ctx is not None:
-        err_console.print(esc(ctx.get_usage()), highlight=False, soft_wrap=True)
-        if ctx.command.get_help_option(ctx) is not None:
-            err_console.print(f"Hilfe: {esc(ctx.command_path)} {ctx.help_option_names[0]}",
-                              highlight=False, soft_wrap=True)
+    if isinstance(exc, NoArgsIsHelpError):  # the help is the message, already printed
+        return
+    from ozgkompass.cli.usage_errors import print_usage_error as print_error
+
+    print_error(exc)
 
 
 def _patch_rich_utils(module: Any) -> None:
@@ -146,7 +246,25 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    from typer import _click, core
+    from typer import _click, _coercion, core
+
+    # Every conversion of a value fails here (numbers, choices, dates, paths, files), and
+    # only here are the value, the parameter and pydantic's error all at hand; the path
+    # checks raise without a cause, so their reason needs the value (`value_reason`).
+    coerce = _coercion.RuntimeParam.coerce
+
+    def german_coerce(self: Any, value: Any, param: Any, ctx: Any) -> Any:
+        try:
+            return coerce(self, value, param=param, ctx=ctx)
+        except BadParameter as exc:
+            if isinstance(exc, GermanValue):
+                raise
+            from ozgkompass.cli.usage_errors import value_reason
+
+            reason = value_reason(exc, value, param, ctx, self)
+            raise GermanValue(reason, ctx=exc.ctx or ctx, param=exc.param or param) from exc
+
+    _coercion.RuntimeParam.coerce = german_coerce  # type: ignore[method-assign]
 
     def display_type_rich(original: Callable[..., str | None]) -> Callable[..., str | None]:
         def wrapper(self: Any, ctx: Any) -> str | None:
@@ -158,30 +276,12 @@ def install() -> None:
     for cls in (core._TyperParameter, core.TyperOption):
         cls.display_type_rich = display_type_rich(cls.display_type_rich)  # type: ignore[method-assign]
 
-    get_help_option = _click.core.Command.get_help_option
-
-    def german_help_option(self: Any, ctx: Any) -> Any:
-        option = get_help_option(self, ctx)
-        if option is not None:
-            option.help = "Diese Hilfe anzeigen und beenden."
-        return option
-
-    _click.core.Command.get_help_option = german_help_option  # type: ignore[method-assign]
-
     write_usage = _click.formatting.HelpFormatter.write_usage
 
     def german_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
         write_usage(self, prog, args, USAGE_PREFIX if prefix is None else prefix)
 
     _click.formatting.HelpFormatter.write_usage = german_usage  # type: ignore[method-assign]
-
-    for command_cls in (_click.core.Command, core.TyperGroup):
-        pieces = command_cls.collect_usage_pieces
-
-        def german_pieces(self: Any, ctx: Any, _pieces: Any = pieces) -> list[str]:
-            return _usage_pieces(_pieces(self, ctx))
-
-        command_cls.collect_usage_pieces = german_pieces  # type: ignore[method-assign]
 
     import inspect
 

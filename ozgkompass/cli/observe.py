@@ -9,13 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from ozgkompass.cli.errors import EXIT_PROBLEMS
+from ozgkompass.cli.german import GermanGroup
 from ozgkompass.cli.options import CatalogueOpt
 from ozgkompass.cli.output import console, dump_json, err_console, esc, print_issues
 from ozgkompass.errors import UserError, display_path
 
 gemeinden_app = typer.Typer(help="Amtliches Gemeindeverzeichnis (Destatis GV100AD): "
                             "Name, Art, Kreis und Einwohnerzahl je Regionalschlüssel.",
-                            no_args_is_help=True)
+                            no_args_is_help=True, cls=GermanGroup)
 
 
 def register(app: typer.Typer) -> None:

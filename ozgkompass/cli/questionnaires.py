@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
+from ozgkompass.cli.german import GermanGroup
 from ozgkompass.cli.options import QuestionnairesDirOpt
 from ozgkompass.cli.output import console, dump_json, esc, simple_table
 
 app = typer.Typer(help="Eingebaute und eigene Fragebögen anzeigen.",
-                  invoke_without_command=True, no_args_is_help=False)
+                  invoke_without_command=True, no_args_is_help=False, cls=GermanGroup)
 
 
 
