@@ -170,27 +170,34 @@ def register(app: typer.Typer) -> None:
                     task, completed=done, total=total))
             # SIGTERM while the overview is written too: its files are written atomically
             written = finish_round(result, planned, service_limit, decimal_point)
+            # and while the summary is printed: the results are there, --resume prints it
+            _print_round(result, written, archive_path, members, target)
         except KeyboardInterrupt:
             err_console.print("Abgebrochen; fertige Ergebnisse bleiben erhalten. Fortsetzen "
                               "mit --resume.")
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
-        ok = len(result.ok)
-        from ozgkompass.cli.render import say
-
-        say(f"{ok} von {len(result.records)} Dateien bewertet"
-            + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
-            + (f", {len(result.replaced)} durch eine neuere Lieferung ersetzt"
-               if result.replaced else "")
-            + f"; Übersicht: {display_path(written[0])}")
-        if archive_path is not None:
-            say(f"Im Archiv: {result.archived} Bewertung(en) ({display_path(archive_path)}).")
-        if members is not None:
-            _print_members(result.members, target)
-        _print_problems(result, target)
         if result.failed or result.has_errors:
             raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _print_round(result: Any, written: list[Path], archive_path: Path | None,
+                 members: Any, target: Path) -> None:
+    """What a finished batch says: how many files, where the overview is, the archive,
+    the members and every problem."""
+    from ozgkompass.cli.render import say
+
+    say(f"{len(result.ok)} von {len(result.records)} Dateien bewertet"
+        + (f" ({result.skipped} unverändert übernommen)" if result.skipped else "")
+        + (f", {len(result.replaced)} durch eine neuere Lieferung ersetzt"
+           if result.replaced else "")
+        + f"; Übersicht: {display_path(written[0])}")
+    if archive_path is not None:
+        say(f"Im Archiv: {result.archived} Bewertung(en) ({display_path(archive_path)}).")
+    if members is not None:
+        _print_members(result.members, target)
+    _print_problems(result, target)
 
 
 def _member_templates(members_file: Path, out_dir: Path | None, questionnaire: str,
