@@ -121,7 +121,7 @@ def read_tables(path: Path, *, max_bytes: int, too_big_hint: str, data: bytes | 
         sheets = read_workbook(path, data, shown, wanted, contained=contained)
         return TableFile(path, shown, "workbook", sheets, digest)
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        raise TableError(IssueCode.UNREADABLE, "ist eine Tabellenmappe (Excel oder "
+        raise TableError(IssueCode.UNREADABLE, "Die Datei ist eine Tabellenmappe (Excel oder "
                          "LibreOffice), keine CSV-Datei.", Location(shown),
                          hint="Die Datei mit der Endung .xlsx, .ods oder .xls speichern."
                          if workbooks else TO_CSV)
@@ -162,7 +162,7 @@ def decode(data: bytes, shown: str, *, cp1252: bool = True) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         if not cp1252:
-            raise TableError(IssueCode.ENCODING, f"ist keine UTF-8-Textdatei (Byte "
+            raise TableError(IssueCode.ENCODING, f"Die Datei ist keine UTF-8-Textdatei (Byte "
                              f"{exc.start}).", Location(shown),
                              hint="Die Datei als CSV (UTF-8) speichern.") from None
     try:
@@ -242,7 +242,8 @@ def read_workbook(path: Path, data: bytes, shown: str,
     suffix = path.suffix.lower()
     magic = OLE_MAGIC if suffix == ".xls" else ZIP_MAGIC
     if not data.startswith(magic):
-        raise TableError(IssueCode.UNREADABLE, f"ist keine gültige {suffix[1:].upper()}-Datei.",
+        raise TableError(IssueCode.UNREADABLE,
+                         f"Die Datei ist keine gültige {suffix[1:].upper()}-Datei.",
                          Location(shown), hint="In Excel oder LibreOffice öffnen und neu "
                          "als .xlsx oder .ods speichern.")
     from ozgkompass.sources.file_guard import inspect
