@@ -255,3 +255,36 @@ def test_catalogue_import_reads_an_ods_made_here(tmp_path):
         [10110, "Abfallentsorgung", "Bauen & Wohnen", "99001001000000", "Abfall", "5"]]})
     r = import_catalogue([path], catalogue_id="x", version=None, title=None)
     assert [s["ozg_id"] for s in r.catalogue["services"]] == ["10110"]
+
+
+# ----------------------------------------------------------------------------- lists of members
+
+
+def test_roster_is_read_through_the_reader_with_its_lines(tmp_path):
+    from ozgkompass.errors import DataError
+    from ozgkompass.sources.roster import read_members
+
+    path = tmp_path / "mitglieder.csv"
+    # tab-separated, Windows-1252, a blank line: line numbers stay the file's
+    path.write_bytes("ARS\tName\tArt\n\n034560001001\tAue\tGemeinde\n034560001002\tBörde\t"
+                     "Dorf\n".encode("cp1252"))
+    with pytest.raises(DataError) as info:
+        read_members(path)
+    assert [(i.location.row, i.code) for i in info.value.issues] == [(4, "roster-type")]
+    path.write_bytes("ARS;Name\n034560001002;Börde\n".encode("cp1252"))
+    [member] = read_members(path)
+    assert (member.name, member.line) == ("Börde", 2)
+    path.write_bytes(b"ARS;Name\n" + b"034560001002;X\n" * 20_001)
+    with pytest.raises(TableError, match="20.002 Zeilen, erlaubt sind 20.001"):
+        read_members(path)
+
+
+def test_member_list_of_observe_is_read_through_the_reader(tmp_path):
+    from ozgkompass.app.observe import member_list
+
+    path = tmp_path / "mitglieder.csv"
+    path.write_text('\n"ARS","Name"\n039990005012,"Lindenau, Stadt"\n\n,\n', encoding="utf-8")
+    assert member_list(path, None) == [{"ars": "039990005012", "name": "Lindenau, Stadt"}]
+    path.write_bytes(b"ars\n" + b"0" * (6 * 1024 * 1024))
+    with pytest.raises(UserError, match="größer als 5 MB"):
+        member_list(path, None)
