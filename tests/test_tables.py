@@ -288,3 +288,41 @@ def test_member_list_of_observe_is_read_through_the_reader(tmp_path):
     path.write_bytes(b"ars\n" + b"0" * (6 * 1024 * 1024))
     with pytest.raises(UserError, match="größer als 5 MB"):
         member_list(path, None)
+
+
+# ----------------------------------------------------------- bounds of large sheets
+
+
+def _sheet_xml(tmp_path: Path, rows: int) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for n in range(1, rows + 1):
+        wb.active.append([n, f"Leistung {n}", "Bauen & Wohnen", "99001001000000"])
+    wb.save(tmp_path / "gross.xlsx")
+    with zipfile.ZipFile(tmp_path / "gross.xlsx") as zf:
+        return zf.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_large_table_is_bounded_without_parsing_and_the_same_as_parsed(tmp_path):
+    from ozgkompass.sources import sheet_bounds as B
+
+    data = _sheet_xml(tmp_path, 3000)
+    assert B.xlsx_bound(data) is None  # beyond Z999: the short path for templates is out
+    assert B.xlsx_explicit_bound(data) == (4, 3000) == B.xlsx_extent(
+        B.in_chunks(data), "Blatt", 2_000_000, 20_000)
+    # a cell without its reference: its place follows from the parse only
+    assert B.xlsx_explicit_bound(data.replace(b'<c r="B7"', b"<c", 1)) is None
+    assert B.xlsx_explicit_bound(data.replace(b'<c r="B7"', b'<x:c r="B7"', 1)) is None
+
+
+def test_a_far_cell_in_a_large_table_is_still_refused(tmp_path):
+    from ozgkompass.sources import sheet_bounds as B
+    from ozgkompass.sources.file_guard import _sheet_cells
+
+    data = _sheet_xml(tmp_path, 3000)
+    assert _sheet_cells(data, "Blatt") == 4 * 3000
+    far = data.replace(b'<c r="D3000"', b'<c r="XFD1048576"', 1)
+    assert B.xlsx_explicit_bound(far) == (16384, 1048576)
+    with pytest.raises(B.TooLarge, match="XFD1048576"):
+        _sheet_cells(far, "Blatt")

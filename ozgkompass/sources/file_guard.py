@@ -240,6 +240,10 @@ def _sheet_cells(data: bytes, sheet: str) -> int:
     bound = B.xlsx_bound(data)
     if bound is not None and bound[0] * bound[1] <= FAST_CELLS:
         return bound[0] * bound[1]  # the usual sheet: all within Z999, few implied cells
+    far = B.xlsx_explicit_bound(data)  # a large table whose cells all name their place
+    if far is not None and far[1] <= MAX_ROWS and far[0] * far[1] <= MAX_CELLS:
+        return far[0] * far[1]
+    # beyond the bounds (the parse names the first cell that passes them) or unusual
     width, height = B.xlsx_extent(B.in_chunks(data), sheet, MAX_CELLS, MAX_ROWS)
     return width * height
 
