@@ -79,9 +79,6 @@ class TableFile:
     delimiter: str | None = None
     issues: list[Issue] = field(default_factory=list)
 
-    def loc(self, sheet: str | None = None, row: int | None = None) -> Location:
-        return Location(file=self.shown, sheet=sheet, row=row)
-
 
 def kind_of(path: Path) -> str | None:
     """"csv" or "workbook" by the file's ending; None for anything else."""
