@@ -158,6 +158,12 @@ def refuse_overwrite(target: Path, inputs: list[Path], force: bool = False,
         )
 
 
+def too_big_text(size: float, max_bytes: int) -> str:
+    """The German sentence for an input file above its size limit."""
+    return (f"Die Datei ist {size / 1_048_576:.1f} MB groß, erlaubt sind "
+            f"{max_bytes / 1_048_576:.0f} MB; sie wird nicht gelesen.")
+
+
 def read_input(path: Path | str, *, max_bytes: int,
                too_big_hint: str = "Ist das die richtige Datei?",
                folder_hint: str | None = None) -> bytes:
@@ -169,9 +175,7 @@ def read_input(path: Path | str, *, max_bytes: int,
     shown = display_path(target)
 
     def too_big(size: float) -> UserError:
-        return UserError(f"{shown}: Die Datei ist {size / 1_048_576:.1f} MB groß, erlaubt sind "
-                         f"{max_bytes / 1_048_576:.0f} MB; sie wird nicht gelesen.",
-                         hint=too_big_hint)
+        return UserError(f"{shown}: {too_big_text(size, max_bytes)}", hint=too_big_hint)
 
     try:
         size = target.stat().st_size

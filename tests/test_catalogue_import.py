@@ -335,8 +335,9 @@ def test_missing_file(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("alt.xls", r"\.xls wird nicht gelesen"),
-    ("tabelle.ods", "nicht gelesen"),
+    ("alt.xls", "keine gültige XLS-Datei"),
+    ("tabelle.ods", "keine gültige ODS-Datei"),
+    ("tabelle.numbers", r"\.numbers-Dateien werden nicht gelesen"),
     ("katalog.json", "schon eine Katalogdatei"),
     ("bericht.pdf", "wird nicht unterstützt"),
 ])

@@ -4,7 +4,6 @@ retrieved is reported and the round goes on."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,30 +103,18 @@ def member_list(members: Path | None, kreis: str | None) -> list[dict[str, str]]
                             hint="Den Schlüssel prüfen (Land, Regierungsbezirk, Kreis).")
         return found[:MAX_MEMBERS]
     assert members is not None
-    from ozgkompass.fsutil import read_input
+    from ozgkompass.sources.tables import read_tables
 
-    shown = display_path(members)
-    raw = read_input(members, max_bytes=5 * 1024 * 1024,
-                     too_big_hint=f"Höchstens {MAX_MEMBERS} Mitglieder je Liste.",
-                     folder_hint="Den Pfad zur CSV-Datei der Mitglieder angeben.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"{shown}: ist keine UTF-8-Textdatei.",
-                        hint="Die Liste als CSV (UTF-8) speichern.") from None
-    first = text.split("\n", 1)[0]
-    reader = csv.DictReader(text.splitlines(), delimiter=";" if ";" in first else ",")
-    fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+    table = read_tables(members, max_bytes=5 * 1024 * 1024, workbooks=False, cp1252=False,
+                        too_big_hint=f"Höchstens {MAX_MEMBERS} Mitglieder je Liste.",
+                        max_lines=MAX_MEMBERS + 1, too_many_hint="Die Liste teilen.")
+    rows = table.sheets[0].rows
+    fields = {h.lower(): i for i, h in enumerate(rows[0][1])} if rows else {}
     if "ars" not in fields:
-        raise UserError(f"{shown}: Die Kopfzeile hat keine Spalte „ars“.",
+        raise UserError(f"{table.shown}: Die Kopfzeile hat keine Spalte „ars“.",
                         hint="Erste Zeile z. B.: ars;name")
-    rows = []
-    for row in reader:
-        rows.append({k: (row.get(v) or "").strip() for k, v in fields.items()})
-        if len(rows) > MAX_MEMBERS:
-            raise UserError(f"{shown}: mehr als {MAX_MEMBERS} Mitglieder.",
-                            hint="Die Liste teilen.")
-    return [r for r in rows if any(r.values())]
+    return [{k: cells[i] if i < len(cells) else "" for k, i in fields.items()}
+            for _, cells in rows[1:]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Import official catalogue exports (CSV, XLSX) into a format-1 catalogue.
+"""Import official catalogue exports (CSV, XLSX, ODS, XLS) into a format-1 catalogue.
 
 Three layouts: `ozg2019` (the two CSV files of the 2019 OZG database), `fim-csv` (a
 FIM-Portal Leistungen export) and `mapping` (any table plus a small YAML file that names the
@@ -9,11 +9,8 @@ reported as warnings. See docs/catalogue-import.md.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import difflib
-import hashlib
-import io
 import re
 import unicodedata
 from collections import Counter
@@ -40,8 +37,6 @@ from ozgkompass.model.common import did_you_mean
 
 MAX_BYTES = 50 * 1024 * 1024
 LAYOUTS = ("ozg2019", "fim-csv", "mapping")
-CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 THEMENFELDER = (
     "Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- & Auswanderung",
@@ -183,197 +178,47 @@ def _norm_label(text: str) -> str:
 
 
 def _file_kind(path: Path) -> str:
+    from ozgkompass.sources.tables import kind_of
+
+    kind = kind_of(path)
+    if kind is not None:
+        return kind
     suffix = path.suffix.lower()
     shown = display_path(path)
-    if suffix in CSV_SUFFIXES:
-        return "csv"
-    if suffix in XLSX_SUFFIXES:
-        return "xlsx"
-    if suffix == ".xls":
-        raise UserError(f"{shown}: das alte Excel-Format .xls wird nicht gelesen.",
-                        hint="Die Datei in Excel oder LibreOffice als .xlsx oder .csv speichern.")
-    if suffix in (".ods", ".numbers"):
-        raise UserError(f"{shown}: {suffix}-Dateien werden nicht gelesen.",
-                        hint="Die Tabelle als .xlsx oder .csv speichern.")
+    if suffix == ".numbers":
+        raise UserError(f"{shown}: .numbers-Dateien werden nicht gelesen.",
+                        hint="Die Tabelle als .xlsx, .ods oder .csv speichern.")
     if suffix in (".json", ".yaml", ".yml"):
         raise UserError(f"{shown}: ist schon eine Katalogdatei, kein Export zum Importieren.",
                         hint="Direkt mit --catalogue verwenden oder nach `ozgkompass catalogue "
                         "show` prüfen.")
     raise UserError(f"{shown}: Dateityp {suffix or '(ohne Endung)'} wird nicht unterstützt.",
-                    hint="Importiert werden .csv- und .xlsx-Dateien.")
+                    hint="Importiert werden .csv-, .xlsx-, .ods- und .xls-Dateien.")
 
 
 def read_table(path: Path, *, sheet: str | None = None,
                want: Callable[[list[str]], bool] | None = None) -> Table:
-    """Read a CSV or XLSX file (max. 50 MB) into a Table; raises UserError if unusable."""
-    from ozgkompass.fsutil import read_input
+    """Read a CSV file or one sheet of an XLSX, ODS or XLS workbook (max. 50 MB) into a
+    Table (`sources.tables`); raises UserError if unusable. Of a workbook the sheet named
+    `sheet` is taken, else the first whose header row `want` accepts."""
+    from ozgkompass.sources.tables import choose_sheet, read_tables
 
-    kind = _file_kind(path)
-    raw = read_input(path, max_bytes=MAX_BYTES)
-    shown = display_path(path)
-    if not raw.strip():
-        raise UserError(f"{shown}: Datei ist leer.", hint="Den Export erneut erstellen.")
-    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
-    if kind == "csv":
-        # `sheet` in a mapping file applies to workbooks only; a CSV has one table.
-        table = _read_csv(path, shown, raw)
-    else:
-        table = _read_xlsx(path, shown, raw, sheet, want)
-    table.sha256 = digest
-    return table
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    counts = {d: 0 for d in (",", ";", "\t")}
-    quoted = False
-    for ch in first_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _read_csv(path: Path, shown: str, raw: bytes) -> Table:
-    if raw.startswith(b"PK\x03\x04"):
-        raise UserError(f"{shown}: ist eine Excel-Datei (XLSX), keine CSV-Datei.",
-                        hint="Die Datei mit der Endung .xlsx speichern.")
-    if b"\x00" in raw[:4096]:
-        raise UserError(f"{shown}: ist keine Textdatei (CSV).",
-                        hint="Als CSV (UTF-8) exportieren; UTF-16-Dateien als UTF-8 speichern.")
-    try:
-        text = raw.decode("utf-8-sig")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-            encoding = "cp1252"
-        except UnicodeDecodeError as exc:
-            raise UserError(f"{shown}: Zeichenkodierung nicht erkannt (weder UTF-8 noch "
-                            f"Windows-1252, Byte {exc.start}).",
-                            hint="Die Datei als CSV (UTF-8) speichern.") from None
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = _sniff_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
-                        doublequote=True, strict=False)
-    headers: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, list[str]]] = []
-    issues: list[Issue] = []
-    line_before = 0
-    try:
-        for record in reader:
-            start = line_before + 1
-            line_before = reader.line_num
-            cells = [c.strip() for c in record]
-            if not any(cells):
-                continue
-            if headers is None:
-                headers, header_row = cells, start
-                continue
-            rows.append((start, cells))
-    except csv.Error as exc:
-        raise UserError(f"{shown}, Zeile {line_before + 1}: CSV-Datei ist nicht lesbar ({exc}).",
-                        hint="Anführungszeichen in dieser Zeile prüfen.") from None
-    if headers is None:
-        raise UserError(f"{shown}: Datei ist leer.", hint="Den Export erneut erstellen.")
-    if encoding == "cp1252":
-        issues.append(Issue(IssueCode.ENCODING_CP1252,
-                            "Datei ist nicht UTF-8-kodiert und wurde als "
-                            "Windows-1252 gelesen; Umlaute in der Ausgabe prüfen.",
-                            Location(file=shown), severity="warning"))
-    return Table(path, shown, headers, rows, header_row=header_row, encoding=encoding,
-                 delimiter=delimiter, issues=issues)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _read_xlsx(path: Path, shown: str, raw: bytes, sheet: str | None,
-               want: Callable[[list[str]], bool] | None) -> Table:
-    if not raw.startswith(b"PK\x03\x04"):
-        raise UserError(f"{shown}: ist keine gültige XLSX-Datei.",
-                        hint="In Excel oder LibreOffice öffnen und als .xlsx speichern.")
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    from ozgkompass.sources.file_guard import check_zip
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            why = check_zip(zf, max_rows=None)  # zip bombs, DOCTYPE/entities
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        why = None  # openpyxl says what is wrong below
-    if why:
-        raise UserError(f"{shown}: {why}", hint="Die Tabelle in Excel oder LibreOffice neu als "
-                        ".xlsx speichern.")
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UserError(f"{shown}: Excel-Datei kann nicht gelesen werden ({exc}).",
-                        hint="In Excel oder LibreOffice öffnen und neu als .xlsx speichern.") \
-            from None
-    try:
-        names = list(wb.sheetnames)
-        if sheet is not None:
-            if sheet not in names:
-                raise UserError(f"{shown}: Blatt {sheet!r} gibt es nicht. Vorhanden: "
-                                f"{', '.join(names)}.",
-                                hint="`sheet` in der Zuordnungsdatei anpassen.")
-            candidates = [sheet]
-        else:
-            candidates = names
-        chosen: tuple[str, list[str], int, list[tuple[int, list[str]]]] | None = None
-        for name in candidates:
-            headers, header_row, rows = _sheet_rows(wb[name])
-            if headers is None:
-                continue
-            if chosen is None:
-                chosen = (name, headers, header_row, rows)
-            if want is None or want(headers):
-                chosen = (name, headers, header_row, rows)
-                break
-        if chosen is None:
-            where = f"Blatt {sheet!r}" if sheet else "Die Arbeitsmappe"
-            raise UserError(f"{shown}: {where} enthält keine Daten.",
-                            hint="Das Blatt mit der Tabelle angeben (`sheet` in der "
-                            "Zuordnungsdatei) oder die Datei prüfen.")
-        name, headers, header_row, rows = chosen
-        return Table(path, shown, headers, rows, sheet=name, header_row=header_row)
-    finally:
-        wb.close()
-
-
-def _sheet_rows(ws: Any) -> tuple[list[str] | None, int, list[tuple[int, list[str]]]]:
-    headers: list[str] | None = None
-    header_row = 0
-    rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-        cells = [_cell_text(v) for v in values]
-        if not any(cells):
-            continue
-        if headers is None:
-            headers, header_row = cells, number
-            continue
-        rows.append((number, cells))
-    if headers is not None:
+    _file_kind(path)
+    read = read_tables(path, max_bytes=MAX_BYTES, too_big_hint="Ist das die richtige Datei?",
+                       contained=True)
+    if read.kind == "csv" and not read.sheets[0].rows:
+        raise UserError(f"{read.shown}: Datei ist leer.", hint="Den Export erneut erstellen.")
+    # `sheet` in a mapping file applies to workbooks only; a CSV has one table.
+    chosen = choose_sheet(read, sheet, want, sheet_hint="Das Blatt mit der Tabelle angeben "
+                          "(`sheet` in der Zuordnungsdatei) oder die Datei prüfen.")
+    header_row, headers = chosen.rows[0]
+    if read.kind == "workbook":
+        headers = list(headers)
         while headers and not headers[-1]:
             headers.pop()
-    return headers, header_row, rows
+    return Table(path, read.shown, headers, chosen.rows[1:], sheet=chosen.name,
+                 header_row=header_row, encoding=read.encoding, delimiter=read.delimiter,
+                 sha256=read.sha256, issues=read.issues)
 
 
 # --- column matching ----------------------------------------------------------------------
@@ -1003,8 +848,8 @@ def import_catalogue(paths: list[Path], *, layout: str | None = None,
     Without a catalogue_id the id follows the layout (`default_catalogue_id`).
     """
     if not paths:
-        raise UserError("Keine Datei angegeben.", hint="Mindestens eine CSV- oder XLSX-Datei "
-                        "nennen.")
+        raise UserError("Keine Datei angegeben.", hint="Mindestens eine CSV-, XLSX-, ODS- "
+                        "oder XLS-Datei nennen.")
     if catalogue_id is not None:
         _check_id(catalogue_id)
 

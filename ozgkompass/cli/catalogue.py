@@ -44,7 +44,7 @@ def _header(cat: Catalogue) -> str:
 def import_(
     files: Annotated[list[Path], typer.Argument(
         metavar="DATEI…", show_default=False,
-        help="Export-Dateien (.csv, .xlsx); beim Layout ozg2019 beide Dateien.")],
+        help="Export-Dateien (.csv, .xlsx, .ods, .xls); beim Layout ozg2019 beide Dateien.")],
     layout: Annotated[str | None, typer.Option(
         "--layout", metavar="ozg2019|fim-csv",
         help="Spaltenaufbau; ohne Angabe an den Überschriften erkannt.")] = None,
@@ -67,7 +67,7 @@ def import_(
         "--all-warnings", help="Jede Warnung einzeln zeigen statt zusammengefasst.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Importiert einen amtlichen Katalog-Export (CSV/XLSX) als Katalog.
+    """Importiert einen amtlichen Katalog-Export (CSV/XLSX/ODS/XLS) als Katalog.
 
     Erkannt werden die OZG-Datenbank 2019 (ozg_leistungen.csv + leika_zu_ozg.csv) und der
     FIM-Leistungsexport; andere Tabellen mit --mapping. Geschrieben wird nach

@@ -256,11 +256,11 @@ def _pool_context() -> Any:
         return multiprocessing.get_context()
     from multiprocessing import forkserver
 
-    from ozgkompass.sources.workbook_import import _rust_panics_quiet
+    from ozgkompass.sources.tables import quiet_stderr
 
     # the fork server, its workers and the resource tracker write to no terminal: a worker
     # started while an interrupted batch shuts its pool down prints a traceback there
-    with _rust_panics_quiet():
+    with quiet_stderr():
         forkserver.ensure_running()
     return multiprocessing.get_context("forkserver")
 

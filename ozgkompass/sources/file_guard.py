@@ -63,12 +63,15 @@ class Inspection:
 
 def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True, *,
             all_parts: bool = True, data: bytes | None = None,
-            reads: Callable[[str], bool] = lambda sheet: True) -> Inspection:
+            reads: Callable[[str], bool] = lambda sheet: True,
+            size_checked: bool = False) -> Inspection:
     """All checks of a returned spreadsheet, with one pass over the zip; formulas are
     looked for in the sheets `formulas_in` accepts (the others are read only in part).
     `data`: the file's bytes when the caller has read them already (the batch hashes each
     file), so the file is not opened again. `reads`: the sheets the caller will read; the
-    reader never parses the others, so only their prolog is looked at (with `all_parts`)."""
+    reader never parses the others, so only their prolog is looked at (with `all_parts`).
+    `size_checked`: the caller has bounded the file's size itself (a catalogue export may
+    be larger than a filled template)."""
     if is_lock_file(path):
         return Inspection("Sperrdatei eines gerade geöffneten Dokuments, keine Mappe; die "
                           "eigentliche Datei ohne „~$“ bzw. „.~lock.“ im Namen verwenden.")
@@ -85,7 +88,7 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True,
     if size == 0:
         return Inspection("Die Datei ist leer (0 Byte); bitte die ausgefüllte Mappe erneut "
                           "senden.")
-    if size > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES and not size_checked:
         return Inspection(f"Die Datei ist mit {size / 1e6:.0f} MB zu groß für eine "
                           f"ausgefüllte Mappe (höchstens {MAX_FILE_BYTES // 1_000_000} MB); "
                           "bitte nur die ausgefüllte Vorlage senden.")
@@ -237,6 +240,10 @@ def _sheet_cells(data: bytes, sheet: str) -> int:
     bound = B.xlsx_bound(data)
     if bound is not None and bound[0] * bound[1] <= FAST_CELLS:
         return bound[0] * bound[1]  # the usual sheet: all within Z999, few implied cells
+    far = B.xlsx_explicit_bound(data)  # a large table whose cells all name their place
+    if far is not None and far[1] <= MAX_ROWS and far[0] * far[1] <= MAX_CELLS:
+        return far[0] * far[1]
+    # beyond the bounds (the parse names the first cell that passes them) or unusual
     width, height = B.xlsx_extent(B.in_chunks(data), sheet, MAX_CELLS, MAX_ROWS)
     return width * height
 

@@ -2,13 +2,12 @@
 and after a batch, each member's status and a reminder list for a mail merge.
 
 The roster is a CSV (as Excel or LibreOffice save it: `;` or `,`, UTF-8 with or without
-BOM, or Windows-1252) with the columns ARS and Name, optionally Art, Kreis, Ansprechperson
-and E-Mail; German and English headers are both understood."""
+BOM, or Windows-1252; read through `sources.tables`) with the columns ARS and Name,
+optionally Art, Kreis, Ansprechperson and E-Mail; German and English headers are both
+understood."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from ozgkompass.model.answers import ARS_RE
 from ozgkompass.sources.template import TYPE_LABELS
 
 MAX_MEMBERS = 20_000
+MAX_BYTES = 20 * 1024 * 1024
 _HEADERS = {
     "ars": ("ars", "regionalschlüssel", "amtlicher regionalschlüssel", "regionalschluessel",
             "gemeindeschlüssel"),
@@ -55,54 +55,38 @@ class Member:
 
 def read_members(path: Path) -> list[Member]:
     """The roster; every problem in it at once (DataError with line numbers)."""
+    from ozgkompass.sources.tables import read_tables
+
     where = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{where}: Mitgliederliste nicht lesbar ({exc.strerror}).") from None
-    if len(data) > 20_000_000:
-        raise UserError(f"{where}: zu groß für eine Mitgliederliste.",
-                        hint="Ist das die richtige Datei? Erwartet wird eine CSV-Datei mit "
-                             "einer Zeile je Mitglied (ARS, Name, Art, Ansprechperson, E-Mail).")
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError(f"{where}: die Mitgliederliste ist eine Excel-Mappe, erwartet wird "
-                        "CSV.", hint="In Excel oder LibreOffice „Speichern unter“ → „CSV "
-                        "UTF-8 (durch Trennzeichen getrennt)“ wählen.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    if len(rows) > MAX_MEMBERS:
-        raise UserError(f"{where}: {len(rows)} Zeilen; eine Mitgliederliste hat höchstens "
-                        f"{MAX_MEMBERS} Mitglieder.",
-                        hint="Ist das die richtige Datei? Sonst die Liste aufteilen.")
+    hint = ("Ist das die richtige Datei? Erwartet wird eine CSV-Datei mit einer Zeile je "
+            "Mitglied (ARS, Name, Art, Ansprechperson, E-Mail).")
+    # a Windows-1252 roster is read as such (its warning has nowhere to go: names are
+    # shown as read)
+    table = read_tables(path, max_bytes=MAX_BYTES, too_big_hint=hint, workbooks=False,
+                        max_lines=MAX_MEMBERS + 1, too_many_hint=f"Eine Mitgliederliste hat "
+                        f"höchstens {MAX_MEMBERS} Mitglieder; sonst die Liste aufteilen.")
+    rows = table.sheets[0].rows
     if not rows:
         raise UserError(f"{where}: die Mitgliederliste ist leer.",
                         hint="Kopfzeile mit ARS;Name;Art;Ansprechperson;E-Mail und eine "
                         "Zeile je Mitglied.")
-    header = [h.strip().casefold() for h in rows[0]]
+    header_row, headers = rows[0]
+    header = [h.casefold() for h in headers]
     col = {key: next((i for i, h in enumerate(header) if h in names), None)
            for key, names in _HEADERS.items()}
     if col["ars"] is None or col["name"] is None:
-        raise UserError(f"{where}, Zeile 1: die Spalten „ARS“ und „Name“ fehlen (gefunden: "
-                        f"{', '.join(rows[0]) or 'nichts'}).",
+        raise UserError(f"{where}, Zeile {header_row}: die Spalten „ARS“ und „Name“ fehlen "
+                        f"(gefunden: {', '.join(headers) or 'nichts'}).",
                         hint="Kopfzeile z. B. ARS;Name;Art;Ansprechperson;E-Mail")
     issues: list[Issue] = []
     members: list[Member] = []
     seen: dict[str, int] = {}
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in rows[1:]:
         def get(key: str, row: list[str] = row) -> str | None:
             i = col[key]
             value = " ".join(row[i].split()) if i is not None and i < len(row) else ""
             return value or None
 
-        if not any(c.strip() for c in row):
-            continue
         loc = Location(where, row=n)
         ars = "".join((get("ars") or "").split())
         name = get("name")

@@ -80,6 +80,32 @@ def xlsx_bound(data: bytes) -> tuple[int, int] | None:
     return NEAR_WIDTH, NEAR_HEIGHT
 
 
+# the same for any distance: every `<c>` with an explicit reference (1–3 capital letters,
+# 1–7 digits) in the usual quoting, every `<row>` with an explicit number, no prefix
+_UNUSUAL_FAR = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]|row(?! r="\d{1,7}")[\s/>]'
+                          rb"|[\w.\-]+:(?:c|row)[\s/>])")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+
+
+def xlsx_explicit_bound(data: bytes) -> tuple[int, int] | None:
+    """An upper bound (width, height) of the reader's grid for a sheet of any size whose
+    every cell has an explicit, usually written reference (the farthest of them; a
+    reference inside a comment can only raise it), found by searching at C speed; None
+    when a cell or row is written otherwise (then `xlsx_extent` decides). A catalogue
+    export of 5,000 rows takes milliseconds here, against about 400 ms parsed."""
+    if _UNUSUAL_FAR.search(data) is not None:
+        return None
+    refs = _CELL_REF.findall(data)
+    if not refs:
+        return 0, 0
+    letters = {col for col, _ in refs}
+    widest = max(letters, key=lambda col: (len(col), col))
+    width = 0
+    for ch in widest.decode("ascii"):
+        width = width * 26 + (ord(ch) - 64)
+    return width, max(int(row) for row in {row for _, row in refs})
+
+
 def _ref(value: str) -> tuple[int, int] | None:
     """(column, row), 1-based, as the reader parses a reference (letters in either case,
     then digits); None when the reader would refuse it."""

@@ -7,14 +7,10 @@ Workbooks are read with python-calamine (≈ 8 ms for a template-sized file, aga
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import os
 import re
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,7 +34,8 @@ from ozgkompass.model.answers import (
 from ozgkompass.model.laender import NAMES, code_from_ars, code_from_name
 from ozgkompass.model.questionnaire import Area, QType, Question, Questionnaire
 from ozgkompass.sources import template as T
-from ozgkompass.sources.file_guard import col_letter, inspect
+from ozgkompass.sources.file_guard import MAX_FILE_BYTES, col_letter, inspect
+from ozgkompass.sources.tables import Merged, quiet_stderr, read_book
 
 QuestionnaireLookup = Callable[[str, "str | None"], Questionnaire]
 DEFAULT_CSV_QUESTIONNAIRE = "ozg-kommune"
@@ -279,56 +276,11 @@ def _cell(rows: list[list[Any]], row: int, col: int) -> Any:
     return None
 
 
-Merged = list[tuple[tuple[int, int], tuple[int, int]]]  # 0-based (row, col) corners
-
-
-@contextmanager
-def _rust_panics_quiet() -> Iterator[None]:
-    """The reader's Rust code prints a panic and its backtrace straight to file descriptor
-    2 before Python sees the exception; a damaged file gets our one German line instead,
-    so stderr is closed off while python-calamine reads (a few milliseconds)."""
-    try:
-        saved = os.dup(2)
-    except OSError:  # no stderr at all
-        yield
-        return
-    try:
-        sink = os.open(os.devnull, os.O_WRONLY)
-        try:
-            sys.stderr.flush()
-            os.dup2(sink, 2)
-        finally:
-            os.close(sink)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def _read_book(path: Path, data: bytes | None = None
                ) -> tuple[dict[str, list[list[Any]]], dict[str, Merged]]:
-    """All sheets as rows of Python values, and the merged ranges of each sheet; from
-    `data` when the file's bytes are in memory already (as fast as from the path)."""
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_path(str(path)) if data is None else \
-        CalamineWorkbook.from_filelike(io.BytesIO(data))
-    try:
-        sheets: dict[str, list[list[Any]]] = {}
-        merged: dict[str, Merged] = {}
-        for name in wb.sheet_names:
-            if not _read_sheet(name):
-                continue
-            sh = wb.get_sheet_by_name(name)
-            rows = sh.to_python(skip_empty_area=False)
-            sheets[name] = rows
-            try:
-                merged[name] = list(sh.merged_cell_ranges or [])
-            except Exception:  # not every format reports merged ranges
-                merged[name] = []
-        return sheets, merged
-    finally:
-        wb.close()
+    """The sheets that are read (`_read_sheet`) as rows of Python values, and the merged
+    ranges of each sheet (`sources.tables.read_book`)."""
+    return read_book(path, data, _read_sheet)
 
 
 _MASTER_ROWS = {key: T.MASTER_FIRST_ROW + i for i, (key, _) in enumerate(T.MASTER_FIELDS)}
@@ -776,9 +728,9 @@ def import_workbook(path: Path, lookup: QuestionnaireLookup,
                 r.loc())
         return ImportResult(None, None, r.issues)
     if path.suffix.lower() == ".csv":
-        return _import_csv(path, lookup, r)
+        return _import_csv(path, lookup, r, data)
     try:
-        with _rust_panics_quiet():
+        with quiet_stderr():
             if contained:
                 from ozgkompass.sources.contained import run_contained
 
@@ -909,60 +861,42 @@ def _csv_population(r: _Reader, master: dict[str, str]) -> int | None:
     return int(pop)
 
 
-def csv_lines(text: str) -> int:
-    """Line breaks as the CSV reader sees them (universal newlines: LF, CR LF and a lone
-    CR, as old Mac programs write), counted at C speed."""
-    return text.count("\n") + text.count("\r") - text.count("\r\n")
-
-
-def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader) -> ImportResult:
+def _import_csv(path: Path, lookup: QuestionnaireLookup, r: _Reader,
+                data: bytes | None = None) -> ImportResult:
     """Columns: frage_id; antwort (label or value; multiple choice separated by `|`);
     optional na, begruendung, klaeren_mit, notiz, quelle. Rows `fragebogen` and
-    `kommune.name`, `kommune.ars`, … carry the questionnaire id and master data."""
+    `kommune.name`, `kommune.ars`, … carry the questionnaire id and master data.
+    Read through `sources.tables` (UTF-8 or Windows-1252, `;` `,` or tab, line numbers)."""
     from ozgkompass.errors import UserError
+    from ozgkompass.sources.tables import TableError, read_tables
 
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        r.issue(IssueCode.ENCODING,
-                "Die CSV-Datei ist als UTF-16 („Unicode-Text“) gespeichert; bitte "
-                "als „CSV UTF-8“ speichern.", Location(r.display, row=1))
-        return ImportResult(None, None, r.issues)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:  # Excel's "CSV (Trennzeichen-getrennt)" on Windows
-        text = data.decode("cp1252", errors="replace")
-    lines = csv_lines(text)
-    if lines > MAX_CSV_ROWS:
-        r.issue(IssueCode.TOO_MANY_ROWS, f"Die CSV-Datei hat {lines:,} Zeilen; ein "
-                f"Fragebogen hat höchstens einige hundert (erlaubt {MAX_CSV_ROWS:,}). Ist das "
-                "die richtige Datei?".replace(",", "."), Location(r.display))
+        table = read_tables(path, max_bytes=MAX_FILE_BYTES, data=data, shown=r.display,
+                            too_big_hint="Bitte nur die ausgefüllte CSV-Datei senden.",
+                            workbooks=False, max_lines=MAX_CSV_ROWS,
+                            too_many_hint="Ein Fragebogen hat höchstens einige hundert "
+                            "Fragen und Optionen.")
+    except TableError as exc:
+        r.issues.append(exc.issue())
         return ImportResult(None, None, r.issues)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)  # "" keeps CR inside cells
-    try:
-        rows = list(reader)
-    except csv.Error:  # e.g. a cell of more than 128 KB
-        r.issue(IssueCode.CSV_SYNTAX,
-                "Die CSV-Datei ist hier nicht lesbar (Anführungszeichen nicht "
-                "geschlossen oder Zelle zu lang); bitte in Excel oder LibreOffice neu als CSV "
-                "speichern.", Location(r.display, row=reader.line_num))
+    except UserError as exc:  # the file cannot be opened
+        r.issue(IssueCode.UNREADABLE, str(exc), r.loc())
         return ImportResult(None, None, r.issues)
-    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["frage_id", "antwort"]:
+    r.issues.extend(table.issues)  # Windows-1252: a warning
+    rows = table.sheets[0].rows
+    if not rows or [c.lower() for c in rows[0][1][:2]] != ["frage_id", "antwort"]:
         r.issue(IssueCode.CSV_HEADER, "Die erste Zeile muss die Spalten „frage_id“ und „antwort“ "
                 "nennen, getrennt durch Semikolon, Komma oder Tabulator.",
-                Location(r.display, row=1))
+                Location(r.display, row=rows[0][0] if rows else 1))
         return ImportResult(None, None, r.issues)
-    header = [c.strip().lower() for c in rows[0]]
+    header = [c.lower() for c in rows[0][1]]
     col = {name: header.index(name) for name in header}
     master: dict[str, str] = {}
     master_rows: dict[str, int] = {}
     qref: tuple[str, str | None] = (DEFAULT_CSV_QUESTIONNAIRE, None)
     body: list[tuple[int, dict[str, str]]] = []
-    for n, row in enumerate(rows[1:], start=2):
-        rec = {k: (row[i].strip() if i < len(row) else "") for k, i in col.items()}
+    for n, row in rows[1:]:
+        rec = {k: (row[i] if i < len(row) else "") for k, i in col.items()}
         key = rec["frage_id"]
         if not key:
             continue
