@@ -95,15 +95,17 @@ def test_the_stored_summary_has_exactly_the_typed_keys():
     assert set(s["catalogue"]["services"][0]) == set(SummaryService.__annotations__)
 
 
-def test_the_shared_parts_of_a_catalogue_result_are_frozen():
+def test_the_results_and_their_shared_parts_are_frozen():
     qn, aset = _example()
-    c = score(compile(Definitions(qn, get_model(qn.maturity_model), builtin_catalogue())),
-              aset).catalogue
-    parts = [c.services[0].criteria[0], c.by_themenfeld[0], c.levers[0]]
+    a = score(compile(Definitions(qn, get_model(qn.maturity_model), builtin_catalogue())),
+              aset)
+    c = a.catalogue
+    parts = [a, a.areas[0], a.areas[0].questions[0], c, c.services[0],
+             c.services[0].criteria[0], c.by_themenfeld[0], c.levers[0]]
     parts += c.out_of_scope[:1]
     for part in parts:
         assert not hasattr(part, "__dict__"), type(part).__name__  # slotted
         # Python 3.11 raises TypeError for frozen slotted classes (its super() in
         # __setattr__), later versions FrozenInstanceError: either way, no change
         with pytest.raises((dataclasses.FrozenInstanceError, TypeError)):
-            part.name = "x"  # type: ignore[misc]
+            setattr(part, dataclasses.fields(part)[0].name, "x")

@@ -10,6 +10,8 @@ Every expected level below is worked out by hand from the model files:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ozgkompass.model.answers import parse_answers
@@ -93,7 +95,7 @@ def scored(answers: str, model: str, municipality: str = "{name: Test, type: gem
     assert aset is not None, issues
     mm = get_model(model)
     a = assess(qn, aset, mm)
-    a.catalogue = score_catalogue(a, catalogue(), mm, qn)
+    a = replace(a, catalogue=score_catalogue(a, catalogue(), mm, qn))
     return a, {s.ozg_id: s for s in a.catalogue.services}
 
 

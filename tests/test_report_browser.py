@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -172,7 +173,8 @@ def test_report_with_the_dashboard_section_in_chromium(browser, tmp_path):
                       "2026-11-30T08:00:00+00:00", tuple(rows))
     a = scored()
     aset = load_answer_set(FALKENBERG)
-    a.observed = compare(obs, builtin_catalogue(), aset.municipality, aset, today=TODAY)
+    a = replace(a, observed=compare(obs, builtin_catalogue(), aset.municipality, aset,
+                                    today=TODAY))
     page = open_checked(browser, tmp_path, renderer(Format.HTML)(a, Audience.FACH, TODAY))
     assert page.locator("#beobachtet-widersprueche + table tbody tr").count() == 2
 

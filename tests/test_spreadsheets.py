@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -316,7 +317,7 @@ def test_batch_locates_every_defect_and_scores_the_good_files(qn, template_bytes
         aset = expected_answers(qn, master, picks)
         mm = get_model(qn.maturity_model)
         result = assess(qn, aset, mm)
-        result.catalogue = score_catalogue(result, cat, mm, qn)
+        result = replace(result, catalogue=score_catalogue(result, cat, mm, qn))
         assert rows[name]["status"] == "ok"
         assert rows[name]["index"] == round(result.score, 1)
         assert rows[name]["share_at_target"] == round(result.catalogue.share_at_target, 1)

@@ -265,11 +265,13 @@ def register(app: typer.Typer) -> None:
                 return
             _finish(session)
             if archive_target(archive, archive_file) is not None:
+                from dataclasses import replace
+
                 from ozgkompass.app.assess import score_interview
                 from ozgkompass.cli.archive import archive_one
 
                 scored = score_interview(session.qn, session.aset, catalogue="kommunal")
-                scored.answers_file = str(session.path)
+                scored = replace(scored, answers_file=str(session.path))
                 archive_one(archive, archive_file, scored, session.aset)
 
     @app.command("new-answers")

@@ -104,18 +104,21 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_PROBLEMS)
 
 
-def attach_observed(result: Any, answers: Path, catalogue: str | None) -> None:
-    """Give a scored assessment the comparison with the cached retrieval for its ARS (the
+def attach_observed(result: Any, answers: Path, catalogue: str | None) -> Any:
+    """The scored assessment with the comparison with the cached retrieval for its ARS (the
     report's section reads `result.observed`); reads only the cache, never the network."""
+    from dataclasses import replace
+
     from ozgkompass.app.assess import observed_comparison
     from ozgkompass.observed.ddv import age_text
 
     found = observed_comparison(result, answers, catalogue)
     if found is None:
-        return
-    result.observed, observation = found
+        return result
+    comparison, observation = found
     err_console.print(f"[dim]Mit Daten des Dashboards Digitale Verwaltung, "
                       f"{age_text(observation)}.[/dim]", highlight=False)
+    return replace(result, observed=comparison)
 
 
 def _print(c: Any, retrieval: Any) -> None:

@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         scored = [(path, score_file(path, chosen)) for path in answers]
         _refuse_shared_names(scored, formats, aud, out)
         for path, result in scored:
-            attach_observed(result, path, catalogue)  # the dashboard's data, if cached
+            result = attach_observed(result, path, catalogue)  # the dashboard's, if cached
             projection = None
             if plan is not None:
                 projection, issues = project_plan(path, plan, chosen)

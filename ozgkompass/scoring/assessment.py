@@ -6,7 +6,7 @@ that every report and export reads. The rules are documented in docs/scoring.md.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ozgkompass import __version__
@@ -23,7 +23,7 @@ ANSWERED, NA, HIDDEN, OPEN, OPEN_OPTIONAL, RECORDED = (
     "beantwortet", "trifft nicht zu", "ausgeblendet", "offen (Pflicht)", "offen", "erfasst")
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class QuestionResult:
     id: str
     area_id: str
@@ -46,7 +46,7 @@ class QuestionResult:
     owner: str | None = None  # who is responsible for the topic, whatever the answer
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class AreaResult:
     id: str
     title: str
@@ -139,7 +139,7 @@ class FollowUp:
     required: bool  # an open required question counts as 0 % until it is clarified
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Assessment:
     tool_version: str
     questionnaire: dict[str, str]
@@ -160,6 +160,13 @@ class Assessment:
     issues: list[Issue]
     followups: list[FollowUp] = field(default_factory=list)
     catalogue: Any = None  # scoring.results.CatalogueResult when scored against a catalogue
+    # for reports only, not in `to_dict`: the comparison with a cached retrieval of the
+    # Dashboard Digitale Verwaltung (observed.compare.Comparison, cli/observe.py)
+    observed: Any = field(default=None, compare=False)
+    # the next steps, worked out on first use (a report reads them from several renderers);
+    # a cache, not in `to_dict`; `replace` starts it empty
+    _next_steps: list[Any] | None = field(default=None, init=False, repr=False,
+                                          compare=False)
 
     def area(self, aid: str) -> AreaResult | None:
         return next((a for a in self.areas if a.id == aid), None)
@@ -176,17 +183,19 @@ class Assessment:
     @property
     def next_steps(self) -> list[Any]:
         """The one ranking of next steps (scoring/steps.py) every output shows; worked out
-        once per catalogue result (a report reads it from several renderers)."""
+        once per assessment (its catalogue result cannot change)."""
         from ozgkompass.scoring.steps import next_steps
 
-        known = self.__dict__.get("_next_steps")
-        if known is None or known[0] is not self.catalogue:
-            known = (self.catalogue, next_steps(self))
-            self.__dict__["_next_steps"] = known
-        return known[1]
+        known = self._next_steps
+        if known is None:
+            known = next_steps(self)
+            object.__setattr__(self, "_next_steps", known)  # a cache, not a result field
+        return known
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # the parts written their own way are not converted twice
+        data = asdict(replace(self, issues=[], catalogue=None, observed=None))
+        del data["observed"], data["_next_steps"]
         data["next_steps"] = [asdict(s) for s in self.next_steps]
         data["issues"] = [i.to_dict() for i in self.issues]
         data["catalogue"] = self.catalogue.to_dict() if self.catalogue is not None else None
@@ -366,32 +375,32 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, ans: 
                      values: dict[str, Any], shown: bool
                      ) -> tuple[QuestionResult, tuple[tuple[str, Evidence], ...]]:
     """The result of one question and the criteria evidence its answer gives."""
-    r = QuestionResult(id=q.id, area_id=q.area_id, text=q.text.de, type=q.type.value,
-                       status=OPEN, weight=q.weight,
-                       condition=q.when.source if q.when else None, owner=q.responsible,
-                       note=ans.note if ans else None, source=ans.source if ans else None)
+
+    def result(status: str, **more: Any) -> QuestionResult:
+        return QuestionResult(id=q.id, area_id=q.area_id, text=q.text.de, type=q.type.value,
+                              status=status, weight=q.weight,
+                              condition=q.when.source if q.when else None,
+                              owner=q.responsible, note=ans.note if ans else None,
+                              source=ans.source if ans else None, **more)
+
     if not shown:
-        r.status = HIDDEN
-        return r, ()
+        return result(HIDDEN), ()
     if ans is not None and ans.na and q.na_allowed:
-        r.status, r.na_reason = NA, ans.reason
-        return r, ()
+        return result(NA, na_reason=ans.reason), ()
     if q.id not in values:
-        r.unclear = ans.unclear if ans is not None else None
-        r.status = OPEN if (q.required and q.scored) else OPEN_OPTIONAL
-        if r.status == OPEN:  # an unanswered required question counts as 0 %
-            r.counted, r.score = True, 0.0
-            r.recommendation = (f"Offene Frage klären: {q.text.de}"
-                                + (f" – {q.recommendation.de}" if q.recommendation else ""))
-            r.responsible = q.responsible
-        return r, ()
+        unclear = ans.unclear if ans is not None else None
+        if not (q.required and q.scored):
+            return result(OPEN_OPTIONAL, unclear=unclear), ()
+        # an unanswered required question counts as 0 %
+        return result(OPEN, unclear=unclear, counted=True, score=0.0,
+                      recommendation=f"Offene Frage klären: {q.text.de}"
+                      + (f" – {q.recommendation.de}" if q.recommendation else ""),
+                      responsible=q.responsible), ()
     value = values[q.id]
     score, chosen = question_score(q, value)
-    r.value, r.answer_label = value, _answer_label(q, value, chosen)
+    label = _answer_label(q, value, chosen)
     if score is None:
-        r.status = RECORDED
-        return r, ()
-    r.status, r.score, r.counted = ANSWERED, score, True
+        return result(RECORDED, value=value, answer_label=label), ()
     levels: dict[tuple[str, Any], int] = {}
     for opt in chosen:  # multiple choice: a chosen option adds capabilities → highest level
         for cid, level in opt.criteria_for(model, qn.maturity_model).items():
@@ -401,18 +410,20 @@ def _question_result(qn: Questionnaire, model: MaturityModel, q: Question, ans: 
             key = (cid, opt.otherwise_scope)  # the services outside applies_to
             levels[key] = max(level, levels.get(key, level))
     known = model.criterion_ids
-    evidence = tuple((cid, Evidence(q.id, r.answer_label, level,
+    evidence = tuple((cid, Evidence(q.id, label, level,
                                     [(a, list(v)) for a, v in applies_to]))
                      for (cid, applies_to), level in levels.items() if cid in known)
-    r.criteria = {cid: min(lv for (c, _), lv in levels.items() if c == cid)
-                  for cid, _ in levels}
+    criteria = {cid: min(lv for (c, _), lv in levels.items() if c == cid) for cid, _ in levels}
+    recommendation = responsible = None
     if score < 100:
         rec_opt = next((o for o in chosen if o.recommendation), None)
         rec = rec_opt.recommendation if rec_opt else q.recommendation
         resp_opt = next((o for o in chosen if o.responsible), None)
-        r.recommendation = rec.de if rec else None
-        r.responsible = resp_opt.responsible if resp_opt else q.responsible
-    return r, evidence
+        recommendation = rec.de if rec else None
+        responsible = resp_opt.responsible if resp_opt else q.responsible
+    return result(ANSWERED, value=value, answer_label=label, score=score, counted=True,
+                  criteria=criteria, recommendation=recommendation,
+                  responsible=responsible), evidence
 
 
 def _criteria_results(model: MaturityModel, evidence: dict[str, list[Evidence]],

@@ -40,6 +40,7 @@ from ozgkompass.scoring.today import (
     offline_cap,
     statement_for,
     today_fields,
+    today_of,
 )
 
 
@@ -72,38 +73,38 @@ class _Plan:
             self.kind_at.append(index[svc.attributes])
         self.kind_count = [self.kind_at.count(k) for k in range(len(self.kinds))]
         self.total_weight = sum(weight_of[svc.ozg_id] for svc in services)  # in order
-        self.fixed = [dict(ozg_id=svc.ozg_id, name=svc.name, themenfeld=svc.themenfeld,
-                           lage=svc.lage, responsibility=svc.responsibility.value,
-                           weight=weight_of[svc.ozg_id]) for svc in services]
+        self.fixed: list[dict[str, Any]] = [
+            dict(ozg_id=svc.ozg_id, name=svc.name, themenfeld=svc.themenfeld, lage=svc.lage,
+                 responsibility=svc.responsibility.value, weight=weight_of[svc.ozg_id])
+            for svc in services]
         by_tf: dict[str, list[int]] = defaultdict(list)
         by_lage: dict[str, list[int]] = defaultdict(list)
         for i, svc in enumerate(services):
             by_tf[svc.themenfeld].append(i)
             by_lage[svc.lage or "(ohne Lage)"].append(i)
         self.by_themenfeld, self.by_lage = sorted(by_tf.items()), sorted(by_lage.items())
+        self.position = {svc.ozg_id: i for i, svc in enumerate(services)}
 
 
 class _Outcome:
     """What a catalogue run makes of one set of criteria levels: the service results and
     what is rolled up from them. Roll-ups are counted per kind of service (its level and
-    what holds it below its target hold for all its services). Hashed by identity."""
+    what holds it below its target hold for all its services). The results have `today`
+    unbestätigt (§6a): a service someone spoke about gets its own copy (`_with_today`).
+    Hashed by identity."""
 
     def __init__(self, plan: _Plan, model: MaturityModel,
                  supports: list[tuple[tuple[int | None, ...], dict[str, int | None]]],
                  memory: Memory) -> None:
-        self.results: list[ServiceResult] = []
         kinds = [made_of(kind, support) for kind, support in zip(plan.kinds, supports,
                                                                   strict=True)]
-        for fixed, k in zip(plan.fixed, plan.kind_at, strict=True):
-            static, decided, _, rows = kinds[k]
-            # all fields at once, without the keyword call (a third of the time)
-            res = object.__new__(ServiceResult)
-            fields = res.__dict__
-            fields.update(fixed)
-            fields.update(static)
-            fields.update(decided)
-            fields["criteria"] = rows
-            self.results.append(res)
+        cap = offline_cap(model)
+        shared = [{**static, **decided, "criteria": rows,
+                   **today_of(model, decided["level"], decided["level_name"],
+                              decided["at_target"], UNKNOWN, cap)}
+                  for static, decided, _, rows in kinds]  # all fields but the service's own
+        self.results = [ServiceResult(**fixed, **shared[k])
+                        for fixed, k in zip(plan.fixed, plan.kind_at, strict=True)]
         results, weighted = self.results, plan.weighting is not None
         needs = tuple(need for _, _, need, _ in kinds)
         at = tuple(not need for need in needs)  # at target: nothing needs raising
@@ -132,10 +133,6 @@ class _Outcome:
             [_group(k, [results[i] for i in v], weighted) for k, v in plan.by_lage]))
         self.lever_sets = memory.lever_sets.get((plan, needs), lambda: LeverSets(
             model, results, [needs[k] for k in plan.kind_at]))
-        # the results with `today` unbestätigt (§6a), made on first use, and where each
-        # service sits in them
-        self.unknown_today: list[ServiceResult] | None = None
-        self.position: dict[str, int] = {}
 
 
 def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
@@ -154,8 +151,8 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
     outcome = memory.outcomes.get((plan, base, restricted), lambda: _Outcome(
         plan, model, supports(model.criterion_ids, plan.kinds, base, restricted), memory))
     found_levers, combos = levers(model, assessment, qn, outcome.lever_sets, outcome.results)
-    results = _with_today(model, outcome, assessment, observed)
-    result = CatalogueResult(
+    results = _with_today(model, plan, outcome, assessment, observed)
+    return CatalogueResult(
         catalogue={"id": catalogue.id, "version": catalogue.version, "title": catalogue.title,
                    "source": catalogue.source},
         model=model.id, target_override=target, weighting=plan.weighting,
@@ -163,7 +160,6 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         share_at_target=outcome.share_at_target,
         weighted_share_at_target=outcome.weighted_share_at_target,
         unconfirmed=outcome.unconfirmed,
-        by_themenfeld=list(outcome.by_themenfeld), by_lage=list(outcome.by_lage),
         levers=found_levers, combinations=combos,
         blocking=list(outcome.blocking), services=list(results),
         out_of_scope=list(plan.out_of_scope), scope_note=plan.scope_note,
@@ -171,11 +167,10 @@ def score_catalogue(assessment: Any, catalogue: Catalogue, model: MaturityModel,
         compliant_level=model.compliant_level, frontend_level=model.frontend_level,
         frontend_complete=outcome.frontend_complete,
         in_person=outcome.in_person, model_notice=model.notice,
+        **_today_figures(results, outcome),
+        plausibility=[*_statements_outside(assessment, plan),
+                      *_contradicting_dashboard(results, observed)],
     )
-    _roll_up_today(result)
-    result.plausibility = [*_statements_outside(assessment, outcome, plan),
-                           *_contradicting_dashboard(result.services, observed)]
-    return result
 
 
 def _contradicting_dashboard(services: list[ServiceResult],
@@ -196,14 +191,14 @@ def _contradicting_dashboard(services: list[ServiceResult],
             "Abgleich: ozgkompass observe"]
 
 
-def _statements_outside(assessment: Any, outcome: _Outcome, plan: _Plan) -> list[str]:
+def _statements_outside(assessment: Any, plan: _Plan) -> list[str]:
     """Services the municipality named online/not online that are not scored here: not its
     task (out of scope) or not in the catalogue. Said, so a typo does not go unnoticed."""
     named = answered_statements(assessment)
     if not named:
         return []
     outside = {o.ozg_id: o for o in plan.out_of_scope}
-    foreign = sorted(i for i in named if i not in outcome.position and i not in outside)
+    foreign = sorted(i for i in named if i not in plan.position and i not in outside)
     skipped = sorted(i for i in named if i in outside)
     lines = []
     if skipped:
@@ -215,21 +210,17 @@ def _statements_outside(assessment: Any, outcome: _Outcome, plan: _Plan) -> list
     return lines
 
 
-def _with_today(model: MaturityModel, outcome: _Outcome, assessment: Any,
+def _with_today(model: MaturityModel, plan: _Plan, outcome: _Outcome, assessment: Any,
                 observed: Mapping[str, TodayLevel] | None) -> list[ServiceResult]:
-    """Each service with its `today` figure (docs/scoring.md §6a). The outcome's shared
-    results are copied, never changed: with nobody saying anything all are "unbestätigt"
-    (one list per outcome); only the services someone spoke about get their own copy."""
-    unknown = outcome.unknown_today
-    if unknown is None:
-        unknown = outcome.unknown_today = [_today_copy(model, res, UNKNOWN)
-                                           for res in outcome.results]
-        outcome.position = {res.ozg_id: i for i, res in enumerate(outcome.results)}
+    """Each service with its `today` figure (docs/scoring.md §6a): with nobody saying
+    anything the outcome's shared results ("unbestätigt"); only the services someone spoke
+    about get their own copy."""
     answered = answered_statements(assessment)
+    unknown = outcome.results
     if not answered and not observed:
         return unknown
     out = list(unknown)
-    position = outcome.position
+    position = plan.position
     for ozg_id in {*answered, *(observed or ())}:
         i = position.get(ozg_id)
         if i is not None:
@@ -240,32 +231,31 @@ def _with_today(model: MaturityModel, outcome: _Outcome, assessment: Any,
 
 
 def _today_copy(model: MaturityModel, res: ServiceResult, said: TodayLevel) -> ServiceResult:
-    copy = object.__new__(ServiceResult)
-    copy.__dict__.update(res.__dict__)
-    copy.__dict__.update(today_fields(model, res, said, offline_cap(model)))
-    return copy
+    return res.with_today(today_fields(model, res, said, offline_cap(model)))
 
 
-def _roll_up_today(result: CatalogueResult) -> None:
-    """The headline and group figures of `today` next to those of `reachable`."""
-    services = result.services
-    result.reachable_at_target = result.at_target
+def _today_figures(services: list[ServiceResult], outcome: _Outcome) -> dict[str, Any]:
+    """The headline and group figures of `today` next to those of `reachable`: the
+    CatalogueResult's `by_themenfeld`, `by_lage` and its fields from `reachable_at_target`
+    on."""
     online = [s for s in services if s.today_online is not None]
     hit = [s for s in online if s.today_at_target]
-    result.today_at_target = len(hit)
-    result.share_today_at_target = (100.0 * len(hit) / len(services) if services else None)
-    result.today_online = sum(1 for s in online if s.today_online)
-    result.today_not_online = len(online) - result.today_online
-    result.today_unconfirmed = len(services) - len(online)
+    today_online = sum(1 for s in online if s.today_online)
+    unconfirmed = len(services) - len(online)
     sources: dict[str, int] = {}
     for s in online:
         sources[s.today_source] = sources.get(s.today_source, 0) + 1
-    if result.today_unconfirmed:
-        sources[SOURCE_UNKNOWN] = result.today_unconfirmed
-    result.today_sources = sources
-    if hit:  # groups without a service online at target keep their shared result (0)
-        result.by_themenfeld = _grouped(result.by_themenfeld, hit, "themenfeld")
-        result.by_lage = _grouped(result.by_lage, hit, "lage")
+    if unconfirmed:
+        sources[SOURCE_UNKNOWN] = unconfirmed
+    # groups without a service online at target keep their shared result (0)
+    by_tf, by_lage = list(outcome.by_themenfeld), list(outcome.by_lage)
+    return dict(
+        by_themenfeld=_grouped(by_tf, hit, "themenfeld") if hit else by_tf,
+        by_lage=_grouped(by_lage, hit, "lage") if hit else by_lage,
+        reachable_at_target=outcome.at_target, today_at_target=len(hit),
+        share_today_at_target=100.0 * len(hit) / len(services) if services else None,
+        today_online=today_online, today_not_online=len(online) - today_online,
+        today_unconfirmed=unconfirmed, today_sources=sources)
 
 
 def _grouped(groups: list[GroupResult], hit: list[ServiceResult], attr: str

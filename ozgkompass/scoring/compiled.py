@@ -9,7 +9,7 @@ rules) and what answer sets of a batch share. No scoring module keeps state of i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ozgkompass.model.answers import AnswerSet
 from ozgkompass.scoring.assessment import Assessment, assess
@@ -41,11 +41,12 @@ def score(compiled: Compiled, answers: AnswerSet, *,
 
     d, memory = compiled.definitions, compiled.memory
     result = assess(d.questionnaire, answers, d.model, memory=memory)
-    if d.catalogue is not None:
-        result.catalogue = score_catalogue(result, d.catalogue, d.model, d.questionnaire,
-                                           target=d.target, observed=observed, memory=memory)
-        if d.successor is not None:
-            result.catalogue.other_models.append(
-                figures_under(d.questionnaire, answers, d.catalogue, d.successor, d.target,
-                              observed, memory))
-    return result
+    if d.catalogue is None:
+        return result
+    catalogue = score_catalogue(result, d.catalogue, d.model, d.questionnaire,
+                                target=d.target, observed=observed, memory=memory)
+    if d.successor is not None:
+        catalogue = replace(catalogue, other_models=[
+            *catalogue.other_models, figures_under(d.questionnaire, answers, d.catalogue,
+                                                   d.successor, d.target, observed, memory)])
+    return replace(result, catalogue=catalogue)

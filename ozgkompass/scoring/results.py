@@ -4,7 +4,9 @@ criteria rows, the services out of scope, the groups, levers and headline figure
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 
@@ -18,12 +20,11 @@ class ServiceCriterion:
     needed: int | None  # level this criterion needs so the target is not blocked by it
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ServiceResult:
     """One service's achievable level. In a batch, results (and their lists) are shared
-    between municipalities with the same criteria levels: never change one in place. They
-    are assembled without __init__ (_Outcome): a new field must be filled there too (a
-    test checks every field is set)."""
+    between municipalities with the same criteria levels: frozen, and their lists are
+    never changed either. `with_today` makes the copy with a service's `today` figure."""
 
     ozg_id: str
     name: str
@@ -60,6 +61,16 @@ class ServiceResult:
     today_source: str = "unbekannt"  # "antwort", "beobachtet" or "unbekannt"
     today_date: str | None = None
     today_at_target: bool = False  # online today and at its target
+
+    def with_today(self, today: Mapping[str, Any]) -> ServiceResult:
+        """This result with the `today` fields `today` (`scoring.today.today_fields`, the
+        fields from `reachable` on): the constructor with the fields before them as they
+        are, about half the time of `dataclasses.replace` (6 against 11 µs)."""
+        return ServiceResult(*_BEFORE_TODAY(self), **today)
+
+
+_SERVICE_FIELDS = [f.name for f in fields(ServiceResult)]
+_BEFORE_TODAY = attrgetter(*_SERVICE_FIELDS[:_SERVICE_FIELDS.index("reachable")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +123,7 @@ class ModelFigures:
     today_at_target: int = 0  # "heute online auf Zielstufe" under that model
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class CatalogueResult:
     catalogue: dict[str, Any]
     model: str

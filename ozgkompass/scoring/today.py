@@ -87,12 +87,16 @@ def statement_for(ozg_id: str, answered: Mapping[str, TodayLevel],
 
 def today_fields(model: Any, service: Any, said: TodayLevel, cap: int) -> dict[str, Any]:
     """The `today` fields of one ServiceResult (and `reachable`, today's per-service figure)."""
-    level = service.level
+    return today_of(model, service.level, service.level_name, service.at_target, said, cap)
+
+
+def today_of(model: Any, level: int, level_name: str, at_target: bool, said: TodayLevel,
+             cap: int) -> dict[str, Any]:
+    """`today_fields` of a service with this level, its name and whether it is at target."""
     if said.online is None:
         today, name, at = None, UNCONFIRMED, False
     elif said.online:
-        today, at = level, service.at_target
-        name = service.level_name
+        today, at, name = level, at_target, level_name
     else:
         today, at = min(level, cap), False
         name = model.level_name(today) + ", nicht online"

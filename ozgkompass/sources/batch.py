@@ -15,7 +15,7 @@ import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -439,7 +439,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
     if cfg.archive is not None:
         from ozgkompass.archive.store import prepare
 
-        result.answers_file = str(answers_path(cfg.out, rel))
+        result = replace(result, answers_file=str(answers_path(cfg.out, rel)))
         archive = prepare(result, aset)
     row = _row(result)
     if imported.prefilled_from is not None:  # a member's prefilled workbook
