@@ -109,3 +109,32 @@ def test_the_results_and_their_shared_parts_are_frozen():
         # __setattr__), later versions FrozenInstanceError: either way, no change
         with pytest.raises((dataclasses.FrozenInstanceError, TypeError)):
             setattr(part, dataclasses.fields(part)[0].name, "x")
+
+
+def test_a_check_of_the_answers_is_handed_on_only_with_its_own_answers():
+    """The import hands its check of a workbook's answers on to scoring (a batch checks
+    each file once, not three times): taken only for the very questionnaire and answer
+    set it checked, as a copy, and scoring with it gives the same result as without."""
+    from ozgkompass.errors import Issue, Location
+    from ozgkompass.issue_codes import IssueCode
+    from ozgkompass.model.answers import check_answers
+
+    qn, aset = _example()
+    checked = check_answers(qn, aset)
+    # other answers (one answer dropped): checked anew, not the handed-on check
+    first = next(iter(aset.answers))
+    other = dataclasses.replace(aset, answers={k: v for k, v in aset.answers.items()
+                                               if k != first})
+    again = check_answers(qn, other, known=checked)
+    assert again.of is not None and again.of[1] is other
+    assert again.values == check_answers(qn, other).values != checked.values
+    # the same answers: a copy, so a caller's own issues stay its own
+    copy = check_answers(qn, aset, known=checked)
+    copy.issues.append(Issue(IssueCode.TYPE, "eigenes Problem", Location("x")))
+    assert len(checked.issues) == len(copy.issues) - 1
+    d = Definitions.resolve(qn, get_model("reifegrad-1.1"), builtin_catalogue(),
+                            with_successor=True)
+    assert score(compile(d), aset, checked=checked).to_dict() == \
+        score(compile(d), aset).to_dict()
+    assert score(compile(d), other, checked=checked).to_dict() == \
+        score(compile(d), other).to_dict()

@@ -16,7 +16,6 @@ from typing import Any
 from ozgkompass import numbers
 from ozgkompass.errors import Issue, Location
 from ozgkompass.issue_codes import IssueCode
-from ozgkompass.memo import IdentityCache
 from ozgkompass.model.common import MAX_PER_KIND, Checker, did_you_mean, is_sane_number
 from ozgkompass.model.questionnaire import QType, Question, Questionnaire
 from ozgkompass.yamlio import LoadedYaml, YMap, load_yaml
@@ -408,25 +407,35 @@ def parse_services_text(text: str) -> tuple[Any, str | None]:
 
 @dataclass
 class Resolved:
-    """Answers checked against the questionnaire: canonical values and question visibility."""
+    """Answers checked against the questionnaire: canonical values and question visibility.
+    `of`: the questionnaire and answer set that were checked (held, compared by identity),
+    so a check can be handed on with them instead of being repeated."""
 
     values: dict[str, Any]  # canonical values of visible, answered questions
     visible: dict[str, bool]
     issues: list[Issue]
+    of: tuple[Questionnaire, AnswerSet] | None = None
+
+    def for_(self, qn: Questionnaire, aset: AnswerSet) -> Resolved | None:
+        """A copy to work on (callers add their own issues) if this is the check of these
+        very objects, else None."""
+        if self.of is None or self.of[0] is not qn or self.of[1] is not aset:
+            return None
+        return Resolved(dict(self.values), dict(self.visible), list(self.issues), self.of)
 
 
-# import checks a workbook's answers and scoring checks them again: the second time is
-# looked up (the entry holds the questionnaire and the answers, which are frozen)
-_CHECKED: IdentityCache[Resolved] = IdentityCache(64)
-
-
-def check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:
-    """Check answers against the questionnaire in question order; conditions see earlier answers."""
-    found = _CHECKED.get((qn, *aset.answers.values()),
-                         (aset.path, aset.questionnaire, tuple(aset.answers)),
-                         lambda: _check_answers(qn, aset))
-    # callers add their own issues to the list
-    return Resolved(dict(found.values), dict(found.visible), list(found.issues))
+def check_answers(qn: Questionnaire, aset: AnswerSet, *,
+                  known: Resolved | None = None) -> Resolved:
+    """Check answers against the questionnaire in question order; conditions see earlier
+    answers. `known`: an earlier check of the same objects (the import checks a
+    workbook's answers and hands the check on to scoring): a copy of it is returned."""
+    if known is not None:
+        copy = known.for_(qn, aset)
+        if copy is not None:
+            return copy
+    resolved = _check_answers(qn, aset)
+    resolved.of = (qn, aset)
+    return resolved
 
 
 def _check_answers(qn: Questionnaire, aset: AnswerSet) -> Resolved:

@@ -12,7 +12,14 @@ from typing import Any
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location
 from ozgkompass.issue_codes import IssueCode
-from ozgkompass.model.answers import Answer, AnswerSet, Interview, Municipality, check_answers
+from ozgkompass.model.answers import (
+    Answer,
+    AnswerSet,
+    Interview,
+    Municipality,
+    Resolved,
+    check_answers,
+)
 from ozgkompass.model.common import RESPONSIBLE
 from ozgkompass.model.maturity import MaturityModel, get_model
 from ozgkompass.model.questionnaire import Area, Option, QType, Question, Questionnaire
@@ -252,13 +259,14 @@ def _answer_label(q: Question, value: Any, chosen: list[Option]) -> str:
 
 
 def assess(qn: Questionnaire, aset: AnswerSet, model: MaturityModel | None = None, *,
-           memory: Memory | None = None) -> Assessment:
+           memory: Memory | None = None, checked: Resolved | None = None) -> Assessment:
     """Score an answer set. Problems in the answers are kept in `issues`; errors among them
     mean the affected answers were left out (the CLI refuses to score such files).
-    `memory`: what a compiled run remembers between answer sets (scoring/memory.py)."""
+    `memory`: what a compiled run remembers between answer sets (scoring/memory.py).
+    `checked`: the check of these answers made already (`model.answers.check_answers`)."""
     model = model or get_model(qn.maturity_model)
     memory = memory if memory is not None else Memory()
-    resolved = check_answers(qn, aset)
+    resolved = check_answers(qn, aset, known=checked)
     resolved.issues[:0] = aset.issues  # header problems first, then the answers
     if model.id != qn.maturity_model and not _speaks_to(qn, model):
         resolved.issues.append(Issue(

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ozgkompass.model.answers import Resolved
 from ozgkompass.model.catalogue import Catalogue
 from ozgkompass.model.maturity import MaturityModel
 from ozgkompass.model.questionnaire import Questionnaire
@@ -292,12 +293,15 @@ def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
                   target: int | None = None,
                   observed: Mapping[str, TodayLevel] | None = None,
-                  memory: Memory | None = None) -> ModelFigures:
-    """Score the same answers under another model and keep the headline figures."""
+                  memory: Memory | None = None, checked: Resolved | None = None
+                  ) -> ModelFigures:
+    """Score the same answers under another model and keep the headline figures
+    (`checked`: the check of the answers made already)."""
     from ozgkompass.scoring.assessment import assess
 
     memory = memory if memory is not None else Memory()
-    result = score_catalogue(assess(qn, aset, model, memory=memory), catalogue, model, qn,
+    result = score_catalogue(assess(qn, aset, model, memory=memory, checked=checked),
+                             catalogue, model, qn,
                              target=target, observed=observed, memory=memory)
     return ModelFigures(model.id, model.title, model.complete, result.in_scope,
                         result.at_target, result.frontend_complete, result.level_counts,

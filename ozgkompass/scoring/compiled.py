@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from ozgkompass.model.answers import AnswerSet
+from ozgkompass.model.answers import AnswerSet, Resolved, check_answers
 from ozgkompass.scoring.assessment import Assessment, assess
 from ozgkompass.scoring.definitions import Definitions
 from ozgkompass.scoring.memory import Memory
@@ -33,14 +33,18 @@ def compile(definitions: Definitions) -> Compiled:  # noqa: A001 - the issue's n
 
 
 def score(compiled: Compiled, answers: AnswerSet, *,
-          observed: Mapping[str, TodayLevel] | None = None) -> Assessment:
+          observed: Mapping[str, TodayLevel] | None = None,
+          checked: Resolved | None = None) -> Assessment:
     """The one scored `Assessment` every command reads: questionnaire scores, and with a
     catalogue the services (`observed`, by OZG-ID, fills `today` where the answers say
-    nothing, docs/scoring.md §6a); with a successor model its headline figures."""
+    nothing, docs/scoring.md §6a); with a successor model its headline figures.
+    `checked`: the check of these answers made already (the import's, in a batch); the
+    answers are checked once, whichever models score them."""
     from ozgkompass.scoring.catalogue import figures_under, score_catalogue
 
     d, memory = compiled.definitions, compiled.memory
-    result = assess(d.questionnaire, answers, d.model, memory=memory)
+    checked = check_answers(d.questionnaire, answers, known=checked)
+    result = assess(d.questionnaire, answers, d.model, memory=memory, checked=checked)
     if d.catalogue is None:
         return result
     catalogue = score_catalogue(result, d.catalogue, d.model, d.questionnaire,
@@ -48,5 +52,6 @@ def score(compiled: Compiled, answers: AnswerSet, *,
     if d.successor is not None:
         catalogue = replace(catalogue, other_models=[
             *catalogue.other_models, figures_under(d.questionnaire, answers, d.catalogue,
-                                                   d.successor, d.target, observed, memory)])
+                                                   d.successor, d.target, observed, memory,
+                                                   checked)])
     return replace(result, catalogue=catalogue)

@@ -428,7 +428,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
 
         issues.extend(check_municipality(aset.municipality, _W["gemeinden"], rel))
     mm = _model(cfg.model or qn.maturity_model)
-    result = score(_compiled(qn, mm), aset)
+    result = score(_compiled(qn, mm), aset, checked=imported.checked)
     if result.open_required:
         shown = ", ".join(result.open_required[:5]) + (" …" if len(result.open_required) > 5
                                                        else "")

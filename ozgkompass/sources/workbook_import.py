@@ -27,6 +27,7 @@ from ozgkompass.model.answers import (
     Interview,
     Municipality,
     QuestionnaireRef,
+    Resolved,
     check_answers,
     parse_services_text,
     population_too_large,
@@ -67,6 +68,8 @@ class ImportResult:
     prefilled_from: str | None = None
     changed: list[str] = field(default_factory=list)
     confirmed: int = 0
+    # the check of the answers against the questionnaire, handed on to scoring
+    checked: Resolved | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -692,8 +695,8 @@ def _finish(r: _Reader, qn: Questionnaire, ref: QuestionnaireRef, muni: Municipa
         where = (_located(by_index[line - 1]) if line and line <= len(by_index)
                  else Location(r.display))
         located.append(Issue(issue.code, issue.message, where, issue.severity))
-    r.issues.extend(located)  # scoring checks the answers again: check_answers remembers
-    return ImportResult(aset, qn, r.issues, r.cells)
+    r.issues.extend(located)
+    return ImportResult(aset, qn, r.issues, r.cells, checked=resolved)
 
 
 def _read_sheet(sheet: str) -> bool:
