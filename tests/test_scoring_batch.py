@@ -110,29 +110,34 @@ def test_workbooks_of_a_batch_score_as_each_alone(tmp_path):
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from generate_workbooks import generate
 
-    from ozgkompass.sources.workbook_import import import_workbook
+    from ozgkompass.sources.workbook_import import ImportPlans, import_workbook
 
     generate(tmp_path, 12, seed=3, variants=5)
 
     def lookup(qid, version):
         return find_questionnaire(qid, version)
 
-    def scored(path, runs):
-        imported = import_workbook(path, lookup, path.name)
+    def scored(path, runs, plans):
+        imported = import_workbook(path, lookup, path.name, plans=plans)
         if not imported.ok:
             return None
         qn, aset = imported.questionnaire, imported.answers
         key = (qn.id, qn.version)
         if key not in runs:  # one compiled run per questionnaire, as a batch worker keeps
             runs[key] = run(qn.maturity_model, None, qn)
-        result = score(runs[key], aset)
+        # the import's check of the answers handed on, as the worker does
+        result = score(runs[key], aset, checked=imported.checked)
         return json.dumps(result.to_dict(), default=str, sort_keys=True)  # as batch writes it
 
     files = sorted(tmp_path.rglob("kommune-*.xlsx"))
     worker: dict[Any, Compiled] = {}
-    in_batch = [scored(p, worker) for p in files]
+    plans = ImportPlans()  # what the import works out per questionnaire, for all files
+    for cache in (plans.areas, plans.choices):
+        cache.limit = 2  # overflowing all the time
+    in_batch = [scored(p, worker, plans) for p in files]
     assert sum(r is not None for r in in_batch) >= 10
-    assert [scored(p, {}) for p in files] == in_batch
+    assert len(plans.areas) == 1 and len(plans.choices) > 0  # the run did use them
+    assert [scored(p, {}, None) for p in files] == in_batch
 
 
 def test_every_service_result_has_every_field():

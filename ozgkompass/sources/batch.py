@@ -233,6 +233,9 @@ def _init_worker(config: BatchConfig, driver: int | None = None,
     _W["questionnaires"] = {}
     _W["models"] = {}
     _W["compiled"] = {}
+    from ozgkompass.sources.workbook_import import ImportPlans
+
+    _W["plans"] = ImportPlans()  # what the import works out per questionnaire
     if driver is not None:
         import python_calamine  # noqa: F401
 
@@ -412,7 +415,7 @@ def _score_file(path: Path, rel: str, digest: str, key: str, data: bytes | None 
     from ozgkompass.sources.workbook_import import import_workbook
 
     cfg: BatchConfig = _W["config"]
-    imported = import_workbook(path, _lookup, rel, data)
+    imported = import_workbook(path, _lookup, rel, data, plans=_W["plans"])
     if not imported.ok or imported.questionnaire is None or imported.answers is None:
         # as `import`: no answers file from a workbook with errors (nothing partial); one
         # from an earlier run of this file would now be stale
