@@ -113,7 +113,7 @@ def test_batch_over_corpus_scores_the_good_files(corpus, tmp_path, cli):
     from ozgkompass.catalogue.store import resolve_catalogue
     from ozgkompass.model.maturity import get_model
     from ozgkompass.model.registry import find_questionnaire
-    from ozgkompass.scoring.catalogue import score_answers
+    from ozgkompass.scoring.compiled import score_answers
     from ozgkompass.sources.template import build_template
 
     folder = tmp_path / "eingang"

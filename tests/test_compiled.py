@@ -10,8 +10,7 @@ import pytest
 from ozgkompass.model.catalogue import builtin_catalogue
 from ozgkompass.model.maturity import get_model
 from ozgkompass.model.registry import builtin_examples, find_questionnaire, load_answer_set
-from ozgkompass.scoring.catalogue import score_answers
-from ozgkompass.scoring.compiled import Compiled, compile, score
+from ozgkompass.scoring.compiled import Compiled, compile, score, score_answers
 from ozgkompass.scoring.definitions import Definitions
 from ozgkompass.scoring.today import TodayLevel
 

@@ -32,7 +32,7 @@ def _good(folder: Path, n: int) -> dict[str, float]:
     from ozgkompass.catalogue.store import resolve_catalogue
     from ozgkompass.model.maturity import get_model
     from ozgkompass.model.registry import find_questionnaire
-    from ozgkompass.scoring.catalogue import score_answers
+    from ozgkompass.scoring.compiled import score_answers
     from ozgkompass.sources.template import build_template
 
     qn = find_questionnaire("ozg-kommune")

@@ -15,7 +15,7 @@ import yaml
 from ozgkompass.model.catalogue import builtin_catalogue
 from ozgkompass.model.maturity import get_model
 from ozgkompass.model.registry import find_questionnaire, load_answer_set
-from ozgkompass.scoring.catalogue import score_answers
+from ozgkompass.scoring.compiled import score_answers
 from ozgkompass.scoring.today import TodayLevel
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -52,33 +52,6 @@ _RICH_UTILS_TEXTS = {
 USAGE_PREFIX = "Aufruf: "
 
 
-class GermanValue(BadParameter):
-    """A value Typer could not convert; the message is German already (`value_reason`)."""
-
-
-class NoSuchCommand(UsageError):
-    """A subcommand name the group does not know, and the names close to it."""
-
-    def __init__(self, name: str, possibilities: list[str], ctx: Any) -> None:
-        super().__init__(f"No such command {name!r}.", ctx)
-        self.name, self.possibilities = name, possibilities
-
-
-class MissingCommand(UsageError):
-    """A group called with options but without a subcommand."""
-
-    def __init__(self, ctx: Any) -> None:
-        super().__init__("Missing command.", ctx)
-
-
-class OptionUsage(BadOptionUsage):
-    """An option given a value it does not take (`flag`), or fewer values than its `nargs`."""
-
-    def __init__(self, option_name: str, flag: bool, nargs: int, ctx: Any) -> None:
-        super().__init__(option_name, f"Option {option_name!r}: wrong number of values.", ctx)
-        self.flag, self.nargs = flag, nargs
-
-
 def with_option_data(parse: Callable[[Context, list[str]], list[str]], command: Command,
                      ctx: Context, args: list[str]) -> list[str]:
     """`parse(ctx, args)`; Click's parser raises BadOptionUsage without a context and with
@@ -86,20 +59,14 @@ def with_option_data(parse: Callable[[Context, list[str]], list[str]], command: 
     try:
         return parse(ctx, args)
     except BadOptionUsage as exc:
+        from ozgkompass.cli.usage_errors import OptionUsage
+
         option = next((p for p in command.params if exc.option_name in
                        (*p.opts, *p.secondary_opts)), None)
         if isinstance(exc, OptionUsage) or option is None:
             raise
         flag = bool(getattr(option, "is_flag", False) or getattr(option, "count", False))
         raise OptionUsage(exc.option_name, flag, option.nargs, ctx) from None
-
-
-class ExtraArguments(UsageError):
-    """Arguments left over after a command took all it accepts."""
-
-    def __init__(self, extra: list[str], ctx: Any) -> None:
-        super().__init__(f"Got unexpected extra arguments ({' '.join(extra)})", ctx)
-        self.extra = extra
 
 
 class GermanTexts(Command):
@@ -127,6 +94,8 @@ class GermanCommand(GermanTexts, TyperCommand):
         finally:
             ctx.allow_extra_args = allowed
         if rest and not allowed and not ctx.resilient_parsing:
+            from ozgkompass.cli.usage_errors import ExtraArguments
+
             raise ExtraArguments(rest, ctx)
         return rest
 
@@ -159,6 +128,8 @@ class GermanGroup(GermanTexts, TyperGroup):
             # (an unknown name is NoSuchCommand by then; no callback has run yet).
             if type(exc) is UsageError and exc.ctx is ctx and ctx.invoked_subcommand is None \
                     and not self.invoke_without_command:
+                from ozgkompass.cli.usage_errors import MissingCommand
+
                 raise MissingCommand(ctx) from None
             raise
 
@@ -175,6 +146,8 @@ class GermanGroup(GermanTexts, TyperGroup):
 
             close = get_close_matches(name, list(self.commands)) if self.suggest_commands \
                 else []
+            from ozgkompass.cli.usage_errors import NoSuchCommand
+
             raise NoSuchCommand(name, close, ctx) from None
 
 
@@ -257,9 +230,10 @@ def install() -> None:
         try:
             return coerce(self, value, param=param, ctx=ctx)
         except BadParameter as exc:
+            from ozgkompass.cli.usage_errors import GermanValue, value_reason
+
             if isinstance(exc, GermanValue):
                 raise
-            from ozgkompass.cli.usage_errors import value_reason
 
             reason = value_reason(exc, value, param, ctx, self)
             raise GermanValue(reason, ctx=exc.ctx or ctx, param=exc.param or param) from exc

@@ -11,7 +11,45 @@ import stat
 from collections.abc import Mapping
 from typing import Any
 
-from ozgkompass.cli.german import ExtraArguments, MissingCommand, NoSuchCommand, OptionUsage
+from typer._click.exceptions import BadOptionUsage, BadParameter, UsageError
+
+# The usage errors of GermanGroup and GermanCommand (cli/german.py), with their data
+
+
+class GermanValue(BadParameter):
+    """A value Typer could not convert; the message is German already (`value_reason`)."""
+
+
+class NoSuchCommand(UsageError):
+    """A subcommand name the group does not know, and the names close to it."""
+
+    def __init__(self, name: str, possibilities: list[str], ctx: Any) -> None:
+        super().__init__(f"No such command {name!r}.", ctx)
+        self.name, self.possibilities = name, possibilities
+
+
+class MissingCommand(UsageError):
+    """A group called with options but without a subcommand."""
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__("Missing command.", ctx)
+
+
+class OptionUsage(BadOptionUsage):
+    """An option given a value it does not take (`flag`), or fewer values than its `nargs`."""
+
+    def __init__(self, option_name: str, flag: bool, nargs: int, ctx: Any) -> None:
+        super().__init__(option_name, f"Option {option_name!r}: wrong number of values.", ctx)
+        self.flag, self.nargs = flag, nargs
+
+
+class ExtraArguments(UsageError):
+    """Arguments left over after a command took all it accepts."""
+
+    def __init__(self, extra: list[str], ctx: Any) -> None:
+        super().__init__(f"Got unexpected extra arguments ({' '.join(extra)})", ctx)
+        self.extra = extra
+
 
 # The only usage error without structured data, rewritten from its exact English sentence
 # (anchored; nothing else is matched): BadArgumentUsage of an argument taking several values

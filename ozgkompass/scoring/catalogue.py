@@ -275,21 +275,6 @@ def _grouped(groups: list[GroupResult], hit: list[ServiceResult], attr: str
 
 
 
-def score_answers(qn: Questionnaire, aset: Any, model: MaturityModel,
-                  catalogue: Catalogue | None = None, *, target: int | None = None,
-                  with_successor: bool = False,
-                  observed: Mapping[str, TodayLevel] | None = None) -> Any:
-    """The one scored `Assessment` every command reads: `score(compile(...), aset)`
-    (scoring/compiled.py); `with_successor` adds the headline figures of the model that
-    replaced `model` (docs/scoring.md §6)."""
-    from ozgkompass.scoring.compiled import compile, score
-    from ozgkompass.scoring.definitions import Definitions
-
-    return score(compile(Definitions.resolve(qn, model, catalogue, target=target,
-                                             with_successor=with_successor)),
-                 aset, observed=observed)
-
-
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
                   target: int | None = None,
                   observed: Mapping[str, TodayLevel] | None = None,

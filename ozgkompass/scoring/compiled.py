@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from ozgkompass.model.answers import AnswerSet, Resolved, check_answers
+from ozgkompass.model.catalogue import Catalogue
+from ozgkompass.model.maturity import MaturityModel
+from ozgkompass.model.questionnaire import Questionnaire
 from ozgkompass.scoring.assessment import Assessment, assess
 from ozgkompass.scoring.definitions import Definitions
 from ozgkompass.scoring.memory import Memory
@@ -55,3 +58,15 @@ def score(compiled: Compiled, answers: AnswerSet, *,
                                                    d.successor, d.target, observed, memory,
                                                    checked)])
     return replace(result, catalogue=catalogue)
+
+
+def score_answers(qn: Questionnaire, aset: AnswerSet, model: MaturityModel,
+                  catalogue: Catalogue | None = None, *, target: int | None = None,
+                  with_successor: bool = False,
+                  observed: Mapping[str, TodayLevel] | None = None) -> Assessment:
+    """`score(compile(...), aset)` in one call, for one answer set (tests, scripts);
+    `with_successor` adds the headline figures of the model that replaced `model`
+    (docs/scoring.md §6)."""
+    return score(compile(Definitions.resolve(qn, model, catalogue, target=target,
+                                             with_successor=with_successor)),
+                 aset, observed=observed)
