@@ -1,5 +1,6 @@
 """The floors of docs/architecture.md: every module's imports (lazy ones inside functions
-and type-only ones included) go only downwards, as the document's tables say."""
+and type-only ones included) go only downwards, as the document's tables say; and no
+module imports itself through others (no circles)."""
 
 from __future__ import annotations
 
@@ -143,3 +144,62 @@ def test_the_check_catches_an_upward_import(tmp_path):
                      "    import ozgkompass.app.assess\n    from ozgkompass import numbers\n",
                      encoding="utf-8")
     assert imports(probe) == {"cli", "app", "numbers"}
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """The ozgkompass modules a module imports when it runs (lazy imports inside functions
+    included; imports for type checkers only, under `if TYPE_CHECKING:`, left out)."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) \
+                and node.test.id == "TYPE_CHECKING":
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for a in node.names:  # `from ozgkompass.x import y`: the module x.y, if it is one
+                sub = f"{node.module}.{a.name}"
+                found.add(sub if _module_path(sub) is not None else node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return {m for m in found if m.startswith("ozgkompass.") and _module_path(m) is not None}
+
+
+def _module_path(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def test_no_module_imports_itself_through_others():
+    """No import circles (docs/architecture.md): a module never needs, through the modules
+    it imports, itself again, so each can be read, tested and moved on its own."""
+    graph = {f"ozgkompass.{module_name(p)}".removesuffix(".__init__"): _runtime_imports(p)
+             for p in modules()}
+    graph = {m.replace("ozgkompass.__init__", "ozgkompass"): deps for m, deps in graph.items()}
+    circles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def walk(module: str) -> None:
+        state[module] = 1
+        path.append(module)
+        for dep in sorted(graph.get(module, ())):
+            if state.get(dep) == 1:
+                circles.append(path[path.index(dep):] + [dep])
+            elif dep not in state:
+                walk(dep)
+        path.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module)
+    assert circles == [], "\n".join(" → ".join(c) for c in circles)
