@@ -58,7 +58,7 @@ def measure(folder: Path, cold: bool) -> dict[str, object]:
         answer_sets.add(repr([(a.value, a.na, a.unclear) for a in aset.answers.values()]))
         model = b._model(qn.maturity_model)
         t0 = time.process_time()
-        result = score_file(qn, aset, model)
+        result = score_file(qn, aset, model, imported)
         times.append(time.process_time() - t0)
         digest.update(json.dumps(result.to_dict(), default=str, sort_keys=True).encode())
     half = times[len(times) // 2:]
@@ -67,9 +67,11 @@ def measure(folder: Path, cold: bool) -> dict[str, object]:
             "digest": digest.hexdigest()}
 
 
-def _scoring(b: Any, cold: bool) -> Callable[[Any, Any, Any], Any]:
+def _scoring(b: Any, cold: bool) -> Callable[[Any, Any, Any, Any], Any]:
     """How this code version scores one file in a batch worker; `cold`: with nothing
-    remembered from the files before."""
+    remembered from the files before. Since the import hands its check of the answers on
+    (`ImportResult.checked`), the worker passes it to `score`; before, scoring looked the
+    check up in a module-level cache."""
     if not hasattr(b, "_compiled"):  # before issue 21: caches at module level
         from ozgkompass.scoring.catalogue import score_answers
 
@@ -78,7 +80,7 @@ def _scoring(b: Any, cold: bool) -> Callable[[Any, Any, Any], Any]:
         except ImportError:  # before memo.py nothing was remembered
             clear_all = None
 
-        def remembered(qn: Any, aset: Any, model: Any) -> Any:
+        def remembered(qn: Any, aset: Any, model: Any, imported: Any) -> Any:
             if cold and clear_all is not None:
                 clear_all()
             return score_answers(qn, aset, model, b._W["catalogue"])
@@ -86,10 +88,12 @@ def _scoring(b: Any, cold: bool) -> Callable[[Any, Any, Any], Any]:
     from ozgkompass.scoring.compiled import compile, score
     from ozgkompass.scoring.definitions import Definitions
 
-    def compiled(qn: Any, aset: Any, model: Any) -> Any:
+    def compiled(qn: Any, aset: Any, model: Any, imported: Any) -> Any:
+        handed = {"checked": imported.checked} if hasattr(imported, "checked") else {}
         if cold:
-            return score(compile(Definitions.resolve(qn, model, b._W["catalogue"])), aset)
-        return score(b._compiled(qn, model), aset)
+            return score(compile(Definitions.resolve(qn, model, b._W["catalogue"])), aset,
+                         **handed)
+        return score(b._compiled(qn, model), aset, **handed)
     return compiled
 
 
