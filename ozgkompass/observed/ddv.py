@@ -269,11 +269,12 @@ def _api_csv(body: bytes) -> tuple[list[ObservedRow], list[Issue]]:
     from ozgkompass.sources.tables import TableError
 
     try:
-        table = _read_table(Path("CSV-Export"), body, "CSV-Export",
-                            hint="Den Export erneut herunterladen.")
+        table = _read_table(Path("CSV-Export"), body, "CSV-Export", hint=None)
         records, _ = export_records(table)
     except TableError as exc:
-        raise FetchError(f"{exc.message} {UNCHANGED}", hint=exc.hint) from None
+        raise FetchError(f"{exc.message} {UNCHANGED}",
+                         hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt; sonst "
+                              "später erneut versuchen.") from None
     rows, issues = parse_located(records, source_file="CSV-Export")
     return rows, [*table.issues, *issues]
 
@@ -457,7 +458,7 @@ def _row(f: dict[str, Any]) -> tuple[str | None, ObservedRow | None]:
 # --- export files --------------------------------------------------------------------------
 
 
-def _read_table(path: Path, data: bytes, shown: str, *, hint: str) -> TableFile:
+def _read_table(path: Path, data: bytes, shown: str, *, hint: str | None) -> TableFile:
     """An export's bytes through the one table reader (`sources.tables`: UTF-8 or
     Windows-1252 with a warning, the delimiter, line and row numbers, the checks before a
     workbook is read); an unreadable CSV is named as the Dashboard's data, with `hint`."""
@@ -514,7 +515,7 @@ def read_export(path: Path, ars: str) -> Observation:
     path = Path(path)
     shown = display_path(path)
     raw = read_input(path, max_bytes=MAX_FILE_BYTES, too_big_hint=TOO_BIG_HINT,
-                     folder_hint="Den Pfad zur CSV-, XLSX- oder JSON-Datei angeben.")
+                     folder_hint="Den Pfad zur CSV-, XLSX-, ODS- oder JSON-Datei angeben.")
     if raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<":
         raise UserError(f"{shown}: Die Datei ist eine HTML-Seite, kein Export.",
                         hint="Im Dashboard den CSV- oder XLSX-Export herunterladen.")
