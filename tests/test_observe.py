@@ -519,6 +519,21 @@ def test_xlsx_export_that_is_a_zip_bomb_is_not_inflated(cli, tmp_path):
     assert code == 2 and "export.xlsx: " in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("name, message", [
+    ("far_cell.xlsx", "reicht bis Zelle XFD1048576"),  # python-calamine would abort on it
+    ("far_cell.ods", "reicht bis Zelle XFD1048576"),
+    ("far_sheets.xls", "reicht bis Zelle IV65536"),
+    ("many_sheets.xlsx", "mehr als 3.000.000 Zellen"),
+    ("html_export.xls", "Die Datei ist eine HTML-Seite, kein Export."),
+])
+def test_hostile_workbook_export_is_refused_before_it_is_read(cli, tmp_path, name, message):
+    path = tmp_path / name
+    path.write_bytes((ROOT / "tests" / "data" / "bad" / name).read_bytes())
+    code, _, err = cli("observe", "--ars", NORDWALD, "--file", str(path))
+    assert code == 2 and f"{name}: " in err and message in err
+    assert "Traceback" not in err and ddv.load_cached(NORDWALD) is None
+
+
 def test_file_for_another_municipality_is_refused(cli, tmp_path):
     path = tmp_path / "export.json"
     path.write_text(json.dumps(_export_rows(FALKENBERG)), encoding="utf-8")
