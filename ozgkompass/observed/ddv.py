@@ -15,6 +15,7 @@ German text, malformed rows become warnings (`Issue`) and are skipped.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -358,7 +359,9 @@ _ALIASES = {
 }
 
 
+@functools.lru_cache(maxsize=512)
 def _field(key: Any) -> str | None:
+    """The field a header names (remembered: every record of a file has the same keys)."""
     text = str(key).lower()
     for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(a, b)
@@ -491,10 +494,12 @@ def export_records(table: TableFile) -> tuple[list[tuple[int, dict[str, str]]], 
                          where, hint="Den CSV- oder XLSX-Export des Dashboards Digitale "
                          "Verwaltung für einen Regionalschlüssel verwenden.")
     header = sheet.rows[0][1]
-    records = [(number, dict(zip(header, cells, strict=False)))
-               for number, cells in sheet.rows[1:]]
+    rows = sheet.rows[1:]
     if table.kind == "workbook":  # a key stored as a number has lost its leading zeros
-        records = [(n, {k: _digits(k, v) for k, v in r.items()}) for n, r in records]
+        widths = [_KEY_WIDTHS.get(_field(h) or "", 0) for h in header]
+        rows = [(n, [c.zfill(w) if w and c.isdigit() else c
+                     for c, w in zip(cells, widths, strict=False)]) for n, cells in rows]
+    records = [(n, dict(zip(header, cells, strict=False))) for n, cells in rows]
     return records, sheet.name if len(table.sheets) > 1 else None
 
 
@@ -502,11 +507,9 @@ def _names_leika_key(header: list[str]) -> bool:
     return any(_field(h) == "leika_key" for h in header)
 
 
-def _digits(key: str, value: str) -> str:
-    """A key of a workbook's cell → 12 or 14 digits again (a spreadsheet that stored it as
-    a number dropped the leading zeros; the reader gives the number's digits)."""
-    width = {"ars": 12, "leika_key": 14}.get(_field(key) or "")
-    return value.zfill(width) if width and value.isdigit() else value
+# the keys a spreadsheet may have stored as numbers → their digits (the reader gives a
+# number's digits, without the leading zeros)
+_KEY_WIDTHS = {"ars": 12, "leika_key": 14}
 
 
 def read_export(path: Path, ars: str) -> Observation:
