@@ -401,8 +401,100 @@ def test_file_xlsx_export_with_numbers_for_keys(cli, tmp_path):
     assert code == 0
 
 
+@pytest.mark.parametrize("name", ["export.ods", "export.xls"])
+def test_libreoffice_ods_and_xls_exports_are_read_with_their_rows(tmp_path, name):
+    # made once by LibreOffice from a CSV (tests/data/ddv/README.md): the ARS became a
+    # number without its leading zero, row 4 is blank
+    path = tmp_path / name
+    path.write_bytes((DATA / name).read_bytes())
+    obs = ddv.read_export(path, NORDWALD)
+    assert [(r.leika_key, r.ozg_id, r.ars, r.online_status) for r in obs.rows] == [
+        ("99036001001000", "10439", NORDWALD, "ok"),
+        ("99106001001000", "10092", NORDWALD, "nicht ok")]
+    assert obs.name == "Landkreis Nordwald"
+    assert [str(i) for i in obs.issues] == [
+        f"{path}, Zeile 5: LeiKa-Schlüssel 'kein Schlüssel' hat nicht 14 Ziffern; "
+        "Zeile übersprungen."]
+
+
+def test_xlsx_export_on_the_second_sheet_is_found_and_its_sheet_named(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Hinweise"
+    wb.active.append(["Export des Dashboards Digitale Verwaltung"])
+    ws = wb.create_sheet("Daten")
+    ws.append([])
+    ws.append(["LeiKa-Schlüssel", "OZG-ID", "ARS", "URL"])
+    ws.append([99036001001000, 10439, 64990000000, "https://kfz.example/"])
+    ws.append([99036001001000, "zehn", NORDWALD, "https://kfz.example/"])
+    path = tmp_path / "export.xlsx"
+    wb.save(path)
+    obs = ddv.read_export(path, NORDWALD)
+    assert [(r.ozg_id, r.ars) for r in obs.rows] == [("10439", NORDWALD)]
+    assert [str(i) for i in obs.issues] == [
+        f"{path}, Blatt 'Daten', Zeile 4: OZG-ID 'zehn' ist keine Zahl mit bis zu 5 "
+        "Ziffern; Zeile übersprungen."]
+
+
+def test_xlsx_without_a_leika_column_names_the_header_row(cli, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Gemeinde", "Dienst"])
+    wb.active.append(["Nordwald", "https://kfz.example/"])
+    path = tmp_path / "export.xlsx"
+    wb.save(path)
+    code, _, err = cli("observe", "--ars", NORDWALD, "--file", str(path))
+    assert code == 2 and "Traceback" not in err
+    assert "export.xlsx, Zeile 1: Die Kopfzeile nennt keine Spalte für den LeiKa-Schlüssel" \
+        in err
+
+
+def test_windows_1252_semicolon_csv_is_read_with_a_warning_and_true_line_numbers(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes("LeiKa-Schlüssel;OZG-ID;ARS;Gebietskörperschaft;URL\n"
+                     "99036001001000;10439;064990000000;Landkreis Nordwald;"
+                     "https://kfz.example/\n"
+                     '99106001001000;10092;064990000000;"Nordwald\n(Kreis)";'
+                     "https://wohngeld.example/\n"
+                     "99012008001000;1O519;064990000000;Nordwald;https://bau.example/\n"
+                     .encode("cp1252"))
+    obs = ddv.read_export(path, NORDWALD)
+    assert [r.ozg_id for r in obs.rows] == ["10439", "10092"]
+    assert obs.name == "Landkreis Nordwald"  # the Umlaut header found in Windows-1252
+    warning, bad = obs.issues
+    assert warning.code == "encoding-cp1252" and "Windows-1252" in warning.message
+    # the record after a cell with a line break starts on line 5, not on record 4
+    assert str(bad.location) == f"{path}, Zeile 5"
+
+
+def test_api_csv_export_shares_the_reader_and_stays_a_fetch_error():
+    rows, issues = ddv._api_csv("leika_key,ozgid,ars,ars_name\n"
+                                "99036001001000,10439,064990000000,Kreis Südwald\n"
+                                .encode("cp1252"))
+    assert rows[0].ars_name == "Kreis Südwald" and rows[0].ozg_id == "10439"
+    assert [i.code for i in issues] == ["encoding-cp1252"]
+    with pytest.raises(ddv.FetchError) as info:  # so that the cache can stand in
+        ddv._api_csv(b"a;b\n1;2\n")
+    assert re.fullmatch(r"CSV-Export, Zeile 1: Die Kopfzeile nennt keine Spalte .* "
+                        r"bleibt unverändert\.", info.value.message)
+    assert "--api-url" in str(info.value.hint)
+
+
+def test_workbook_saved_with_a_csv_ending_is_named_as_such(cli, tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "export.csv"
+    Workbook().save(path)
+    code, _, err = cli("observe", "--ars", NORDWALD, "--file", str(path))
+    assert code == 2 and "Traceback" not in err
+    assert "export.csv: Die Datei ist eine Tabellenmappe" in err
+
+
 @pytest.mark.parametrize("content, message", [
     (b"<html><body>Anmeldung</body></html>", "Die Datei ist eine HTML-Seite, kein Export."),
+    (b"\xef\xbb\xbf <!DOCTYPE html>", "Die Datei ist eine HTML-Seite, kein Export."),
     (b"a;b;c\n1;2;3\n", "Die Kopfzeile nennt keine Spalte für den LeiKa-Schlüssel"),
     (b'{"content": [', "kein gültiges JSON"),
     (b"leika_key;url\n99036001001000;" + b"x" * 200_000 + b"\n",
@@ -425,6 +517,21 @@ def test_xlsx_export_that_is_a_zip_bomb_is_not_inflated(cli, tmp_path):
         zf.writestr("xl/worksheets/sheet1.xml", b"<worksheet>" + b" " * 60_000_000)
     code, _, err = cli("observe", "--ars", NORDWALD, "--file", str(path))
     assert code == 2 and "export.xlsx: " in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name, message", [
+    ("far_cell.xlsx", "reicht bis Zelle XFD1048576"),  # python-calamine would abort on it
+    ("far_cell.ods", "reicht bis Zelle XFD1048576"),
+    ("far_sheets.xls", "reicht bis Zelle IV65536"),
+    ("many_sheets.xlsx", "mehr als 3.000.000 Zellen"),
+    ("html_export.xls", "Die Datei ist eine HTML-Seite, kein Export."),
+])
+def test_hostile_workbook_export_is_refused_before_it_is_read(cli, tmp_path, name, message):
+    path = tmp_path / name
+    path.write_bytes((ROOT / "tests" / "data" / "bad" / name).read_bytes())
+    code, _, err = cli("observe", "--ars", NORDWALD, "--file", str(path))
+    assert code == 2 and f"{name}: " in err and message in err
+    assert "Traceback" not in err and ddv.load_cached(NORDWALD) is None
 
 
 def test_file_for_another_municipality_is_refused(cli, tmp_path):

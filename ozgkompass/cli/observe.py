@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
             "--ars", help="12-stelliger Regionalschlüssel (statt einer Antwortdatei).")] = None,
         file: Annotated[Path | None, typer.Option(
             "--file", dir_okay=False, help="Heruntergeladene Exportdatei des Dashboards "
-            "(CSV, XLSX oder JSON) statt des Abrufs.")] = None,
+            "(CSV, XLSX, ODS, XLS oder JSON) statt des Abrufs.")] = None,
         api_url: Annotated[str | None, typer.Option(
             "--api-url", help="Basisadresse der Daten-API (Standard: "
             "https://digitale-verwaltung.api.proxy.bund.dev/api; auch per "

@@ -3,7 +3,8 @@
 The public data API (`../shared/reference/ddv-openapi-1.0.yaml`): `GET /v1/data/{ars}` with
 `includeAbove=true` (online services of Kreis, Land and Bund valid there) and
 `includeBelow=false`, as JSON pages (`page`, `size`, `totalPages`, `last`) or as one CSV
-export (`filetype=csv`). A file the user downloaded (CSV, XLSX or JSON) is read the same way.
+export (`filetype=csv`). A file the user downloaded (CSV, XLSX, ODS, XLS or JSON) is read
+the same way; tables, the API's CSV export among them, through `sources.tables`.
 
 The cache (`<data folder>/observed/ddv-<ars>.json`) holds one retrieval with its date and
 source. It is written only when every page has arrived and been read, and then atomically:
@@ -14,8 +15,7 @@ German text, malformed rows become warnings (`Issue`) and are skipped.
 
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import json
 import os
 import re
@@ -25,13 +25,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.fsutil import atomic_write_text, read_input
 from ozgkompass.issue_codes import IssueCode
 from ozgkompass.observed.model import Observation, ObservedRow
+
+if TYPE_CHECKING:
+    from ozgkompass.sources.tables import TableFile
 
 # the `servers` entry of the OpenAPI description
 DEFAULT_API_URL = "https://digitale-verwaltung.api.proxy.bund.dev/api"
@@ -42,6 +45,8 @@ PAGE_SIZE = 100  # the API's default and example
 MAX_PAGES = 2000  # 200,000 rows: far more than any Regionalschlüssel has
 MAX_BODY_BYTES = 50 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_LINES = 1_000_000  # lines of an export CSV: five times MAX_PAGES full pages
+TOO_BIG_HINT = "Den Export für einen Regionalschlüssel verwenden."
 CACHE_FORMAT = 1
 CACHE_SUBDIR = "observed"
 
@@ -205,8 +210,7 @@ def fetch(ars: str, *, api_url: str | None = None, fmt: str = "json", timeout: f
     if fmt == "csv":
         body, _ = client.get(f"{path}?{urllib.parse.urlencode({**params, 'filetype': 'csv'})}",
                              where="CSV-Export", accept="text/csv")
-        records = _csv_records(_decode(body), where="CSV-Export")
-        rows, issues = parse_records(records, source_file="CSV-Export")
+        rows, issues = _api_csv(body)
     else:
         rows, issues = [], []
         page = seen = 0
@@ -260,7 +264,24 @@ def _check_page(data: Any, *, page: int, where: str) -> tuple[list[Any], bool]:
                           "die API, braucht ozgkompass ein Update.")
 
 
+def _api_csv(body: bytes) -> tuple[list[ObservedRow], list[Issue]]:
+    """The API's CSV export, read as an export file is (`sources.tables`); what makes it
+    unusable is a FetchError, so that the cached retrieval can stand in."""
+    from ozgkompass.sources.tables import TableError
+
+    try:
+        table = _read_table(Path("CSV-Export"), body, "CSV-Export", hint=None)
+        records, _ = export_records(table)
+    except TableError as exc:
+        raise FetchError(f"{exc.message} {UNCHANGED}",
+                         hint="Mit --api-url prüfen, ob die Adresse auf die API zeigt; sonst "
+                              "später erneut versuchen.") from None
+    rows, issues = parse_located(records, source_file="CSV-Export")
+    return rows, [*table.issues, *issues]
+
+
 def _decode(body: bytes) -> str:
+    """The text of JSON (a page of the API, a saved page or list)."""
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -338,7 +359,9 @@ _ALIASES = {
 }
 
 
+@functools.lru_cache(maxsize=512)
 def _field(key: Any) -> str | None:
+    """The field a header names (remembered: every record of a file has the same keys)."""
     text = str(key).lower()
     for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(a, b)
@@ -352,14 +375,22 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def parse_records(records: Iterable[Any], *, source_file: str, first: int = 1,
-                  rows_are_lines: bool = False) -> tuple[list[ObservedRow], list[Issue]]:
-    """Rows from records (dicts of the API or of an export); a malformed one is skipped with
-    a warning that says where it is (`Zeile` of a file, or entry of a page)."""
+def parse_records(records: Iterable[Any], *, source_file: str,
+                  first: int = 1) -> tuple[list[ObservedRow], list[Issue]]:
+    """Rows from the records of the API (dicts), numbered from `first` (the entry of a
+    page); see `parse_located`."""
+    return parse_located(enumerate(records, start=first), source_file=source_file)
+
+
+def parse_located(records: Iterable[tuple[int, Any]], *, source_file: str,
+                  sheet: str | None = None) -> tuple[list[ObservedRow], list[Issue]]:
+    """Rows from numbered records (dicts of the API or of an export); a malformed one is
+    skipped with a warning that says where it is (`Zeile` of a file, or entry of a page,
+    and the sheet of a workbook)."""
     rows: list[ObservedRow] = []
     issues: list[Issue] = []
-    for n, record in enumerate(records, start=first):
-        loc = Location(file=source_file, row=n)
+    for n, record in records:
+        loc = Location(file=source_file, sheet=sheet, row=n)
         if not isinstance(record, dict):
             issues.append(Issue(IssueCode.DDV_ROW, "Eintrag ist kein Objekt; übersprungen.", loc,
                                 "warning"))
@@ -430,36 +461,68 @@ def _row(f: dict[str, Any]) -> tuple[str | None, ObservedRow | None]:
 # --- export files --------------------------------------------------------------------------
 
 
-def _csv_records(text: str, *, where: str) -> list[dict[str, Any]]:
-    sample = text[:4096]
-    delimiter = max(";,\t", key=lambda d: sample.split("\n", 1)[0].count(d))
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+def _read_table(path: Path, data: bytes, shown: str, *, hint: str | None) -> TableFile:
+    """An export's bytes through the one table reader (`sources.tables`: UTF-8 or
+    Windows-1252 with a warning, the delimiter, line and row numbers, the checks before a
+    workbook is read); an unreadable CSV is named as the Dashboard's data, with `hint`."""
+    from ozgkompass.sources.tables import TableError, read_tables
+
     try:
-        if not reader.fieldnames or not any(_field(h) == "leika_key"
-                                            for h in reader.fieldnames):
-            raise FetchError(f"{where}: Die Kopfzeile nennt keine Spalte für den "
-                             f"LeiKa-Schlüssel (leika_key); das ist kein Export des "
-                             f"Dashboards. {UNCHANGED}",
-                             hint="Den CSV- oder XLSX-Export des Dashboards Digitale "
-                                  "Verwaltung für einen Regionalschlüssel verwenden.")
-        return list(reader)
-    except csv.Error as exc:  # NUL bytes, a field beyond the csv module's limit
-        raise FetchError(f"{where}, Zeile {reader.line_num + 1}: Die CSV-Daten sind nicht lesbar "
-                         f"({exc}). {UNCHANGED}",
-                         hint="Den Export erneut herunterladen.") from None
+        return read_tables(path, data=data, shown=shown, max_bytes=MAX_FILE_BYTES,
+                           too_big_hint=TOO_BIG_HINT, max_lines=MAX_LINES,
+                           too_many_hint=TOO_BIG_HINT, contained=True)
+    except TableError as exc:
+        if exc.code != IssueCode.CSV_SYNTAX:
+            raise
+        raise TableError(exc.code, "Die CSV-Daten sind nicht lesbar (Anführungszeichen nicht "
+                         "geschlossen oder Zelle zu lang).", exc.location, hint=hint) from None
+
+
+def export_records(table: TableFile) -> tuple[list[tuple[int, dict[str, str]]], str | None]:
+    """The records of an export read by `sources.tables`, each with its line (CSV) or row
+    (workbook), and the sheet they are on when the workbook has more than one (a one-sheet
+    export is named by its rows alone). Of a workbook the first sheet whose header names
+    the LeiKa key is taken. Raises TableError when the header names no LeiKa key."""
+    from ozgkompass.sources.tables import TableError, choose_sheet
+
+    sheet = choose_sheet(table, want=_names_leika_key)
+    if not sheet.rows or not _names_leika_key(sheet.rows[0][1]):
+        where = Location(table.shown, sheet=sheet.name if len(table.sheets) > 1 else None,
+                         row=sheet.rows[0][0] if sheet.rows else None)
+        raise TableError(IssueCode.UNREADABLE, "Die Kopfzeile nennt keine Spalte für den "
+                         "LeiKa-Schlüssel (leika_key); das ist kein Export des Dashboards.",
+                         where, hint="Den CSV- oder XLSX-Export des Dashboards Digitale "
+                         "Verwaltung für einen Regionalschlüssel verwenden.")
+    header = sheet.rows[0][1]
+    rows = sheet.rows[1:]
+    if table.kind == "workbook":  # a key stored as a number has lost its leading zeros
+        widths = [_KEY_WIDTHS.get(_field(h) or "", 0) for h in header]
+        rows = [(n, [c.zfill(w) if w and c.isdigit() else c
+                     for c, w in zip(cells, widths, strict=False)]) for n, cells in rows]
+    records = [(n, dict(zip(header, cells, strict=False))) for n, cells in rows]
+    return records, sheet.name if len(table.sheets) > 1 else None
+
+
+def _names_leika_key(header: list[str]) -> bool:
+    return any(_field(h) == "leika_key" for h in header)
+
+
+# the keys a spreadsheet may have stored as numbers → their digits (the reader gives a
+# number's digits, without the leading zeros)
+_KEY_WIDTHS = {"ars": 12, "leika_key": 14}
 
 
 def read_export(path: Path, ars: str) -> Observation:
-    """A file downloaded from the dashboard: CSV or XLSX export, or a JSON page/list."""
+    """A file downloaded from the dashboard: the CSV or XLSX export (or the same table as
+    ODS or XLS), read by `sources.tables`; or a JSON page or list."""
     path = Path(path)
     shown = display_path(path)
-    raw = read_input(path, max_bytes=MAX_FILE_BYTES,
-                     too_big_hint="Den Export für einen Regionalschlüssel verwenden.",
-                     folder_hint="Den Pfad zur CSV-, XLSX- oder JSON-Datei angeben.")
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx" or raw[:2] == b"PK":
-        rows, issues = parse_records(_xlsx_records(path, raw), source_file=shown, first=2)
-    elif suffix == ".json" or raw.lstrip()[:1] in (b"{", b"["):
+    raw = read_input(path, max_bytes=MAX_FILE_BYTES, too_big_hint=TOO_BIG_HINT,
+                     folder_hint="Den Pfad zur CSV-, XLSX-, ODS- oder JSON-Datei angeben.")
+    if raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<":
+        raise UserError(f"{shown}: Die Datei ist eine HTML-Seite, kein Export.",
+                        hint="Im Dashboard den CSV- oder XLSX-Export herunterladen.")
+    if path.suffix.lower() == ".json" or raw.lstrip()[:1] in (b"{", b"["):
         try:
             data = json.loads(_decode(raw))
         except json.JSONDecodeError as exc:
@@ -473,15 +536,10 @@ def read_export(path: Path, ars: str) -> Observation:
                             "CSV-Export verwenden.")
         rows, issues = parse_records(content, source_file=shown)
     else:
-        text = _decode(raw)
-        if text.lstrip()[:1] == "<":
-            raise UserError(f"{shown}: Die Datei ist eine HTML-Seite, kein Export.",
-                            hint="Im Dashboard den CSV- oder XLSX-Export herunterladen.")
-        try:
-            records = _csv_records(text, where=shown)
-        except FetchError as exc:
-            raise UserError(exc.message.removesuffix(f" {UNCHANGED}"), hint=exc.hint) from None
-        rows, issues = parse_records(records, source_file=shown, first=2)
+        table = _read_table(path, raw, shown, hint="Den Export erneut herunterladen.")
+        records, sheet = export_records(table)
+        rows, issues = parse_located(records, source_file=shown, sheet=sheet)
+        issues = [*table.issues, *issues]
     # the Bund's rows hold everywhere: a file only says where it belongs by the others
     others = sorted({r.ars for r in rows if r.ars and r.ars != ars and not _related(r.ars, ars)})
     if others and not any(r.ars == ars or (r.ars and r.ars != "000000000000"
@@ -507,38 +565,3 @@ def ancestors(ars: str) -> dict[str, str]:
              ars[:5] + "0" * 7: "kreis", ars[:9] + "000": "verband"}
     found.pop(ars, None)
     return found
-
-
-def _xlsx_records(path: Path, raw: bytes) -> list[dict[str, Any]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    from ozgkompass.sources.file_guard import check_zip
-
-    try:  # zip bombs, DOCTYPE/entities: checked before openpyxl inflates anything
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            why = check_zip(zf, max_rows=None)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        why = None  # openpyxl says what is wrong below
-    if why:
-        raise UserError(f"{display_path(path)}: {why}",
-                        hint="Die Datei erneut aus dem Dashboard herunterladen.")
-    try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # zipfile, XML and openpyxl errors alike: not a workbook
-        raise UserError(f"{display_path(path)}: Die Excel-Datei ist nicht lesbar "
-                        "(beschädigt oder keine Excel-Mappe).",
-                        hint="Die Datei erneut aus dem Dashboard herunterladen.") from None
-    try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header or not any(_field(h) == "leika_key" for h in header if h is not None):
-            raise UserError(f"{display_path(path)}: Die erste Zeile nennt keine Spalte für den "
-                            "LeiKa-Schlüssel; das ist kein Export des Dashboards.",
-                            hint="Den XLSX-Export des Dashboards verwenden.")
-        names = [str(h) if h is not None else "" for h in header]
-        return [dict(zip(names, values, strict=False)) for values in rows
-                if any(v is not None for v in values)]
-    finally:
-        wb.close()

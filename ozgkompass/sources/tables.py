@@ -2,13 +2,13 @@
 into located rows. Every row keeps its number (the line in a CSV where the record starts,
 the row in a sheet as the spreadsheet program shows it), a workbook's rows their sheet.
 
-The catalogue import, the answers CSV of `import`, the member roster and the member list
-of `observe` read through here; what they do with the rows is theirs. A file is hostile
-until read: its size is bounded before it is read, a CSV's line count before it is
-parsed, and a workbook's zip directory and sheet extents (`file_guard`) before
-python-calamine sees it (≈ 8 ms for an 11-sheet file, against 160–290 ms with openpyxl;
-calamine builds a dense grid up to the farthest cell and may abort the process on a
-hostile sheet, so it only reads what the checks let through).
+The catalogue import, the answers CSV of `import`, the member roster, the member list
+of `observe` and the Dashboard's export (`observed.ddv`) read through here; what they do
+with the rows is theirs. A file is hostile until read: its size is bounded before it is
+read, a CSV's line count before it is parsed, and a workbook's zip directory and sheet
+extents (`file_guard`) before python-calamine sees it (≈ 8 ms for an 11-sheet file,
+against 160–290 ms with openpyxl; calamine builds a dense grid up to the farthest cell and
+may abort the process on a hostile sheet, so it only reads what the checks let through).
 """
 
 from __future__ import annotations
