@@ -188,7 +188,7 @@ def peer_sentence(a: Any, cmp: Any) -> str | None:
 def dashboard_sentences(a: Any) -> tuple[str, str] | None:
     """How the Dashboard Digitale Verwaltung's figure for this ARS comes about and what
     would move it, in two sentences; only with a cached retrieval (`ozgkompass observe`)."""
-    observed = getattr(a, "observed", None)
+    observed = a.observed
     if observed is None:
         return None
     from ozgkompass.observed.compare import briefing_sentences

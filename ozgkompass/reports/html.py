@@ -83,7 +83,7 @@ def render_text(a: Any, audience: Any, today: _dt.date, plan: Any = None,
     env = _env()
     ctx = {"a": a, "c": a.catalogue, "prov": provenance(a, today),
            "indicative_note": INDICATIVE_NOTE, "plan": plan, "steps": a.next_steps,
-           "observed": getattr(a, "observed", None),  # observed.compare.Comparison
+           "observed": a.observed,  # observed.compare.Comparison
            "area_rows": [(ar.title, ar.score) for ar in a.areas],
            "tf_rows": ([(g.name, g.share) for g in a.catalogue.by_themenfeld]
                        if a.catalogue is not None else []),

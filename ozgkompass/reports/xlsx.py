@@ -173,7 +173,7 @@ def render(a: Any, audience: Any, today: _dt.date, plan: Any = None,
     if a.catalogue is not None:
         _services(wb, a)
         _out_of_scope(wb, a)
-    if getattr(a, "observed", None) is not None:  # a cached retrieval of the dashboard
+    if a.observed is not None:  # a cached retrieval of the dashboard
         _observed(wb, a.observed)
     _next_steps(wb, a)
     if plan is not None:
