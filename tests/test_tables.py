@@ -326,3 +326,24 @@ def test_a_far_cell_in_a_large_table_is_still_refused(tmp_path):
     assert B.xlsx_explicit_bound(far) == (16384, 1048576)
     with pytest.raises(B.TooLarge, match="XFD1048576"):
         _sheet_cells(far, "Blatt")
+
+
+@pytest.mark.parametrize("name", ["far_cell.xlsx", "far_cell.ods", "far_sheets.xls",
+                                  "many_sheets.xlsx"])
+def test_a_hostile_table_of_ones_own_is_refused_in_its_own_words(name, tmp_path):
+    """A catalogue or Dashboard export is the user's own table, not a template returned by
+    a municipality: its refusal says what is wrong without "ausgefüllte Vorlage" or
+    "erneut senden"; the same file returned as a template keeps the template's words."""
+    from ozgkompass.model.registry import find_questionnaire
+    from ozgkompass.sources.workbook_import import import_workbook
+
+    path = DATA / "bad" / name
+    with pytest.raises(TableError) as info:
+        _read(path, max_bytes=50 * LIMIT)
+    own = str(info.value)
+    assert "nicht gelesen" in own or "beschädigt" in own, own
+    assert "Vorlage" not in own and "senden" not in own, own
+    returned = import_workbook(path, lambda q, v: find_questionnaire(q, v), name)
+    assert not returned.ok
+    said = " ".join(i.message for i in returned.issues)
+    assert "Vorlage" in said or "senden" in said, said

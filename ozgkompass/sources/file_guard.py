@@ -61,17 +61,59 @@ class Inspection:
     formulas: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How a refusal speaks of the file: a filled template that a municipality returns
+    (`TEMPLATE`: "ausgefüllte Vorlage", "erneut senden") or a table of the user's own, a
+    catalogue or Dashboard export (`TABLE`)."""
+
+    resave: str  # ends a refusal: what to do with the file
+    damaged: str  # a file whose zip or records are broken
+    no_zip: str  # a file without a readable zip directory
+    password: str  # a file saved with a password
+    none_is: str  # "…; so groß ist {none_is}, die Datei wird nicht gelesen."
+    beyond: str  # "Blatt „X“ reicht bis Y, {beyond}; die Datei wird nicht gelesen."
+    too_big_for: str  # "Blatt „X“ ist mit N Zeilen viel zu groß{too_big_for} (höchstens …)"
+    send: str  # the last sentence where the file is far too large ("" for own tables)
+
+
+TEMPLATE = Wording(
+    resave=RESAVE,
+    damaged="Die Datei ist beschädigt oder unvollständig übertragen; bitte erneut speichern "
+            "und senden.",
+    no_zip="Die Datei ist beschädigt oder unvollständig übertragen (kein lesbares "
+           "Zip-Verzeichnis); bitte erneut senden.",
+    password="Die Datei ist passwortgeschützt oder verschlüsselt; bitte ohne Kennwort "
+             "speichern und erneut senden.",
+    none_is="keine ausgefüllte Vorlage",
+    beyond="weit über jede ausgefüllte Vorlage hinaus",
+    too_big_for=" für eine ausgefüllte Vorlage",
+    send=" Bitte die ausgefüllte Mappe senden.")
+TABLE = Wording(
+    resave=" Bitte in Excel oder LibreOffice öffnen und neu speichern.",
+    damaged="Die Datei ist beschädigt oder unvollständig; bitte neu herunterladen oder in "
+            "Excel oder LibreOffice neu speichern.",
+    no_zip="Die Datei ist beschädigt oder unvollständig (kein lesbares Zip-Verzeichnis); "
+           "bitte neu herunterladen oder speichern.",
+    password="Die Datei ist passwortgeschützt oder verschlüsselt; bitte ohne Kennwort "
+             "speichern.",
+    none_is="keine Tabelle, die ozgkompass liest",
+    beyond="weit über das hinaus, was ozgkompass liest",
+    too_big_for="",
+    send="")
+
+
 def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True, *,
             all_parts: bool = True, data: bytes | None = None,
             reads: Callable[[str], bool] = lambda sheet: True,
-            size_checked: bool = False) -> Inspection:
+            size_checked: bool = False, wording: Wording = TEMPLATE) -> Inspection:
     """All checks of a returned spreadsheet, with one pass over the zip; formulas are
     looked for in the sheets `formulas_in` accepts (the others are read only in part).
     `data`: the file's bytes when the caller has read them already (the batch hashes each
     file), so the file is not opened again. `reads`: the sheets the caller will read; the
     reader never parses the others, so only their prolog is looked at (with `all_parts`).
     `size_checked`: the caller has bounded the file's size itself (a catalogue export may
-    be larger than a filled template)."""
+    be larger than a filled template). `wording`: how the refusals speak of the file."""
     if is_lock_file(path):
         return Inspection("Sperrdatei eines gerade geöffneten Dokuments, keine Mappe; die "
                           "eigentliche Datei ohne „~$“ bzw. „.~lock.“ im Namen verwenden.")
@@ -95,32 +137,33 @@ def inspect(path: Path, formulas_in: Callable[[str], bool] = lambda sheet: True,
     suffix = path.suffix.lower()
     if head == OLE_MAGIC:
         if suffix == ".xls":  # Excel 97–2003: no zip; its sheets' records are checked
-            return _check_xls(path, data)
-        return Inspection("Die Datei ist passwortgeschützt oder verschlüsselt; bitte ohne "
-                          "Kennwort speichern und erneut senden.")
+            return _check_xls(path, data, wording)
+        return Inspection(wording.password)
     if suffix == ".csv":
         return Inspection()
     if not head.startswith(b"PK"):
         return Inspection("Keine Tabellendatei (.xlsx oder .ods); Inhalt passt nicht zur "
-                          "Endung." + RESAVE)
+                          "Endung." + wording.resave)
     try:
         with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
-            return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts, reads=reads)
+            return inspect_zip(zf, formulas_in=formulas_in, all_parts=all_parts, reads=reads,
+                               wording=wording)
     except _ZIP_ERRORS:
-        return Inspection("Die Datei ist beschädigt oder unvollständig übertragen (kein "
-                          "lesbares Zip-Verzeichnis); bitte erneut senden.")
+        return Inspection(wording.no_zip)
 
 
-def check_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS) -> str | None:
+def check_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
+              wording: Wording = TEMPLATE) -> str | None:
     """Why the zip must not be read (German), or None. `max_rows=None` skips the limits on
     sheet size (catalogues are large tables; filled templates are small)."""
-    return inspect_zip(zf, max_rows, formulas_in=lambda sheet: False).problem
+    return inspect_zip(zf, max_rows, formulas_in=lambda sheet: False, wording=wording).problem
 
 
 def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
                 formulas_in: Callable[[str], bool] = lambda sheet: True, *,
                 all_parts: bool = True,
-                reads: Callable[[str], bool] = lambda sheet: True) -> Inspection:
+                reads: Callable[[str], bool] = lambda sheet: True,
+                wording: Wording = TEMPLATE) -> Inspection:
     """The checks of one zip. `all_parts=False` looks for a DOCTYPE only in the sheets
     (which are opened anyway for their size and formulas): python-calamine rejects an
     entity it does not know on its own, so the batch path then asks again with
@@ -130,17 +173,17 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
     if total > MAX_UNCOMPRESSED_BYTES:
         return Inspection(f"Die Datei entpackt sich auf {total / 1e6:.0f} MB (höchstens "
                           f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} MB); sie wird nicht gelesen."
-                          + RESAVE)
+                          + wording.resave)
     for i in infos:
         big = i.file_size > 1_000_000
         if big and i.compress_size and i.file_size / i.compress_size > MAX_RATIO:
             return Inspection(f"Verdächtig stark komprimierter Inhalt ({i.filename}); die "
-                              "Datei wird nicht gelesen." + RESAVE)
+                              "Datei wird nicht gelesen." + wording.resave)
     names = sheet_parts(zf)
     found: list[tuple[str, str]] = []
     book = 0  # cells of the sheets the reader builds, all together
     if max_rows is not None:
-        problem = _check_tables(zf, names)
+        problem = _check_tables(zf, names, wording)
         if problem:
             return Inspection(problem)
     for i in infos:
@@ -169,7 +212,7 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
             return Inspection(f"{where} enthält eine XML-Dokumenttypdefinition "
                               "(DOCTYPE/ENTITY), wie sie Tabellenprogramme nie schreiben "
                               "(externe Entitäten, Entitäten-Bombe); die Datei wird aus "
-                              "Sicherheitsgründen nicht gelesen." + RESAVE)
+                              "Sicherheitsgründen nicht gelesen." + wording.resave)
         if sheet is None:
             continue
         if max_rows is not None:
@@ -177,20 +220,21 @@ def inspect_zip(zf: zipfile.ZipFile, max_rows: int | None = MAX_ROWS,
             rows = int(dim.group(1)) if dim and dim.group(1) else 0
             if rows > max_rows:
                 return Inspection(_too_big(where, f"{rows:,} Zeilen".replace(",", "."),
-                                           max_rows))
+                                           max_rows, wording))
             if oversized:
-                return Inspection(_too_big(where, f"{i.file_size / 1e6:.0f} MB", max_rows))
+                return Inspection(_too_big(where, f"{i.file_size / 1e6:.0f} MB", max_rows,
+                                           wording))
             # the reader makes a dense grid up to the farthest cell, whatever <dimension>
             # says: one cell at XFD1048576 in an 11 KB file would need 17 billion cells
             # and abort the process
             try:
                 book += _sheet_cells(data, sheet)
             except B.TooLarge as exc:
-                return Inspection(_far(exc))
+                return Inspection(_far(exc, wording))
             except B.Damaged:
-                return Inspection(DAMAGED)
+                return Inspection(wording.damaged)
             if book > MAX_BOOK_CELLS:
-                return Inspection(_book_too_big())
+                return Inspection(_book_too_big(wording))
         if scan:
             # cells stand before </sheetData>; after it the dropdowns' <formula1>. A plain
             # substring test first (C speed, no copy); the pattern only where it may hit
@@ -230,8 +274,6 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 col_letter = B.col_letter
-DAMAGED = ("Die Datei ist beschädigt oder unvollständig übertragen; bitte erneut speichern "
-           "und senden.")
 
 
 def _sheet_cells(data: bytes, sheet: str) -> int:
@@ -248,27 +290,27 @@ def _sheet_cells(data: bytes, sheet: str) -> int:
     return width * height
 
 
-def _far(exc: B.TooLarge) -> str:
+def _far(exc: B.TooLarge, wording: Wording) -> str:
     if exc.what == "book":
-        return _book_too_big()
+        return _book_too_big(wording)
     if exc.what == "strings":
         return (f"Die Mappe kündigt mehr als {_number(MAX_STRINGS)} Texte an; so viele hat "
-                "keine ausgefüllte Vorlage, die Datei wird nicht gelesen." + RESAVE)
-    return (f"Blatt „{exc.sheet}“ reicht {exc.what}, weit über jede ausgefüllte Vorlage "
-            "hinaus; die Datei wird nicht gelesen. Bitte die ausgefüllte Mappe senden.")
+                f"{wording.none_is}, die Datei wird nicht gelesen." + wording.resave)
+    return (f"Blatt „{exc.sheet}“ reicht {exc.what}, {wording.beyond}; die Datei wird "
+            "nicht gelesen." + wording.send)
 
 
-def _book_too_big() -> str:
+def _book_too_big(wording: Wording) -> str:
     return (f"Die Blätter der Mappe ergeben zusammen mehr als {_number(MAX_BOOK_CELLS)} "
-            "Zellen (Breite × Höhe); so groß ist keine ausgefüllte Vorlage, die Datei wird "
-            "nicht gelesen. Bitte nur die ausgefüllte Vorlage senden.")
+            f"Zellen (Breite × Höhe); so groß ist {wording.none_is}, die Datei wird "
+            "nicht gelesen." + wording.send)
 
 
 def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _check_tables(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+def _check_tables(zf: zipfile.ZipFile, names: dict[str, str], wording: Wording) -> str | None:
     """What the reader preallocates outside the sheets: the shared-strings table of an
     xlsx (room for as many strings as it announces) and every table of an ODS (the reader
     builds them all when it opens the file, repeats expanded)."""
@@ -278,7 +320,7 @@ def _check_tables(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
                 if i.filename.lower().endswith("sharedstrings.xml"):
                     with zf.open(i) as fh:
                         if B.shared_strings_count(fh.read(SHEET_HEAD_BYTES)) > MAX_STRINGS:
-                            return _far(B.TooLarge("", "strings"))
+                            return _far(B.TooLarge("", "strings"), wording)
             return None
         if "content.xml" not in zf.namelist():
             return None
@@ -286,13 +328,13 @@ def _check_tables(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
             B.ods_extents(iter(lambda: fh.read(B.CHUNK), b""), MAX_CELLS, MAX_ROWS,
                           MAX_BOOK_CELLS)
     except B.TooLarge as exc:
-        return _far(exc)
+        return _far(exc, wording)
     except B.Damaged:
-        return DAMAGED
+        return wording.damaged
     return None
 
 
-def _check_xls(path: Path, data: bytes | None) -> Inspection:
+def _check_xls(path: Path, data: bytes | None, wording: Wording) -> Inspection:
     try:
         raw = path.read_bytes() if data is None else data
         B.xls_extents(raw, MAX_CELLS, MAX_ROWS, MAX_BOOK_CELLS, MAX_STRINGS)
@@ -300,15 +342,16 @@ def _check_xls(path: Path, data: bytes | None) -> Inspection:
         return Inspection(f"Datei kann nicht gelesen werden ({exc.strerror}); bitte "
                           "Zugriffsrechte prüfen.")
     except B.TooLarge as exc:
-        return Inspection(_far(exc))
+        return Inspection(_far(exc, wording))
     except (B.Damaged, struct.error):
-        return Inspection(DAMAGED)
+        return Inspection(wording.damaged)
     return Inspection()
 
 
-def _too_big(where: str, size: str, max_rows: int) -> str:
-    return (f"{where} ist mit {size} viel zu groß für eine ausgefüllte Vorlage (höchstens "
-            f"{max_rows:,} Zeilen); bitte die ausgefüllte Mappe senden.".replace(",", "."))
+def _too_big(where: str, size: str, max_rows: int, wording: Wording) -> str:
+    return (f"{where} ist mit {size} viel zu groß{wording.too_big_for} (höchstens "
+            f"{max_rows:,} Zeilen); die Datei wird nicht gelesen.".replace(",", ".")
+            + wording.send)
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:

@@ -242,10 +242,11 @@ def read_workbook(path: Path, data: bytes, shown: str,
                          f"Die Datei ist keine gültige {suffix[1:].upper()}-Datei.",
                          Location(shown), hint="In Excel oder LibreOffice öffnen und neu "
                          "als .xlsx oder .ods speichern.")
-    from ozgkompass.sources.file_guard import inspect
+    from ozgkompass.sources.file_guard import TABLE, inspect
 
+    # a table of the user's own (catalogue, Dashboard export), not a returned template
     problem = inspect(path, lambda sheet: False, data=data, reads=wanted,
-                      size_checked=True).problem
+                      size_checked=True, wording=TABLE).problem
     if problem:
         raise TableError(IssueCode.UNREADABLE, problem, Location(shown))
     try:
