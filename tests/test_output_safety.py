@@ -10,7 +10,9 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -342,6 +344,31 @@ def test_ctrl_c_while_reports_are_written_leaves_no_half_file(tmp_path, moment):
             _xlsx_text(path)  # opens: complete
 
 
+def _interrupted_runs(runs: int, delay: Callable[[], float], work: Callable[[int], Any],
+                      after: Callable[[], Any] | None = None) -> int:
+    """Run `work(n)` `runs` times, each with a timer that raises KeyboardInterrupt (as
+    Ctrl-C does) after `delay()` seconds; `after()` once each run is over. The number of
+    runs the timer interrupted."""
+    import signal
+
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
+    interrupted = 0
+    try:
+        for n in range(runs):
+            try:
+                signal.setitimer(signal.ITIMER_REAL, delay())
+                work(n)
+            except KeyboardInterrupt:
+                interrupted += 1
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            if after is not None:
+                after()
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    return interrupted
+
+
 @pytest.mark.parametrize("writer", ["atomic_write_bytes", "write_derived"])
 def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path, writer):
     """KeyboardInterrupt raised by a timer at random moments of many writes (with mkstemp,
@@ -349,7 +376,6 @@ def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path, w
     target always holds one complete version. Also for the lean writer of a batch's
     per-file outputs."""
     import random
-    import signal
     import time
 
     from ozgkompass import fsutil
@@ -358,21 +384,13 @@ def test_interrupt_at_any_moment_of_a_write_leaves_no_temporary_file(tmp_path, w
 
     target = tmp_path / "bericht.xlsx"
     versions = {bytes([65 + n % 26]) * 200_000 for n in range(26)}
-    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
     rng = random.Random(13)
-    interrupted = 0
-    try:
-        for n in range(400):
-            try:
-                signal.setitimer(signal.ITIMER_REAL, rng.random() * 0.002)
-                write(target, bytes([65 + n % 26]) * 200_000)
-                time.sleep(0.003)
-            except KeyboardInterrupt:
-                interrupted += 1
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-    finally:
-        signal.signal(signal.SIGALRM, previous)
+
+    def work(n: int) -> None:
+        write(target, bytes([65 + n % 26]) * 200_000)
+        time.sleep(0.003)
+
+    interrupted = _interrupted_runs(400, lambda: rng.random() * 0.002, work)
     assert interrupted > 300
     assert [p.name for p in tmp_path.iterdir()] == ["bericht.xlsx"]
     assert target.read_bytes() in versions
@@ -411,7 +429,6 @@ def test_interrupted_workbook_save_is_finished_into_the_removed_temporary_file(t
     file" on stderr after "Abgebrochen."), and no temporary file is left."""
     import gc
     import random
-    import signal
     import sys
 
     import xlsxwriter
@@ -429,21 +446,12 @@ def test_interrupted_workbook_save_is_finished_into_the_removed_temporary_file(t
     unraisable: list[str] = []
     hook = sys.unraisablehook
     sys.unraisablehook = lambda u: unraisable.append(f"{u.exc_type.__name__}: {u.exc_value}")
-    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
     rng = random.Random(7)
-    interrupted = 0
     try:
-        for _ in range(60):
-            try:
-                signal.setitimer(signal.ITIMER_REAL, rng.uniform(0.001, 0.03))
-                write(tmp_path / "uebersicht.xlsx")
-            except KeyboardInterrupt:
-                interrupted += 1
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            gc.collect()
+        interrupted = _interrupted_runs(60, lambda: rng.uniform(0.001, 0.03),
+                                        lambda _: write(tmp_path / "uebersicht.xlsx"),
+                                        after=gc.collect)
     finally:
-        signal.signal(signal.SIGALRM, previous)
         sys.unraisablehook = hook
     assert interrupted > 10
     assert unraisable == []

@@ -61,18 +61,14 @@ _FALLBACK: tuple[tuple[str, str], ...] = (
 )
 
 # Pydantic's error types (ValidationError.errors()[i]["type"]) of Typer's conversions.
+_INTEGER, _NUMBER = "erwartet wird eine ganze Zahl.", "erwartet wird eine Zahl."
+_YES_NO = "erwartet wird ja/nein (true/false)."
+_DATE = "erwartet wird ein Datum (z. B. 2026-12-03 oder 2026-12-03T09:30)."
 _PYDANTIC_TYPES = {
-    "int_parsing": "erwartet wird eine ganze Zahl.",
-    "int_from_float": "erwartet wird eine ganze Zahl.",
-    "int_type": "erwartet wird eine ganze Zahl.",
-    "float_parsing": "erwartet wird eine Zahl.",
-    "float_type": "erwartet wird eine Zahl.",
-    "bool_parsing": "erwartet wird ja/nein (true/false).",
-    "bool_type": "erwartet wird ja/nein (true/false).",
-    "datetime_parsing": "erwartet wird ein Datum (z. B. 2026-12-03 oder 2026-12-03T09:30).",
-    "datetime_from_date_parsing": "erwartet wird ein Datum (z. B. 2026-12-03 oder "
-                                  "2026-12-03T09:30).",
-    "datetime_type": "erwartet wird ein Datum (z. B. 2026-12-03 oder 2026-12-03T09:30).",
+    "int_parsing": _INTEGER, "int_from_float": _INTEGER, "int_type": _INTEGER,
+    "float_parsing": _NUMBER, "float_type": _NUMBER,
+    "bool_parsing": _YES_NO, "bool_type": _YES_NO,
+    "datetime_parsing": _DATE, "datetime_from_date_parsing": _DATE, "datetime_type": _DATE,
 }
 # Range bounds (`min=`, `max=`): error type → (key of its limit in the error's ctx, words)
 _PYDANTIC_BOUNDS = {"greater_than_equal": ("ge", "ab"), "less_than_equal": ("le", "bis"),

@@ -274,7 +274,6 @@ def _grouped(groups: list[GroupResult], hit: list[ServiceResult], attr: str
     return out
 
 
-
 def figures_under(qn: Questionnaire, aset: Any, catalogue: Catalogue, model: MaturityModel,
                   target: int | None = None,
                   observed: Mapping[str, TodayLevel] | None = None,

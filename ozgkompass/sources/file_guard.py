@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ozgkompass.numbers import show
 from ozgkompass.sources import sheet_bounds as B
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled template is ~30 KB
@@ -31,7 +32,7 @@ MAX_RATIO = 200  # uncompressed / compressed per part; XML of real workbooks sta
 HEAD_BYTES = 64 * 1024  # at most inflated from a non-sheet XML part to find its root element
 SHEET_HEAD_BYTES = 4 * 1024  # a worksheet's root element and <dimension> come first
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and old .xls
+OLE_MAGIC = B.OLE_MAGIC  # encrypted xlsx and old .xls
 RESAVE = " Bitte in Excel oder LibreOffice neu speichern und erneut senden."
 _DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["'][A-Z]*\d+:?[A-Z]*(\d*)["']""")
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
@@ -294,20 +295,16 @@ def _far(exc: B.TooLarge, wording: Wording) -> str:
     if exc.what == "book":
         return _book_too_big(wording)
     if exc.what == "strings":
-        return (f"Die Mappe kündigt mehr als {_number(MAX_STRINGS)} Texte an; so viele hat "
+        return (f"Die Mappe kündigt mehr als {show(MAX_STRINGS)} Texte an; so viele hat "
                 f"{wording.none_is}, die Datei wird nicht gelesen." + wording.resave)
     return (f"Blatt „{exc.sheet}“ reicht {exc.what}, {wording.beyond}; die Datei wird "
             "nicht gelesen." + wording.send)
 
 
 def _book_too_big(wording: Wording) -> str:
-    return (f"Die Blätter der Mappe ergeben zusammen mehr als {_number(MAX_BOOK_CELLS)} "
+    return (f"Die Blätter der Mappe ergeben zusammen mehr als {show(MAX_BOOK_CELLS)} "
             f"Zellen (Breite × Höhe); so groß ist {wording.none_is}, die Datei wird "
             "nicht gelesen." + wording.send)
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _check_tables(zf: zipfile.ZipFile, names: dict[str, str], wording: Wording) -> str | None:

@@ -27,11 +27,12 @@ from typing import Any
 
 from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.issue_codes import IssueCode
+from ozgkompass.numbers import show
+from ozgkompass.sources.file_guard import OLE_MAGIC
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls (and encrypted xlsx)
 DELIMITERS = (",", ";", "\t")
 TO_CSV = ("In Excel oder LibreOffice „Speichern unter“ → „CSV UTF-8 (durch Trennzeichen "
           "getrennt)“ wählen.")
@@ -125,8 +126,8 @@ def read_tables(path: Path, *, max_bytes: int, too_big_hint: str, data: bytes | 
     if max_lines is not None:
         lines = csv_lines(text)
         if lines > max_lines:
-            raise TableError(IssueCode.TOO_MANY_ROWS, f"Die CSV-Datei hat {_number(lines)} "
-                             f"Zeilen, erlaubt sind {_number(max_lines)}; ist das die "
+            raise TableError(IssueCode.TOO_MANY_ROWS, f"Die CSV-Datei hat {show(lines)} "
+                             f"Zeilen, erlaubt sind {show(max_lines)}; ist das die "
                              "richtige Datei?", Location(shown), hint=too_many_hint or None)
     delimiter = sniff_delimiter(text)
     rows = csv_rows(text, delimiter, shown)
@@ -138,10 +139,6 @@ def read_tables(path: Path, *, max_bytes: int, too_big_hint: str, data: bytes | 
                             Location(file=shown), severity="warning"))
     return TableFile(path, shown, "csv", [Sheet(None, rows)], digest, encoding, delimiter,
                      issues)
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 # ----------------------------------------------------------------------------- CSV
