@@ -34,7 +34,8 @@ def test_root_help_and_version_import_no_command_module():
     for args in (["--help"], ["--version"], []):
         loaded = _modules_after(*args)
         commands = {m for m in loaded if m.startswith("ozgkompass.cli.")} - {
-            "ozgkompass.cli.german", "ozgkompass.cli.errors", "ozgkompass.cli.output"}
+            "ozgkompass.cli.german", "ozgkompass.cli.coercion", "ozgkompass.cli.errors",
+            "ozgkompass.cli.output"}
         assert commands == set(), (args, commands)
 
 

@@ -19,9 +19,10 @@ from typing import Any, NamedTuple
 import typer
 
 from ozgkompass import __version__
-from ozgkompass.cli import german
+from ozgkompass.cli import coercion, german
 
 german.install()  # before any command is built: Typer's own texts in German
+coercion.install()  # the plain types converted without pydantic (130 ms)
 
 from typer import _click  # noqa: E402
 from typer.core import TyperCommand  # noqa: E402
