@@ -35,6 +35,8 @@ MAX_NODES = 2_000_000  # values after expanding aliases: stops "billion laughs" 
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
               ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
 Pos = tuple[int, int]  # 1-based line and column
 
 
@@ -112,6 +114,11 @@ def _mark_pos(mark: Any) -> Pos:
 
 
 class _Builder:
+    """Builds the document from libyaml's nodes, with positions and the limits above.
+
+    Scalars, most of a document, take a short way: no nesting, no recursion to guard, and a
+    plain text (the str tag) is the node's value as PyYAML's constructor gives it."""
+
     def __init__(self, loader: Any, shown: str) -> None:
         self.loader = loader
         self.shown = shown
@@ -122,6 +129,12 @@ class _Builder:
         self.sizes: dict[int, int] = {}
         self.total = 0
         self.depth = 0
+        self.editor_lines = _EDITOR_LINES.get()
+
+    def pos(self, mark: Any) -> Pos:
+        if self.editor_lines is None and mark is not None:
+            return mark.line + 1, mark.column + 1
+        return _mark_pos(mark)
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
@@ -131,6 +144,16 @@ class _Builder:
             if self.aliases > MAX_ALIASES or self.total > MAX_NODES:
                 raise _TooManyAliases(node)
             return self.seen[key]
+        if type(node) is yaml.ScalarNode:
+            if self.depth >= MAX_DEPTH:
+                raise _TooDeep(node)
+            value = node.value if node.tag == _STR_TAG else self._scalar(node)
+            self.total += 1
+            if self.total > MAX_NODES:
+                raise _TooManyAliases(node)
+            self.sizes[key] = 1
+            self.seen[key] = value
+            return value
         if key in self.active:
             raise _TooManyAliases(node)
         self.active.add(key)
@@ -150,65 +173,83 @@ class _Builder:
         self.seen[key] = value
         return value
 
+    def _unsafe(self, node: yaml.Node) -> None:
+        self.issues.append(Issue(
+            IssueCode.YAML_TAG, f"YAML-Tag {node.tag!r} ist nicht erlaubt; nur einfache Werte, "
+            "Listen und Zuordnungen. Den Tag entfernen.",
+            Location(self.shown, *self.pos(node.start_mark))))
+
     def _build(self, node: yaml.Node) -> Any:
-        pos = _mark_pos(node.start_mark)
         if node.tag not in _SAFE_TAGS:
-            self.issues.append(Issue(
-                IssueCode.YAML_TAG, f"YAML-Tag {node.tag!r} ist nicht erlaubt; nur einfache Werte, "
-                "Listen und Zuordnungen. Den Tag entfernen.", Location(self.shown, *pos)))
+            self._unsafe(node)
             return None
+        pos = self.pos(node.start_mark)
         if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)
-            result = YMap()
-            result.pos = pos
-            result.key_pos = {}
-            result.val_pos = {}
-            result.val_exact = set()
-            result.val_raw = {}
-            for key_node, value_node in node.value:
-                k = self.build(key_node)
-                try:
-                    hash(k)
-                except TypeError:
-                    self.issues.append(
-                        Issue(IssueCode.YAML_KEY, "Ein Schlüssel muss ein einfacher Wert sein.",
-                              Location(self.shown, *_mark_pos(key_node.start_mark)))
-                    )
-                    continue
-                if k in result:
-                    line, col = _mark_pos(key_node.start_mark)
-                    first = result.key_pos[k][0]
-                    self.issues.append(
-                        Issue(IssueCode.DUPLICATE_KEY,
-                              f"Schlüssel {k!r} steht doppelt in dieser Zuordnung (zuerst in Zeile "
-                              f"{first}); der zweite Wert würde den ersten still ersetzen. "
-                              "Einen der beiden entfernen.",
-                              Location(self.shown, line, col))
-                    )
-                    continue
-                result.key_pos[k] = _mark_pos(key_node.start_mark)
-                vline, vcol = _mark_pos(value_node.start_mark)
-                quoted = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("'", '"')
-                result.val_pos[k] = (vline, vcol + (1 if quoted else 0))
-                plain_or_quoted = getattr(value_node, "style", "|") in (None, "", "'", '"')
-                if (isinstance(value_node, yaml.ScalarNode) and plain_or_quoted
-                        and value_node.start_mark.line == value_node.end_mark.line
-                        and (value_node.end_mark.index - value_node.start_mark.index
-                             == len(str(value_node.value)) + (2 if quoted else 0))):
-                    result.val_exact.add(k)
-                result[k] = self.build(value_node)
-                if (isinstance(value_node, yaml.ScalarNode) and not value_node.style
-                        and not isinstance(result[k], str) and result[k] is not None):
-                    result.val_raw[k] = str(value_node.value)
-            return result
+            return self._mapping(node, pos)
         if isinstance(node, yaml.SequenceNode):
             items = YList()
             items.pos = pos
-            items.item_pos = []
-            for item in node.value:
-                items.item_pos.append(_mark_pos(item.start_mark))
-                items.append(self.build(item))
+            items.item_pos = [self.pos(item.start_mark) for item in node.value]
+            items.extend([self.build(item) for item in node.value])
             return items
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pos: Pos) -> YMap:
+        self.loader.flatten_mapping(node)
+        result = YMap()
+        result.pos = pos
+        key_pos: dict[Any, Pos] = {}
+        val_pos: dict[Any, Pos] = {}
+        val_exact: set[Any] = set()
+        val_raw: dict[Any, str] = {}
+        result.key_pos, result.val_pos = key_pos, val_pos
+        result.val_exact, result.val_raw = val_exact, val_raw
+        scalar = yaml.ScalarNode
+        for key_node, value_node in node.value:
+            k = self.build(key_node)
+            try:
+                hash(k)
+            except TypeError:
+                self.issues.append(
+                    Issue(IssueCode.YAML_KEY, "Ein Schlüssel muss ein einfacher Wert sein.",
+                          Location(self.shown, *self.pos(key_node.start_mark)))
+                )
+                continue
+            if k in result:
+                line, col = self.pos(key_node.start_mark)
+                first = key_pos[k][0]
+                self.issues.append(
+                    Issue(IssueCode.DUPLICATE_KEY,
+                          f"Schlüssel {k!r} steht doppelt in dieser Zuordnung (zuerst in Zeile "
+                          f"{first}); der zweite Wert würde den ersten still ersetzen. "
+                          "Einen der beiden entfernen.",
+                          Location(self.shown, line, col))
+                )
+                continue
+            key_pos[k] = self.pos(key_node.start_mark)
+            start = value_node.start_mark
+            vline, vcol = self.pos(start)
+            if type(value_node) is scalar:
+                style = value_node.style
+                quoted = style in ("'", '"')
+                val_pos[k] = (vline, vcol + 1) if quoted else (vline, vcol)
+                end = value_node.end_mark
+                if (style in (None, "", "'", '"') and start.line == end.line
+                        and (end.index - start.index
+                             == len(str(value_node.value)) + (2 if quoted else 0))):
+                    val_exact.add(k)
+                value = result[k] = self.build(value_node)
+                if not style and not isinstance(value, str) and value is not None:
+                    val_raw[k] = str(value_node.value)
+            else:
+                val_pos[k] = (vline, vcol)
+                result[k] = self.build(value_node)
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag not in _SAFE_TAGS:
+            self._unsafe(node)
+            return None
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
@@ -216,7 +257,7 @@ class _Builder:
                 IssueCode.YAML_VALUE,
                 f"Wert {str(node.value)[:40]!r} ist ungültig ({_german(exc)}). "
                 "Korrigieren oder in Anführungszeichen setzen, wenn Text gemeint ist.",
-                Location(self.shown, *pos)))
+                Location(self.shown, *self.pos(node.start_mark))))
             return None
 
 
@@ -399,8 +440,6 @@ def nesting_depth(data: Any, limit: int) -> int:
 
 _CONTAINERS = (dict, list)
 
-
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def peek_top_level_text(raw: bytes, key: str) -> str | None:
