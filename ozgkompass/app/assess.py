@@ -52,11 +52,15 @@ def score_answer_set(aset: AnswerSet, choice: Choice) -> Scored:
     """Score loaded answers as `ozgkompass score` does: the cached retrieval of the Dashboard
     Digitale Verwaltung fills `today` where the answers say nothing (docs/scoring.md §6a);
     errors in the answers raise `DataError` with every problem."""
-    from ozgkompass.observed.compare import observed_today
+    from ozgkompass.observed.cache import cached_ars
 
     defs = resolve_definitions(aset, choice)
-    # offline, from the cache only
-    observed = observed_today(aset.municipality, defs.catalogue)
+    observed = None
+    # offline, from the cache only (the modules that read it only when there is one)
+    if defs.catalogue is not None and cached_ars(aset.municipality) is not None:
+        from ozgkompass.observed.compare import observed_today
+
+        observed = observed_today(aset.municipality, defs.catalogue)
     result = evaluate(defs, aset, observed)
     # where an answer and the dashboard disagree, the scoring says so itself
     # (scoring.catalogue, docs/scoring.md §6a)

@@ -139,10 +139,10 @@ def observed_today(municipality: Any, catalogue: Catalogue | None) -> dict[str, 
 
 
 def cached_for(municipality: Any) -> Observation | None:
-    ars = getattr(municipality, "ars", None)
-    if not ars or len(str(ars)) != 12 or not str(ars).isdigit():
-        return None
-    return load_cached(str(ars))
+    from ozgkompass.observed.cache import cached_ars
+
+    ars = cached_ars(municipality)
+    return None if ars is None else load_cached(ars)
 
 
 def _entry(svc: OzgService, rows: list[tuple[ObservedRow, str]],

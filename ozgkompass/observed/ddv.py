@@ -31,6 +31,7 @@ from ozgkompass import __version__
 from ozgkompass.errors import Issue, Location, UserError, display_path
 from ozgkompass.fsutil import atomic_write_text, read_input
 from ozgkompass.issue_codes import IssueCode
+from ozgkompass.observed.cache import cache_path
 from ozgkompass.observed.model import Observation, ObservedRow
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_LINES = 1_000_000  # lines of an export CSV: five times MAX_PAGES full pages
 TOO_BIG_HINT = "Den Export für einen Regionalschlüssel verwenden."
 CACHE_FORMAT = 1
-CACHE_SUBDIR = "observed"
 
 ARS_RE = re.compile(r"\d{12}")
 LEIKA_RE = re.compile(r"\d{14}")
@@ -90,16 +90,6 @@ def resolve_api_url(api_url: str | None = None) -> str:
 
 
 # --- cache ---------------------------------------------------------------------------------
-
-
-def cache_dir() -> Path:
-    from ozgkompass.paths import data_dir
-
-    return data_dir() / CACHE_SUBDIR
-
-
-def cache_path(ars: str) -> Path:
-    return cache_dir() / f"ddv-{ars}.json"
 
 
 def save(observation: Observation) -> Path:
