@@ -180,19 +180,19 @@ class _Builder:
             Location(self.shown, *self.pos(node.start_mark))))
 
     def _build(self, node: yaml.Node) -> Any:
+        """A mapping or a sequence."""
         if node.tag not in _SAFE_TAGS:
             self._unsafe(node)
             return None
         pos = self.pos(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pos)
-        if isinstance(node, yaml.SequenceNode):
-            items = YList()
-            items.pos = pos
-            items.item_pos = [self.pos(item.start_mark) for item in node.value]
-            items.extend([self.build(item) for item in node.value])
-            return items
-        return self._scalar(node)
+        # a sequence: scalars never come here (`build` takes them the short way)
+        items = YList()
+        items.pos = pos
+        items.item_pos = [self.pos(item.start_mark) for item in node.value]
+        items.extend([self.build(item) for item in node.value])
+        return items
 
     def _mapping(self, node: yaml.MappingNode, pos: Pos) -> YMap:
         self.loader.flatten_mapping(node)
@@ -439,7 +439,6 @@ def nesting_depth(data: Any, limit: int) -> int:
 
 
 _CONTAINERS = (dict, list)
-
 
 
 def peek_top_level_text(raw: bytes, key: str) -> str | None:

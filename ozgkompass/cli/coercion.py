@@ -2,7 +2,7 @@
 
 Typer 0.29 converts every value through a pydantic `TypeAdapter`, built when a command first
 processes its parameters: importing pydantic and building the adapters of one command took
-about 130 ms of the 0.58 s a whole `ozgkompass score` took (benchmarks/score_command.py).
+about 130 ms of the 0.58 s a whole `ozgkompass score` took (benchmarks/score_catalogue.py).
 Every parameter of ozgkompass is a str, a Path, a bool, an int or a float (or a list of
 them), and their values, as people type them, are converted here with the results pydantic
 gives them: `Plain` is a `typer._coercion.RuntimeParam` like Typer's own, so the German texts

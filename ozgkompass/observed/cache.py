@@ -20,9 +20,15 @@ def cache_path(ars: str) -> Path:
     return cache_dir() / f"ddv-{ars}.json"
 
 
-def cached_ars(municipality: Any) -> str | None:
-    """The municipality's ARS when a retrieval for it is kept, else None."""
+def ars_of(municipality: Any) -> str | None:
+    """The municipality's ARS when it is one a retrieval can be kept for (12 digits)."""
     ars = getattr(municipality, "ars", None)
     if not ars or len(str(ars)) != 12 or not str(ars).isdigit():
         return None
-    return str(ars) if cache_path(str(ars)).is_file() else None
+    return str(ars)
+
+
+def cached_ars(municipality: Any) -> str | None:
+    """The municipality's ARS when a retrieval for it is kept, else None."""
+    ars = ars_of(municipality)
+    return ars if ars is not None and cache_path(ars).is_file() else None

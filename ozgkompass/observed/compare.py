@@ -139,9 +139,9 @@ def observed_today(municipality: Any, catalogue: Catalogue | None) -> dict[str, 
 
 
 def cached_for(municipality: Any) -> Observation | None:
-    from ozgkompass.observed.cache import cached_ars
+    from ozgkompass.observed.cache import ars_of
 
-    ars = cached_ars(municipality)
+    ars = ars_of(municipality)  # load_cached looks for the file itself
     return None if ars is None else load_cached(ars)
 
 
